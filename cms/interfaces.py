@@ -1,0 +1,5 @@
+from grapple.types.interfaces import PageInterface
+
+
+class PublicPageInterface(PageInterface):
+    pass

@@ -1,0 +1,11 @@
+"""Schema wiring: our query and mutation mixins go first, so they override grapple's."""
+
+from wagtail import hooks
+
+from cms.graphql.pages import PublicPagesQuery
+from cms.graphql.queries import ContentQuery
+
+
+@hooks.register("register_schema_query")
+def register_content_queries(query_mixins):
+    query_mixins[:0] = [ContentQuery, PublicPagesQuery]

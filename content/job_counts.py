@@ -1,0 +1,73 @@
+"""Live job counts per discipline, role, country and institution.
+
+Computed with one grouped query per dimension and kept on the request, so a listing of
+fifty disciplines costs the same as one.
+"""
+
+
+from django.db.models import Count, QuerySet
+from django.utils.functional import cached_property
+
+from content.job_search import open_jobs
+from content.models import Discipline, JobPostingPage
+
+
+class JobCounts:
+    """Counts over a job queryset; each dimension is queried only when first read."""
+
+    def __init__(self, jobs: QuerySet):
+        self.jobs = jobs
+
+    @cached_property
+    def total(self) -> int:
+        return self.jobs.order_by().count()
+
+    @cached_property
+    def disciplines(self) -> dict[str, int]:
+        return discipline_counts(self.jobs)
+
+    @cached_property
+    def roles(self) -> dict[str, int]:
+        return _grouped(self.jobs, "role__slug")
+
+    @cached_property
+    def countries(self) -> dict[str, int]:
+        return _grouped(self.jobs, "country")
+
+    @cached_property
+    def institutions(self) -> dict[str, int]:
+        return _grouped(self.jobs, "institution__slug")
+
+
+def _grouped(qs: QuerySet, key: str) -> dict:
+    return {
+        row[key]: row["n"]
+        for row in qs.order_by().values(key).annotate(n=Count("pk", distinct=True))
+        if row[key] is not None
+    }
+
+
+def discipline_counts(jobs: QuerySet) -> dict[str, int]:
+    """Jobs per discipline slug, where a parent counts every job of its descendants once."""
+    pairs = JobPostingPage.disciplines.through.objects.filter(
+        jobpostingpage_id__in=jobs.order_by().values("pk")
+    ).values_list("jobpostingpage_id", "discipline_id")
+    tree = {pk: (parent, slug) for pk, parent, slug in Discipline.objects.values_list("id", "parent_id", "slug")}
+    jobs_by_slug: dict[str, set[int]] = {}
+    for job_id, discipline_id in pairs:
+        node = discipline_id
+        while node is not None and node in tree:
+            parent, slug = tree[node]
+            jobs_by_slug.setdefault(slug, set()).add(job_id)
+            node = parent
+    return {slug: len(ids) for slug, ids in jobs_by_slug.items()}
+
+
+def live_job_counts(request) -> JobCounts:
+    """Counts over every open job, computed once per request."""
+    cached = getattr(request, "_live_job_counts", None)
+    if cached is None:
+        cached = JobCounts(open_jobs())
+        if request is not None:
+            request._live_job_counts = cached
+    return cached

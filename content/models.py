@@ -1,0 +1,625 @@
+"""Taxonomy snippets and the page types: guides, glossary terms and job postings."""
+
+import datetime as dt
+
+import graphene
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from grapple.models import (
+    GraphQLBoolean,
+    GraphQLCollection,
+    GraphQLField,
+    GraphQLForeignKey,
+    GraphQLImage,
+    GraphQLInt,
+    GraphQLRichText,
+    GraphQLSnippet,
+    GraphQLStreamfield,
+    GraphQLString,
+)
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail_headless_preview.models import HeadlessMixin
+
+from content import jsonld
+from content.blocks import DefinitionBodyBlock, GuideBodyBlock
+from content.graphql_types import Country, CountryValue, Salary, SalaryValue
+from content.iso import validate_country_code, validate_currency_code
+
+
+def _split_list(raw: str) -> list[str]:
+    return [item.strip() for item in (raw or "").split(",") if item.strip()]
+
+
+class CountryCodeField(models.CharField):
+    """An ISO 3166-1 alpha-2 code; the admin shows a select of country names."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 2)
+        super().__init__(*args, **kwargs)
+        if validate_country_code not in self.validators:
+            self.validators.append(validate_country_code)
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        from content.iso import country_choices
+
+        choices = [("", "---------"), *country_choices()] if self.blank else country_choices()
+        return forms.TypedChoiceField(
+            choices=choices,
+            required=not self.blank,
+            label=self.verbose_name.capitalize(),
+            help_text=self.help_text,
+        )
+
+
+class JobCountMixin:
+    """`jobCount` on a taxonomy object: one grouped count per request, shared by all objects."""
+
+    job_count_kind = ""
+
+    def live_job_count(self, info, **kwargs):
+        from content.job_counts import live_job_counts
+
+        precomputed = getattr(self, "job_count", None)
+        if precomputed is not None:
+            return precomputed
+        return getattr(live_job_counts(info.context), self.job_count_kind).get(self.slug, 0)
+
+
+# --- Taxonomy snippets ---------------------------------------------------------------------
+
+
+class Discipline(JobCountMixin, index.Indexed, models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    description = models.TextField(blank=True)
+
+    job_count_kind = "disciplines"
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("parent"), FieldPanel("description")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    graphql_fields = [
+        GraphQLString("name", required=True),
+        GraphQLString("slug", required=True),
+        GraphQLString("description"),
+        GraphQLForeignKey("parent", "content.Discipline"),
+        GraphQLCollection(GraphQLForeignKey, "children", "content.Discipline", required=True),
+        GraphQLInt("job_count", source="live_job_count", required=True),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+    def clean(self):
+        ancestor, seen = self.parent, set()
+        while ancestor is not None:
+            if ancestor.pk == self.pk or ancestor.pk in seen:
+                raise ValidationError({"parent": "A discipline cannot sit under itself."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class Role(JobCountMixin, index.Indexed, models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+
+    job_count_kind = "roles"
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    graphql_fields = [
+        GraphQLString("name", required=True),
+        GraphQLString("slug", required=True),
+        GraphQLString("description"),
+        GraphQLInt("job_count", source="live_job_count", required=True),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Institution(JobCountMixin, index.Indexed, models.Model):
+    class Kind(models.TextChoices):
+        UNIVERSITY = "UNIVERSITY", "University"
+        RESEARCH_INSTITUTE = "RESEARCH_INSTITUTE", "Research institute"
+        INDUSTRY_LAB = "INDUSTRY_LAB", "Industry lab"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    country = CountryCodeField(db_index=True)
+    city = models.CharField(max_length=120, blank=True)
+    website_url = models.URLField(blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.UNIVERSITY)
+
+    job_count_kind = "institutions"
+
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("city"),
+        index.FilterField("country"),
+    ]
+    graphql_fields = [
+        GraphQLString("name", required=True),
+        GraphQLString("slug", required=True),
+        GraphQLField("country", Country, source="country_info", required=True),
+        GraphQLString("city"),
+        GraphQLString("website_url"),
+        GraphQLImage("logo"),
+        GraphQLString("kind", required=True),
+        GraphQLInt("job_count", source="live_job_count", required=True),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def country_info(self) -> CountryValue:
+        return CountryValue(self.country)
+
+    def save(self, *args, **kwargs):
+        self.country = (self.country or "").upper()
+        super().save(*args, **kwargs)
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+class ListingPage(HeadlessMixin, Page):
+    """A section root (guides, glossary, jobs); one of each per site."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+    graphql_fields = [
+        GraphQLString("intro"),
+        GraphQLField("json_ld", graphene.JSONString, source="get_json_ld", required=True),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def get_json_ld(self, info=None, **kwargs):
+        return jsonld.collection_page(self)
+
+
+# --- Guides --------------------------------------------------------------------------------
+
+
+class GuideIndexPage(ListingPage):
+    subpage_types = ["content.GuidePage"]
+
+
+class GuidePage(HeadlessMixin, Page):
+    subtitle = models.CharField(max_length=250, blank=True)
+    summary = models.TextField(help_text="One or two sentences for listings and search results.")
+    role = models.ForeignKey(
+        Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="guides"
+    )
+    discipline = models.ForeignKey(
+        Discipline, null=True, blank=True, on_delete=models.SET_NULL, related_name="guides"
+    )
+    body = StreamField(GuideBodyBlock(), use_json_field=True)
+    last_reviewed = models.DateField(null=True, blank=True)
+    related_guides = ParentalManyToManyField("self", blank=True, symmetrical=False)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("subtitle"),
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("role"), FieldPanel("discipline")]),
+        FieldPanel("body"),
+        FieldPanel("last_reviewed"),
+        FieldPanel("related_guides"),
+    ]
+    parent_page_types = ["content.GuideIndexPage"]
+    subpage_types = []
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("subtitle"),
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("role"),
+        index.FilterField("discipline"),
+    ]
+    graphql_fields = [
+        GraphQLString("subtitle"),
+        GraphQLString("summary", required=True),
+        GraphQLSnippet("role", "content.Role"),
+        GraphQLSnippet("discipline", "content.Discipline"),
+        GraphQLStreamfield("body", required=True),
+        GraphQLField("last_reviewed", graphene.Date),
+        GraphQLCollection(
+            GraphQLForeignKey,
+            "related_guides",
+            "content.GuidePage",
+            source="live_related_guides",
+            required=True,
+        ),
+        GraphQLField("json_ld", graphene.JSONString, source="get_json_ld", required=True),
+    ]
+
+    def live_related_guides(self, info, **kwargs):
+        return self.related_guides.live().public()
+
+    def get_json_ld(self, info=None, **kwargs):
+        return jsonld.article(self)
+
+
+# --- Glossary ------------------------------------------------------------------------------
+
+
+class GlossaryIndexPage(ListingPage):
+    subpage_types = ["content.DefinitionPage"]
+
+
+class DefinitionPage(HeadlessMixin, Page):
+    term = models.CharField(max_length=150, help_text="The term as it is written, e.g. “Deep Learning”.")
+    abbreviation = models.CharField(max_length=30, blank=True, help_text="e.g. PhD, ML.")
+    short_definition = models.TextField(
+        max_length=400, help_text="Plain text, one or two sentences. Shown wherever the term is used."
+    )
+    body = StreamField(DefinitionBodyBlock(), use_json_field=True, blank=True)
+    # `aliases` is taken by Wagtail's page aliasing; GraphQL still calls this `aliases`.
+    alternative_names = models.CharField(
+        max_length=300, blank=True, help_text="Other names for the term, separated by commas."
+    )
+    related_terms = ParentalManyToManyField("self", blank=True, symmetrical=False)
+    disciplines = ParentalManyToManyField(Discipline, blank=True, related_name="definitions")
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("term"), FieldPanel("abbreviation")]),
+        FieldPanel("short_definition"),
+        FieldPanel("body"),
+        FieldPanel("alternative_names"),
+        FieldPanel("related_terms"),
+        FieldPanel("disciplines"),
+    ]
+    parent_page_types = ["content.GlossaryIndexPage"]
+    subpage_types = []
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("term"),
+        index.AutocompleteField("term"),
+        index.SearchField("abbreviation"),
+        index.SearchField("short_definition"),
+        index.SearchField("alternative_names"),
+        index.SearchField("body"),
+        index.FilterField("term"),
+    ]
+    graphql_fields = [
+        GraphQLString("term", required=True),
+        GraphQLString("abbreviation"),
+        GraphQLString("short_definition", required=True),
+        GraphQLStreamfield("body", required=True),
+        GraphQLField("aliases", graphene.String, source="alias_list", is_list=True, required=True),
+        GraphQLCollection(
+            GraphQLForeignKey,
+            "related_terms",
+            "content.DefinitionPage",
+            source="live_related_terms",
+            required=True,
+        ),
+        GraphQLCollection(GraphQLSnippet, "disciplines", "content.Discipline", required=True),
+        GraphQLCollection(
+            GraphQLForeignKey, "used_in", "content.GuidePage", source="live_used_in", required=True
+        ),
+        GraphQLField("json_ld", graphene.JSONString, source="get_json_ld", required=True),
+    ]
+
+    @property
+    def alias_list(self) -> list[str]:
+        return _split_list(self.alternative_names)
+
+    def live_related_terms(self, info, **kwargs):
+        return self.related_terms.live().public()
+
+    def live_used_in(self, info, **kwargs):
+        from content.references import guides_using_definition
+
+        return guides_using_definition(self)
+
+    def get_json_ld(self, info=None, **kwargs):
+        return jsonld.defined_term(self)
+
+
+# --- Jobs ----------------------------------------------------------------------------------
+
+
+class RemotePolicy(models.TextChoices):
+    ON_SITE = "ON_SITE", "On-site"
+    HYBRID = "HYBRID", "Hybrid"
+    REMOTE = "REMOTE", "Remote"
+
+
+class EmploymentType(models.TextChoices):
+    """schema.org JobPosting employmentType values."""
+
+    FULL_TIME = "FULL_TIME", "Full time"
+    PART_TIME = "PART_TIME", "Part time"
+    CONTRACTOR = "CONTRACTOR", "Contractor"
+    TEMPORARY = "TEMPORARY", "Temporary"
+    INTERN = "INTERN", "Intern"
+    VOLUNTEER = "VOLUNTEER", "Volunteer"
+    PER_DIEM = "PER_DIEM", "Per diem"
+    OTHER = "OTHER", "Other"
+
+
+class ContractType(models.TextChoices):
+    PERMANENT = "PERMANENT", "Permanent"
+    FIXED_TERM = "FIXED_TERM", "Fixed term"
+
+
+class SalaryPeriod(models.TextChoices):
+    YEAR = "YEAR", "Per year"
+    MONTH = "MONTH", "Per month"
+    WEEK = "WEEK", "Per week"
+    DAY = "DAY", "Per day"
+    HOUR = "HOUR", "Per hour"
+
+
+class EducationRequirement(models.TextChoices):
+    NONE = "", "Not specified"
+    HIGH_SCHOOL = "high school", "High school"
+    BACHELOR = "bachelor degree", "Bachelor's degree"
+    POSTGRADUATE = "postgraduate degree", "Postgraduate degree (master's or PhD)"
+    PROFESSIONAL_CERTIFICATE = "professional certificate", "Professional certificate"
+
+
+class JobIndexPage(ListingPage):
+    subpage_types = ["content.JobPostingPage"]
+
+
+class JobPostingPage(HeadlessMixin, Page):
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="jobs")
+    department = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=120, blank=True)
+    country = CountryCodeField(
+        blank=True, help_text="Leave blank to use the institution's country."
+    )
+    remote_policy = models.CharField(
+        max_length=8, choices=RemotePolicy.choices, default=RemotePolicy.ON_SITE
+    )
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="jobs")
+    disciplines = ParentalManyToManyField(Discipline, blank=True, related_name="jobs")
+    employment_type = models.CharField(
+        max_length=12, choices=EmploymentType.choices, default=EmploymentType.FULL_TIME
+    )
+    contract_type = models.CharField(
+        max_length=12, choices=ContractType.choices, default=ContractType.FIXED_TERM
+    )
+    duration_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For fixed-term contracts."
+    )
+    salary_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    salary_max = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    salary_currency = models.CharField(
+        max_length=3,
+        blank=True,
+        validators=[validate_currency_code],
+        help_text="ISO 4217 code, e.g. GBP, EUR, USD.",
+    )
+    salary_period = models.CharField(
+        max_length=5, choices=SalaryPeriod.choices, default=SalaryPeriod.YEAR
+    )
+    funded = models.BooleanField(default=False, help_text="Fully funded (e.g. a PhD studentship).")
+    funding_details = models.TextField(blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    closing_date = models.DateField(
+        help_text="Applications close at the end of this day; the posting then expires."
+    )
+    description = RichTextField()
+    requirements = RichTextField(blank=True)
+    how_to_apply = RichTextField(blank=True)
+    application_url = models.URLField(blank=True, max_length=500)
+    application_email = models.EmailField(blank=True)
+    reference = models.CharField(max_length=100, blank=True, help_text="The employer's reference.")
+    education_requirement = models.CharField(
+        max_length=32, choices=EducationRequirement.choices, blank=True
+    )
+    keywords = models.CharField(max_length=500, blank=True, help_text="Separated by commas.")
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("institution"),
+                FieldPanel("department"),
+                FieldRowPanel([FieldPanel("city"), FieldPanel("country")]),
+                FieldPanel("remote_policy"),
+            ],
+            heading="Where",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("role"), FieldPanel("employment_type")]),
+                FieldPanel("disciplines"),
+                FieldRowPanel([FieldPanel("contract_type"), FieldPanel("duration_months")]),
+                FieldPanel("education_requirement"),
+            ],
+            heading="Position",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("salary_min"), FieldPanel("salary_max")]),
+                FieldRowPanel([FieldPanel("salary_currency"), FieldPanel("salary_period")]),
+                FieldPanel("funded"),
+                FieldPanel("funding_details"),
+            ],
+            heading="Salary or stipend",
+        ),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("closing_date")], heading="Dates"),
+        FieldPanel("description"),
+        FieldPanel("requirements"),
+        FieldPanel("how_to_apply"),
+        MultiFieldPanel(
+            [
+                FieldPanel("application_url"),
+                FieldPanel("application_email"),
+                FieldPanel("reference"),
+                FieldPanel("keywords"),
+            ],
+            heading="Applying",
+        ),
+    ]
+    parent_page_types = ["content.JobIndexPage"]
+    subpage_types = []
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("description"),
+        index.SearchField("requirements"),
+        index.SearchField("department"),
+        index.SearchField("city"),
+        index.SearchField("keywords"),
+        index.RelatedFields("institution", [index.SearchField("name")]),
+        index.RelatedFields("role", [index.SearchField("name")]),
+        index.RelatedFields("disciplines", [index.SearchField("name")]),
+        index.FilterField("closing_date"),
+        index.FilterField("expire_at"),
+        index.FilterField("country"),
+        index.FilterField("remote_policy"),
+        index.FilterField("employment_type"),
+        index.FilterField("funded"),
+    ]
+    graphql_fields = [
+        GraphQLForeignKey("institution", "content.Institution", required=True),
+        GraphQLString("department"),
+        GraphQLString("city"),
+        GraphQLField("country", Country, source="country_info", required=True),
+        GraphQLString("remote_policy", required=True),
+        GraphQLForeignKey("role", "content.Role", required=True),
+        GraphQLCollection(GraphQLForeignKey, "disciplines", "content.Discipline", required=True),
+        GraphQLString("employment_type", required=True),
+        GraphQLString("contract_type", required=True),
+        GraphQLInt("duration_months"),
+        GraphQLField("salary", Salary, source="salary_info"),
+        GraphQLBoolean("funded", required=True),
+        GraphQLString("funding_details"),
+        GraphQLField("start_date", graphene.Date),
+        GraphQLField("closing_date", graphene.Date, required=True),
+        GraphQLField("posted_at", graphene.DateTime, source="posted_at"),
+        GraphQLRichText("description", required=True),
+        GraphQLRichText("requirements"),
+        GraphQLRichText("how_to_apply"),
+        GraphQLString("application_url"),
+        GraphQLString("application_email"),
+        GraphQLString("reference"),
+        GraphQLString("education_requirement"),
+        GraphQLField("keywords", graphene.String, source="keyword_list", is_list=True, required=True),
+        GraphQLField("json_ld", graphene.JSONString, source="get_json_ld", required=True),
+    ]
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["closing_date"], name="job_closing_date_idx"),
+            models.Index(fields=["country", "closing_date"], name="job_country_closing_idx"),
+            models.Index(fields=["reference"], name="job_reference_idx"),
+        ]
+
+    @property
+    def country_info(self) -> CountryValue:
+        return CountryValue(self.country or self.institution.country)
+
+    @property
+    def salary_info(self) -> SalaryValue | None:
+        if self.salary_min is None and self.salary_max is None:
+            return None
+        return SalaryValue(self.salary_min, self.salary_max, self.salary_currency, self.salary_period)
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return _split_list(self.keywords)
+
+    @property
+    def posted_at(self):
+        return self.first_published_at or self.go_live_at
+
+    @cached_property
+    def closes_at(self) -> dt.datetime:
+        """The moment applications close: the end of the closing date, in the site's zone."""
+        next_day = self.closing_date + dt.timedelta(days=1)
+        return timezone.make_aware(dt.datetime.combine(next_day, dt.time.min))
+
+    def get_json_ld(self, info=None, **kwargs):
+        return jsonld.job_posting(self)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start_date and self.closing_date and self.closing_date > self.start_date:
+            errors["closing_date"] = (
+                "Applications must close on or before the start date "
+                f"({self.start_date:%d %b %Y})."
+            )
+        if (
+            self.salary_min is not None
+            and self.salary_max is not None
+            and self.salary_min > self.salary_max
+        ):
+            errors["salary_min"] = "The minimum salary is higher than the maximum."
+        for field in ("salary_min", "salary_max"):
+            if getattr(self, field) is not None and getattr(self, field) < 0:
+                errors[field] = "A salary cannot be negative."
+        if (self.salary_min is not None or self.salary_max is not None) and not self.salary_currency:
+            errors["salary_currency"] = "Give the currency of the salary, e.g. GBP or USD."
+        if self.salary_currency:
+            self.salary_currency = self.salary_currency.upper()
+            try:
+                validate_currency_code(self.salary_currency)
+            except ValidationError as err:
+                errors["salary_currency"] = err.messages[0]
+        if not self.application_url and not self.application_email:
+            errors["application_url"] = (
+                "Give an application URL or an application email, so candidates can apply."
+            )
+        if self.contract_type == ContractType.FIXED_TERM and self.duration_months == 0:
+            errors["duration_months"] = "A fixed-term contract lasts at least one month."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.country = (self.country or "").upper()
+        if not self.country and self.institution_id:
+            self.country = self.institution.country
+        if not self.city and self.institution_id:
+            self.city = self.institution.city
+        if self.closing_date:
+            # The closing date is the single source of truth for expiry.
+            if isinstance(self.closing_date, str):
+                self.closing_date = dt.date.fromisoformat(self.closing_date)
+            self.__dict__.pop("closes_at", None)
+            self.expire_at = self.closes_at
+        super().save(*args, **kwargs)
+
+    def with_content_json(self, content):
+        # Revisions restore expire_at from their JSON; the closing date still rules.
+        page = super().with_content_json(content)
+        if page.closing_date:
+            page.expire_at = page.closes_at
+        return page
+

@@ -1,0 +1,47 @@
+"""Taxonomy snippets in the admin, as viewsets."""
+
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from content.models import Discipline, Institution, Role
+
+
+class DisciplineViewSet(SnippetViewSet):
+    model = Discipline
+    icon = "folder-open-inverse"
+    list_display = ["name", "slug", "parent"]
+    list_filter = ["parent"]
+    search_fields = ["name", "slug"]
+    ordering = ["name"]
+
+
+class RoleViewSet(SnippetViewSet):
+    model = Role
+    icon = "user"
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+
+
+class InstitutionFilterSet(WagtailFilterSet):
+    class Meta:
+        model = Institution
+        fields = ["kind", "country"]
+
+
+class InstitutionViewSet(SnippetViewSet):
+    model = Institution
+    icon = "site"
+    list_display = ["name", "city", "country", "kind"]
+    filterset_class = InstitutionFilterSet
+    search_fields = ["name", "city", "slug"]
+
+
+class TaxonomyGroup(SnippetViewSetGroup):
+    menu_label = "Taxonomy"
+    menu_icon = "tag"
+    menu_order = 300
+    items = (DisciplineViewSet, RoleViewSet, InstitutionViewSet)
+
+
+register_snippet(TaxonomyGroup)
