@@ -1,8 +1,8 @@
 """StreamField blocks for guides: every part of a career guide as structured content."""
 
 import graphene
-from graphql import GraphQLError
 from django.utils.text import slugify
+from graphql import GraphQLError
 from grapple.helpers import register_streamfield_block
 from grapple.models import (
     GraphQLBoolean,
@@ -101,9 +101,7 @@ class DefinitionListBlock(blocks.StructBlock):
     """Glossary terms referenced, not re-typed: each entry is a chosen DefinitionPage."""
 
     heading = blocks.CharBlock(required=False, max_length=200)
-    terms = blocks.ListBlock(
-        blocks.PageChooserBlock(page_type="content.DefinitionPage"), min_num=1
-    )
+    terms = blocks.ListBlock(blocks.PageChooserBlock(page_type="content.DefinitionPage"), min_num=1)
 
     graphql_fields = [
         GraphQLString("heading"),
@@ -128,7 +126,9 @@ class DefinitionListBlock(blocks.StructBlock):
 
 @register_streamfield_block
 class StatisticBlock(ExposesLabelChild, blocks.StructBlock):
-    value = blocks.CharBlock(max_length=40, help_text="The figure as shown, e.g. “10,000+” or “80%”.")
+    value = blocks.CharBlock(
+        max_length=40, help_text="The figure as shown, e.g. “10,000+” or “80%”."
+    )
     label = blocks.CharBlock(max_length=200)
     source = blocks.CharBlock(required=False, max_length=200)
     source_url = blocks.URLBlock(required=False)

@@ -4,7 +4,6 @@ Computed with one grouped query per dimension and kept on the request, so a list
 fifty disciplines costs the same as one.
 """
 
-
 from django.db.models import Count, QuerySet
 from django.utils.functional import cached_property
 
@@ -52,7 +51,10 @@ def discipline_counts(jobs: QuerySet) -> dict[str, int]:
     pairs = JobPostingPage.disciplines.through.objects.filter(
         jobpostingpage_id__in=jobs.order_by().values("pk")
     ).values_list("jobpostingpage_id", "discipline_id")
-    tree = {pk: (parent, slug) for pk, parent, slug in Discipline.objects.values_list("id", "parent_id", "slug")}
+    tree = {
+        pk: (parent, slug)
+        for pk, parent, slug in Discipline.objects.values_list("id", "parent_id", "slug")
+    }
     jobs_by_slug: dict[str, set[int]] = {}
     for job_id, discipline_id in pairs:
         node = discipline_id

@@ -30,11 +30,12 @@ class JobFilters:
     exclude: set[str] = field(default_factory=set)  # filter names left out (for facets)
 
 
-def open_jobs(now: dt.datetime | None = None) -> QuerySet:
+def open_jobs(jobs: QuerySet | None = None, now: dt.datetime | None = None) -> QuerySet:
     """Published, public jobs whose closing date has not passed, expired by the scheduler or not."""
     now = now or timezone.now()
+    jobs = JobPostingPage.objects.all() if jobs is None else jobs
     return (
-        JobPostingPage.objects.live()
+        jobs.live()
         .public()
         .filter(closing_date__gte=timezone.localdate(now))
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
@@ -78,9 +79,9 @@ def apply_filters(qs: QuerySet, filters: JobFilters) -> QuerySet:
     if active["disciplines"] is not None:
         ids = discipline_ids_with_descendants(active["disciplines"])
         qs = qs.filter(
-            pk__in=JobPostingPage.disciplines.through.objects.filter(
-                discipline_id__in=ids
-            ).values("jobpostingpage_id")
+            pk__in=JobPostingPage.disciplines.through.objects.filter(discipline_id__in=ids).values(
+                "jobpostingpage_id"
+            )
         )
     if active["roles"] is not None:
         qs = qs.filter(role__slug__in=[slug.lower() for slug in active["roles"]])
@@ -107,10 +108,10 @@ def search_jobs(filters: JobFilters, order: str = JobOrder.NEWEST) -> QuerySet:
         # The search backend (PostgreSQL full text, SQLite FTS5) returns a plain queryset
         # we can keep filtering; relevance is its own ordering.
         by_relevance = order == JobOrder.RELEVANCE
-        results = open_jobs().search(
+        results = JobPostingPage.objects.all().search(
             filters.search.strip(), operator="and", order_by_relevance=by_relevance
         )
-        qs = apply_filters(results.get_queryset(), filters)
+        qs = apply_filters(open_jobs(results.get_queryset()), filters)
         if by_relevance:
             return qs
     else:

@@ -86,7 +86,12 @@ class Discipline(JobCountMixin, index.Indexed, models.Model):
 
     job_count_kind = "disciplines"
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("parent"), FieldPanel("description")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("parent"),
+        FieldPanel("description"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
     graphql_fields = [
         GraphQLString("name", required=True),
@@ -278,10 +283,13 @@ class GlossaryIndexPage(ListingPage):
 
 
 class DefinitionPage(HeadlessMixin, Page):
-    term = models.CharField(max_length=150, help_text="The term as it is written, e.g. “Deep Learning”.")
+    term = models.CharField(
+        max_length=150, help_text="The term as it is written, e.g. “Deep Learning”."
+    )
     abbreviation = models.CharField(max_length=30, blank=True, help_text="e.g. PhD, ML.")
     short_definition = models.TextField(
-        max_length=400, help_text="Plain text, one or two sentences. Shown wherever the term is used."
+        max_length=400,
+        help_text="Plain text, one or two sentences. Shown wherever the term is used.",
     )
     body = StreamField(DefinitionBodyBlock(), use_json_field=True, blank=True)
     # `aliases` is taken by Wagtail's page aliasing; GraphQL still calls this `aliases`.
@@ -530,7 +538,9 @@ class JobPostingPage(HeadlessMixin, Page):
         GraphQLString("application_email"),
         GraphQLString("reference"),
         GraphQLString("education_requirement"),
-        GraphQLField("keywords", graphene.String, source="keyword_list", is_list=True, required=True),
+        GraphQLField(
+            "keywords", graphene.String, source="keyword_list", is_list=True, required=True
+        ),
         GraphQLField("json_ld", graphene.JSONString, source="get_json_ld", required=True),
     ]
 
@@ -549,7 +559,9 @@ class JobPostingPage(HeadlessMixin, Page):
     def salary_info(self) -> SalaryValue | None:
         if self.salary_min is None and self.salary_max is None:
             return None
-        return SalaryValue(self.salary_min, self.salary_max, self.salary_currency, self.salary_period)
+        return SalaryValue(
+            self.salary_min, self.salary_max, self.salary_currency, self.salary_period
+        )
 
     @property
     def keyword_list(self) -> list[str]:
@@ -573,8 +585,7 @@ class JobPostingPage(HeadlessMixin, Page):
         errors = {}
         if self.start_date and self.closing_date and self.closing_date > self.start_date:
             errors["closing_date"] = (
-                "Applications must close on or before the start date "
-                f"({self.start_date:%d %b %Y})."
+                f"Applications must close on or before the start date ({self.start_date:%d %b %Y})."
             )
         if (
             self.salary_min is not None
@@ -585,7 +596,9 @@ class JobPostingPage(HeadlessMixin, Page):
         for field in ("salary_min", "salary_max"):
             if getattr(self, field) is not None and getattr(self, field) < 0:
                 errors[field] = "A salary cannot be negative."
-        if (self.salary_min is not None or self.salary_max is not None) and not self.salary_currency:
+        if (
+            self.salary_min is not None or self.salary_max is not None
+        ) and not self.salary_currency:
             errors["salary_currency"] = "Give the currency of the salary, e.g. GBP or USD."
         if self.salary_currency:
             self.salary_currency = self.salary_currency.upper()
@@ -622,4 +635,3 @@ class JobPostingPage(HeadlessMixin, Page):
         if page.closing_date:
             page.expire_at = page.closes_at
         return page
-

@@ -1,0 +1,82 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import (
+    DisciplineFactory,
+    InstitutionFactory,
+    JobPostingPageFactory,
+    RoleFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+JOBS = """
+query Jobs($disciplines: [String!], $countries: [String!], $perPage: Int, $page: Int,
+           $order: JobOrder, $search: String) {
+  jobs(disciplines: $disciplines, countries: $countries, perPage: $perPage, page: $page,
+       order: $order, search: $search) {
+    items { title slug institution { name slug country { code name } } role { slug }
+            disciplines { slug } country { code name } closingDate jsonLd }
+    pagination { total count perPage currentPage prevPage nextPage totalPages }
+  }
+}
+"""
+
+
+def test_jobs_filters_by_parent_discipline_and_country(graphql, job_index):
+    cs = DisciplineFactory(name="Computer Science")
+    ml = DisciplineFactory(name="Machine Learning", parent=cs)
+    history = DisciplineFactory(name="History")
+    de = InstitutionFactory(name="TU Munich", country="DE")
+    JobPostingPageFactory(parent=job_index, title="ML PhD", disciplines=[ml], institution=de)
+    JobPostingPageFactory(parent=job_index, title="History postdoc", disciplines=[history])
+
+    data = graphql.execute(JOBS, {"disciplines": ["computer-science"]})
+    assert [job["title"] for job in data["jobs"]["items"]] == ["ML PhD"]
+    assert data["jobs"]["items"][0]["country"] == {"code": "DE", "name": "Germany"}
+
+    data = graphql.execute(JOBS, {"countries": ["gb"]})
+    assert [job["title"] for job in data["jobs"]["items"]] == ["History postdoc"]
+
+    assert graphql.execute(JOBS, {"disciplines": ["no-such-thing"]})["jobs"]["items"] == []
+
+
+def test_expired_jobs_are_never_returned(graphql, job_index):
+    job = JobPostingPageFactory(parent=job_index, title="Closed")
+    # Closing date passed but the scheduler has not unpublished it yet.
+    type(job).objects.filter(pk=job.pk).update(
+        closing_date=timezone.localdate() - dt.timedelta(days=1)
+    )
+    JobPostingPageFactory(parent=job_index, title="Open")
+    data = graphql.execute(JOBS)
+    assert [item["title"] for item in data["jobs"]["items"]] == ["Open"]
+
+
+def test_bad_arguments_are_graphql_errors(graphql):
+    assert "perPage" in graphql.errors(JOBS, {"perPage": 1000})[0]["message"]
+    assert "page" in graphql.errors(JOBS, {"page": -1})[0]["message"]
+    graphql.errors('query { jobs(postedAfter: "yesterday") { items { title } } }')
+
+
+def test_query_count_is_constant_in_page_size(graphql, job_index, django_assert_max_num_queries):
+    role = RoleFactory()
+    ml = DisciplineFactory(name="Machine Learning")
+    for n in range(30):
+        JobPostingPageFactory(
+            parent=job_index,
+            role=role,
+            institution=InstitutionFactory(name=f"Uni {n}"),
+            disciplines=[ml],
+        )
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for per_page in (10, 30):
+        with CaptureQueriesContext(connection) as ctx:
+            graphql.execute(JOBS, {"perPage": per_page})
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 8, counts
