@@ -183,7 +183,7 @@ class JobSearchBlock(blocks.StructBlock):
     """A call to action that points at a job search; frontends render live matches."""
 
     heading = blocks.CharBlock(max_length=200)
-    text = blocks.RichTextBlock(required=False, features=["bold", "italic", "link"])
+    intro = blocks.RichTextBlock(required=False, features=["bold", "italic", "link"])
     button_label = blocks.CharBlock(max_length=60, default="Browse openings")
     role = SnippetChooserBlock("content.Role", required=False)
     discipline = SnippetChooserBlock("content.Discipline", required=False)
@@ -191,8 +191,10 @@ class JobSearchBlock(blocks.StructBlock):
     remote_only = blocks.BooleanBlock(required=False)
 
     graphql_fields = [
-        GraphQLString("heading", required=True),
-        GraphQLRichText("text"),
+        # Nullable like every other block's `heading`: GraphQL rejects one field name with
+        # two types in the same selection of the body union.
+        GraphQLString("heading"),
+        GraphQLRichText("intro"),
         GraphQLString("button_label", required=True),
         GraphQLSnippet("role", "content.Role"),
         GraphQLSnippet("discipline", "content.Discipline"),

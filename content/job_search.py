@@ -76,29 +76,29 @@ def apply_filters(qs: QuerySet, filters: JobFilters) -> QuerySet:
         )
         if name not in filters.exclude
     }
-    if active["disciplines"] is not None:
-        ids = discipline_ids_with_descendants(active["disciplines"])
+    if active.get("disciplines") is not None:
+        ids = discipline_ids_with_descendants(active.get("disciplines"))
         qs = qs.filter(
             pk__in=JobPostingPage.disciplines.through.objects.filter(discipline_id__in=ids).values(
                 "jobpostingpage_id"
             )
         )
-    if active["roles"] is not None:
-        qs = qs.filter(role__slug__in=[slug.lower() for slug in active["roles"]])
-    if active["countries"] is not None:
-        qs = qs.filter(country__in=[code.upper() for code in active["countries"]])
-    if active["institutions"] is not None:
-        qs = qs.filter(institution__slug__in=[slug.lower() for slug in active["institutions"]])
-    if active["remote"]:
-        qs = qs.filter(remote_policy=active["remote"])
-    if active["employment_types"] is not None:
-        qs = qs.filter(employment_type__in=active["employment_types"])
-    if active["funded_only"]:
+    if active.get("roles") is not None:
+        qs = qs.filter(role__slug__in=[slug.lower() for slug in active.get("roles")])
+    if active.get("countries") is not None:
+        qs = qs.filter(country__in=[code.upper() for code in active.get("countries")])
+    if active.get("institutions") is not None:
+        qs = qs.filter(institution__slug__in=[slug.lower() for slug in active.get("institutions")])
+    if active.get("remote"):
+        qs = qs.filter(remote_policy=active.get("remote"))
+    if active.get("employment_types") is not None:
+        qs = qs.filter(employment_type__in=active.get("employment_types"))
+    if active.get("funded_only"):
         qs = qs.filter(funded=True)
-    if active["posted_after"]:
-        qs = qs.filter(first_published_at__date__gte=active["posted_after"])
-    if active["closing_after"]:
-        qs = qs.filter(closing_date__gte=active["closing_after"])
+    if active.get("posted_after"):
+        qs = qs.filter(first_published_at__date__gte=active.get("posted_after"))
+    if active.get("closing_after"):
+        qs = qs.filter(closing_date__gte=active.get("closing_after"))
     return qs
 
 

@@ -3,6 +3,7 @@
 from grapple.types.pages import get_site_filter, get_specific_page
 from grapple.utils import resolve_queryset
 from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
 
 from cms.visibility import is_public, public_pages
 
@@ -57,7 +58,7 @@ class PublicPagesQuery:
             room = SEARCH_RESULT_LIMIT - len(results)
             if room <= 0:
                 break
-            results += list(model.objects.all().search(query.strip())[:room])
+            results += list(get_search_backend().search(query.strip(), model)[:room])
         return results
 
 
