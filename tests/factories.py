@@ -86,6 +86,7 @@ class JobPostingPageFactory(wagtail_factories.PageFactory):
     role = factory.SubFactory(RoleFactory)
     description = factory.LazyAttribute(lambda o: f"<p>About {o.title}.</p>")
     closing_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+    first_published_at = factory.LazyFunction(timezone.now)
     application_url = "https://apply.example.org/"
     salary_min = 20000
     salary_max = 25000

@@ -80,3 +80,55 @@ def test_query_count_is_constant_in_page_size(graphql, job_index, django_assert_
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 8, counts
+
+
+JOB = """
+query Job($slug: String, $urlPath: String, $id: ID) {
+  job(slug: $slug, urlPath: $urlPath, id: $id) {
+    id title url urlPath remotePolicy employmentType contractType durationMonths
+    salary { min max currency period } funded fundingDetails startDate closingDate postedAt
+    description requirements howToApply applicationUrl applicationEmail reference
+    educationRequirement keywords jsonLd
+  }
+}
+"""
+
+
+def test_single_job_by_slug_url_path_and_id_with_json_ld(graphql, job_index):
+    import json
+
+    job = JobPostingPageFactory(
+        parent=job_index, title="Postdoc in vision", slug="postdoc-in-vision", reference="R-1",
+        keywords="vision, robotics",
+    )
+    by_slug = graphql.execute(JOB, {"slug": "postdoc-in-vision"})["job"]
+    assert graphql.execute(JOB, {"urlPath": "/jobs/postdoc-in-vision/"})["job"] == by_slug
+    assert graphql.execute(JOB, {"id": str(job.pk)})["job"]["title"] == "Postdoc in vision"
+    assert by_slug["salary"] == {"min": 20000.0, "max": 25000.0, "currency": "GBP", "period": "YEAR"}
+    assert by_slug["keywords"] == ["vision", "robotics"]
+    ld = json.loads(by_slug["jsonLd"])
+    for required in ("title", "description", "datePosted", "hiringOrganization", "jobLocation"):
+        assert ld[required], required
+    for recommended in ("validThrough", "employmentType", "baseSalary", "identifier"):
+        assert ld[recommended], recommended
+    assert ld["@type"] == "JobPosting"
+    assert ld["baseSalary"]["value"]["minValue"] == 20000.0
+    assert graphql.execute(JOB, {"slug": "no-such-job"})["job"] is None
+
+
+def test_orders_and_search(graphql, job_index):
+    soon = JobPostingPageFactory(
+        parent=job_index, title="Reinforcement learning PhD",
+        closing_date=timezone.localdate() + dt.timedelta(days=2),
+    )
+    JobPostingPageFactory(parent=job_index, title="Medieval history lecturer")
+    query = """query($order: JobOrder, $search: String) {
+        jobs(order: $order, search: $search) { items { title } pagination { total } } }"""
+    newest = graphql.execute(query, {"order": "NEWEST"})["jobs"]["items"]
+    assert [item["title"] for item in newest] == ["Medieval history lecturer", soon.title]
+    closing = graphql.execute(query, {"order": "CLOSING_SOON"})["jobs"]["items"]
+    assert closing[0]["title"] == soon.title
+    found = graphql.execute(query, {"order": "RELEVANCE", "search": "reinforcement"})["jobs"]
+    assert found == {"items": [{"title": soon.title}], "pagination": {"total": 1}}
+    assert graphql.execute(query, {"search": "zebra"})["jobs"]["items"] == []
+    graphql.errors(query, {"order": "-institution__name"})
