@@ -1,9 +1,17 @@
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from cms.caching import cached_graphql
+from cms.health import healthz
+from cms.request_log import logged_graphql
 from cms.views import PublicGraphQLView, graphiql
 
 urlpatterns = [
-    path("graphql/", csrf_exempt(PublicGraphQLView.as_view()), name="graphql"),
+    path(
+        "graphql/",
+        csrf_exempt(logged_graphql(cached_graphql(PublicGraphQLView.as_view()))),
+        name="graphql",
+    ),
+    path("healthz", healthz, name="healthz"),
     path("graphiql/", graphiql, name="graphiql"),
 ]

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import (
@@ -42,6 +43,13 @@ class GraphQLClient:
         payload = response.json()
         assert payload.get("errors"), payload
         return payload["errors"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: cached GraphQL answers (and anything else kept
+    there) must not outlive the database rows a test rolls back."""
+    cache.clear()
 
 
 @pytest.fixture

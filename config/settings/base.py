@@ -148,6 +148,11 @@ GRAPHQL_MAX_PAGE_SIZE = env_int("GRAPHQL_MAX_PAGE_SIZE", 100)
 GRAPHQL_DEFAULT_PAGE_SIZE = 20
 GRAPHQL_ENABLE_GRAPHIQL = env_bool("GRAPHQL_ENABLE_GRAPHIQL", DEBUG)
 GRAPHQL_ENABLE_INTROSPECTION = env_bool("GRAPHQL_ENABLE_INTROSPECTION", DEBUG)
+# Anonymous query answers: kept this long in the shared cache (0 switches caching off; content
+# changes invalidate at once, this bounds what expires without a signal), and this long by
+# browsers and CDNs, which nothing can invalidate.
+GRAPHQL_CACHE_SECONDS = env_int("GRAPHQL_CACHE_SECONDS", 300)
+GRAPHQL_CACHE_MAX_AGE = env_int("GRAPHQL_CACHE_MAX_AGE", 60)
 GRAPHENE = {"SCHEMA": "cms.schema.schema"}
 GRAPPLE = {
     "APPS": {"content": ""},

@@ -1,0 +1,266 @@
+"""A shared response cache in front of the public GraphQL view.
+
+Only anonymous queries are cached: never a mutation, never a request carrying a token
+argument (preview tokens, subscriber tokens), never a request with a session cookie or an
+Authorization header, and never a response with errors. The key is the query as graphql-core
+prints it (so whitespace and comments do not matter), the variables, the operation name, the
+host, today's date and a global content generation that every content change bumps.
+"""
+
+import functools
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from graphql import OperationDefinitionNode, OperationType, parse, print_ast
+from graphql.language import ArgumentNode, Visitor, visit
+
+GENERATION_KEY = "graphql:generation"
+# Bigger bodies go straight to the view, whose own limits apply: we never parse them here.
+MAX_CACHEABLE_BODY = 32 * 1024
+NO_STORE = "private, no-store"
+
+
+@dataclass
+class GraphQLRequest:
+    """What a request asks for, as far as caching and logging need to know."""
+
+    query: str | None = None
+    variables: dict = field(default_factory=dict)
+    operation_name: str | None = None
+    operation_type: str | None = None  # "query", "mutation", "subscription"; None if unparsable
+    normalised: str | None = None
+    has_token: bool = False
+
+
+class _TokenFinder(Visitor):
+    def __init__(self):
+        super().__init__()
+        self.found = False
+
+    def enter_argument(self, node: ArgumentNode, *_args):
+        if "token" in node.name.value.lower():
+            self.found = True
+
+
+@functools.lru_cache(maxsize=1024)
+def _analyse(query: str, operation_name: str | None) -> tuple[str, str | None, str | None, bool]:
+    """(normalised query, operation type, operation name, has a token argument)."""
+    document = parse(query)
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [
+        op
+        for op in operations
+        if operation_name is None or (op.name and op.name.value == operation_name)
+    ]
+    # A document that holds a mutation anywhere is treated as one, whichever operation runs.
+    writes = [op.operation.value for op in operations if op.operation != OperationType.QUERY]
+    single = chosen[0] if len(chosen) == 1 else None
+    op_type = writes[0] if writes else (single.operation.value if single else None)
+    name = operation_name or (single.name.value if single and single.name else None)
+    finder = _TokenFinder()
+    visit(document, finder)
+    return print_ast(document), op_type, name, finder.found
+
+
+def read_graphql_request(request) -> GraphQLRequest:
+    """Parse the request once (the result is kept on the request); never raises."""
+    if hasattr(request, "_graphql_request"):
+        return request._graphql_request
+    info = GraphQLRequest()
+    request._graphql_request = info
+    try:
+        data = {}
+        if request.method == "POST":
+            if request.content_type != "application/json":
+                return info
+            if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_CACHEABLE_BODY:
+                return info
+            data = json.loads(request.body)
+            if not isinstance(data, dict):
+                return info
+        query = request.GET.get("query") or data.get("query")
+        variables = request.GET.get("variables") or data.get("variables") or {}
+        if isinstance(variables, str):
+            variables = json.loads(variables)
+        operation_name = request.GET.get("operationName") or data.get("operationName")
+        if not isinstance(query, str) or len(query) > MAX_CACHEABLE_BODY:
+            return info
+        if not isinstance(variables, dict) or not isinstance(operation_name, str | None):
+            return info
+        info.query, info.variables = query, variables
+        normalised, op_type, name, has_token = _analyse(query, operation_name)
+    except Exception:
+        # Bad JSON, a syntax error, an oversized or unreadable body: the view answers those.
+        return info
+    info.normalised, info.operation_type, info.operation_name = normalised, op_type, name
+    info.has_token = has_token or any("token" in key.lower() for key in variables)
+    return info
+
+
+def is_cacheable(request, info: GraphQLRequest) -> bool:
+    if settings.GRAPHQL_CACHE_SECONDS <= 0 or request.method not in ("GET", "POST"):
+        return False
+    if info.operation_type != "query" or info.has_token:
+        return False
+    extra_params = set(request.GET) - {"query", "variables", "operationName"}
+    # A session cookie may mean a logged-in editor; their answers are never shared.
+    return not (
+        extra_params
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+        or "HTTP_AUTHORIZATION" in request.META
+    )
+
+
+# --- Generation: one counter for all content; bumping it orphans every cached answer.
+
+
+def current_generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # Start from the clock so a counter lost from the cache never repeats an old value.
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def bump_generation() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def content_changed(**_kwargs) -> None:
+    """Signal receiver: bump now (this process sees the change at once) and again after
+    commit, so an answer cached from the old data between the two is orphaned too."""
+    bump_generation()
+    transaction.on_commit(bump_generation)
+
+
+def cache_key(request, info: GraphQLRequest) -> str:
+    material = json.dumps(
+        [
+            current_generation(),
+            timezone.localdate().isoformat(),  # jobs close at midnight without a signal
+            request.get_host(),
+            info.normalised,
+            info.variables,
+            info.operation_name,
+        ],
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return "graphql:response:" + hashlib.sha256(material.encode()).hexdigest()
+
+
+def _etag(content: bytes) -> str:
+    return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+
+def _public_headers(response, etag: str, state: str):
+    response["ETag"] = etag
+    response["X-Cache"] = state
+    patch_cache_control(response, public=True, max_age=settings.GRAPHQL_CACHE_MAX_AGE)
+    return response
+
+
+def _answer(request, response, etag: str, state: str):
+    if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
+        response = HttpResponseNotModified()
+    return _public_headers(response, etag, state)
+
+
+def _succeeded(response) -> bool:
+    if response.status_code != 200 or getattr(response, "streaming", False):
+        return False
+    try:
+        payload = json.loads(response.content)
+    except ValueError:
+        return False
+    return isinstance(payload, dict) and "errors" not in payload and "data" in payload
+
+
+def cached_graphql(view):
+    """Wrap the GraphQL view with the shared response cache and HTTP caching headers."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        info = read_graphql_request(request)
+        if not is_cacheable(request, info):
+            response = view(request, *args, **kwargs)
+            response["Cache-Control"] = NO_STORE
+            response["X-Cache"] = "BYPASS"
+            return response
+        key = cache_key(request, info)
+        hit = cache.get(key)
+        if hit is not None:
+            content, content_type, etag = hit
+            return _answer(request, HttpResponse(content, content_type=content_type), etag, "HIT")
+        response = view(request, *args, **kwargs)
+        if not _succeeded(response):
+            response["Cache-Control"] = NO_STORE
+            response["X-Cache"] = "BYPASS"
+            return response
+        etag = _etag(response.content)
+        cache.set(
+            key, (response.content, response["Content-Type"], etag), settings.GRAPHQL_CACHE_SECONDS
+        )
+        return _answer(request, response, etag, "MISS")
+
+    return wrapper
+
+
+# --- What counts as a content change.
+
+# Models whose rows can appear in a public answer. Page subclasses are matched by isinstance.
+_CONTENT_MODELS = (
+    "content.Discipline",
+    "content.Role",
+    "content.Institution",
+    "wagtailcore.PageViewRestriction",
+    "wagtailcore.Site",
+    "wagtailimages.Image",
+)
+
+
+def _is_content(sender) -> bool:
+    from wagtail.models import Page
+
+    if isinstance(sender, type) and issubclass(sender, Page):
+        return True
+    meta = getattr(sender, "_meta", None)
+    if meta is None:
+        return False
+    # ParentalManyToManyField through tables (job disciplines, related guides) live in content.
+    return meta.label in _CONTENT_MODELS or (meta.auto_created and meta.app_label == "content")
+
+
+def _on_model_change(sender, **kwargs):
+    if _is_content(sender):
+        content_changed()
+
+
+def connect_invalidation() -> None:
+    """Bump the generation on publish, unpublish (also the scheduler's), move, delete and on
+    every saved page (drafts included: cheap, and safe) or taxonomy snippet."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from wagtail import signals as wagtail_signals
+
+    for signal in (
+        wagtail_signals.page_published,
+        wagtail_signals.page_unpublished,
+        wagtail_signals.post_page_move,
+        wagtail_signals.published,
+        wagtail_signals.unpublished,
+    ):
+        signal.connect(content_changed, dispatch_uid=f"graphql-cache-{id(signal)}")
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_on_model_change, dispatch_uid=f"graphql-cache-{id(signal)}")

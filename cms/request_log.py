@@ -1,0 +1,69 @@
+"""One structured log line per GraphQL request, and the JSON formatter production uses.
+
+The line carries the operation (name and type), status, duration, SQL query count and cache
+state. It never carries variables, the query text, IP addresses or headers: variables hold
+emails and tokens, and the query text can hold them inline.
+"""
+
+import functools
+import json
+import logging
+import time
+from datetime import UTC, datetime
+
+from django.db import connection
+
+from cms.caching import read_graphql_request
+
+logger = logging.getLogger("cms.graphql.requests")
+
+
+class _QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def logged_graphql(view):
+    """Wrap the GraphQL view (caching included) so every request is measured and logged."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        counter = _QueryCounter()
+        started = time.perf_counter()
+        with connection.execute_wrapper(counter):
+            response = view(request, *args, **kwargs)
+        info = read_graphql_request(request)
+        fields = {
+            "event": "graphql_request",
+            "operation": info.operation_name,
+            "operation_type": info.operation_type,
+            "method": request.method,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            "sql_queries": counter.count,
+            "cache": response.get("X-Cache", "BYPASS"),
+        }
+        logger.info("graphql_request", extra={"fields": fields})
+        return response
+
+    return wrapper
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, plus a record's `fields`."""
+
+    def format(self, record):
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            **getattr(record, "fields", {}),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
