@@ -1,0 +1,493 @@
+"""Job postings from outside: CSV rows, JSON objects and schema.org JobPosting JSON-LD.
+
+Both `manage.py import_jobs` and the employers' `submitJobPosting` mutation go through
+`prepare_job` (map, resolve, validate) and `save_job` (create or update by the employer's
+reference, then leave a draft, publish, or submit to moderation).
+"""
+
+import csv
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.text import slugify
+from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
+from wagtail.models import Page
+
+from content.models import (
+    Discipline,
+    Institution,
+    JobIndexPage,
+    JobPostingPage,
+    RemotePolicy,
+    Role,
+)
+
+# The flat field names a CSV header or a plain JSON object may use (the model's own names).
+TEXT_FIELDS = (
+    "title",
+    "department",
+    "city",
+    "country",
+    "remote_policy",
+    "employment_type",
+    "contract_type",
+    "duration_months",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "funding_details",
+    "start_date",
+    "closing_date",
+    "application_url",
+    "application_email",
+    "reference",
+    "education_requirement",
+    "keywords",
+)
+RICH_TEXT_FIELDS = ("description", "requirements", "how_to_apply")
+CHOICE_FIELDS = (
+    "remote_policy",
+    "employment_type",
+    "contract_type",
+    "salary_period",
+)
+KNOWN_KEYS = {
+    *TEXT_FIELDS,
+    *RICH_TEXT_FIELDS,
+    "funded",
+    "institution",
+    "role",
+    "disciplines",
+}
+_LIST_SEPARATORS = re.compile(r"[;,|]")
+_TRUE = {"1", "true", "yes", "y", "t"}
+_FALSE = {"", "0", "false", "no", "n", "f"}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (bad JSON, unknown format, no header)."""
+
+
+@dataclass
+class Record:
+    """One posting as read from a file; `number` is the CSV line or the JSON record number."""
+
+    number: int
+    data: dict
+
+
+@dataclass
+class Outcome:
+    number: int
+    status: str  # created | updated | unchanged | failed
+    page: JobPostingPage | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class ImportReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == "failed"]
+
+
+# --- Reading files ---------------------------------------------------------------------------
+
+
+def read_records(path: str | Path) -> list[Record]:
+    """CSV by extension `.csv`; anything else is read as JSON (a list, one object, or `@graph`)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ImportFileError(f"Cannot read {path}: {err}") from err
+    if path.suffix.lower() == ".csv":
+        return list(_csv_records(text))
+    return list(_json_records(text))
+
+
+def _csv_records(text: str) -> Iterator[Record]:
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    if not reader.fieldnames:
+        raise ImportFileError("The CSV file has no header row.")
+    unknown = [name for name in reader.fieldnames if name.strip() not in KNOWN_KEYS]
+    if unknown:
+        raise ImportFileError(
+            f"Unknown CSV columns: {', '.join(unknown)}. Known: {', '.join(sorted(KNOWN_KEYS))}."
+        )
+    for row in reader:
+        # line_num is the line the row ends on; report that (a quoted field may span lines).
+        yield Record(
+            reader.line_num, {key.strip(): (value or "").strip() for key, value in row.items()}
+        )
+
+
+def _json_records(text: str) -> Iterator[Record]:
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ImportFileError(f"Invalid JSON: {err}") from err
+    if isinstance(payload, dict):
+        payload = payload.get("@graph", [payload])
+    if not isinstance(payload, list):
+        raise ImportFileError("Expected a JSON object, a list of objects or an @graph.")
+    for number, item in enumerate(payload, start=1):
+        yield Record(number, item if isinstance(item, dict) else {"_invalid": item})
+
+
+# --- schema.org JobPosting -------------------------------------------------------------------
+
+
+def _first(value):
+    return value[0] if isinstance(value, list) and value else value
+
+
+def _text(value) -> str:
+    value = _first(value)
+    if isinstance(value, dict):
+        value = value.get("value") or value.get("name") or ""
+    return "" if value is None else str(value).strip()
+
+
+def _closing_date(valid_through: str) -> str:
+    """validThrough is a moment; a posting valid through midnight closed the day before
+    (our own JSON-LD says the end of the closing date that way), so the round trip holds."""
+    moment = parse_datetime(valid_through)
+    if moment is None:
+        return valid_through[:10]
+    if moment.time() == dt.time.min:
+        return (moment.date() - dt.timedelta(days=1)).isoformat()
+    return moment.date().isoformat()
+
+
+def from_json_ld(item: dict) -> dict:
+    """Flat field values from a schema.org JobPosting (unknown properties are ignored)."""
+    organization = _first(item.get("hiringOrganization")) or {}
+    if isinstance(organization, str):
+        organization = {"name": organization}
+    location = _first(item.get("jobLocation")) or {}
+    address = location.get("address", {}) if isinstance(location, dict) else {}
+    address = _first(address) or {}
+    if isinstance(address, str):
+        address = {"addressLocality": address}
+    salary = _first(item.get("baseSalary")) or {}
+    amount = salary.get("value", {}) if isinstance(salary, dict) else {}
+    if not isinstance(amount, dict):
+        amount = {"value": amount}
+    contact = _first(item.get("applicationContact")) or {}
+    education = _first(item.get("educationRequirements"))
+    if isinstance(education, dict):
+        education = education.get("credentialCategory")
+    remote = _text(item.get("jobLocationType")).upper() == "TELECOMMUTE"
+    data = {
+        "title": _text(item.get("title")),
+        "description": item.get("description") or "",
+        "requirements": item.get("qualifications") or item.get("skills") or "",
+        "employment_type": _text(item.get("employmentType")).upper().replace("-", "_"),
+        "start_date": _text(item.get("jobStartDate"))[:10],
+        "closing_date": _closing_date(_text(item.get("validThrough"))),
+        "institution_name": _text(organization.get("name")),
+        "institution_url": _text(organization.get("sameAs") or organization.get("url")),
+        "city": _text(address.get("addressLocality")),
+        "country": _text(address.get("addressCountry")),
+        "remote_policy": RemotePolicy.REMOTE if remote else "",
+        "salary_currency": _text(salary.get("currency")) if isinstance(salary, dict) else "",
+        "salary_min": _text(amount.get("minValue") or amount.get("value")),
+        "salary_max": _text(amount.get("maxValue") or amount.get("value")),
+        "salary_period": _text(amount.get("unitText")).upper(),
+        "reference": _text(item.get("identifier")),
+        "application_url": _text(item.get("url")),
+        "application_email": _text(contact.get("email")) if isinstance(contact, dict) else "",
+        "education_requirement": _text(education).lower(),
+        "role": _text(item.get("occupationalCategory")),
+        "keywords": ", ".join(item["keywords"])
+        if isinstance(item.get("keywords"), list)
+        else _text(item.get("keywords")),
+    }
+    # Our own extensions (flat names) fill what schema.org has no property for.
+    data.update({key: item[key] for key in KNOWN_KEYS if key in item and not data.get(key)})
+    return {key: value for key, value in data.items() if value not in ("", None)}
+
+
+def normalise(data: dict) -> dict:
+    """Flat field values from any supported record shape."""
+    if "_invalid" in data:
+        return {"_invalid": data["_invalid"]}
+    if data.get("@type") == "JobPosting" or "hiringOrganization" in data:
+        return from_json_ld(data)
+    return {key: value for key, value in data.items() if key in KNOWN_KEYS}
+
+
+# --- Resolving and validating ----------------------------------------------------------------
+
+
+def _rich_text(value) -> str:
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    if "<" not in text:
+        paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
+        return "".join(f"<p>{escape(part)}</p>" for part in paragraphs)
+    # Only the features the admin's editor allows survive (no scripts, styles or handlers).
+    return EditorHTMLConverter().to_database_format(text)
+
+
+def _as_list(value) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [str(item).strip() for item in value if str(item).strip()]
+    return [item.strip() for item in _LIST_SEPARATORS.split(str(value or "")) if item.strip()]
+
+
+def _by_slug_or_name(model, value: str):
+    value = value.strip()
+    return (
+        model.objects.filter(slug=slugify(value)).first()
+        or model.objects.filter(name__iexact=value).first()
+    )
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    return host.removeprefix("www.")
+
+
+def resolve_institution(data: dict) -> Institution | None:
+    if data.get("institution"):
+        return _by_slug_or_name(Institution, str(data["institution"]))
+    url = data.get("institution_url")
+    if url and _host(url):
+        for candidate in Institution.objects.filter(website_url__icontains=_host(url)):
+            if _host(candidate.website_url) == _host(url):
+                return candidate
+    if data.get("institution_name"):
+        return _by_slug_or_name(Institution, data["institution_name"])
+    return None
+
+
+def _choice(value, choices) -> str:
+    """Accept a choice by value or by label, any case ("Full time", "full_time")."""
+    text = str(value).strip()
+    for choice_value, label in choices:
+        if text.upper().replace(" ", "_").replace("-", "_") == choice_value.upper() or (
+            text.lower() == str(label).lower()
+        ):
+            return choice_value
+    return text
+
+
+def _bool(value, errors: dict, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().lower()
+    if text in _TRUE | _FALSE:
+        return text in _TRUE
+    errors.setdefault(name, []).append(f"“{value}” is not yes or no.")
+    return False
+
+
+def find_existing(institution: Institution, reference: str) -> JobPostingPage | None:
+    return (
+        JobPostingPage.objects.filter(institution=institution, reference=reference)
+        .order_by("pk")
+        .first()
+    )
+
+
+@dataclass
+class PreparedJob:
+    page: JobPostingPage  # unsaved for a new posting, else the latest revision's object
+    disciplines: list[Discipline]
+    is_new: bool
+    changed: bool
+
+
+def prepare_job(
+    raw: dict, *, institution: Institution | None = None
+) -> tuple[PreparedJob | None, dict[str, list[str]]]:
+    """Map and validate one record. Returns the job ready to save, or field errors.
+
+    `institution` (an employer's API key, or --institution) decides whose posting it is;
+    the record may name the same institution but never another one.
+    """
+    data = normalise(raw)
+    if "_invalid" in data:
+        return None, {"__all__": ["Each record must be a JSON object."]}
+    errors: dict[str, list[str]] = {}
+
+    named = resolve_institution(data) if _names_institution(data) else None
+    if institution is None:
+        institution = named
+        if institution is None:
+            name = data.get("institution") or data.get("institution_name") or ""
+            errors["institution"] = [
+                f"Unknown institution “{name}”." if name else "This field is required."
+            ]
+    elif _names_institution(data) and named != institution:
+        errors["institution"] = [f"Postings here can only be for {institution.name}."]
+
+    reference = str(data.get("reference") or "").strip()
+    if not reference:
+        errors["reference"] = [
+            "Give the employer's reference: it is how a repeated import updates the posting."
+        ]
+
+    role = _by_slug_or_name(Role, str(data["role"])) if data.get("role") else None
+    if data.get("role") and role is None:
+        errors["role"] = [f"Unknown role “{data['role']}”."]
+
+    disciplines = []
+    for value in _as_list(data.get("disciplines")):
+        discipline = _by_slug_or_name(Discipline, value)
+        if discipline is None:
+            errors.setdefault("disciplines", []).append(f"Unknown discipline “{value}”.")
+        else:
+            disciplines.append(discipline)
+
+    existing = find_existing(institution, reference) if institution and reference else None
+    page = existing.get_latest_revision_as_object() if existing else JobPostingPage()
+    before = _snapshot(page) if existing else None
+
+    values = {name: str(data.get(name) or "").strip() for name in TEXT_FIELDS}
+    for name in CHOICE_FIELDS:
+        if values[name]:
+            values[name] = _choice(values[name], JobPostingPage._meta.get_field(name).choices)
+        else:
+            values[name] = JobPostingPage._meta.get_field(name).get_default()
+    values["country"] = values["country"].upper()
+    values["salary_currency"] = values["salary_currency"].upper()
+    for name in ("duration_months", "salary_min", "salary_max", "start_date"):
+        values[name] = values[name] or None
+    values["closing_date"] = values["closing_date"] or None
+    for name in RICH_TEXT_FIELDS:
+        values[name] = _rich_text(data.get(name))
+    values["funded"] = _bool(data.get("funded", False), errors, "funded")
+    for name, value in values.items():
+        setattr(page, name, value)
+    page.institution = institution
+    page.role = role
+    if institution is not None:
+        # JobPostingPage.save fills these the same way; do it now so re-imports compare equal.
+        page.country = page.country or institution.country
+        page.city = page.city or institution.city
+    if not existing:
+        page.slug = ""  # Wagtail makes one from the title, unique under the parent, on save
+
+    try:
+        page.full_clean(exclude=["path", "depth", "slug"])
+    except ValidationError as err:
+        for name, messages in err.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if (
+        "closing_date" not in errors
+        and isinstance(page.closing_date, dt.date)
+        and page.closing_date < timezone.localdate()
+    ):
+        errors["closing_date"] = ["The closing date has passed."]
+    if errors:
+        return None, errors
+    changed = (
+        existing is None
+        or before != _snapshot(page)
+        or ({d.pk for d in disciplines} != {d.pk for d in page.disciplines.all()})
+    )
+    return PreparedJob(page, disciplines, existing is None, changed), {}
+
+
+def _names_institution(data: dict) -> bool:
+    return any(data.get(key) for key in ("institution", "institution_name", "institution_url"))
+
+
+def _snapshot(page: JobPostingPage) -> dict:
+    names = (*TEXT_FIELDS, *RICH_TEXT_FIELDS, "funded", "institution_id", "role_id")
+    # Typed values: Decimal("20000") equals Decimal("20000.00") read back from a revision.
+    return {name: getattr(page, name) for name in names}
+
+
+# --- Saving --------------------------------------------------------------------------------
+
+
+class Mode:
+    DRAFT = "draft"
+    PUBLISH = "publish"
+    MODERATE = "moderate"  # save a draft and submit it to the parent's workflow
+
+
+def job_index() -> JobIndexPage:
+    index = JobIndexPage.objects.order_by("path").first()
+    if index is None:
+        raise ImportFileError("There is no job index page to put postings under.")
+    return index
+
+
+def save_job(prepared: PreparedJob, *, mode: str, user=None, parent: Page | None = None):
+    """Create or update the posting and save a revision. Run inside a transaction."""
+    page = prepared.page
+    if prepared.is_new:
+        page.live = mode == Mode.PUBLISH
+        (parent or job_index()).add_child(instance=page)
+    page.disciplines.set(prepared.disciplines)
+    revision = page.save_revision(user=user, log_action=True)
+    if mode == Mode.PUBLISH:
+        revision.publish(user=user)
+    elif mode == Mode.MODERATE:
+        submit_for_moderation(page, user)
+    return page
+
+
+def submit_for_moderation(page: JobPostingPage, user=None) -> None:
+    """Start the page's workflow on its latest revision (restarting one already running)."""
+    workflow = page.get_workflow()
+    if workflow is None:
+        raise ImproperlyConfiguredWorkflow(
+            "Job postings have no moderation workflow; run `manage.py setup_moderation`."
+        )
+    current = page.current_workflow_state
+    if current is not None:
+        current.cancel(user=user)
+    workflow.start(page, user)
+
+
+class ImproperlyConfiguredWorkflow(Exception):
+    pass
+
+
+def import_records(
+    records: Iterable[Record],
+    *,
+    mode: str = Mode.DRAFT,
+    institution: Institution | None = None,
+    user=None,
+) -> ImportReport:
+    """Each record in its own transaction: a bad record rolls back alone."""
+    report = ImportReport()
+    for record in records:
+        prepared, errors = prepare_job(record.data, institution=institution)
+        if errors:
+            report.outcomes.append(Outcome(record.number, "failed", errors=errors))
+            continue
+        page = prepared.page
+        unpublished = not page.live or page.has_unpublished_changes
+        if not prepared.changed and not (mode == Mode.PUBLISH and unpublished):
+            report.outcomes.append(Outcome(record.number, "unchanged", page))
+            continue
+        with transaction.atomic():
+            save_job(prepared, mode=mode, user=user)
+        status = "created" if prepared.is_new else "updated"
+        report.outcomes.append(Outcome(record.number, status, page))
+    return report
