@@ -5,3 +5,8 @@ class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = "Job alerts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from notifications import signals
+
+        signals.connect()

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -215,6 +216,56 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+# A queue name of its own lets tests run an isolated worker on a shared broker.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+
+# --- Job alerts and digests (notifications app; see docs/notifications.md)
+NOTIFICATIONS_INSTANT_WINDOW_SECONDS = env_int("NOTIFICATIONS_INSTANT_WINDOW_SECONDS", 600)
+NOTIFICATIONS_DAILY_HOUR = env_int("NOTIFICATIONS_DAILY_HOUR", 7)
+NOTIFICATIONS_WEEKLY_DAY = env_str("NOTIFICATIONS_WEEKLY_DAY", "mon")
+NOTIFICATIONS_SEND_RATE = env_int("NOTIFICATIONS_SEND_RATE", 0)  # emails/s per process; 0: no cap
+NOTIFICATIONS_BATCH_SIZE = env_int("NOTIFICATIONS_BATCH_SIZE", 100)  # subscribers per batch task
+NOTIFICATIONS_CLAIM_SECONDS = env_int("NOTIFICATIONS_CLAIM_SECONDS", 900)
+NOTIFICATIONS_RETRY_BACKOFF_SECONDS = env_int("NOTIFICATIONS_RETRY_BACKOFF_SECONDS", 30)
+NOTIFICATIONS_MAX_RETRIES = env_int("NOTIFICATIONS_MAX_RETRIES", 8)
+NOTIFICATIONS_PUBLIC_BASE_URL = env_str("NOTIFICATIONS_PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL)
+NOTIFICATIONS_MANAGE_URL = env_str(
+    "NOTIFICATIONS_MANAGE_URL",
+    f"{FRONTEND_BASE_URL or WAGTAILADMIN_BASE_URL}/alerts/manage?token={{token}}",
+)
+NOTIFICATIONS_JOB_URL = env_str(
+    "NOTIFICATIONS_JOB_URL", f"{FRONTEND_BASE_URL or WAGTAILADMIN_BASE_URL}/jobs/{{slug}}/"
+)
+NOTIFICATIONS_LIST_ID = env_str("NOTIFICATIONS_LIST_ID", "Job alerts <job-alerts.localhost>")
+NOTIFICATIONS_UNSUBSCRIBE_MAILTO = env_str("NOTIFICATIONS_UNSUBSCRIBE_MAILTO")
+NOTIFICATIONS_CONFIRM_MAX_AGE_SECONDS = env_int("NOTIFICATIONS_CONFIRM_MAX_AGE_SECONDS", 3 * 86400)
+NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR = env_int("NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR", 20)
+NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR = env_int("NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR", 3)
+
+CELERY_BEAT_SCHEDULE = {
+    # Checks every minute; sends once the oldest pending job has waited the batching window.
+    "instant-digest": {
+        "task": "notifications.tasks.run_digest",
+        "schedule": 60.0,
+        "args": ["INSTANT"],
+    },
+    "daily-digest": {
+        "task": "notifications.tasks.run_digest",
+        "schedule": crontab(minute=0, hour=NOTIFICATIONS_DAILY_HOUR),
+        "args": ["DAILY"],
+    },
+    "weekly-digest": {
+        "task": "notifications.tasks.run_digest",
+        "schedule": crontab(
+            minute=0, hour=NOTIFICATIONS_DAILY_HOUR, day_of_week=NOTIFICATIONS_WEEKLY_DAY
+        ),
+        "args": ["WEEKLY"],
+    },
+    "publish-scheduled-pages": {
+        "task": "notifications.tasks.publish_scheduled",
+        "schedule": 180.0,
+    },
+}
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},

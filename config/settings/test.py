@@ -1,9 +1,11 @@
 """Test settings: fast hashing, isolated cache, deterministic clock zone."""
 
+import os
+
 from config.env import env_str
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, VAR_DIR
+from .base import DATABASES, REDIS_URL, VAR_DIR
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY", "test-only-key")
@@ -19,3 +21,10 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so end-to-end tests can hand the test database to a worker
+    # process; one file per pytest process so parallel runs in one checkout never share it.
+    _test_db_dir = VAR_DIR / "test-databases"
+    _test_db_dir.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_db_dir / f"test-{os.getpid()}.sqlite3")}

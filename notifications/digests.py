@@ -1,0 +1,252 @@
+"""Digest runs: plan (match and reserve), hand out batches, send them.
+
+The ledger protocol, per job and subscriber (a `Delivery` row):
+1. planning reserves the row as `pending` in the planning transaction;
+2. a batch claims pending rows for a while (a lease), so no two workers send one row;
+3. after the SMTP server accepts the email the row becomes `sent`, in its own commit.
+A worker that dies between 1 and 3 leaves pending rows whose lease runs out; the next run
+(beat runs INSTANT every minute) hands them out again. Between the server's "250 OK" and
+the commit of step 3 lies the one window in which a crash causes a duplicate: at most one
+email per crashed worker process (see docs/notifications.md).
+"""
+
+import datetime as dt
+import logging
+import smtplib
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db.models import F, Q
+from django.utils import timezone
+
+from content.job_search import open_jobs
+from content.models import JobPostingPage
+from notifications.email import digest_message
+from notifications.matching import oldest_unplanned, plan
+from notifications.models import Delivery, DigestRun, Frequency, Subscriber
+from notifications.publishing import record_missed_publications
+
+logger = logging.getLogger(__name__)
+
+
+class TransientSendError(Exception):
+    """The SMTP server or the network said "not now"; the batch is retried later."""
+
+
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.NOTIFICATIONS_CLAIM_SECONDS)
+
+
+def _claimable() -> Q:
+    return Q(status=Delivery.Status.PENDING) & (Q(claim="") | Q(claimed_until__lt=timezone.now()))
+
+
+# --- planning and handing out ---------------------------------------------------------------
+
+
+def run_digest(
+    frequency: str, *, force: bool = False, send: Callable[[int, str], None]
+) -> DigestRun | None:
+    """One digest run: plan new jobs of this frequency, then give every subscriber with
+    pending deliveries (new ones and any left by a crashed run) to `send(run_id, claim)`.
+
+    INSTANT waits until the oldest unplanned job has waited the batching window, so jobs
+    published close together share one email; `force` sends everything pending now.
+    Returns the run, or None when there was nothing to do.
+    """
+    if frequency not in Frequency.values:
+        raise ValueError(f"Unknown frequency {frequency!r}; use one of {Frequency.values}.")
+    record_missed_publications()
+    now = timezone.now()
+    oldest = oldest_unplanned(frequency)
+    due = oldest is not None and (
+        force
+        or frequency != Frequency.INSTANT
+        or oldest <= now - dt.timedelta(seconds=settings.NOTIFICATIONS_INSTANT_WINDOW_SECONDS)
+    )
+    if not due and not Delivery.objects.filter(_claimable()).exists():
+        return None
+    run = DigestRun.objects.create(frequency=frequency, started_at=now)
+    if due:
+        run.jobs, run.reserved = plan(frequency, run.pk, cutoff=now)
+    run.planned_at = timezone.now()
+    run.save(update_fields=["jobs", "reserved", "planned_at"])
+    batches = 0
+    for claim in claim_batches(settings.NOTIFICATIONS_BATCH_SIZE):
+        batches += 1
+        DigestRun.objects.filter(pk=run.pk).update(batches=F("batches") + 1)
+        send(run.pk, claim)
+    if batches == 0:
+        DigestRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+    run.refresh_from_db()
+    return run
+
+
+def claim_batches(size: int) -> Iterator[str]:
+    """Claim pending deliveries, `size` subscribers at a time, and yield each claim.
+    Walks subscriber ids in order (keyset pages), so memory does not grow with the list."""
+    after = 0
+    while True:
+        ids = list(
+            Delivery.objects.filter(_claimable(), subscriber_id__gt=after)
+            .order_by("subscriber_id")
+            .values_list("subscriber_id", flat=True)
+            .distinct()[:size]
+        )
+        if not ids:
+            return
+        after = ids[-1]
+        claim = uuid.uuid4().hex
+        claimed = Delivery.objects.filter(_claimable(), subscriber_id__in=ids).update(
+            claim=claim, claimed_until=timezone.now() + _lease()
+        )
+        if claimed:
+            yield claim
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+@dataclass
+class BatchResult:
+    emails: int = 0
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+class _Pacer:
+    """Keeps this process under NOTIFICATIONS_SEND_RATE emails per second."""
+
+    def __init__(self, rate: int):
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.next_at = 0.0
+
+    def wait(self):
+        if not self.interval:
+            return
+        now = time.monotonic()
+        if self.next_at > now:
+            time.sleep(self.next_at - now)
+        self.next_at = max(now, self.next_at) + self.interval
+
+
+def _mark(ids, status, **fields) -> int:
+    return Delivery.objects.filter(pk__in=ids).update(status=status, **fields)
+
+
+def _smtp_code(err: Exception) -> int | None:
+    if isinstance(err, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in err.recipients.values()]
+        return max(codes) if codes else None
+    return getattr(err, "smtp_code", None)
+
+
+def send_batch(run_id: int | None, claim: str) -> BatchResult:
+    """Send the deliveries held by `claim`: one email per subscriber with all their jobs.
+
+    Raises TransientSendError on 4xx replies and connection trouble; rows already sent
+    stay sent and the rest stay claimed, so a retry with the same claim carries on."""
+    result = BatchResult()
+    try:
+        _send_claimed(claim, result)
+    finally:
+        if run_id is not None:
+            DigestRun.objects.filter(pk=run_id).update(
+                emails_sent=F("emails_sent") + result.emails,
+                sent=F("sent") + result.sent,
+                failed=F("failed") + result.failed,
+                skipped=F("skipped") + result.skipped,
+            )
+    if run_id is not None:
+        _batch_done(run_id)
+    return result
+
+
+def _batch_done(run_id: int):
+    DigestRun.objects.filter(pk=run_id).update(batches_done=F("batches_done") + 1)
+    DigestRun.objects.filter(pk=run_id, batches_done__gte=F("batches")).update(
+        finished_at=timezone.now()
+    )
+
+
+def _renew(claim: str) -> float:
+    Delivery.objects.filter(claim=claim, status=Delivery.Status.PENDING).update(
+        claimed_until=timezone.now() + _lease()
+    )
+    return time.monotonic()
+
+
+def _send_claimed(claim: str, result: BatchResult):
+    renewed_at = _renew(claim)
+    rows = list(
+        Delivery.objects.filter(claim=claim, status=Delivery.Status.PENDING)
+        .select_related("subscriber", "job__institution")
+        .order_by("subscriber_id", "job__closing_date", "job_id")
+    )
+    if not rows:
+        return
+    open_ids = set(
+        open_jobs(JobPostingPage.objects.filter(pk__in={r.job_id for r in rows})).values_list(
+            "pk", flat=True
+        )
+    )
+    by_subscriber: dict[int, list[Delivery]] = {}
+    skipped = []
+    for row in rows:
+        if row.job_id in open_ids and row.subscriber.can_receive:
+            by_subscriber.setdefault(row.subscriber_id, []).append(row)
+        else:
+            skipped.append(row.pk)
+    if skipped:
+        result.skipped += _mark(skipped, Delivery.Status.SKIPPED)
+    if not by_subscriber:
+        return
+
+    pacer = _Pacer(settings.NOTIFICATIONS_SEND_RATE)
+    half_lease = settings.NOTIFICATIONS_CLAIM_SECONDS / 2
+    connection = get_connection()
+    try:
+        connection.open()
+        for deliveries in by_subscriber.values():
+            if time.monotonic() - renewed_at > half_lease:
+                renewed_at = _renew(claim)
+            pacer.wait()
+            _send_one(connection, deliveries, result)
+    except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as err:
+        raise TransientSendError(f"SMTP connection failed: {err}") from err
+    finally:
+        connection.close()
+
+
+def _send_one(connection, deliveries: list[Delivery], result: BatchResult):
+    subscriber = deliveries[0].subscriber
+    ids = [d.pk for d in deliveries]
+    message = digest_message(subscriber, [d.job for d in deliveries])
+    try:
+        connection.send_messages([message])
+    except smtplib.SMTPException as err:
+        code = _smtp_code(err)
+        if code is None or code < 500:
+            raise TransientSendError(f"SMTP said {code}: {err}") from err
+        reason = f"{code} {err}"[:300]
+        if isinstance(err, smtplib.SMTPRecipientsRefused):
+            # A permanent rejection of the address: stop sending to it at all.
+            Subscriber.objects.filter(pk=subscriber.pk).update(
+                status=Subscriber.Status.BOUNCED, bounced_at=timezone.now(), bounce_reason=reason
+            )
+            result.failed += Delivery.objects.filter(
+                subscriber_id=subscriber.pk, status=Delivery.Status.PENDING
+            ).update(status=Delivery.Status.FAILED, error=reason)
+        else:
+            result.failed += _mark(ids, Delivery.Status.FAILED, error=reason)
+        logger.warning("Digest to subscriber %s rejected: %s", subscriber.pk, reason)
+        return
+    # The duplicate window: accepted by the server, not yet recorded. Kept to this one
+    # statement, committed on its own.
+    result.sent += _mark(ids, Delivery.Status.SENT, sent_at=timezone.now())
+    result.emails += 1

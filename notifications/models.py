@@ -1,0 +1,164 @@
+"""Subscribers, their job alerts, and the ledger that makes every delivery a unique fact."""
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Frequency(models.TextChoices):
+    INSTANT = "INSTANT", "As soon as jobs are published"
+    DAILY = "DAILY", "Daily"
+    WEEKLY = "WEEKLY", "Weekly"
+
+
+class Subscriber(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        BOUNCED = "bounced", "Bounced"
+
+    email = models.EmailField(max_length=254)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    consented_at = models.DateTimeField(help_text="When the address asked for alerts.")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounce_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="subscriber_email_ci_unique"),
+        ]
+        permissions = [("view_subscriber_email", "Can see subscribers' email addresses")]
+
+    def __str__(self):
+        return f"Subscriber #{self.pk}"
+
+    @property
+    def can_receive(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+
+class JobAlert(models.Model):
+    """One set of criteria. Empty criteria match everything on that axis."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="alerts")
+    disciplines = models.ManyToManyField("content.Discipline", blank=True, related_name="+")
+    roles = models.ManyToManyField("content.Role", blank=True, related_name="+")
+    # ",GB,DE," so that "is the job's country in the list" is one LIKE on any database.
+    countries = models.CharField(max_length=200, blank=True)
+    remote = models.CharField(max_length=8, blank=True, help_text="A RemotePolicy value, or any.")
+    frequency = models.CharField(max_length=8, choices=Frequency.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set when the alert takes effect (confirmed by email, or added with a manage token);
+    # only jobs first published after that moment are sent, so a new alert is no flood.
+    active_since = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["frequency", "active_since"], name="alert_freq_active_idx")]
+
+    def __str__(self):
+        return f"{self.get_frequency_display()} alert #{self.pk}"
+
+    @property
+    def country_list(self) -> list[str]:
+        return [code for code in self.countries.split(",") if code]
+
+    @staticmethod
+    def pack_countries(codes) -> str:
+        codes = sorted({code.upper() for code in codes})
+        return f",{','.join(codes)}," if codes else ""
+
+
+class AlertKeyword(models.Model):
+    """A keyword of an alert, a row of its own so matching can join on it."""
+
+    alert = models.ForeignKey(JobAlert, on_delete=models.CASCADE, related_name="keyword_rows")
+    keyword = models.CharField(max_length=60)  # stored lower-case
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "keyword"], name="alert_keyword_unique")
+        ]
+
+    def __str__(self):
+        return self.keyword
+
+
+class JobPublication(models.Model):
+    """The first time a job went live. Later edits and re-publishing leave it alone."""
+
+    job = models.OneToOneField(
+        "content.JobPostingPage", on_delete=models.CASCADE, related_name="publication"
+    )
+    published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # When each frequency's digest planned this job (matched it against alerts).
+    instant_planned_at = models.DateTimeField(null=True, blank=True)
+    daily_planned_at = models.DateTimeField(null=True, blank=True)
+    weekly_planned_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Publication of job #{self.job_id}"
+
+    @staticmethod
+    def planned_field(frequency: str) -> str:
+        return f"{frequency.lower()}_planned_at"
+
+
+class DigestRun(models.Model):
+    frequency = models.CharField(max_length=8, choices=Frequency.choices)
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    planned_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    jobs = models.PositiveIntegerField(default=0, help_text="New jobs matched in this run.")
+    reserved = models.PositiveIntegerField(default=0, help_text="Deliveries reserved.")
+    batches = models.PositiveIntegerField(default=0)
+    batches_done = models.PositiveIntegerField(default=0)
+    emails_sent = models.PositiveIntegerField(default=0)
+    sent = models.PositiveIntegerField(default=0, help_text="Jobs delivered.")
+    failed = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.frequency} digest {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Delivery(models.Model):
+    """One job for one subscriber. The unique constraint is the "never twice" guarantee."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Reserved, not sent yet"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed permanently"
+        SKIPPED = "skipped", "Skipped (job closed or subscriber left)"
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    job = models.ForeignKey("content.JobPostingPage", on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(DigestRun, on_delete=models.SET_NULL, null=True, related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    # A sending batch owns pending rows through a claim that expires, so a crashed
+    # worker's rows go back to the pool and two live workers never share a row.
+    claim = models.CharField(max_length=32, blank=True, db_index=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "job"], name="delivery_once_per_job")
+        ]
+        indexes = [
+            models.Index(fields=["status", "subscriber"], name="delivery_status_sub_idx"),
+        ]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self):
+        return f"Delivery #{self.pk} ({self.status})"

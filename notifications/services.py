@@ -1,0 +1,237 @@
+"""What subscribers can do: subscribe, confirm, read and change alerts, unsubscribe.
+
+GraphQL resolvers and the link views call these; every write validates first and
+writes nothing when the input is wrong."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from content.iso import validate_country_code
+from content.models import Discipline, RemotePolicy, Role
+from notifications.email import confirmation_message
+from notifications.models import AlertKeyword, Frequency, JobAlert, Subscriber
+from notifications.tokens import read_confirm_token, read_manage_token
+
+MAX_ALERTS = 10
+MAX_KEYWORDS = 10
+MAX_KEYWORD_LENGTH = 60
+MAX_TAXONOMY_VALUES = 20
+
+SUBSCRIBE_MESSAGE = (
+    "Thanks. If the address can receive alerts, an email is on its way with a link to confirm them."
+)
+
+
+class SubscriptionError(Exception):
+    """Input a subscriber can fix; the message says how."""
+
+
+class RateLimited(SubscriptionError):
+    pass
+
+
+@dataclass
+class AlertSpec:
+    """A validated alert, ready to save."""
+
+    frequency: str
+    disciplines: list[Discipline] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    remote: str = ""
+
+
+def normalise_email(raw: str) -> str:
+    email = (raw or "").strip()
+    if len(email) > 254:
+        raise SubscriptionError("The email address is too long (254 characters at most).")
+    try:
+        validate_email(email)
+    except ValidationError as err:
+        raise SubscriptionError("Enter a valid email address.") from err
+    local, _, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def _taxonomy(model, slugs, label: str) -> list:
+    slugs = [slug.strip().lower() for slug in slugs or [] if slug.strip()]
+    if len(slugs) > MAX_TAXONOMY_VALUES:
+        raise SubscriptionError(f"An alert takes at most {MAX_TAXONOMY_VALUES} {label}.")
+    found = {obj.slug: obj for obj in model.objects.filter(slug__in=slugs)}
+    unknown = sorted(set(slugs) - set(found))
+    if unknown:
+        raise SubscriptionError(f"Unknown {label}: {', '.join(unknown)}.")
+    return [found[slug] for slug in dict.fromkeys(slugs)]
+
+
+def validate_alert(
+    *, frequency, disciplines=None, roles=None, countries=None, keywords=None, remote=None
+) -> AlertSpec:
+    if frequency not in Frequency.values:
+        raise SubscriptionError(f"frequency must be one of {', '.join(Frequency.values)}.")
+    if remote and remote not in RemotePolicy.values:
+        raise SubscriptionError(f"remote must be one of {', '.join(RemotePolicy.values)}.")
+    codes = [code.strip().upper() for code in countries or [] if code.strip()]
+    if len(codes) > MAX_TAXONOMY_VALUES:
+        raise SubscriptionError(f"An alert takes at most {MAX_TAXONOMY_VALUES} countries.")
+    for code in codes:
+        try:
+            validate_country_code(code)
+        except ValidationError as err:
+            raise SubscriptionError(f"Unknown country code: {code}.") from err
+    words = [word.strip().lower() for word in keywords or [] if word.strip()]
+    if len(words) > MAX_KEYWORDS:
+        raise SubscriptionError(f"An alert takes at most {MAX_KEYWORDS} keywords.")
+    if any(len(word) > MAX_KEYWORD_LENGTH for word in words):
+        raise SubscriptionError(f"Keywords are limited to {MAX_KEYWORD_LENGTH} characters.")
+    return AlertSpec(
+        frequency=frequency,
+        disciplines=_taxonomy(Discipline, disciplines, "disciplines"),
+        roles=_taxonomy(Role, roles, "roles"),
+        countries=sorted(set(codes)),
+        keywords=list(dict.fromkeys(words)),
+        remote=remote or "",
+    )
+
+
+def _save_alert(alert: JobAlert, spec: AlertSpec) -> JobAlert:
+    alert.frequency = spec.frequency
+    alert.countries = JobAlert.pack_countries(spec.countries)
+    alert.remote = spec.remote
+    alert.save()
+    alert.disciplines.set(spec.disciplines)
+    alert.roles.set(spec.roles)
+    alert.keyword_rows.all().delete()
+    AlertKeyword.objects.bulk_create(AlertKeyword(alert=alert, keyword=w) for w in spec.keywords)
+    return alert
+
+
+# --- rate limits ------------------------------------------------------------------------------
+
+
+def _hit(key: str, limit: int) -> bool:
+    """Count one attempt in this hour's bucket; True while under the limit."""
+    if limit <= 0:
+        return True
+    bucket = f"notifications:signup:{key}:{timezone.now():%Y%m%d%H}"
+    cache.add(bucket, 0, timeout=3600)
+    try:
+        count = cache.incr(bucket)
+    except ValueError:  # expired between add and incr
+        cache.add(bucket, 1, timeout=3600)
+        count = 1
+    return count <= limit
+
+
+def check_rate_limits(email: str, client_ip: str):
+    if not _hit(f"ip:{client_ip}", settings.NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR):
+        raise RateLimited("Too many sign-ups from this network; please try again later.")
+    if not _hit(f"email:{email.lower()}", settings.NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR):
+        raise RateLimited("Too many sign-ups for this address; please try again later.")
+
+
+# --- subscriber actions -----------------------------------------------------------------------
+
+
+def subscribe(email: str, alert_input: dict, client_ip: str) -> str:
+    """Store the alert (inactive until confirmed) and send a confirmation email.
+
+    The answer is the same whether the address is new, pending, confirmed or gone, so it
+    tells nobody whether an address is subscribed. A confirmed subscriber's new alert is
+    also confirmed by email, so nobody can add alerts to someone else's address."""
+    email = normalise_email(email)
+    spec = validate_alert(**alert_input)
+    check_rate_limits(email, client_ip)
+    with transaction.atomic():
+        subscriber = Subscriber.objects.filter(email__iexact=email).first()
+        if subscriber is None:
+            subscriber = Subscriber.objects.create(email=email, consented_at=timezone.now())
+        elif subscriber.alerts.count() >= MAX_ALERTS:
+            # Same answer as success, and no email: the limit is not a disclosure either.
+            return SUBSCRIBE_MESSAGE
+        alert = _save_alert(JobAlert(subscriber=subscriber), spec)
+        message = confirmation_message(subscriber, alert)
+        transaction.on_commit(lambda: message.send(fail_silently=False))
+    return SUBSCRIBE_MESSAGE
+
+
+def confirm(token: str) -> Subscriber:
+    subscriber_id, alert_id = read_confirm_token(token)
+    now = timezone.now()
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+        alert = JobAlert.objects.filter(pk=alert_id, subscriber_id=subscriber_id).first()
+        if subscriber is None or alert is None:
+            raise SubscriptionError("This alert no longer exists; please subscribe again.")
+        if alert.active_since is None:
+            alert.active_since = now
+            alert.save(update_fields=["active_since"])
+        if subscriber.status != Subscriber.Status.CONFIRMED:
+            subscriber.status = Subscriber.Status.CONFIRMED
+            subscriber.confirmed_at = now
+            subscriber.consented_at = now
+            subscriber.unsubscribed_at = None
+            subscriber.bounced_at = None
+            subscriber.bounce_reason = ""
+            subscriber.save()
+    return subscriber
+
+
+def subscriber_for_token(token: str) -> Subscriber:
+    subscriber = Subscriber.objects.filter(pk=read_manage_token(token)).first()
+    if subscriber is None:
+        raise SubscriptionError("This subscription no longer exists.")
+    return subscriber
+
+
+def alerts_of(subscriber: Subscriber):
+    return subscriber.alerts.prefetch_related("disciplines", "roles", "keyword_rows").order_by("pk")
+
+
+def add_alert(token: str, alert_input: dict) -> JobAlert:
+    subscriber = subscriber_for_token(token)
+    spec = validate_alert(**alert_input)
+    with transaction.atomic():
+        if subscriber.alerts.count() >= MAX_ALERTS:
+            raise SubscriptionError(f"A subscriber can have at most {MAX_ALERTS} alerts.")
+        # The manage token proves the address, so the alert is active at once.
+        return _save_alert(JobAlert(subscriber=subscriber, active_since=timezone.now()), spec)
+
+
+def _own_alert(subscriber: Subscriber, alert_id) -> JobAlert:
+    try:
+        return subscriber.alerts.get(pk=int(alert_id))
+    except (ValueError, JobAlert.DoesNotExist) as err:
+        raise SubscriptionError("No such alert for this subscription.") from err
+
+
+def update_alert(token: str, alert_id, alert_input: dict) -> JobAlert:
+    subscriber = subscriber_for_token(token)
+    alert = _own_alert(subscriber, alert_id)
+    spec = validate_alert(**alert_input)
+    with transaction.atomic():
+        if alert.active_since is None:
+            alert.active_since = timezone.now()
+        return _save_alert(alert, spec)
+
+
+def delete_alert(token: str, alert_id) -> None:
+    subscriber = subscriber_for_token(token)
+    _own_alert(subscriber, alert_id).delete()
+
+
+def unsubscribe(token: str) -> Subscriber:
+    """Stops every email to the address at once: pending deliveries are skipped at send."""
+    subscriber = subscriber_for_token(token)
+    if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
+        subscriber.status = Subscriber.Status.UNSUBSCRIBED
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save(update_fields=["status", "unsubscribed_at"])
+    return subscriber

@@ -1,0 +1,42 @@
+"""Signed tokens for links in emails. A token names one subscriber and cannot be forged."""
+
+from django.conf import settings
+from django.core import signing
+
+CONFIRM_SALT = "notifications.confirm"
+MANAGE_SALT = "notifications.manage"
+
+
+class InvalidToken(Exception):
+    """The token was tampered with, has expired, or is not a token of this kind."""
+
+
+def confirm_token(subscriber_id: int, alert_id: int) -> str:
+    return signing.dumps({"s": subscriber_id, "a": alert_id}, salt=CONFIRM_SALT, compress=True)
+
+
+def read_confirm_token(token: str) -> tuple[int, int]:
+    """(subscriber id, alert id) of a confirmation token that has not expired."""
+    try:
+        data = signing.loads(
+            token, salt=CONFIRM_SALT, max_age=settings.NOTIFICATIONS_CONFIRM_MAX_AGE_SECONDS
+        )
+    except signing.SignatureExpired as err:
+        raise InvalidToken("This confirmation link has expired; please subscribe again.") from err
+    except signing.BadSignature as err:
+        raise InvalidToken("This confirmation link is not valid.") from err
+    return int(data["s"]), int(data["a"])
+
+
+def manage_token(subscriber_id: int) -> str:
+    """The token in every email's manage and unsubscribe links. It does not expire, so an
+    old email can always unsubscribe (RFC 8058 expects the link to keep working)."""
+    return signing.dumps({"s": subscriber_id}, salt=MANAGE_SALT, compress=True)
+
+
+def read_manage_token(token: str) -> int:
+    try:
+        data = signing.loads(token, salt=MANAGE_SALT)
+    except signing.BadSignature as err:
+        raise InvalidToken("This subscription token is not valid.") from err
+    return int(data["s"])

@@ -1,0 +1,69 @@
+"""Building blocks for the notification tests: taxonomy, published jobs, subscribers."""
+
+from django.utils import timezone
+
+from notifications.models import AlertKeyword, JobAlert, Subscriber
+from tests.factories import JobPostingPageFactory
+
+
+def publish_job(job_index, **fields):
+    """Create a job as a draft and publish it the way the admin does (fires page_published)."""
+    job = JobPostingPageFactory(parent=job_index, live=False, **fields)
+    job.save_revision().publish()
+    job.refresh_from_db()
+    return job
+
+
+def confirmed_subscriber(
+    email,
+    *,
+    frequency="INSTANT",
+    disciplines=(),
+    roles=(),
+    countries=(),
+    keywords=(),
+    remote="",
+    since=None,
+):
+    subscriber = Subscriber.objects.create(
+        email=email,
+        status=Subscriber.Status.CONFIRMED,
+        consented_at=timezone.now(),
+        confirmed_at=timezone.now(),
+    )
+    add_alert(
+        subscriber,
+        frequency=frequency,
+        disciplines=disciplines,
+        roles=roles,
+        countries=countries,
+        keywords=keywords,
+        remote=remote,
+        since=since,
+    )
+    return subscriber
+
+
+def add_alert(
+    subscriber,
+    *,
+    frequency="INSTANT",
+    disciplines=(),
+    roles=(),
+    countries=(),
+    keywords=(),
+    remote="",
+    since=None,
+):
+    alert = JobAlert.objects.create(
+        subscriber=subscriber,
+        frequency=frequency,
+        countries=JobAlert.pack_countries(countries),
+        remote=remote,
+        active_since=since or timezone.now(),
+    )
+    alert.disciplines.set(disciplines)
+    alert.roles.set(roles)
+    for word in keywords:
+        AlertKeyword.objects.create(alert=alert, keyword=word.lower())
+    return alert

@@ -1,0 +1,229 @@
+"""Matching, batching and the ledger, run in-process against the real database."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from notifications import digests
+from notifications.models import Delivery, DigestRun, JobPublication, Subscriber
+from tests.factories import DisciplineFactory, InstitutionFactory, RoleFactory
+from tests.notifications.helpers import add_alert, confirmed_subscriber, publish_job
+
+pytestmark = pytest.mark.django_db
+
+
+def run_now(frequency="INSTANT", force=True):
+    return digests.run_digest(frequency, force=force, send=digests.send_batch)
+
+
+def jobs_by_recipient() -> dict[str, list[str]]:
+    """Job titles each address received, from the text part of the emails."""
+    received: dict[str, list[str]] = {}
+    for message in mail.outbox:
+        titles = [line[2:] for line in message.body.splitlines() if line.startswith("* ")]
+        received.setdefault(message.to[0], []).extend(titles)
+    return received
+
+
+@pytest.fixture
+def taxonomy(db):
+    cs = DisciplineFactory(name="Computer Science")
+    return {
+        "cs": cs,
+        "ml": DisciplineFactory(name="Machine Learning", parent=cs),
+        "history": DisciplineFactory(name="History"),
+        "phd": RoleFactory(name="PhD studentship"),
+        "postdoc": RoleFactory(name="Postdoc"),
+    }
+
+
+def test_each_subscriber_gets_exactly_the_matching_jobs(job_index, taxonomy, eager_celery):
+    t = taxonomy
+    since = timezone.now() - dt.timedelta(minutes=1)
+    confirmed_subscriber("parent@example.org", disciplines=[t["cs"]], since=since)
+    confirmed_subscriber("role@example.org", roles=[t["postdoc"]], since=since)
+    confirmed_subscriber("country@example.org", countries=["DE"], since=since)
+    confirmed_subscriber("keyword@example.org", keywords=["Transformers"], since=since)
+    confirmed_subscriber("remote@example.org", remote="REMOTE", since=since)
+    both = confirmed_subscriber("both@example.org", disciplines=[t["ml"]], since=since)
+    add_alert(both, frequency="DAILY", roles=[t["phd"]], since=since)
+    Subscriber.objects.create(email="pending@example.org", consented_at=timezone.now())
+    confirmed_subscriber("daily@example.org", frequency="DAILY", since=since)
+
+    munich = InstitutionFactory(name="TU Munich", country="DE")
+    publish_job(job_index, title="ML PhD on transformers", disciplines=[t["ml"]], role=t["phd"])
+    publish_job(job_index, title="History postdoc", disciplines=[t["history"]], role=t["postdoc"])
+    publish_job(
+        job_index, title="Remote role in Munich", institution=munich, remote_policy="REMOTE"
+    )
+
+    run = run_now("INSTANT")
+
+    assert {k: sorted(v) for k, v in jobs_by_recipient().items()} == {
+        "parent@example.org": ["ML PhD on transformers"],
+        "role@example.org": ["History postdoc"],
+        "country@example.org": ["Remote role in Munich"],
+        "keyword@example.org": ["ML PhD on transformers"],
+        "remote@example.org": ["Remote role in Munich"],
+        "both@example.org": ["ML PhD on transformers"],
+    }
+    assert (run.jobs, run.reserved, run.emails_sent, run.sent) == (3, 6, 6, 6)
+    assert run.finished_at is not None
+
+    # The ledger: a second run, and the DAILY run that also matches "both", send nothing new.
+    mail.outbox.clear()
+    assert run_now("INSTANT") is None
+    daily = run_now("DAILY")
+    assert sorted(jobs_by_recipient()["daily@example.org"]) == [
+        "History postdoc",
+        "ML PhD on transformers",
+        "Remote role in Munich",
+    ]
+    assert list(jobs_by_recipient()) == ["daily@example.org"]
+    assert daily.emails_sent == 1
+    assert Delivery.objects.filter(subscriber=both).count() == 1
+
+
+def test_jobs_published_together_make_one_email_after_the_window(
+    job_index, taxonomy, settings, eager_celery
+):
+    settings.NOTIFICATIONS_INSTANT_WINDOW_SECONDS = 600
+    since = timezone.now() - dt.timedelta(minutes=30)
+    confirmed_subscriber("ml@example.org", disciplines=[taxonomy["ml"]], since=since)
+    for n in range(10):
+        publish_job(job_index, title=f"ML job {n}", disciplines=[taxonomy["ml"]])
+
+    assert run_now(force=False) is None  # the window is still open
+    assert mail.outbox == []
+
+    JobPublication.objects.update(published_at=timezone.now() - dt.timedelta(minutes=11))
+    run_now(force=False)
+    assert len(mail.outbox) == 1
+    assert sorted(jobs_by_recipient()["ml@example.org"]) == sorted(f"ML job {n}" for n in range(10))
+    assert mail.outbox[0].subject == "10 new jobs matching your alerts"
+
+
+def test_only_the_first_publication_is_recorded(job_index, taxonomy, eager_celery):
+    job = publish_job(job_index, title="Edited later")
+    first = JobPublication.objects.get(job=job)
+    job.title = "Edited later, again"
+    job.save_revision().publish()
+    job.unpublish()
+    job.save_revision().publish()
+    assert list(JobPublication.objects.filter(job=job)) == [first]
+
+
+def test_scheduled_jobs_are_recorded_when_they_go_live(job_index, taxonomy, eager_celery):
+    from django.core.management import call_command
+
+    from tests.factories import JobPostingPageFactory
+
+    job = JobPostingPageFactory(parent=job_index, live=False)
+    job.go_live_at = timezone.now() + dt.timedelta(hours=1)
+    job.save_revision().publish()
+    assert not JobPublication.objects.filter(job=job).exists()
+
+    # Time passes: make the scheduled moment a second ago.
+    past = timezone.now() - dt.timedelta(seconds=1)
+    revision = job.revisions.get()
+    revision.content["go_live_at"] = past.isoformat()
+    revision.approved_go_live_at = past
+    revision.save()
+    call_command("publish_scheduled")
+    assert JobPublication.objects.filter(job=job).exists()
+
+
+def test_jobs_closed_or_unpublished_before_the_digest_are_left_out(
+    job_index, taxonomy, eager_celery
+):
+    since = timezone.now() - dt.timedelta(minutes=1)
+    confirmed_subscriber("all@example.org", since=since)
+    kept = publish_job(job_index, title="Still open")
+    withdrawn = publish_job(job_index, title="Withdrawn")
+    closed = publish_job(job_index, title="Closed already")
+    withdrawn.unpublish()
+    type(closed).objects.filter(pk=closed.pk).update(
+        closing_date=timezone.localdate() - dt.timedelta(days=1)
+    )
+    run_now()
+    assert jobs_by_recipient() == {"all@example.org": [kept.title]}
+
+
+def test_reserved_job_that_closes_before_sending_is_skipped(job_index, taxonomy):
+    since = timezone.now() - dt.timedelta(minutes=1)
+    confirmed_subscriber("all@example.org", since=since)
+    job = publish_job(job_index, title="Closes between planning and sending")
+    claims = []
+    run = digests.run_digest("INSTANT", force=True, send=lambda run_id, claim: claims.append(claim))
+    job.unpublish()
+    for claim in claims:
+        digests.send_batch(run.pk, claim)
+    run.refresh_from_db()
+    assert mail.outbox == []
+    assert (run.reserved, run.skipped, run.sent) == (1, 1, 0)
+    assert Delivery.objects.get().status == Delivery.Status.SKIPPED
+
+
+def test_abandoned_claims_are_sent_by_the_next_run(job_index, taxonomy, settings):
+    """A worker that dies holding a batch: once its claim runs out, the next run sends it."""
+    settings.NOTIFICATIONS_CLAIM_SECONDS = 60
+    since = timezone.now() - dt.timedelta(minutes=1)
+    confirmed_subscriber("a@example.org", since=since)
+    publish_job(job_index, title="Job A")
+    digests.run_digest("INSTANT", force=True, send=lambda run_id, claim: None)  # batch lost
+    assert run_now() is None or mail.outbox == []  # still claimed: not sent twice
+    Delivery.objects.update(claimed_until=timezone.now() - dt.timedelta(seconds=1))
+    run_now()
+    assert jobs_by_recipient() == {"a@example.org": ["Job A"]}
+    assert Delivery.objects.get().status == Delivery.Status.SENT
+
+
+def test_email_has_both_parts_list_headers_and_job_details(job_index, taxonomy, settings):
+    settings.NOTIFICATIONS_PUBLIC_BASE_URL = "https://jobs.example.org"
+    settings.NOTIFICATIONS_MANAGE_URL = "https://www.example.org/alerts?token={token}"
+    settings.NOTIFICATIONS_JOB_URL = "https://www.example.org/jobs/{slug}"
+    confirmed_subscriber("a@example.org", since=timezone.now() - dt.timedelta(minutes=1))
+    oxford = InstitutionFactory(name="University of Oxford", country="GB", city="Oxford")
+    job = publish_job(job_index, title="Lecturer in Statistics", institution=oxford)
+    run_now()
+
+    (message,) = mail.outbox
+    assert message.subject == "New job: Lecturer in Statistics"
+    unsubscribe = message.extra_headers["List-Unsubscribe"]
+    assert unsubscribe.startswith("<https://jobs.example.org/alerts/unsubscribe/")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.extra_headers["List-Id"]
+    html = message.alternatives[0][0]
+    for part in (message.body, html):
+        assert "Lecturer in Statistics" in part
+        assert "University of Oxford" in part
+        assert "Oxford, United Kingdom" in part
+        assert f"{job.closing_date:%-d %B %Y}" in part
+        assert f"https://www.example.org/jobs/{job.slug}" in part
+        assert "https://www.example.org/alerts?token=" in part
+
+
+def test_matching_cost_does_not_grow_with_subscribers(job_index, taxonomy):
+    """Set-based matching: the number of queries depends on jobs, not on subscribers."""
+    since = timezone.now() - dt.timedelta(minutes=1)
+
+    def plan_queries(n_subscribers, tag):
+        for i in range(n_subscribers):
+            confirmed_subscriber(f"{tag}{i}@example.org", disciplines=[taxonomy["cs"]], since=since)
+        publish_job(job_index, title=f"ML job {tag}", disciplines=[taxonomy["ml"]])
+        run = DigestRun.objects.create(frequency="INSTANT")
+        from notifications.matching import plan
+
+        with CaptureQueriesContext(connection) as queries:
+            planned, reserved = plan("INSTANT", run.pk, timezone.now())
+        assert planned == 1
+        return len(queries), reserved
+
+    small_queries, small_reserved = plan_queries(3, "small")
+    big_queries, big_reserved = plan_queries(40, "big")
+    assert (small_reserved, big_reserved) == (3, 43)
+    assert small_queries == big_queries
