@@ -1,0 +1,330 @@
+"""Write the demo content: taxonomy, institutions, glossary, guides and generated jobs.
+
+Every step creates only what is missing (looked up by slug), so seeding twice adds nothing.
+Guides, glossary terms and the first job go through Wagtail's normal add/revision/publish
+path; the rest of the jobs are bulk-inserted, because saving pages one by one takes hours
+at 100,000 jobs.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page, Site
+from wagtail.search.backends import get_search_backend
+
+from content.demo.glossary import TERMS
+from content.demo.guides import GUIDES, GuideSeed
+from content.demo.institutions import INSTITUTIONS
+from content.demo.jobs import Catalogue, JobSpec, generate_job
+from content.demo.taxonomy import DISCIPLINES, ROLES
+from content.models import (
+    DefinitionPage,
+    Discipline,
+    GlossaryIndexPage,
+    GuideIndexPage,
+    GuidePage,
+    Institution,
+    JobIndexPage,
+    JobPostingPage,
+    Role,
+)
+
+BULK_CHUNK = 1000
+
+
+class Progress(Protocol):
+    def update(self, n: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class SeedReport:
+    disciplines: int = 0
+    roles: int = 0
+    institutions: int = 0
+    definitions: int = 0
+    guides: int = 0
+    jobs: int = 0
+
+
+def seed_taxonomy(report: SeedReport) -> None:
+    for seed in DISCIPLINES:  # parents are listed before their children
+        _, created = Discipline.objects.get_or_create(
+            slug=seed.slug,
+            defaults={
+                "name": seed.name,
+                "description": seed.description,
+                "parent": Discipline.objects.get(slug=seed.parent) if seed.parent else None,
+            },
+        )
+        report.disciplines += created
+    for seed in ROLES:
+        _, created = Role.objects.get_or_create(
+            slug=seed.slug, defaults={"name": seed.name, "description": seed.description}
+        )
+        report.roles += created
+
+
+def seed_institutions(report: SeedReport) -> None:
+    for seed in INSTITUTIONS:
+        institution = Institution(
+            slug=seed.slug,
+            name=seed.name,
+            country=seed.country,
+            city=seed.city,
+            website_url=seed.website_url,
+            kind=seed.kind,
+        )
+        if not Institution.objects.filter(slug=seed.slug).exists():
+            institution.full_clean()
+            institution.save()
+            report.institutions += 1
+
+
+def _publish_new(parent: Page, page: Page) -> Page:
+    page.live = False
+    parent.add_child(instance=page)
+    return page
+
+
+def index_page(model, slug: str, title: str, intro: str) -> Page:
+    """The one index page of this type, created under the default site's root if missing."""
+    existing = model.objects.first()
+    if existing:
+        return existing
+    root = Site.objects.get(is_default_site=True).root_page
+    page = _publish_new(root, model(title=title, slug=slug, intro=intro))
+    page.save_revision().publish()
+    return page
+
+
+def seed_glossary(index: GlossaryIndexPage, report: SeedReport) -> dict[str, DefinitionPage]:
+    terms = {page.slug: page for page in DefinitionPage.objects.child_of(index)}
+    created = []
+    for seed in TERMS:
+        if seed.slug in terms:
+            continue
+        page = DefinitionPage(
+            title=seed.term,
+            slug=seed.slug,
+            term=seed.term,
+            abbreviation=seed.abbreviation,
+            short_definition=seed.short_definition,
+            alternative_names=seed.alternative_names,
+            body=[{"type": "paragraph", "value": html} for html in seed.body],
+        )
+        terms[seed.slug] = _publish_new(index, page)
+        created.append((seed, page))
+    disciplines = dict(Discipline.objects.values_list("slug", "pk"))
+    # Related terms point at each other, so they are linked once every term exists.
+    for seed, page in created:
+        page.related_terms.set([terms[slug] for slug in seed.related])
+        page.disciplines.set([disciplines[slug] for slug in seed.disciplines])
+        page.save_revision().publish()
+    report.definitions += len(created)
+    return terms
+
+
+def guide_body(seed: GuideSeed, terms: dict[str, DefinitionPage]) -> list[dict]:
+    """Stream data with glossary terms, roles and disciplines swapped from slugs to ids."""
+    roles = dict(Role.objects.values_list("slug", "pk"))
+    disciplines = dict(Discipline.objects.values_list("slug", "pk"))
+    blocks = []
+    for block_type, value in seed.body:
+        if block_type == "definition_list":
+            value = {**value, "terms": [terms[slug].pk for slug in value["terms"]]}
+        elif block_type == "job_search":
+            value = {
+                **value,
+                "role": roles[value["role"]] if value["role"] else None,
+                "discipline": disciplines[value["discipline"]] if value["discipline"] else None,
+            }
+        blocks.append({"type": block_type, "value": value})
+    return blocks
+
+
+def seed_guides(
+    index: GuideIndexPage, terms: dict[str, DefinitionPage], report: SeedReport
+) -> dict[str, GuidePage]:
+    guides = {page.slug: page for page in GuidePage.objects.child_of(index)}
+    created = []
+    for seed in GUIDES:
+        if seed.slug in guides:
+            continue
+        page = GuidePage(
+            title=seed.title,
+            slug=seed.slug,
+            subtitle=seed.subtitle,
+            summary=seed.summary,
+            role=Role.objects.get(slug=seed.role) if seed.role else None,
+            discipline=Discipline.objects.get(slug=seed.discipline) if seed.discipline else None,
+            body=guide_body(seed, terms),
+            last_reviewed=timezone.localdate(),
+        )
+        guides[seed.slug] = _publish_new(index, page)
+        created.append((seed, page))
+    for seed, page in created:
+        page.related_guides.set([guides[slug] for slug in seed.related if slug in guides])
+        page.save_revision().publish()
+    report.guides += len(created)
+    return guides
+
+
+# --- Jobs ------------------------------------------------------------------------------------
+
+
+def catalogue() -> Catalogue:
+    by_slug = {seed.slug: seed for seed in INSTITUTIONS}
+    institutions = [
+        (pk, by_slug[slug])
+        for pk, slug in Institution.objects.filter(slug__in=by_slug)
+        .order_by("slug")
+        .values_list("pk", "slug")
+    ]
+    return Catalogue(
+        institutions=institutions,
+        role_ids=dict(Role.objects.values_list("slug", "pk")),
+        discipline_ids=dict(Discipline.objects.values_list("slug", "pk")),
+    )
+
+
+def missing_jobs(index: JobIndexPage, count: int) -> list[JobSpec]:
+    """Jobs 0..count-1 that are not under the index yet (matched by slug)."""
+    existing = set(Page.objects.child_of(index).values_list("slug", flat=True))
+    known = catalogue()
+    today, now = timezone.localdate(), timezone.now()
+    specs = (generate_job(n, known, today, now) for n in range(count))
+    return [spec for spec in specs if spec.slug not in existing]
+
+
+def job_page(spec: JobSpec) -> JobPostingPage:
+    return JobPostingPage(
+        title=spec.title,
+        slug=spec.slug,
+        institution_id=spec.institution_id,
+        role_id=spec.role_id,
+        **spec.fields,
+    )
+
+
+def create_job(index: JobIndexPage, spec: JobSpec) -> JobPostingPage:
+    """The normal editor path: add the page, then publish a revision."""
+    job = _publish_new(index, job_page(spec))
+    job.disciplines.set(spec.discipline_ids)
+    job.save_revision().publish()
+    return job
+
+
+def bulk_create_jobs(index: JobIndexPage, specs: list[JobSpec]) -> list[int]:
+    """Insert live jobs straight into the tree: paths computed here, one INSERT per table and
+    chunk, search entries added in bulk. Every job is validated with full_clean() first."""
+    last_child = index.get_last_child()
+    step = Page._str2int(last_child.path[-Page.steplen :]) if last_child else 0
+    depth = index.depth + 1
+    content_type = ContentType.objects.get_for_model(JobPostingPage)
+    institutions = Institution.objects.in_bulk({spec.institution_id for spec in specs})
+    roles = Role.objects.in_bulk()
+    disciplines = Discipline.objects.in_bulk()
+    # Foreign keys all hold ids just read from the database; checking each one again per job
+    # would cost a query apiece.
+    known_relations = [f.name for f in JobPostingPage._meta.concrete_fields if f.is_relation]
+    jobs = []
+    for spec in specs:
+        step += 1
+        job = job_page(spec)
+        job.institution, job.role = institutions[spec.institution_id], roles[spec.role_id]
+        # In memory only (modelcluster): the search index reads them without a query per job.
+        job.disciplines.set([disciplines[pk] for pk in spec.discipline_ids])
+        job.path = Page._get_path(index.path, depth, step)
+        job.depth, job.numchild = depth, 0
+        job.url_path = f"{index.url_path}{spec.slug}/"
+        job.content_type = content_type
+        job.locale_id = index.locale_id
+        job.translation_key = uuid.uuid4()
+        job.live, job.has_unpublished_changes = True, False
+        job.first_published_at = job.last_published_at = spec.first_published_at
+        job.expire_at = job.closes_at
+        job._cached_parent_obj = index  # lets Page.clean check the slug without a lookup
+        try:
+            job.full_clean(
+                exclude=known_relations, validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as err:
+            raise ValidationError(f"Generated job {spec.n} is invalid: {err}") from err
+        jobs.append(job)
+
+    page_fields = [f.attname for f in Page._meta.concrete_fields if not f.primary_key]
+    pages = Page.objects.bulk_create(
+        [Page(**{name: getattr(job, name) for name in page_fields}) for job in jobs]
+    )
+    for job, page in zip(jobs, pages, strict=True):
+        job.pk = job.page_ptr_id = page.pk
+    # Django's bulk_create refuses multi-table models; insert the JobPostingPage rows directly.
+    job_fields = JobPostingPage._meta.local_concrete_fields
+    for start in range(0, len(jobs), 500):
+        JobPostingPage.objects._insert(jobs[start : start + 500], fields=job_fields)
+    through = JobPostingPage.disciplines.through
+    through.objects.bulk_create(
+        through(jobpostingpage_id=job.pk, discipline_id=discipline_id)
+        for job, spec in zip(jobs, specs, strict=True)
+        for discipline_id in spec.discipline_ids
+    )
+    get_search_backend().add_bulk(JobPostingPage, jobs)
+    Page.objects.filter(pk=index.pk).update(numchild=index.get_children().count())
+    return [job.pk for job in jobs]
+
+
+class NoProgress:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def seed_jobs(
+    index: JobIndexPage,
+    count: int,
+    report: SeedReport,
+    progress: Callable[[int], Progress] = lambda total: NoProgress(),
+) -> None:
+    """Add jobs 0..count-1 that are missing; `progress(total)` returns a bar (e.g. tqdm)."""
+    specs = missing_jobs(index, count)
+    if not specs:
+        return
+    bar = progress(len(specs))
+    if not index.get_children().exists():
+        create_job(index, specs.pop(0))
+        report.jobs += 1
+        bar.update(1)
+    for start in range(0, len(specs), BULK_CHUNK):
+        chunk = specs[start : start + BULK_CHUNK]
+        # One transaction per chunk: an interrupted run leaves whole chunks and a correct tree.
+        with transaction.atomic():
+            index.refresh_from_db()
+            report.jobs += len(bulk_create_jobs(index, chunk))
+        bar.update(len(chunk))
+    bar.close()
+
+
+def seed_demo(jobs: int = 300, progress: Callable[[int], Progress] | None = None) -> SeedReport:
+    report = SeedReport()
+    with transaction.atomic():
+        seed_taxonomy(report)
+        seed_institutions(report)
+        glossary = index_page(
+            GlossaryIndexPage, "glossary", "Glossary", "Academic and machine learning terms."
+        )
+        guides = index_page(GuideIndexPage, "guides", "Career guides", "Guides to academic jobs.")
+        job_index = index_page(JobIndexPage, "jobs", "Jobs", "Open academic and research posts.")
+        terms = seed_glossary(glossary, report)
+        seed_guides(guides, terms, report)
+    seed_jobs(job_index, jobs, report, *([progress] if progress else []))
+    return report
