@@ -76,7 +76,7 @@ def job_search(
 PHD_ML = GuideSeed(
     slug="phd-jobs-in-machine-learning",
     title="PhD Jobs in Machine Learning",
-    subtitle="Exploring PhD Opportunities in Machine Learning",
+    subtitle="What the degree involves, who gets in, and where it leads",
     summary=(
         "What a machine learning PhD involves, what admissions panels look for, how the field "
         "grew, and where graduates go next, with live openings to browse."
@@ -113,10 +113,10 @@ PHD_ML = GuideSeed(
         ),
         subheading("Required Academic Qualifications", "qualifications"),
         paragraph(
-            "<p>Expect to need a first degree in computer science, mathematics, statistics or "
-            "electrical engineering. Many programmes favour applicants who also hold a "
-            "master's, which can shorten the doctorate. Successful applicants to competitive "
-            "programmes tend to have strong grades.</p>"
+            "<p>Most entrants hold an undergraduate degree in one of electrical engineering, "
+            "computer science, statistics or mathematics. Many programmes favour applicants "
+            "who also hold a master's, which can shorten the doctorate. Successful applicants "
+            "to competitive programmes tend to have strong grades.</p>"
         ),
         statistic("3.5 / 4.0", "Grade point average typical of admitted applicants"),
         subheading("Research Focus or Expertise Needed", "research-focus"),
@@ -136,7 +136,7 @@ PHD_ML = GuideSeed(
         subheading("Skills and Competencies", "skills"),
         bullets(
             ("Programming", "Python and R, and libraries such as scikit-learn and Keras."),
-            ("Mathematics", "Linear algebra, calculus and probability theory."),
+            ("Mathematics", "Probability theory, linear algebra and calculus."),
             (
                 "Soft skills",
                 "Solving problems, writing up science clearly, and working in international "
