@@ -5,24 +5,25 @@ from grapple.utils import resolve_queryset
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
-from cms.visibility import is_public, public_pages
+from cms.visibility import is_public, preview_page, public_pages
 
 SEARCH_RESULT_LIMIT = 50
 
 
 class PublicPagesQuery:
     def resolve_page(self, info, **kwargs):
+        if kwargs.get("token"):
+            return preview_page(Page, kwargs["token"])
+        if kwargs.get("content_type"):
+            _content_type_id(kwargs["content_type"])  # a clear error for a malformed name
         page = get_specific_page(
             id=kwargs.get("id"),
             slug=kwargs.get("slug"),
             url_path=kwargs.get("url_path"),
-            token=kwargs.get("token"),
             content_type=kwargs.get("content_type"),
             site=get_site_filter(info, **kwargs),
         )
-        if page is None or kwargs.get("token"):
-            return page
-        return page if is_public(page) else None
+        return page if page is not None and is_public(page) else None
 
     def resolve_pages(self, info, **kwargs):
         pages = public_pages(Page.objects.all())
@@ -45,6 +46,10 @@ class PublicPagesQuery:
             )
         for name in ("parent", "ancestor", "site", "in_site"):
             kwargs.pop(name, None)
+        search_query = kwargs.pop("search_query", None)
+        if search_query and search_query.strip():
+            # The search backend cannot apply public_pages' expiry filters itself.
+            pages = _search_queryset(pages, search_query)
         return resolve_queryset(pages.specific(), info, **kwargs)
 
     def resolve_search(self, info, query=None, **kwargs):

@@ -1,0 +1,180 @@
+"""Validation rules that refuse a query before it runs: depth, cost, introspection.
+
+Cost counts one per field, multiplied down the tree by how many items a list can hold: the
+`limit`/`perPage` argument (literal or variable; its default when absent), the size asked of
+a paginated parent for its `items`, or UNSIZED_LIST_ITEMS for lists without a size argument.
+Each root field adds ROOT_FIELD_COST, because each is its own round of database queries. So
+`pages(limit: 100) { id }` costs 201, and 200 aliases of it cost 40,200: refused under the
+default GRAPHQL_MAX_COST of 10,000, while a full `jobs(perPage: 100)` page costs about 6,000.
+Introspection fields are left out of both measures: the schema bounds them, and
+GRAPHQL_ENABLE_INTROSPECTION switches them off.
+"""
+
+from django.conf import settings
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    IntValueNode,
+    OperationType,
+    ValidationRule,
+    VariableNode,
+    get_named_type,
+    specified_rules,
+)
+from graphql.validation import NoSchemaIntrospectionCustomRule
+
+SIZE_ARGUMENTS = ("limit", "perPage")
+UNSIZED_LIST_ITEMS = 10
+ROOT_FIELD_COST = 100
+
+
+def validation_rules(variables: dict | None) -> tuple:
+    """graphql-core's standard rules plus ours; `variables` size the lists they set."""
+    rules = [*specified_rules, complexity_rule(variables or {})]
+    if not settings.GRAPHQL_ENABLE_INTROSPECTION:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return tuple(rules)
+
+
+def complexity_rule(variables: dict) -> type[ValidationRule]:
+    class QueryComplexityRule(ValidationRule):
+        def enter_operation_definition(self, node, *_args):
+            root = {
+                OperationType.QUERY: self.context.schema.query_type,
+                OperationType.MUTATION: self.context.schema.mutation_type,
+                OperationType.SUBSCRIPTION: self.context.schema.subscription_type,
+            }[node.operation]
+            measure = _Measure(self.context, variables, settings.GRAPHQL_MAX_DEPTH)
+            depth, cost = measure.selections(node.selection_set, root, None, 0, frozenset())
+            cost += ROOT_FIELD_COST * measure.root_fields(node.selection_set, frozenset())
+            if depth > settings.GRAPHQL_MAX_DEPTH:
+                self.report_error(
+                    GraphQLError(
+                        f"The query nests fields deeper than the limit of "
+                        f"{settings.GRAPHQL_MAX_DEPTH}.",
+                        node,
+                    )
+                )
+            elif cost > settings.GRAPHQL_MAX_COST:
+                self.report_error(
+                    GraphQLError(
+                        f"Query cost {cost} exceeds the limit of {settings.GRAPHQL_MAX_COST}; "
+                        "ask for fewer items or fields.",
+                        node,
+                    )
+                )
+            return self.SKIP
+
+    return QueryComplexityRule
+
+
+class _Measure:
+    def __init__(self, context, variables: dict, max_depth: int):
+        self.context = context
+        self.variables = variables
+        self.max_depth = max_depth
+
+    def selections(self, selection_set, parent_type, items, depth, fragments):
+        """(depth, cost) of a selection set; `items` is the size a paginated parent asked for;
+        `fragments` the named fragments already on this path (cycles are reported elsewhere)."""
+        deepest = cost = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                field_depth, field_cost = self.field(
+                    selection, parent_type, items, depth, fragments
+                )
+            else:
+                inner = self._fragment(selection, parent_type, fragments)
+                if inner is None:
+                    continue
+                inner_set, inner_type, inner_fragments = inner
+                field_depth, field_cost = self.selections(
+                    inner_set, inner_type, items, depth, inner_fragments
+                )
+            deepest = max(deepest, field_depth)
+            cost += field_cost
+        return deepest, cost
+
+    def field(self, node, parent_type, items, depth, fragments):
+        if node.name.value.startswith("__"):
+            return 0, 0
+        definition = (
+            parent_type.fields.get(node.name.value)
+            if isinstance(parent_type, GraphQLObjectType | GraphQLInterfaceType)
+            else None
+        )
+        if node.selection_set is None:
+            return 1, 1
+        if depth >= self.max_depth:
+            # Deep enough to refuse: stop here rather than recurse without end.
+            return 2, 1
+        size = self._size(node, definition)
+        multiplier, child_items = 1, None
+        if definition is not None and _is_list(definition.type):
+            multiplier = size or items or UNSIZED_LIST_ITEMS
+        elif size is not None:
+            child_items = size
+        child_type = get_named_type(definition.type) if definition is not None else None
+        child_depth, child_cost = self.selections(
+            node.selection_set, child_type, child_items, depth + 1, fragments
+        )
+        return 1 + child_depth, 1 + multiplier * child_cost
+
+    def root_fields(self, selection_set, fragments) -> int:
+        count = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                count += not selection.name.value.startswith("__")
+            else:
+                inner = self._fragment(selection, None, fragments)
+                if inner is not None:
+                    count += self.root_fields(inner[0], inner[2])
+        return count
+
+    def _fragment(self, selection, parent_type, fragments):
+        """(selection set, type, fragments on the path) of a spread or inline fragment."""
+        if isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            fragment = self.context.get_fragment(name)
+            if fragment is None or name in fragments:
+                return None  # unknown or cyclic: the standard rules report it
+            fragments = fragments | {name}
+        else:
+            fragment = selection
+        condition = fragment.type_condition
+        if condition is not None:
+            parent_type = self.context.schema.get_type(condition.name.value)
+        return fragment.selection_set, parent_type, fragments
+
+    def _size(self, node, definition) -> int | None:
+        if definition is None or not any(name in definition.args for name in SIZE_ARGUMENTS):
+            return None
+        for argument in node.arguments:
+            if argument.name.value in SIZE_ARGUMENTS:
+                value = self._int(argument.value)
+                if value:
+                    return value
+        return settings.GRAPHQL_DEFAULT_PAGE_SIZE
+
+    def _int(self, value_node) -> int:
+        """A literal or variable size, at most the largest page allowed (resolvers refuse
+        more, with a clearer message); anything else counts as that largest page."""
+        largest = settings.GRAPHQL_MAX_PAGE_SIZE
+        if isinstance(value_node, VariableNode):
+            value = self.variables.get(value_node.name.value)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return min(max(value, 0), largest)
+        elif isinstance(value_node, IntValueNode) and len(value_node.value) < 10:
+            return min(max(int(value_node.value), 0), largest)
+        return largest
+
+
+def _is_list(type_) -> bool:
+    if isinstance(type_, GraphQLNonNull):
+        type_ = type_.of_type
+    return isinstance(type_, GraphQLList)
