@@ -1,0 +1,185 @@
+"""What an editor can get wrong on a job posting, and the messages they see, in the model and
+through the Wagtail admin's "add page" form."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from content.models import JobPostingPage
+from tests.factories import InstitutionFactory, RoleFactory
+
+pytestmark = pytest.mark.django_db
+
+CLOSES = timezone.localdate() + dt.timedelta(days=30)
+
+
+def job(**overrides) -> JobPostingPage:
+    fields = {
+        "title": "Postdoc in statistics",
+        "slug": "postdoc-in-statistics",
+        "institution": InstitutionFactory(),
+        "role": RoleFactory(),
+        "description": "<p>About the post.</p>",
+        "closing_date": CLOSES,
+        "start_date": CLOSES + dt.timedelta(days=60),
+        "salary_min": 36000,
+        "salary_max": 42000,
+        "salary_currency": "GBP",
+        "application_url": "https://apply.example.org/stats",
+    }
+    return JobPostingPage(**{**fields, **overrides})
+
+
+def clean_errors(page: JobPostingPage) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as caught:
+        page.clean()
+    return caught.value.message_dict
+
+
+def test_a_complete_job_is_clean():
+    page = job(salary_currency="usd")
+    page.clean()
+    assert page.salary_currency == "USD"
+
+
+def test_closing_after_the_start_date():
+    start = CLOSES - dt.timedelta(days=1)
+    errors = clean_errors(job(start_date=start))
+    assert errors == {
+        "closing_date": [f"Applications must close on or before the start date ({start:%d %b %Y})."]
+    }
+
+
+def test_minimum_salary_above_the_maximum():
+    errors = clean_errors(job(salary_min=50000, salary_max=40000))
+    assert errors == {"salary_min": ["The minimum salary is higher than the maximum."]}
+
+
+def test_unknown_currency():
+    errors = clean_errors(job(salary_currency="XYZ"))
+    assert errors == {
+        "salary_currency": [
+            "“XYZ” is not a currency code. Use the three-letter ISO code, "
+            "for example EUR, GBP or USD."
+        ]
+    }
+
+
+def test_neither_application_url_nor_email():
+    errors = clean_errors(job(application_url="", application_email=""))
+    assert errors == {
+        "application_url": [
+            "Give an application URL or an application email, so candidates can apply."
+        ]
+    }
+    job(application_url="", application_email="jobs@example.org").clean()
+
+
+def test_every_mistake_is_reported_at_once():
+    errors = clean_errors(
+        job(
+            start_date=CLOSES - dt.timedelta(days=1),
+            salary_min=2,
+            salary_max=1,
+            salary_currency="ZZZ",
+            application_url="",
+        )
+    )
+    assert set(errors) == {"closing_date", "salary_min", "salary_currency", "application_url"}
+
+
+# --- The admin form ----------------------------------------------------------------------
+
+
+def rich_text(text: str) -> str:
+    """Draftail's editor posts its content as contentstate JSON."""
+    block = {
+        "key": "a1b2c",
+        "text": text,
+        "type": "unstyled",
+        "depth": 0,
+        "inlineStyleRanges": [],
+        "entityRanges": [],
+    }
+    return json.dumps({"blocks": [block], "entityMap": {}})
+
+
+def admin_form(**overrides) -> dict:
+    data = {
+        "title": "Lecturer in statistics",
+        "slug": "lecturer-in-statistics",
+        "institution": InstitutionFactory().pk,
+        "department": "School of Mathematics",
+        "city": "",
+        "country": "",
+        "remote_policy": "ON_SITE",
+        "role": RoleFactory().pk,
+        "employment_type": "FULL_TIME",
+        "contract_type": "PERMANENT",
+        "duration_months": "",
+        "education_requirement": "",
+        "salary_min": "45000",
+        "salary_max": "55000",
+        "salary_currency": "GBP",
+        "salary_period": "YEAR",
+        "funding_details": "",
+        "start_date": (CLOSES + dt.timedelta(days=90)).isoformat(),
+        "closing_date": CLOSES.isoformat(),
+        "description": rich_text("Teach and research statistics."),
+        "requirements": rich_text(""),
+        "how_to_apply": rich_text(""),
+        "application_url": "https://apply.example.org/lecturer",
+        "application_email": "",
+        "reference": "",
+        "keywords": "",
+        "seo_title": "",
+        "search_description": "",
+        "go_live_at": "",
+        "expire_at": "",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000",
+        "action-publish": "action-publish",
+    }
+    return {**data, **overrides}
+
+
+@pytest.fixture
+def add_job_url(job_index):
+    return reverse("wagtailadmin_pages:add", args=("content", "jobpostingpage", job_index.pk))
+
+
+@pytest.fixture
+def editor(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def test_the_admin_form_publishes_a_valid_job(editor, add_job_url):
+    response = editor.post(add_job_url, admin_form())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    created = JobPostingPage.objects.get(slug="lecturer-in-statistics")
+    assert created.live
+    assert created.expire_at == created.closes_at
+
+
+def test_the_admin_form_shows_the_error_and_creates_nothing(editor, add_job_url):
+    response = editor.post(
+        add_job_url,
+        admin_form(
+            start_date=(CLOSES - dt.timedelta(days=5)).isoformat(),
+            salary_currency="XYZ",
+        ),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The page could not be created due to validation errors" in html
+    start = CLOSES - dt.timedelta(days=5)
+    assert f"Applications must close on or before the start date ({start:%d %b %Y})." in html
+    assert "is not a currency code" in html
+    assert not JobPostingPage.objects.exists()
