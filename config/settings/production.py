@@ -1,23 +1,63 @@
-"""Production: refuses to start without a secret, secure cookies, HSTS."""
+"""Production: refuses to start without a secret; secure cookies, HSTS, CORS for the configured
+frontends, JSON logs, and any email service provider through django-anymail."""
+
+import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int
+from config.env import env_bool, env_int, env_str
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY
+from .base import CORS_ALLOWED_ORIGINS, INSTALLED_APPS, SECRET_KEY
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
 
 DEBUG = env_bool("DEBUG", False)
+
+# --- HTTPS: TLS ends at the proxy, which says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes speak plain HTTP to the container
 SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- CORS: browsers on the listed frontend origins may call /graphql/ (base.py reads
+# CORS_ALLOWED_ORIGINS and limits CORS to that URL). No credentials: the API is anonymous.
+CORS_ALLOW_CREDENTIALS = False
+CORS_PREFLIGHT_MAX_AGE = env_int("CORS_PREFLIGHT_MAX_AGE", 86400)
+if "*" in CORS_ALLOWED_ORIGINS:
+    raise ImproperlyConfigured("CORS_ALLOWED_ORIGINS takes origins (https://host), not '*'.")
+
+# --- Email through an ESP's HTTP API (optional): `pip install -e .[esp]`, then e.g.
+#   EMAIL_BACKEND=anymail.backends.mailgun.EmailBackend
+#   ANYMAIL_MAILGUN_API_KEY=...  ANYMAIL_MAILGUN_SENDER_DOMAIN=mg.example.org
+# Every ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"]. Without these, SMTP (base.py).
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}
+if env_str("EMAIL_BACKEND").startswith("anymail."):
+    INSTALLED_APPS = [*INSTALLED_APPS, "anymail"]
+
+# --- Logs: one JSON object per line on stderr, for the platform's log collector.
+# cms.graphql.requests writes one line per GraphQL request (cms/request_log.py).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "cms.request_log.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "cms.graphql.requests": {"level": env_str("GRAPHQL_LOG_LEVEL", "INFO")},
+    },
+}

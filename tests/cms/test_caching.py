@@ -1,0 +1,168 @@
+"""The shared GraphQL response cache, through the real /graphql/ endpoint."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests.factories import InstitutionFactory, JobPostingPageFactory
+
+JOBS = """
+query Jobs($countries: [String!]) {
+  jobs(countries: $countries) { items { title institution { name } } pagination { total } }
+}
+"""
+
+
+@pytest.fixture(autouse=True)
+def cache_settings(settings):
+    settings.GRAPHQL_CACHE_SECONDS = 300
+    settings.GRAPHQL_CACHE_MAX_AGE = 60
+
+
+@pytest.fixture
+def job(job_index):
+    return JobPostingPageFactory(parent=job_index, title="Postdoc in optics")
+
+
+def titles(response) -> list[str]:
+    return [item["title"] for item in response.json()["data"]["jobs"]["items"]]
+
+
+def test_repeat_is_a_hit_without_sql(graphql, job, django_assert_num_queries):
+    first = graphql.post(JOBS)
+    assert first.status_code == 200
+    assert first["X-Cache"] == "MISS"
+    assert titles(first) == ["Postdoc in optics"]
+    with django_assert_num_queries(0):
+        second = graphql.post(JOBS)
+    assert second["X-Cache"] == "HIT"
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert "public" in second["Cache-Control"]
+    assert "max-age=60" in second["Cache-Control"]
+
+
+def test_key_ignores_layout_but_not_variables(graphql, job):
+    graphql.post(JOBS, {"countries": ["GB"]})
+    relaid = "# a comment\nquery Jobs($countries:[String!]){jobs(countries:$countries)" + (
+        "{items{title institution{name}}pagination{total}}}"
+    )
+    assert graphql.post(relaid, {"countries": ["GB"]})["X-Cache"] == "HIT"
+    other = graphql.post(JOBS, {"countries": ["FR"]})
+    assert other["X-Cache"] == "MISS"
+    assert titles(other) == []
+
+
+def test_get_requests_are_cached_too(graphql, job):
+    params = {"query": JOBS, "variables": json.dumps({"countries": ["GB"]})}
+    assert graphql.http.get("/graphql/", params)["X-Cache"] == "MISS"
+    hit = graphql.http.get("/graphql/", params)
+    assert hit["X-Cache"] == "HIT"
+    assert titles(hit) == ["Postdoc in optics"]
+
+
+def test_publishing_and_unpublishing_invalidate(graphql, job, job_index):
+    assert graphql.post(JOBS)["X-Cache"] == "MISS"
+    draft = JobPostingPageFactory(parent=job_index, title="Lecturer in law", live=False)
+    # Saving a draft bumps the generation too; what matters is that nothing unpublished shows.
+    assert titles(graphql.post(JOBS)) == ["Postdoc in optics"]
+    assert graphql.post(JOBS)["X-Cache"] == "HIT"
+
+    draft.save_revision().publish()
+    published = graphql.post(JOBS)
+    assert published["X-Cache"] == "MISS"
+    assert sorted(titles(published)) == ["Lecturer in law", "Postdoc in optics"]
+    assert graphql.post(JOBS)["X-Cache"] == "HIT"
+
+    draft.refresh_from_db()
+    draft.unpublish()
+    unpublished = graphql.post(JOBS)
+    assert unpublished["X-Cache"] == "MISS"
+    assert titles(unpublished) == ["Postdoc in optics"]
+
+
+def test_editing_a_snippet_invalidates(graphql, job):
+    before = graphql.post(JOBS).json()["data"]["jobs"]["items"][0]["institution"]["name"]
+    institution = InstitutionFactory._meta.model.objects.get(name=before)
+    institution.name = "Renamed Institute"
+    institution.save()
+    after = graphql.post(JOBS)
+    assert after["X-Cache"] == "MISS"
+    assert after.json()["data"]["jobs"]["items"][0]["institution"]["name"] == "Renamed Institute"
+
+
+def test_deleting_a_page_invalidates(graphql, job):
+    assert titles(graphql.post(JOBS)) == ["Postdoc in optics"]
+    job.delete()
+    after = graphql.post(JOBS)
+    assert after["X-Cache"] == "MISS"
+    assert titles(after) == []
+
+
+def test_etag_gives_304(graphql, job):
+    etag = graphql.post(JOBS)["ETag"]
+    assert etag.startswith('"')
+    for _ in range(2):  # once from the entry just stored, once more as a plain hit
+        response = graphql.post(JOBS, HTTP_IF_NONE_MATCH=etag)
+        assert response.status_code == 304
+        assert response.content == b""
+        assert response["ETag"] == etag
+    changed = graphql.post(JOBS, HTTP_IF_NONE_MATCH='"something-else"')
+    assert changed.status_code == 200
+    assert titles(changed) == ["Postdoc in optics"]
+
+
+def test_mutations_are_never_cached(graphql, job):
+    # Whether or not the schema has mutations yet, the answer must be neither stored nor shared.
+    for _ in range(2):
+        response = graphql.post("mutation { __typename }")
+        assert response["X-Cache"] == "BYPASS"
+        assert response["Cache-Control"] == "private, no-store"
+        assert "ETag" not in response
+
+
+def test_a_document_holding_a_mutation_is_never_cached(graphql, job):
+    document = "query Q { jobs { pagination { total } } } mutation M { __typename }"
+    response = graphql.http.post(
+        "/graphql/",
+        json.dumps({"query": document, "operationName": "Q"}),
+        content_type="application/json",
+    )
+    assert response["X-Cache"] == "BYPASS"
+
+
+def test_preview_tokens_are_never_cached(graphql, job_index):
+    draft = JobPostingPageFactory(parent=job_index, title="Secret draft", live=False)
+    token = draft.create_page_preview().token
+    by_variable = "query Preview($token: String) { job(token: $token) { title } }"
+    inline = 'query { job(token: "' + token + '") { title } }'
+    for _ in range(2):
+        response = graphql.post(by_variable, {"token": token})
+        assert response.json()["data"]["job"]["title"] == "Secret draft"
+        assert response["X-Cache"] == "BYPASS"
+        assert response["Cache-Control"] == "private, no-store"
+        assert graphql.post(inline)["X-Cache"] == "BYPASS"
+
+
+def test_logged_in_sessions_are_never_cached(graphql, job):
+    user = get_user_model().objects.create_user("editor", password="x")
+    graphql.http.force_login(user)
+    for _ in range(2):
+        response = graphql.post(JOBS)
+        assert response["X-Cache"] == "BYPASS"
+        assert response["Cache-Control"] == "private, no-store"
+
+
+def test_errors_are_never_cached(graphql, job):
+    for _ in range(2):
+        response = graphql.post("query { jobs { items { noSuchField } } }")
+        assert response.status_code == 400
+        assert response["X-Cache"] == "BYPASS"
+        assert response["Cache-Control"] == "private, no-store"
+
+
+def test_switched_off_by_setting(graphql, job, settings):
+    settings.GRAPHQL_CACHE_SECONDS = 0
+    assert graphql.post(JOBS)["X-Cache"] == "BYPASS"
+    assert graphql.post(JOBS)["X-Cache"] == "BYPASS"
