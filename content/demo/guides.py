@@ -63,7 +63,7 @@ def job_search(
         "job_search",
         {
             "heading": heading,
-            "text": text,
+            "intro": text,
             "button_label": button,
             "role": role,
             "discipline": discipline,
