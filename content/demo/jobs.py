@@ -15,6 +15,9 @@ from content.demo.institutions import LAB, InstitutionSeed
 from content.demo.taxonomy import DISCIPLINES, DisciplineSeed
 
 LEAF_DISCIPLINES = [d for d in DISCIPLINES if d.parent]
+INDUSTRY_DISCIPLINES = [
+    d for d in LEAF_DISCIPLINES if d.parent in ("computer-science", "mathematics")
+]
 DISCIPLINE_BY_SLUG = {d.slug: d for d in DISCIPLINES}
 
 # (role slug, weight, yearly pay range in GBP before country and sector scaling)
@@ -30,6 +33,7 @@ ROLE_MIX = [
 ]
 PAY_RANGE = {slug: pay for slug, _weight, pay in ROLE_MIX}
 INDUSTRY_ROLES = ["research-scientist", "research-engineer", "postdoc", "research-assistant"]
+INDUSTRY_PERMANENT_ROLES = {"research-scientist", "research-engineer"}
 INDUSTRY_PAY_FACTOR = 1.6
 
 # Local currency and a rough factor from UK academic pay to local academic pay.
@@ -236,7 +240,7 @@ def generate_job(n: int, catalogue: Catalogue, today: dt.date, now: dt.datetime)
     role = rng.choices(roles, weights)[0]
     if industry and role not in INDUSTRY_ROLES:
         role = rng.choice(INDUSTRY_ROLES)
-    discipline: DisciplineSeed = rng.choice(LEAF_DISCIPLINES)
+    discipline: DisciplineSeed = rng.choice(INDUSTRY_DISCIPLINES if industry else LEAF_DISCIPLINES)
     parent = DISCIPLINE_BY_SLUG[discipline.parent]
     topic = rng.choice(discipline.topics)
     disciplines = [discipline.slug]
@@ -265,21 +269,22 @@ def generate_job(n: int, catalogue: Catalogue, today: dt.date, now: dt.datetime)
         start = (start + dt.timedelta(days=32)).replace(day=1)
     posted = now - dt.timedelta(seconds=rng.randint(60, 30 * 24 * 3600))
 
+    contract = "PERMANENT" if role in PERMANENT_ROLES else "FIXED_TERM"
+    if industry and role in INDUSTRY_PERMANENT_ROLES and rng.random() < 0.6:
+        contract = "PERMANENT"
+    duration = rng.choice(DURATIONS[role]) if contract == "FIXED_TERM" else None
+
     funded = rng.random() < FUNDED_SHARE.get(role, 0.0)
     salary = _salary(rng, role, inst.country, industry)
     funding_details = ""
     if funded:
         funder = FUNDERS.get(inst.country, EU_FUNDER)
         funding_details = (
-            f"Funded by {funder}: tuition fees and a stipend for the full "
-            f"{DURATIONS[role][0] // 12} years."
+            f"Funded by {funder}: tuition fees and a stipend for all {duration} months."
             if role == "phd"
             else f"A personal fellowship funded by {funder}, with a research budget."
         )
 
-    contract = "PERMANENT" if role in PERMANENT_ROLES else "FIXED_TERM"
-    if industry and rng.random() < 0.6:
-        contract = "PERMANENT"
     employment = "FULL_TIME"
     if rng.random() < 0.08:
         employment = "PART_TIME"
@@ -306,7 +311,7 @@ def generate_job(n: int, catalogue: Catalogue, today: dt.date, now: dt.datetime)
         "remote_policy": remote,
         "employment_type": employment,
         "contract_type": contract,
-        "duration_months": rng.choice(DURATIONS[role]) if contract == "FIXED_TERM" else None,
+        "duration_months": duration,
         "funded": funded,
         "funding_details": funding_details,
         "start_date": start,

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, Site
 
@@ -167,7 +168,7 @@ def test_the_seed_page_is_a_guide_with_every_part_and_the_site_around_it(graphql
         institution.full_clean()
 
 
-def test_generated_jobs_are_valid_live_and_searchable(graphql):
+def test_generated_jobs_are_valid_live_and_searchable(graphql, client, admin_user):
     seed(jobs=30)
     index = JobIndexPage.objects.get()
     jobs = JobPostingPage.objects.child_of(index)
@@ -198,6 +199,12 @@ def test_generated_jobs_are_valid_live_and_searchable(graphql):
     word = bulk_job.title.split()[-1]
     found = graphql.execute(JOBS, {"search": word, "perPage": 100})["jobs"]["items"]
     assert bulk_job.slug in {item["slug"] for item in found}
+
+    # Editors can open a bulk-inserted job in the admin like any other page.
+    client.force_login(admin_user)
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[bulk_job.pk]))
+    assert edit.status_code == 200
+    assert bulk_job.reference in edit.content.decode()
 
 
 def test_rerunning_adds_nothing_and_a_larger_count_adds_only_the_missing_jobs():
