@@ -1,0 +1,66 @@
+"""schemathesis fuzzes every root field of the real /graphql/ endpoint (through Django's WSGI
+handler, inside the test's transaction) on a small seeded site: no answer may be a 5xx.
+
+Examples are derandomised, so CI runs the same bounded set every time; FUZZ_EXAMPLES raises
+the count for a longer local hunt (FUZZ_EXAMPLES=200 pytest tests/cms/test_fuzz.py). Failures
+found that way are kept as plain regression tests at the end of this file."""
+
+import json
+import os
+
+import pytest
+import schemathesis
+import wagtail_factories
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+
+from tests.factories import (
+    DefinitionPageFactory,
+    DisciplineFactory,
+    GuidePageFactory,
+    InstitutionFactory,
+    JobPostingPageFactory,
+)
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+
+
+@pytest.fixture
+def seeded_site(job_index, guide_index, glossary_index):
+    parent = DisciplineFactory(name="Computer Science")
+    ml = DisciplineFactory(name="Machine Learning", parent=parent)
+    institution = InstitutionFactory(logo=wagtail_factories.ImageFactory())
+    for n in range(3):
+        JobPostingPageFactory(parent=job_index, institution=institution, disciplines=[ml])
+    JobPostingPageFactory(parent=job_index, live=False, title="Draft job")
+    term = DefinitionPageFactory(parent=glossary_index, term="Deep learning")
+    GuidePageFactory(
+        parent=guide_index,
+        body=json.dumps(
+            [
+                {"type": "heading", "value": {"text": "Why", "level": "h2"}},
+                {"type": "definition_list", "value": {"heading": "", "terms": [term.pk]}},
+            ]
+        ),
+    )
+
+
+@pytest.fixture
+def graphql_api(db, seeded_site):
+    return schemathesis.graphql.from_wsgi("/graphql/", get_wsgi_application())
+
+
+api = schemathesis.from_pytest_fixture("graphql_api")
+
+
+@api.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_fuzzed_queries_never_get_a_server_error(case):
+    response = case.call()
+    assert response.status_code < 500, (case.body, response.get_data(as_text=True))
+    assert response.status_code == 200 or response.json.get("errors"), response.json
