@@ -30,7 +30,7 @@ def seeded_site(job_index, guide_index, glossary_index):
     parent = DisciplineFactory(name="Computer Science")
     ml = DisciplineFactory(name="Machine Learning", parent=parent)
     institution = InstitutionFactory(logo=wagtail_factories.ImageFactory())
-    for n in range(3):
+    for _ in range(3):
         JobPostingPageFactory(parent=job_index, institution=institution, disciplines=[ml])
     JobPostingPageFactory(parent=job_index, live=False, title="Draft job")
     term = DefinitionPageFactory(parent=glossary_index, term="Deep learning")
