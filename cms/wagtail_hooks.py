@@ -2,6 +2,8 @@
 
 from wagtail import hooks
 
+from cms import editorial_admin  # noqa: F401  (registers the employers' admin and hooks)
+from cms.graphql.employers import EmployerMutations
 from cms.graphql.pages import PublicPagesQuery
 from cms.graphql.queries import ContentQuery
 
@@ -9,3 +11,8 @@ from cms.graphql.queries import ContentQuery
 @hooks.register("register_schema_query")
 def register_content_queries(query_mixins):
     query_mixins[:0] = [ContentQuery, PublicPagesQuery]
+
+
+@hooks.register("register_schema_mutation")
+def register_employer_mutations(mutation_mixins):
+    mutation_mixins.append(EmployerMutations)

@@ -5,3 +5,8 @@ class ContentConfig(AppConfig):
     name = "content"
     verbose_name = "Content"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from content.employers import connect_signals
+
+        connect_signals()

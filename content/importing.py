@@ -392,7 +392,8 @@ def prepare_job(
         page.full_clean(exclude=["path", "depth", "slug"])
     except ValidationError as err:
         for name, messages in err.message_dict.items():
-            errors.setdefault(name, []).extend(messages)
+            # An unresolved role or institution is already explained; skip "cannot be null".
+            errors.setdefault(name, messages)
     if (
         "closing_date" not in errors
         and isinstance(page.closing_date, dt.date)
@@ -453,7 +454,8 @@ def save_job(prepared: PreparedJob, *, mode: str, user=None, parent: Page | None
 def submit_for_moderation(page: JobPostingPage, user=None) -> None:
     """Start the page's workflow on its latest revision (restarting one already running)."""
     workflow = page.get_workflow()
-    if workflow is None:
+    # A workflow without active tasks approves (publishes) at once: never for submissions.
+    if workflow is None or not workflow.tasks.filter(active=True).exists():
         raise ImproperlyConfiguredWorkflow(
             "Job postings have no moderation workflow; run `manage.py setup_moderation`."
         )

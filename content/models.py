@@ -635,3 +635,42 @@ class JobPostingPage(HeadlessMixin, Page):
         if page.closing_date:
             page.expire_at = page.closes_at
         return page
+
+
+# --- Employers (issue 5): institution accounts and API keys ----------------------------------
+
+
+class InstitutionMembership(models.Model):
+    """A Wagtail user who posts jobs for one institution and sees only its postings."""
+
+    user = models.OneToOneField(
+        "auth.User", on_delete=models.CASCADE, related_name="institution_membership"
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="memberships"
+    )
+
+    panels = [FieldPanel("user"), FieldPanel("institution")]
+
+    def __str__(self):
+        return f"{self.user} → {self.institution}"
+
+
+class EmployerApiKey(models.Model):
+    """A key an employer's system sends as `Authorization: Bearer <key>`; only its hash is kept."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100, help_text="What uses the key, e.g. “HR system”.")
+    prefix = models.CharField(max_length=12, editable=False, help_text="Start of the key.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    active = models.BooleanField(default=True, help_text="Untick to revoke the key.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    panels = [FieldPanel("name"), FieldPanel("institution"), FieldPanel("active")]
+
+    class Meta:
+        verbose_name = "employer API key"
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

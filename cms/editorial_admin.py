@@ -1,0 +1,75 @@
+"""Admin for employers: API keys, institution accounts, and what an institution account sees."""
+
+from django.template.response import TemplateResponse
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
+
+from content.employers import issue_key, membership, visible_pages
+from content.models import EmployerApiKey, InstitutionMembership
+
+
+class ApiKeyCreateView(CreateView):
+    """Shows the new key once, on the page that answers the form; only its hash is stored."""
+
+    def save_instance(self):
+        self.new_key = issue_key(self.form.instance)
+        return super().save_instance()
+
+    def save_action(self):
+        return TemplateResponse(
+            self.request,
+            "content/admin/api_key_created.html",
+            {"api_key": self.object, "key": self.new_key, "index_url": self.get_success_url()},
+        )
+
+
+class EmployerApiKeyViewSet(SnippetViewSet):
+    model = EmployerApiKey
+    icon = "key"
+    add_view_class = ApiKeyCreateView
+    list_display = ["name", "institution", "prefix", "active", "created_at", "last_used_at"]
+    list_filter = ["active", "institution"]
+    search_fields = ["name", "prefix"]
+
+
+class InstitutionMembershipViewSet(SnippetViewSet):
+    model = InstitutionMembership
+    icon = "user"
+    menu_label = "Institution accounts"
+    list_display = ["user", "institution"]
+    list_filter = ["institution"]
+
+
+class EmployersGroup(SnippetViewSetGroup):
+    menu_label = "Employers"
+    menu_icon = "group"
+    menu_order = 310
+    items = (InstitutionMembershipViewSet, EmployerApiKeyViewSet)
+
+
+register_snippet(EmployersGroup)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def only_own_postings(parent_page, pages, request):
+    return visible_pages(pages, request.user)
+
+
+def _own_institution_only(request):
+    """Whatever the form says, an institution account's postings are its institution's."""
+    member = membership(request.user)
+    if member is not None and request.method == "POST":
+        data = request.POST.copy()
+        data["institution"] = str(member.institution_id)
+        request.POST = data
+
+
+@hooks.register("before_create_page")
+def employer_creates_for_own_institution(request, parent_page, page_class):
+    _own_institution_only(request)
+
+
+@hooks.register("before_edit_page")
+def employer_edits_for_own_institution(request, page):
+    _own_institution_only(request)
