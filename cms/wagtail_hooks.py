@@ -6,11 +6,18 @@ from cms import editorial_admin  # noqa: F401  (registers the employers' admin a
 from cms.graphql.employers import EmployerMutations
 from cms.graphql.pages import PublicPagesQuery
 from cms.graphql.queries import ContentQuery
+from cms.graphql.subscriptions import SubscriptionMutation, SubscriptionQuery
+from cms.rich_text import PublicPageLinkHandler
 
 
 @hooks.register("register_schema_query")
 def register_content_queries(query_mixins):
-    query_mixins[:0] = [ContentQuery, PublicPagesQuery]
+    query_mixins[:0] = [ContentQuery, PublicPagesQuery, SubscriptionQuery]
+
+
+@hooks.register("register_schema_mutation")
+def register_subscription_mutations(mutation_mixins):
+    mutation_mixins.append(SubscriptionMutation)
 
 
 @hooks.register("register_schema_mutation")

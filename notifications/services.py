@@ -3,6 +3,7 @@
 GraphQL resolvers and the link views call these; every write validates first and
 writes nothing when the input is wrong."""
 
+import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -157,8 +158,14 @@ def subscribe(email: str, alert_input: dict, client_ip: str) -> str:
             # Same answer as success, and no email: the limit is not a disclosure either.
             return SUBSCRIBE_MESSAGE
         alert = _save_alert(JobAlert(subscriber=subscriber), spec)
-        message = confirmation_message(subscriber, alert)
-        transaction.on_commit(lambda: message.send(fail_silently=False))
+    # Sent after the commit, from this request: the confirmation is the one email that
+    # must go out even when no worker is running.
+    try:
+        confirmation_message(subscriber, alert).send(fail_silently=False)
+    except (smtplib.SMTPException, OSError) as err:
+        raise SubscriptionError(
+            "The confirmation email could not be sent just now; please try again later."
+        ) from err
     return SUBSCRIBE_MESSAGE
 
 

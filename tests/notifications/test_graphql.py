@@ -1,0 +1,231 @@
+"""Subscribing, confirming and managing alerts through the real /graphql/ endpoint."""
+
+import re
+import uuid
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from notifications.models import AlertKeyword, JobAlert, Subscriber
+from notifications.tokens import manage_token
+from tests.factories import DisciplineFactory, RoleFactory
+from tests.notifications.helpers import confirmed_subscriber
+
+pytestmark = pytest.mark.django_db
+
+SUBSCRIBE = """
+mutation Subscribe($email: String!, $alert: JobAlertInput!) {
+  subscribe(email: $email, alert: $alert) { ok message }
+}
+"""
+CONFIRM = "mutation($token: String!) { confirmSubscription(token: $token) { ok message token } }"
+SUBSCRIPTION = """
+query($token: String!) {
+  subscription(token: $token) {
+    email status
+    alerts { id frequency active countries keywords remote disciplines { slug } roles { slug } }
+  }
+}
+"""
+ADD = """
+mutation($token: String!, $alert: JobAlertInput!) {
+  addAlert(token: $token, alert: $alert) { ok alert { id frequency keywords } }
+}
+"""
+UPDATE = """
+mutation($token: String!, $id: ID!, $alert: JobAlertInput!) {
+  updateAlert(token: $token, id: $id, alert: $alert) { ok alert { id frequency countries } }
+}
+"""
+DELETE = "mutation($token: String!, $id: ID!) { deleteAlert(token: $token, id: $id) { ok } }"
+UNSUBSCRIBE = "mutation($token: String!) { unsubscribe(token: $token) { ok message } }"
+
+
+@pytest.fixture
+def ml(db):
+    return DisciplineFactory(name="Machine Learning")
+
+
+@pytest.fixture
+def client_ip():
+    # Rate limits live in the shared cache (Redis on CI): a fresh client per test.
+    return f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+
+
+def unique_email(name="someone"):
+    return f"{name}-{uuid.uuid4().hex[:8]}@Example.org"
+
+
+def post(graphql, query, variables, client_ip):
+    return graphql.post(query, variables, REMOTE_ADDR=client_ip).json()
+
+
+def confirm_link_token(message) -> str:
+    return re.search(r"/alerts/confirm/([^/\s]+)/", message.body).group(1)
+
+
+def test_subscribe_answers_the_same_for_known_and_unknown_addresses(graphql, ml, client_ip):
+    known = confirmed_subscriber(unique_email("known").lower())
+    alert = {"frequency": "DAILY", "disciplines": ["machine-learning"]}
+
+    new = post(graphql, SUBSCRIBE, {"email": unique_email(), "alert": alert}, client_ip)
+    again = post(graphql, SUBSCRIBE, {"email": known.email.upper(), "alert": alert}, client_ip)
+
+    assert new == again
+    assert new["data"]["subscribe"]["ok"] is True
+    # Only confirmation emails, one per request, and no digest.
+    assert len(mail.outbox) == 2
+    assert all("Confirm" in message.subject for message in mail.outbox)
+    assert not mail.outbox[0].extra_headers.get("List-Unsubscribe")
+    # The known subscriber's new alert waits for confirmation too.
+    assert known.alerts.filter(active_since__isnull=True).count() == 1
+    assert Subscriber.objects.filter(email__iexact=known.email).count() == 1
+
+
+def test_confirm_then_manage_alerts_by_token(graphql, ml, client_ip):
+    RoleFactory(name="Postdoc")
+    email = unique_email()
+    alert = {
+        "frequency": "INSTANT",
+        "disciplines": ["machine-learning"],
+        "countries": ["gb", "DE"],
+        "keywords": ["Deep learning", "NLP"],
+        "remote": "HYBRID",
+    }
+    assert post(graphql, SUBSCRIBE, {"email": email, "alert": alert}, client_ip)["data"]
+    subscriber = Subscriber.objects.get(email__iexact=email)
+    assert subscriber.status == Subscriber.Status.PENDING
+
+    confirmed = graphql.execute(CONFIRM, {"token": confirm_link_token(mail.outbox[0])})
+    token = confirmed["confirmSubscription"]["token"]
+    assert confirmed["confirmSubscription"]["ok"] is True
+
+    data = graphql.execute(SUBSCRIPTION, {"token": token})["subscription"]
+    assert data["email"] == subscriber.email
+    assert data["status"] == "confirmed"
+    (only,) = data["alerts"]
+    assert only["active"] is True
+    assert only["frequency"] == "INSTANT"
+    assert only["countries"] == ["DE", "GB"]
+    assert sorted(only["keywords"]) == ["deep learning", "nlp"]
+    assert only["remote"] == "HYBRID"
+    assert only["disciplines"] == [{"slug": "machine-learning"}]
+
+    added = graphql.execute(
+        ADD, {"token": token, "alert": {"frequency": "WEEKLY", "roles": ["postdoc"]}}
+    )["addAlert"]["alert"]
+    updated = graphql.execute(
+        UPDATE,
+        {"token": token, "id": added["id"], "alert": {"frequency": "DAILY", "countries": ["fr"]}},
+    )["updateAlert"]["alert"]
+    assert updated == {"id": added["id"], "frequency": "DAILY", "countries": ["FR"]}
+    graphql.execute(DELETE, {"token": token, "id": only["id"]})
+    remaining = graphql.execute(SUBSCRIPTION, {"token": token})["subscription"]["alerts"]
+    assert [a["id"] for a in remaining] == [added["id"]]
+
+    assert graphql.execute(UNSUBSCRIBE, {"token": token})["unsubscribe"]["ok"] is True
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
+def test_tokens_reach_only_their_own_subscriber(graphql, ml):
+    alice = confirmed_subscriber(unique_email("alice"))
+    bob = confirmed_subscriber(unique_email("bob"))
+    alice_token = manage_token(alice.pk)
+    bob_alert = bob.alerts.get()
+
+    tampered = alice_token[:-3] + ("AAA" if not alice_token.endswith("AAA") else "BBB")
+    assert "not valid" in graphql.errors(SUBSCRIPTION, {"token": tampered})[0]["message"]
+    forged_id = alice_token.replace(alice_token.split(":")[0], bob_token_payload(bob.pk))
+    assert graphql.errors(SUBSCRIPTION, {"token": forged_id})
+    # Alice's token cannot touch Bob's alert.
+    errors = graphql.errors(DELETE, {"token": alice_token, "id": str(bob_alert.pk)})
+    assert "No such alert" in errors[0]["message"]
+    assert JobAlert.objects.filter(pk=bob_alert.pk).exists()
+    # A confirmation token is not a manage token.
+    assert graphql.errors(SUBSCRIPTION, {"token": "not-a-token"})
+
+
+def bob_token_payload(pk):
+    return manage_token(pk).split(":")[0]
+
+
+def test_expired_confirmation_is_a_clear_error(graphql, ml, client_ip, settings):
+    email = unique_email()
+    post(graphql, SUBSCRIBE, {"email": email, "alert": {"frequency": "DAILY"}}, client_ip)
+    settings.NOTIFICATIONS_CONFIRM_MAX_AGE_SECONDS = -1
+    errors = graphql.errors(CONFIRM, {"token": confirm_link_token(mail.outbox[0])})
+    assert "expired" in errors[0]["message"]
+    assert Subscriber.objects.get(email__iexact=email).status == Subscriber.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    ("email", "alert", "expected"),
+    [
+        ("not-an-email", {"frequency": "DAILY"}, "valid email"),
+        ("a" * 250 + "@example.org", {"frequency": "DAILY"}, "too long"),
+        (None, {"frequency": "DAILY", "disciplines": ["no-such-field"]}, "Unknown disciplines"),
+        (None, {"frequency": "DAILY", "roles": ["astronaut"]}, "Unknown roles"),
+        (None, {"frequency": "DAILY", "countries": ["XX"]}, "Unknown country"),
+        (None, {"frequency": "DAILY", "keywords": [f"k{i}" for i in range(11)]}, "keywords"),
+        (None, {"frequency": "DAILY", "keywords": ["x" * 61]}, "60 characters"),
+        (None, {"frequency": "HOURLY"}, "HOURLY"),
+    ],
+)
+def test_bad_input_is_an_error_and_writes_nothing(graphql, ml, client_ip, email, alert, expected):
+    response = graphql.post(
+        SUBSCRIBE, {"email": email or unique_email(), "alert": alert}, REMOTE_ADDR=client_ip
+    )
+    assert response.status_code < 500
+    errors = response.json()["errors"]
+    assert expected in errors[0]["message"]
+    assert Subscriber.objects.count() == 0
+    assert JobAlert.objects.count() == AlertKeyword.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_signups_are_rate_limited_per_address_and_per_client(graphql, ml, client_ip, settings):
+    settings.NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR = 2
+    settings.NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR = 4
+    alert = {"frequency": "DAILY"}
+    email = unique_email()
+    for _ in range(2):
+        assert "errors" not in post(graphql, SUBSCRIBE, {"email": email, "alert": alert}, client_ip)
+    limited = post(graphql, SUBSCRIBE, {"email": email.upper(), "alert": alert}, client_ip)
+    assert "this address" in limited["errors"][0]["message"]
+
+    assert "errors" not in post(
+        graphql, SUBSCRIBE, {"email": unique_email(), "alert": alert}, client_ip
+    )
+    limited = post(graphql, SUBSCRIBE, {"email": unique_email(), "alert": alert}, client_ip)
+    assert "this network" in limited["errors"][0]["message"]
+    assert len(mail.outbox) == 3
+
+
+def test_links_in_emails_work_on_this_service(graphql, ml, client_ip):
+    email = unique_email()
+    post(graphql, SUBSCRIBE, {"email": email, "alert": {"frequency": "DAILY"}}, client_ip)
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.get(f"/alerts/confirm/{confirm_link_token(mail.outbox[0])}/")
+    assert response.status_code == 200
+    subscriber = Subscriber.objects.get(email__iexact=email)
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+
+    url = f"/alerts/unsubscribe/{manage_token(subscriber.pk)}/"
+    page = browser.get(url)
+    assert page.status_code == 200 and b'<form method="post">' in page.content
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED  # a GET changes nothing
+
+    # RFC 8058 one-click: a bare POST from the mail provider, no cookies, no CSRF token.
+    response = browser.post(
+        url, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+    assert browser.get("/alerts/unsubscribe/forged-token/").status_code == 400
+    assert browser.get("/alerts/confirm/forged-token/").status_code == 400
