@@ -7,7 +7,6 @@ from cms.graphql.employers import EmployerMutations
 from cms.graphql.pages import PublicPagesQuery
 from cms.graphql.queries import ContentQuery
 from cms.graphql.subscriptions import SubscriptionMutation, SubscriptionQuery
-from cms.rich_text import PublicPageLinkHandler
 
 
 @hooks.register("register_schema_query")
