@@ -277,7 +277,10 @@ def bulk_create_jobs(index: JobIndexPage, specs: list[JobSpec]) -> list[int]:
         for discipline_id in spec.discipline_ids
     )
     get_search_backend().add_bulk(JobPostingPage, jobs)
-    Page.objects.filter(pk=index.pk).update(numchild=index.get_children().count())
+    # A real save rather than a queryset update: bulk inserts send no signals, and this
+    # post_save is what tells listeners (such as the GraphQL response cache) that content changed.
+    index.numchild = index.get_children().count()
+    index.save(update_fields=["numchild"], clean=False)
     return [job.pk for job in jobs]
 
 
