@@ -20,7 +20,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from graphql import OperationDefinitionNode, OperationType, parse, print_ast
-from graphql.language import ArgumentNode, Visitor, visit
+from graphql.language import ArgumentNode, ObjectFieldNode, Visitor, visit
 
 GENERATION_KEY = "graphql:generation"
 # Bigger bodies go straight to the view, whose own limits apply: we never parse them here.
@@ -46,8 +46,19 @@ class _TokenFinder(Visitor):
         self.found = False
 
     def enter_argument(self, node: ArgumentNode, *_args):
-        if "token" in node.name.value.lower():
-            self.found = True
+        self.found |= "token" in node.name.value.lower()
+
+    def enter_object_field(self, node: ObjectFieldNode, *_args):
+        self.found |= "token" in node.name.value.lower()
+
+
+def _has_token_key(value) -> bool:
+    """Any key naming a token, at any depth of the variables."""
+    if isinstance(value, dict):
+        return any("token" in str(k).lower() or _has_token_key(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_token_key(item) for item in value)
+    return False
 
 
 @functools.lru_cache(maxsize=1024)
@@ -101,7 +112,7 @@ def read_graphql_request(request) -> GraphQLRequest:
         # Bad JSON, a syntax error, an oversized or unreadable body: the view answers those.
         return info
     info.normalised, info.operation_type, info.operation_name = normalised, op_type, name
-    info.has_token = has_token or any("token" in key.lower() for key in variables)
+    info.has_token = has_token or _has_token_key(variables)
     return info
 
 
