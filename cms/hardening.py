@@ -10,7 +10,7 @@ Field by field, whoever wrote the resolver (grapple, graphene-django, a model's
 - every field that can return pages returns only visible ones (`cms.visibility.is_visible`),
   except the draft that a valid preview token names;
 - every field that can return images, documents or collections drops those in private
-  collections;
+  collections, and an image's `rendition` takes only the filters offered in settings;
 - `order: String` takes only an allow-listed field name, `limit` at most
   GRAPHQL_MAX_PAGE_SIZE (grapple would clamp it silently), and a `token` must be validly
   signed and unexpired or the field resolves to null.
@@ -31,6 +31,7 @@ from graphql import (
     default_field_resolver,
     get_named_type,
 )
+from grapple.types.images import rendition_allowed
 from grapple.types.interfaces import get_page_interface
 from grapple.types.redirects import RedirectObjectType
 from wagtail.documents.models import AbstractDocument
@@ -60,11 +61,14 @@ def harden_schema(schema) -> None:
             continue
         if type_ in page_types:
             _prune_page_fields(type_, page_interface)
-        for field in type_.fields.values():
+        is_image = _is_model(type_, AbstractImage)
+        for name, field in type_.fields.items():
             resolver = field.resolve or default_field_resolver
             keep = _filter_for(get_named_type(field.type), page_interface, page_types)
             if keep is not None:
                 resolver = _filtered(resolver, keep)
+            if is_image and name == "rendition":
+                resolver = _offered_rendition(resolver)
             field.resolve = _checked_arguments(resolver, field, page_interface)
 
 
@@ -72,6 +76,11 @@ def _model_of(type_):
     graphene_type = getattr(type_, "graphene_type", None)
     meta = getattr(graphene_type, "_meta", None)
     return getattr(meta, "model", None)
+
+
+def _is_model(type_, base) -> bool:
+    model = _model_of(type_)
+    return model is not None and issubclass(model, base)
 
 
 def _prune_page_fields(type_: GraphQLObjectType, page_interface) -> None:
@@ -96,8 +105,7 @@ def _filter_for(named_type, page_interface, page_types):
         return _page_is_visible
     if getattr(named_type, "graphene_type", None) is RedirectObjectType:
         return _redirect_is_visible
-    model = _model_of(named_type)
-    if model is not None and issubclass(model, (AbstractImage, AbstractDocument, Collection)):
+    if _is_model(named_type, (AbstractImage, AbstractDocument, Collection)):
         return _media_is_public
     return None
 
@@ -129,6 +137,21 @@ def _filtered(resolver, keep):
         if isinstance(result, Model) and not keep(result, info):
             return None
         return result
+
+    return resolve
+
+
+def _offered_rendition(resolver):
+    """Each new rendition is image processing and a file on disk, so only the filters in
+    GRAPPLE["ALLOWED_IMAGE_FILTERS"]; grapple itself refuses others with a bare TypeError."""
+
+    def resolve(root, info, **args):
+        # The spec as grapple builds it: arguments in their schema order.
+        spec = "|".join(f"{key}-{value}" for key, value in args.items() if key != "preserve_svg")
+        if not rendition_allowed(spec):
+            offered = ", ".join(settings.GRAPPLE["ALLOWED_IMAGE_FILTERS"])
+            raise GraphQLError(f"Rendition {spec!r} is not offered; ask for one of: {offered}.")
+        return resolver(root, info, **args)
 
     return resolve
 

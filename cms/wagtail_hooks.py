@@ -7,6 +7,7 @@ from cms.graphql.employers import EmployerMutations
 from cms.graphql.pages import PublicPagesQuery
 from cms.graphql.queries import ContentQuery
 from cms.graphql.subscriptions import SubscriptionMutation, SubscriptionQuery
+from cms.rich_text import PublicPageLinkHandler
 
 
 @hooks.register("register_schema_query")
@@ -22,3 +23,8 @@ def register_subscription_mutations(mutation_mixins):
 @hooks.register("register_schema_mutation")
 def register_employer_mutations(mutation_mixins):
     mutation_mixins.append(EmployerMutations)
+
+
+@hooks.register("register_rich_text_features", order=1)  # after Wagtail's own "page" link type
+def register_public_page_links(features):
+    features.register_link_type(PublicPageLinkHandler)

@@ -160,12 +160,19 @@ PREVIEW_TOKEN_MAX_AGE = env_int("PREVIEW_TOKEN_MAX_AGE", 3600)
 GRAPHQL_CACHE_SECONDS = env_int("GRAPHQL_CACHE_SECONDS", 300)
 GRAPHQL_CACHE_MAX_AGE = env_int("GRAPHQL_CACHE_MAX_AGE", 60)
 GRAPHENE = {"SCHEMA": "cms.schema.schema"}
+# Image renditions clients may ask for: each new one is image processing and a file on disk.
+GRAPHQL_IMAGE_FILTERS = env_list(
+    "GRAPHQL_IMAGE_FILTERS",
+    [f"width-{w}{f}" for w in (320, 640, 960, 1280, 1920) for f in ("", "|format-webp")]
+    + ["fill-1200x630"],
+)
 GRAPPLE = {
     "APPS": {"content": ""},
     "EXPOSE_GRAPHIQL": False,  # cms.urls serves GraphiQL under our own switch
     "PAGE_SIZE": GRAPHQL_DEFAULT_PAGE_SIZE,
     "MAX_PAGE_SIZE": GRAPHQL_MAX_PAGE_SIZE,
     "PAGE_INTERFACE": "cms.interfaces.PublicPageInterface",
+    "ALLOWED_IMAGE_FILTERS": GRAPHQL_IMAGE_FILTERS,
 }
 
 # --- Frontend integration

@@ -5,6 +5,7 @@ import json
 import logging
 
 import pytest
+import wagtail_factories
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -245,3 +246,15 @@ def test_introspection_and_graphiql_follow_their_settings(graphql, settings):
     assert "introspection" in graphql.errors('{ __type(name: "Page") { name } }')[0]["message"]
     assert graphql.execute("{ __typename }") == {"__typename": "Query"}
     assert graphql.http.get("/graphiql/").status_code == 404
+
+
+def test_only_offered_image_renditions_are_made(graphql, settings):
+    image = wagtail_factories.ImageFactory(file__width=1000, file__height=500)
+    query = f"""{{ image(id: {image.pk}) {{
+        small: rendition(width: 640) {{ width }}
+        webp: rendition(width: 640, format: "webp") {{ width }}
+    }} }}"""
+    assert graphql.execute(query) == {"image": {"small": {"width": 640}, "webp": {"width": 640}}}
+    errors = graphql.errors(f"{{ image(id: {image.pk}) {{ rendition(width: 641) {{ url }} }} }}")
+    assert "'width-641' is not offered" in errors[0]["message"]
+    assert image.renditions.count() == 2

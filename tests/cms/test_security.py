@@ -320,3 +320,16 @@ def test_preview_token_expires(graphql, planted, settings):
     assert graphql.execute(query, {"t": token})["page"] == {"title": "Secret draft job"}
     settings.PREVIEW_TOKEN_MAX_AGE = -1  # every token is now older than allowed
     assert graphql.execute(query, {"t": token}) == {"page": None, "sites": [{"page": None}]}
+
+
+def test_rich_text_links_to_hidden_pages_have_no_href(graphql, planted):
+    job, draft, guide = planted["open_job"], planted["draft_job"], planted["public_guide"]
+    job.description = (
+        f'<p><a linktype="page" id="{draft.pk}">draft</a> and '
+        f'<a linktype="page" id="{guide.pk}">guide</a></p>'
+    )
+    job.save()
+    data = graphql.execute(f"{{ job(id: {job.pk}) {{ description jsonLd }} }}")
+    assert draft.slug not in json.dumps(data)
+    assert f'<a href="{guide.url}">guide</a>' in data["job"]["description"]
+    assert "<a>draft</a>" in data["job"]["description"]

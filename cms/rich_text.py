@@ -1,0 +1,19 @@
+"""Rich-text links to pages, rendered for the public: only public pages get an href.
+
+Wagtail renders `<a linktype="page" id="…">` with the target's URL whether or not it is
+published, so a guide linking to a draft would name the draft's URL in every API answer.
+"""
+
+from wagtail.models import Page
+from wagtail.rich_text.pages import PageLinkHandler
+
+from cms.visibility import public_pages
+
+
+class PublicPageLinkHandler(PageLinkHandler):
+    @classmethod
+    def get_many(cls, attrs_list: list[dict]) -> list[Page | None]:
+        ids = [str(attrs.get("id")) for attrs in attrs_list]
+        pages = public_pages(Page.objects.filter(id__in=[i for i in ids if i.isdigit()]))
+        by_id = {str(page.id): page for page in pages.defer_streamfields().specific()}
+        return [by_id.get(page_id) for page_id in ids]
