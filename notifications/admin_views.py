@@ -1,0 +1,120 @@
+"""Admin views for subscribers and digest runs. Email addresses are personal data: only
+users with `notifications.view_subscriber_email` see them or may search by them."""
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from notifications.models import Delivery, DigestRun, JobAlert, Subscriber
+
+EMAIL_PERMISSION = "notifications.view_subscriber_email"
+HIDDEN = "(hidden)"
+
+
+def can_see_emails(user) -> bool:
+    return user.has_perm(EMAIL_PERMISSION)
+
+
+class OnlyActions(ModelPermissionPolicy):
+    """Model permissions, narrowed to some actions: subscribers sign up themselves (never
+    added by staff), digest runs are written by the scheduler only."""
+
+    def __init__(self, model, actions):
+        super().__init__(model)
+        self.actions = set(actions)
+
+    def user_has_permission(self, user, action):
+        return action in self.actions and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return super().user_has_any_permission(user, [a for a in actions if a in self.actions])
+
+
+class EmailColumn(Column):
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        if request is None or not can_see_emails(request.user):
+            context["value"] = HIDDEN
+        return context
+
+
+class SubscriberIndexView(generic.IndexView):
+    def search_queryset(self, queryset):
+        if self.search_query and not can_see_emails(self.request.user):
+            # Searching by address would tell whether an address is subscribed.
+            return queryset.none()
+        return super().search_queryset(queryset)
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().annotate(alert_count=Count("alerts"))
+
+
+def describe_alert(alert: JobAlert) -> str:
+    parts = [alert.get_frequency_display()]
+    for label, values in (
+        ("disciplines", [d.name for d in alert.disciplines.all()]),
+        ("roles", [r.name for r in alert.roles.all()]),
+        ("countries", alert.country_list),
+        ("keywords", [k.keyword for k in alert.keyword_rows.all()]),
+    ):
+        if values:
+            parts.append(f"{label}: {', '.join(values)}")
+    if alert.remote:
+        parts.append(f"remote: {alert.remote}")
+    if alert.active_since is None:
+        parts.append("not confirmed yet")
+    return "; ".join(parts)
+
+
+class SubscriberInspectView(generic.InspectView):
+    def get_email_display_value(self):
+        return self.object.email if can_see_emails(self.request.user) else HIDDEN
+
+    def get_alerts_display_value(self):
+        alerts = self.object.alerts.prefetch_related("disciplines", "roles", "keyword_rows")
+        return " | ".join(describe_alert(alert) for alert in alerts) or "-"
+
+    def get_deliveries_display_value(self):
+        counts = dict(
+            self.object.deliveries.values_list("status").annotate(n=Count("pk")).order_by()
+        )
+        return ", ".join(f"{status}: {n}" for status, n in sorted(counts.items())) or "-"
+
+
+class AlertsDashboardPanel(Component):
+    """Figures only, never addresses, so every admin user may see it."""
+
+    name = "job_alert_figures"
+    order = 300
+
+    def render_html(self, parent_context=None):
+        week_ago = timezone.now() - dt.timedelta(days=7)
+        statuses = dict(Subscriber.objects.values_list("status").annotate(n=Count("pk")).order_by())
+        deliveries = Delivery.objects.aggregate(
+            sent_7d=Count("pk", filter=Q(status=Delivery.Status.SENT, sent_at__gte=week_ago)),
+            failed_7d=Count(
+                "pk", filter=Q(status=Delivery.Status.FAILED, created_at__gte=week_ago)
+            ),
+            skipped_7d=Count(
+                "pk", filter=Q(status=Delivery.Status.SKIPPED, created_at__gte=week_ago)
+            ),
+            pending=Count("pk", filter=Q(status=Delivery.Status.PENDING)),
+        )
+        context = {
+            "statuses": [
+                (label, statuses.get(value, 0)) for value, label in Subscriber.Status.choices
+            ],
+            "active_alerts": JobAlert.objects.filter(
+                active_since__isnull=False, subscriber__status=Subscriber.Status.CONFIRMED
+            ).count(),
+            "deliveries": deliveries,
+            "last_run": DigestRun.objects.first(),
+        }
+        return render_to_string("notifications/admin/dashboard_panel.html", context)
