@@ -9,6 +9,7 @@ Field by field, whoever wrote the resolver (grapple, graphene-django, a model's
   `jobpostingpage`, ...) is removed from the schema;
 - every field that can return pages returns only visible ones (`cms.visibility.is_visible`),
   except the draft that a valid preview token names;
+- snippet lists keep only models that publish `graphql_fields`;
 - every field that can return images, documents or collections drops those in private
   collections, and an image's `rendition` takes only the filters offered in settings;
 - `order: String` takes only an allow-listed field name, `limit` at most
@@ -32,7 +33,7 @@ from graphql import (
     get_named_type,
 )
 from grapple.types.images import rendition_allowed
-from grapple.types.interfaces import get_page_interface
+from grapple.types.interfaces import get_page_interface, get_snippet_interface
 from grapple.types.redirects import RedirectObjectType
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
@@ -103,8 +104,11 @@ def _filter_for(named_type, page_interface, page_types):
     possible = set(named_type.types) if isinstance(named_type, GraphQLUnionType) else {named_type}
     if named_type is page_interface or possible & page_types:
         return _page_is_visible
-    if getattr(named_type, "graphene_type", None) is RedirectObjectType:
+    graphene_type = getattr(named_type, "graphene_type", None)
+    if graphene_type is RedirectObjectType:
         return _redirect_is_visible
+    if graphene_type is get_snippet_interface():
+        return _snippet_is_public
     if _is_model(named_type, (AbstractImage, AbstractDocument, Collection)):
         return _media_is_public
     return None
@@ -118,6 +122,12 @@ def _redirect_is_visible(redirect, info) -> bool:
     # Its `newUrl` would name the hidden page's URL even with `page` nulled.
     target = redirect.redirect_page
     return target is None or _page_is_visible(target, info)
+
+
+def _snippet_is_public(obj, info) -> bool:
+    # grapple's `snippets` lists every row of every snippet model; only those that chose to
+    # publish fields (the taxonomy) are public, not, say, employers' API keys.
+    return bool(getattr(type(obj), "graphql_fields", None))
 
 
 def _media_is_public(obj, info) -> bool:

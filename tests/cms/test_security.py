@@ -333,3 +333,14 @@ def test_rich_text_links_to_hidden_pages_have_no_href(graphql, planted):
     assert draft.slug not in json.dumps(data)
     assert f'<a href="{guide.url}">guide</a>' in data["job"]["description"]
     assert "<a>draft</a>" in data["job"]["description"]
+
+
+def test_snippets_list_only_public_taxonomy(graphql):
+    from content.models import EmployerApiKey
+
+    institution = InstitutionFactory(name="Uni")
+    EmployerApiKey.objects.create(
+        institution=institution, name="HR", prefix="k1", key_hash="0" * 64
+    )
+    data = graphql.execute("{ snippets { snippetType ... on Institution { name } } }")
+    assert data["snippets"] == [{"snippetType": "Institution", "name": "Uni"}]
