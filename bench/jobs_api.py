@@ -69,8 +69,10 @@ def server_env(args, db: str) -> dict[str, str]:
     }
     if not args.redis_url:
         env.pop("REDIS_URL")
-    # The production settings' static storage (whitenoise) warns about a missing directory.
-    Path(env["VAR_DIR"], "static").mkdir(parents=True, exist_ok=True)
+    # The folders the embedded defaults expect (whitenoise's static root; kombu's filesystem
+    # broker, which publishing a job sends a digest task to when there is no Redis).
+    for folder in ("static", "broker/queue", "broker/processed"):
+        Path(env["VAR_DIR"], folder).mkdir(parents=True, exist_ok=True)
     return env
 
 
