@@ -9,3 +9,7 @@ class CmsConfig(AppConfig):
         from cms.caching import connect_invalidation
 
         connect_invalidation()
+
+        from cms.webhooks import connect as connect_webhooks
+
+        connect_webhooks()

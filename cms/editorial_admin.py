@@ -1,10 +1,13 @@
-"""Admin for employers: API keys, institution accounts, and what an institution account sees."""
+"""Admin for employers (API keys, institution accounts, what an institution account sees)
+and for operators (the webhook delivery log)."""
 
 from django.template.response import TemplateResponse
 from wagtail import hooks
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
 
+from cms.models import WebhookDelivery
 from content.employers import issue_key, membership, visible_pages
 from content.models import EmployerApiKey, InstitutionMembership
 
@@ -49,6 +52,40 @@ class EmployersGroup(SnippetViewSetGroup):
 
 
 register_snippet(EmployersGroup)
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """The system writes these rows; people read them (and may delete old ones)."""
+
+    def user_has_permission(self, user, action):
+        return action not in ("add", "change") and super().user_has_permission(user, action)
+
+
+class WebhookDeliveryViewSet(SnippetViewSet):
+    model = WebhookDelivery
+    icon = "link-external"
+    menu_label = "Webhook deliveries"
+    menu_order = 900
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    list_display = [
+        "event",
+        "page_title",
+        "url",
+        "status",
+        "attempts",
+        "response_status",
+        "created_at",
+    ]
+    list_filter = ["status", "event"]
+    search_fields = ["page_title", "url"]
+
+    @property
+    def permission_policy(self):
+        return ReadOnlyPermissionPolicy(self.model)
+
+
+register_snippet(WebhookDeliveryViewSet)
 
 
 @hooks.register("construct_explorer_page_queryset")

@@ -185,6 +185,11 @@ WAGTAIL_HEADLESS_PREVIEW = {
 }
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/graphql/?$"
+# Signed POSTs on publish, unpublish and expiry (cms/webhooks.py), e.g. to revalidate pages.
+WEBHOOK_URLS = env_list("WEBHOOK_URLS")
+WEBHOOK_SECRET = env_str("WEBHOOK_SECRET")
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 
 # --- Email: Django's own setting names.
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -1,0 +1,24 @@
+"""Celery tasks of the cms app: webhook deliveries."""
+
+from celery import shared_task
+from django.conf import settings
+
+from cms.models import WebhookDelivery
+from cms.webhooks import RetryableDeliveryError, deliver, give_up
+
+
+@shared_task(bind=True, max_retries=None, acks_late=True)
+def deliver_webhook(self, delivery_id: int):
+    delivery = WebhookDelivery.objects.filter(
+        pk=delivery_id, status=WebhookDelivery.Status.PENDING
+    ).first()
+    if delivery is None:
+        return  # delivered (a redelivered message) or given up
+    try:
+        deliver(delivery)
+    except RetryableDeliveryError as err:
+        if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+            give_up(delivery)
+            return
+        # 30 s, 1 min, 2 min, 4 min, ... between attempts.
+        raise self.retry(countdown=30 * 2 ** (delivery.attempts - 1)) from err

@@ -1,0 +1,133 @@
+"""Webhooks for frontends: when a page is published, unpublished or expires, POST a signed
+JSON payload to every URL in WEBHOOK_URLS (e.g. a Next.js revalidation endpoint).
+
+Each (event, URL) is a `WebhookDelivery` row written in the publishing transaction and sent
+after commit by a Celery task that retries with backoff; the rows are the delivery log in
+the admin. Receivers verify `X-Webhook-Signature: sha256=<HMAC-SHA256 of the raw body keyed
+with WEBHOOK_SECRET>` before trusting the payload.
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+import uuid
+
+import requests
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from wagtail.signals import page_published, page_unpublished
+
+from cms.models import WebhookDelivery
+
+logger = logging.getLogger(__name__)
+
+PUBLISHED, UNPUBLISHED, EXPIRED = "published", "unpublished", "expired"
+# Client errors other than these mean the receiver rejects the payload: retrying cannot help.
+RETRYABLE_CLIENT_ERRORS = {408, 409, 425, 429}
+
+
+class RetryableDeliveryError(Exception):
+    pass
+
+
+def sign(body: bytes, secret: str) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def page_payload(page, event: str) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "event": event,
+        "occurredAt": timezone.now().isoformat(),
+        "page": {
+            "id": page.pk,
+            "type": page.specific_class._meta.label if page.specific_class else None,
+            "title": page.title,
+            "slug": page.slug,
+            "urlPath": page.url_path,
+            "url": page.get_url(),
+        },
+    }
+
+
+def enqueue(page, event: str) -> list[WebhookDelivery]:
+    """Log one delivery per configured URL; send them once the transaction commits."""
+    if not settings.WEBHOOK_URLS:
+        return []
+    if not settings.WEBHOOK_SECRET:
+        logger.error("WEBHOOK_URLS is set but WEBHOOK_SECRET is not; webhooks are not sent.")
+        return []
+    payload = page_payload(page, event)
+    deliveries = [
+        WebhookDelivery.objects.create(
+            event=event, url=url, page_id=page.pk, page_title=page.title, payload=payload
+        )
+        for url in settings.WEBHOOK_URLS
+    ]
+    from cms.tasks import deliver_webhook
+
+    for delivery in deliveries:
+        transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.delay(pk))
+    return deliveries
+
+
+def deliver(delivery: WebhookDelivery) -> None:
+    """POST once. Raises RetryableDeliveryError when a later attempt may succeed."""
+    body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
+    delivery.attempts += 1
+    try:
+        response = requests.post(
+            delivery.url,
+            data=body,
+            timeout=settings.WEBHOOK_TIMEOUT,
+            allow_redirects=False,
+            headers={
+                "Content-Type": "application/json",
+                "User-Agent": "academic-jobs-cms-webhooks/1",
+                "X-Webhook-Event": delivery.event,
+                "X-Webhook-Delivery": delivery.payload["id"],
+                "X-Webhook-Signature": sign(body, settings.WEBHOOK_SECRET),
+            },
+        )
+    except requests.RequestException as err:
+        _failed(delivery, None, f"{type(err).__name__}: {err}")
+        raise RetryableDeliveryError(str(err)) from err
+    if 200 <= response.status_code < 300:
+        delivery.status = WebhookDelivery.Status.DELIVERED
+        delivery.response_status = response.status_code
+        delivery.delivered_at = timezone.now()
+        delivery.last_error = ""
+        delivery.save()
+        return
+    _failed(delivery, response.status_code, response.text[:500])
+    if response.status_code >= 500 or response.status_code in RETRYABLE_CLIENT_ERRORS:
+        raise RetryableDeliveryError(f"HTTP {response.status_code}")
+    give_up(delivery)
+
+
+def _failed(delivery: WebhookDelivery, status: int | None, error: str) -> None:
+    delivery.response_status = status
+    delivery.last_error = error
+    delivery.save()
+
+
+def give_up(delivery: WebhookDelivery) -> None:
+    delivery.status = WebhookDelivery.Status.FAILED
+    delivery.save(update_fields=["status"])
+
+
+def _on_published(sender, instance, **kwargs):
+    # Wagtail also sends page_published when a revision is only scheduled.
+    if instance.live:
+        enqueue(instance, PUBLISHED)
+
+
+def _on_unpublished(sender, instance, **kwargs):
+    enqueue(instance, EXPIRED if instance.expired else UNPUBLISHED)
+
+
+def connect() -> None:
+    page_published.connect(_on_published, dispatch_uid="cms.webhooks.published")
+    page_unpublished.connect(_on_unpublished, dispatch_uid="cms.webhooks.unpublished")
