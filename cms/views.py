@@ -53,6 +53,10 @@ class PublicGraphQLView(GraphQLView):
             raise _refuse(413, f"The request body is larger than {limit} bytes.")
         if self.get_content_type(request) not in POST_CONTENT_TYPES:
             raise _refuse(415, f"POST a body of type {' or '.join(POST_CONTENT_TYPES)}.")
+        try:
+            request.body.decode("utf-8")
+        except UnicodeDecodeError as err:  # graphene-django would let this through as a 500
+            raise _refuse(400, "The request body is not UTF-8.") from err
 
     def error_response(self, request, err: HttpError):
         response = err.response

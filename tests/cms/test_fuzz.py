@@ -12,7 +12,8 @@ import pytest
 import schemathesis
 import wagtail_factories
 from django.core.wsgi import get_wsgi_application
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from tests.factories import (
     DefinitionPageFactory,
@@ -64,3 +65,42 @@ def test_fuzzed_queries_never_get_a_server_error(case):
     response = case.call()
     assert response.status_code < 500, (case.body, response.get_data(as_text=True))
     assert response.status_code == 200 or response.json.get("errors"), response.json
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner),
+    max_leaves=10,
+)
+request_bodies = st.one_of(
+    st.binary(max_size=200),
+    json_values.map(json.dumps),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "query": st.text(max_size=200) | json_values,
+            "variables": json_values,
+            "operationName": json_values,
+        },
+    ).map(json.dumps),
+)
+
+
+@given(
+    body=request_bodies,
+    content_type=st.sampled_from(
+        ["application/json", "application/graphql", "text/plain", "multipart/form-data"]
+    ),
+)
+@example(body=b"\x80", content_type="application/graphql")  # found by this test: was a 500
+@settings(
+    max_examples=EXAMPLES * 10,
+    deadline=None,
+    derandomize=True,
+    # The client fixture holds no state between examples.
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+def test_arbitrary_bodies_never_get_a_server_error(graphql, body, content_type):
+    response = graphql.http.post("/graphql/", data=body, content_type=content_type)
+    assert response.status_code < 500, (body, response.content)
+    assert response.json().get("errors") or response.status_code == 200, response.content

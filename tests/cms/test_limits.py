@@ -168,6 +168,8 @@ def test_malformed_requests_get_4xx_graphql_errors(graphql):
         (post(graphql, json.dumps({"query": "{ x }", "operationName": {}})), 400, "operationName"),
         (post(graphql, json.dumps({})), 400, "Must provide query string"),
         (post(graphql, "{ roles { slug } }", content_type="text/plain"), 415, "application/json"),
+        # Found by tests/cms/test_fuzz.py: graphene-django decoded this unguarded, a 500.
+        (post(graphql, b"\x80{ roles }", content_type="application/graphql"), 400, "not UTF-8"),
         (
             post(
                 graphql,
