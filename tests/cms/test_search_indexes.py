@@ -2,8 +2,8 @@
 
 The planner picks sequential scans on a handful of rows whatever the indexes, so this turns
 them (and plain index scans) off and checks that the plan still has an index for each step:
-a search that no index can serve shows up as a (disabled) sequential scan. docs/benchmarks.md has the plans
-at 100,000 jobs.
+a search that no index can serve shows up as a (disabled) sequential scan.
+docs/benchmarks.md has the plans at 100,000 jobs.
 """
 
 import pytest
