@@ -1,6 +1,6 @@
 """Local development: embedded defaults, debug on, a throwaway secret."""
 
-from config.env import env_bool, env_str
+from config.env import env_bool, env_int, env_str
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR
@@ -11,3 +11,6 @@ GRAPHQL_ENABLE_GRAPHIQL = env_bool("GRAPHQL_ENABLE_GRAPHIQL", True)
 GRAPHQL_ENABLE_INTROSPECTION = env_bool("GRAPHQL_ENABLE_INTROSPECTION", True)
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# Locally, a published job reaches the mail folder within a minute or two, not ten.
+NOTIFICATIONS_INSTANT_WINDOW_SECONDS = env_int("NOTIFICATIONS_INSTANT_WINDOW_SECONDS", 60)

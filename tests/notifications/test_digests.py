@@ -227,3 +227,15 @@ def test_matching_cost_does_not_grow_with_subscribers(job_index, taxonomy):
     big_queries, big_reserved = plan_queries(40, "big")
     assert (small_reserved, big_reserved) == (3, 43)
     assert small_queries == big_queries
+
+
+def test_demo_subscriber_gets_machine_learning_jobs_published_after_seeding(job_index, taxonomy):
+    from django.core.management import call_command
+
+    call_command("seed_demo_subscribers")
+    call_command("seed_demo_subscribers")  # idempotent
+    assert Subscriber.objects.filter(email="demo.subscriber@example.org").count() == 1
+    publish_job(job_index, title="Research engineer, ML", disciplines=[taxonomy["ml"]])
+    publish_job(job_index, title="History lecturer", disciplines=[taxonomy["history"]])
+    call_command("send_digests", "--frequency", "INSTANT")
+    assert jobs_by_recipient() == {"demo.subscriber@example.org": ["Research engineer, ML"]}
