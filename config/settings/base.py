@@ -151,7 +151,7 @@ GRAPHQL_ENABLE_GRAPHIQL = env_bool("GRAPHQL_ENABLE_GRAPHIQL", DEBUG)
 GRAPHQL_ENABLE_INTROSPECTION = env_bool("GRAPHQL_ENABLE_INTROSPECTION", DEBUG)
 # Limits checked before a query runs (cms/validation.py, cms/views.py); docs/api-security.md.
 GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 10)
-GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 10000)
+GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 20000)
 GRAPHQL_MAX_BODY_BYTES = env_int("GRAPHQL_MAX_BODY_BYTES", 64 * 1024)
 PREVIEW_TOKEN_MAX_AGE = env_int("PREVIEW_TOKEN_MAX_AGE", 3600)
 # Anonymous query answers: kept this long in the shared cache (0 switches caching off; content
