@@ -7,8 +7,9 @@ at 100,000 jobs.
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Protocol
 
 from django.contrib.contenttypes.models import ContentType
@@ -73,7 +74,10 @@ def seed_taxonomy(report: SeedReport) -> None:
 
 
 def seed_institutions(report: SeedReport) -> None:
+    existing = set(Institution.objects.values_list("slug", flat=True))
     for seed in INSTITUTIONS:
+        if seed.slug in existing:
+            continue
         institution = Institution(
             slug=seed.slug,
             name=seed.name,
@@ -82,13 +86,13 @@ def seed_institutions(report: SeedReport) -> None:
             website_url=seed.website_url,
             kind=seed.kind,
         )
-        if not Institution.objects.filter(slug=seed.slug).exists():
-            institution.full_clean()
-            institution.save()
-            report.institutions += 1
+        institution.full_clean()
+        institution.save()
+        report.institutions += 1
 
 
-def _publish_new(parent: Page, page: Page) -> Page:
+def _add_draft(parent: Page, page: Page) -> Page:
+    """Add the page unpublished; the caller publishes a revision once its relations are set."""
     page.live = False
     parent.add_child(instance=page)
     return page
@@ -100,7 +104,7 @@ def index_page(model, slug: str, title: str, intro: str) -> Page:
     if existing:
         return existing
     root = Site.objects.get(is_default_site=True).root_page
-    page = _publish_new(root, model(title=title, slug=slug, intro=intro))
+    page = _add_draft(root, model(title=title, slug=slug, intro=intro))
     page.save_revision().publish()
     return page
 
@@ -120,7 +124,7 @@ def seed_glossary(index: GlossaryIndexPage, report: SeedReport) -> dict[str, Def
             alternative_names=seed.alternative_names,
             body=[{"type": "paragraph", "value": html} for html in seed.body],
         )
-        terms[seed.slug] = _publish_new(index, page)
+        terms[seed.slug] = _add_draft(index, page)
         created.append((seed, page))
     disciplines = dict(Discipline.objects.values_list("slug", "pk"))
     # Related terms point at each other, so they are linked once every term exists.
@@ -168,7 +172,7 @@ def seed_guides(
             body=guide_body(seed, terms),
             last_reviewed=timezone.localdate(),
         )
-        guides[seed.slug] = _publish_new(index, page)
+        guides[seed.slug] = _add_draft(index, page)
         created.append((seed, page))
     for seed, page in created:
         page.related_guides.set([guides[slug] for slug in seed.related if slug in guides])
@@ -195,13 +199,14 @@ def catalogue() -> Catalogue:
     )
 
 
-def missing_jobs(index: JobIndexPage, count: int) -> list[JobSpec]:
-    """Jobs 0..count-1 that are not under the index yet (matched by slug)."""
+def missing_jobs(index: JobIndexPage, count: int) -> Iterator[JobSpec | None]:
+    """Job n for n in 0..count-1, or None where it is already under the index (by slug)."""
     existing = set(Page.objects.child_of(index).values_list("slug", flat=True))
     known = catalogue()
     today, now = timezone.localdate(), timezone.now()
-    specs = (generate_job(n, known, today, now) for n in range(count))
-    return [spec for spec in specs if spec.slug not in existing]
+    for n in range(count):
+        spec = generate_job(n, known, today, now)
+        yield None if spec.slug in existing else spec
 
 
 def job_page(spec: JobSpec) -> JobPostingPage:
@@ -216,7 +221,7 @@ def job_page(spec: JobSpec) -> JobPostingPage:
 
 def create_job(index: JobIndexPage, spec: JobSpec) -> JobPostingPage:
     """The normal editor path: add the page, then publish a revision."""
-    job = _publish_new(index, job_page(spec))
+    job = _add_draft(index, job_page(spec))
     job.disciplines.set(spec.discipline_ids)
     job.save_revision().publish()
     return job
@@ -292,28 +297,33 @@ class NoProgress:
         pass
 
 
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
 def seed_jobs(
     index: JobIndexPage,
     count: int,
     report: SeedReport,
-    progress: Callable[[int], Progress] = lambda total: NoProgress(),
+    progress: Callable[[int], Progress] | None = None,
 ) -> None:
-    """Add jobs 0..count-1 that are missing; `progress(total)` returns a bar (e.g. tqdm)."""
-    specs = missing_jobs(index, count)
-    if not specs:
-        return
-    bar = progress(len(specs))
-    if not index.get_children().exists():
-        create_job(index, specs.pop(0))
-        report.jobs += 1
-        bar.update(1)
-    for start in range(0, len(specs), BULK_CHUNK):
-        chunk = specs[start : start + BULK_CHUNK]
-        # One transaction per chunk: an interrupted run leaves whole chunks and a correct tree.
-        with transaction.atomic():
-            index.refresh_from_db()
-            report.jobs += len(bulk_create_jobs(index, chunk))
-        bar.update(len(chunk))
+    """Add whichever of jobs 0..count-1 are missing, streaming them in chunks so memory stays
+    flat; `progress(count)` returns a bar (e.g. tqdm) advanced as jobs are checked or added."""
+    bar = progress(count) if progress else NoProgress()
+    first_job = not index.get_children().exists()
+    for batch in _batches(missing_jobs(index, count), BULK_CHUNK):
+        new = [spec for spec in batch if spec is not None]
+        if new and first_job:
+            create_job(index, new.pop(0))
+            report.jobs, first_job = report.jobs + 1, False
+        if new:
+            # One transaction per chunk: an interrupted run leaves whole chunks, a sound tree.
+            with transaction.atomic():
+                index.refresh_from_db()
+                report.jobs += len(bulk_create_jobs(index, new))
+        bar.update(len(batch))
     bar.close()
 
 
@@ -329,5 +339,5 @@ def seed_demo(jobs: int = 300, progress: Callable[[int], Progress] | None = None
         job_index = index_page(JobIndexPage, "jobs", "Jobs", "Open academic and research posts.")
         terms = seed_glossary(glossary, report)
         seed_guides(guides, terms, report)
-    seed_jobs(job_index, jobs, report, *([progress] if progress else []))
+    seed_jobs(job_index, jobs, report, progress)
     return report
