@@ -3,6 +3,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from cms.caching import cached_graphql
 from cms.health import healthz
+from cms.preview import admin_preview
 from cms.request_log import logged_graphql
 from cms.views import PublicGraphQLView, graphiql
 
@@ -14,4 +15,5 @@ urlpatterns = [
     ),
     path("healthz", healthz, name="healthz"),
     path("graphiql/", graphiql, name="graphiql"),
+    path("preview/", admin_preview, name="admin_preview"),
 ]

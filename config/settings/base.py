@@ -177,9 +177,13 @@ GRAPPLE = {
 
 # --- Frontend integration
 FRONTEND_BASE_URL = env_str("FRONTEND_BASE_URL", "")
+# The admin's Preview opens PREVIEW_URL?content_type=...&token=... (the frontend then asks
+# `job(token:)`, `guide(token:)`, ...). Without a frontend it opens the CMS's own preview
+# page (cms/preview.py); relative, so it works on whatever host the admin is served from.
+PREVIEW_URL = env_str("PREVIEW_URL", FRONTEND_BASE_URL) or "/preview/"
 WAGTAIL_HEADLESS_PREVIEW = {
-    "CLIENT_URLS": {"default": env_str("PREVIEW_URL", FRONTEND_BASE_URL or WAGTAILADMIN_BASE_URL)},
-    "SERVE_BASE_URL": None,
+    "CLIENT_URLS": {"default": PREVIEW_URL},
+    "SERVE_BASE_URL": FRONTEND_BASE_URL or None,
     "REDIRECT_ON_PREVIEW": False,
     "ENFORCE_TRAILING_SLASH": True,
 }
