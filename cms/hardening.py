@@ -13,8 +13,9 @@ Field by field, whoever wrote the resolver (grapple, graphene-django, a model's
 - every field that can return images, documents or collections drops those in private
   collections, and an image's `rendition` takes only the filters offered in settings;
 - `order: String` takes only an allow-listed field name, `limit` at most
-  GRAPHQL_MAX_PAGE_SIZE (grapple would clamp it silently), and a `token` must be validly
-  signed and unexpired or the field resolves to null.
+  GRAPHQL_MAX_PAGE_SIZE (grapple would clamp it silently), an `id` (`parent`, `ancestor`,
+  `collection`) only digits, and a page field's preview `token` must be validly signed and
+  unexpired or the field resolves to null.
 
 Doing it on the schema rather than resolver by resolver means a path nobody thought of
 (a page chooser in a new block, a related field, a redirect's target) is covered too.
@@ -26,6 +27,7 @@ from django.db.models import Manager, Model, QuerySet
 from graphene.utils.str_converters import to_camel_case, to_snake_case
 from graphql import (
     GraphQLError,
+    GraphQLID,
     GraphQLObjectType,
     GraphQLString,
     GraphQLUnionType,
@@ -51,6 +53,7 @@ ORDER_FIELDS = frozenset(
     {"id", "title", "slug", "name", "first_published_at", "last_published_at", "created_at"}
 )
 MAX_ORDER_TERMS = 3
+KEY_ARGUMENTS = frozenset({"id", "parent", "ancestor", "collection"})
 
 
 def harden_schema(schema) -> None:
@@ -177,10 +180,19 @@ def _checked_arguments(resolver, field, page_interface):
     preview_token = "token" in arguments and (
         named_type is page_interface or page_interface in getattr(named_type, "interfaces", ())
     )
-    if not (free_order or "limit" in arguments or preview_token):
+    # Database keys: grapple passes these straight to the ORM, where "abc" is a ValueError.
+    keys = [
+        name
+        for name, argument in arguments.items()
+        if name in KEY_ARGUMENTS and get_named_type(argument.type) is GraphQLID
+    ]
+    if not (free_order or "limit" in arguments or preview_token or keys):
         return resolver
 
     def resolve(root, info, **args):
+        for name in keys:
+            if args.get(name) is not None and not str(args[name]).isdigit():
+                raise GraphQLError(f"{name} must be a number.")
         if free_order and args.get("order") is not None:
             args["order"] = validate_order(args["order"], order_model)
         limit = args.get("limit")

@@ -260,3 +260,15 @@ def test_only_offered_image_renditions_are_made(graphql, settings):
     errors = graphql.errors(f"{{ image(id: {image.pk}) {{ rendition(width: 641) {{ url }} }} }}")
     assert "'width-641' is not offered" in errors[0]["message"]
     assert image.renditions.count() == 2
+
+
+def test_malformed_ids_are_clear_errors(graphql):
+    for query in (
+        '{ page(id: "abc") { id } }',
+        '{ pages(id: "1 OR 1=1") { id } }',
+        '{ pages(parent: "x") { id } }',
+        '{ images(collection: "-1") { id } }',
+        '{ image(id: "1.5") { id } }',
+    ):
+        errors = graphql.errors(query)
+        assert errors[0]["message"].endswith("must be a number."), (query, errors)
