@@ -344,3 +344,14 @@ def test_snippets_list_only_public_taxonomy(graphql):
     )
     data = graphql.execute("{ snippets { snippetType ... on Institution { name } } }")
     assert data["snippets"] == [{"snippetType": "Institution", "name": "Uni"}]
+
+
+def test_counts_include_only_public_jobs(graphql, planted):
+    data = graphql.execute(
+        "{ jobFacets { total } roles { jobCount } countries { code jobCount } "
+        "institutions { items { jobCount } } }"
+    )
+    assert data["jobFacets"]["total"] == 1
+    assert sorted(role["jobCount"] for role in data["roles"]) == [0, 0, 0, 1]
+    assert sum(country["jobCount"] for country in data["countries"]) == 1
+    assert sum(item["jobCount"] for item in data["institutions"]["items"]) == 1
