@@ -16,12 +16,19 @@ graphql-core's.
 """
 
 from asyncio import gather
-from functools import partial
+from functools import cache, partial
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Manager
 from graphene.types.resolver import dict_or_attr_resolver
-from graphql import ExecutionContext, GraphQLNonNull, get_named_type, is_leaf_type
+from graphene_django import DjangoObjectType
+from graphql import (
+    ExecutionContext,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    get_named_type,
+    is_leaf_type,
+)
 from graphql.error import located_error
 from graphql.execution.execute import get_field_def
 from graphql.pyutils import Path, Undefined
@@ -170,9 +177,20 @@ class FastExecutionContext(ExecutionContext):
         if value is USE_RESOLVER:
             return Undefined
         field_path = Path(path, response_name, parent_type.name)
-        info = self.build_resolve_info(field_def, field_nodes, parent_type, field_path)
         try:
-            completed = self.complete_value(field_def.type, field_nodes, info, field_path, value)
+            object_type = _direct_object_type(field_def.type)
+            if object_type is not None and value is not None:
+                # complete_object_value without the resolve info it only builds for
+                # is_type_of, which for these types does not look at it.
+                if object_type.is_type_of and not object_type.is_type_of(value, None):
+                    return Undefined
+                sub_fields = self.collect_subfields(object_type, field_nodes)
+                completed = self.execute_fields(object_type, value, field_path, sub_fields)
+            else:
+                info = self.build_resolve_info(field_def, field_nodes, parent_type, field_path)
+                completed = self.complete_value(
+                    field_def.type, field_nodes, info, field_path, value
+                )
         except Exception as raw_error:
             return self._field_error(raw_error, field_nodes, field_def, field_path)
         if not self.is_awaitable(completed):
@@ -191,6 +209,17 @@ class FastExecutionContext(ExecutionContext):
         error = located_error(raw_error, field_nodes, field_path.as_list())
         self.handle_field_error(error, field_def.type, field_path)
         return None
+
+
+@cache
+def _direct_object_type(field_type):
+    """The object type of an object (not list) field whose is_type_of needs no resolve info:
+    none, or graphene-django's model check."""
+    object_type = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
+    if not isinstance(object_type, GraphQLObjectType):
+        return None
+    is_type_of = getattr(object_type.is_type_of, "__func__", object_type.is_type_of)
+    return object_type if is_type_of in (None, DjangoObjectType.is_type_of.__func__) else None
 
 
 def _read_leaf(getter, serialize, non_null, source):
