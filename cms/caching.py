@@ -32,7 +32,6 @@ NO_STORE = "private, no-store"
 class GraphQLRequest:
     """What a request asks for, as far as caching and logging need to know."""
 
-    query: str | None = None
     variables: dict = field(default_factory=dict)
     operation_name: str | None = None
     operation_type: str | None = None  # "query", "mutation", "subscription"; None if unparsable
@@ -61,7 +60,7 @@ def _has_token_key(value) -> bool:
     return False
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=256)  # frontends send a few dozen distinct queries
 def _analyse(query: str, operation_name: str | None) -> tuple[str, str | None, str | None, bool]:
     """(normalised query, operation type, operation name, has a token argument)."""
     document = parse(query)
@@ -106,7 +105,7 @@ def read_graphql_request(request) -> GraphQLRequest:
             return info
         if not isinstance(variables, dict) or not isinstance(operation_name, str | None):
             return info
-        info.query, info.variables = query, variables
+        info.variables = variables
         normalised, op_type, name, has_token = _analyse(query, operation_name)
     except Exception:
         # Bad JSON, a syntax error, an oversized or unreadable body: the view answers those.
