@@ -8,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from wagtail.admin.auth import require_admin_access
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -61,6 +62,7 @@ def draft_fields(page) -> list[tuple[str, object, bool]]:
     return rows
 
 
+@xframe_options_sameorigin  # shown in an iframe inside the admin's preview panel
 @require_admin_access
 def admin_preview(request):
     token = request.GET.get("token", "")

@@ -80,6 +80,7 @@ def test_preview_of_a_job_never_saved(admin, job_index, graphql):
 
     page = admin.get(url)
     assert page.status_code == 200
+    assert page["X-Frame-Options"] == "SAMEORIGIN"  # it lives in the preview panel's iframe
     html = page.content.decode()
     assert "Draft postdoc in tectonics" in html and "Plates move." in html
     assert "&quot;@type&quot;: &quot;JobPosting&quot;" in html  # the JSON-LD, escaped
