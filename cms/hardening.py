@@ -40,6 +40,7 @@ from grapple.types.redirects import RedirectObjectType
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
 from wagtail.models import Collection, Page
+from wagtail.search.index import class_is_indexed
 
 from cms.visibility import (
     is_visible,
@@ -73,6 +74,7 @@ def harden_schema(schema) -> None:
                 resolver = _filtered(resolver, keep)
             if is_image and name == "rendition":
                 resolver = _offered_rendition(resolver)
+            _drop_unusable_search(field, page_interface)
             field.resolve = _checked_arguments(resolver, field, page_interface)
 
 
@@ -100,6 +102,15 @@ def _prune_page_fields(type_: GraphQLObjectType, page_interface) -> None:
     allowed = set(page_interface.fields) | declared
     for name in [name for name in type_.fields if name not in allowed]:
         del type_.fields[name]
+
+
+def _drop_unusable_search(field, page_interface) -> None:
+    """grapple offers `searchQuery` on lists of models that are not in the search index
+    (sites), where using it raises; such a list does not take the argument at all."""
+    model = _listed_model(field, page_interface)
+    if "searchQuery" in field.args and model is not None and not class_is_indexed(model):
+        del field.args["searchQuery"]
+        field.args.pop("searchOperator", None)
 
 
 def _filter_for(named_type, page_interface, page_types):
@@ -173,7 +184,7 @@ def _checked_arguments(resolver, field, page_interface):
     arguments = field.args
     # grapple's free-text `order`; an enum such as JobOrder is an allow-list already.
     free_order = "order" in arguments and get_named_type(arguments["order"].type) is GraphQLString
-    order_model = _order_model(field, page_interface) if free_order else None
+    order_model = _listed_model(field, page_interface) if free_order else None
     # Preview tokens name pages; other `token` arguments (job alerts' signed tokens in
     # cms/graphql/subscriptions.py) are checked by their own resolvers.
     named_type = get_named_type(field.type)
@@ -205,7 +216,7 @@ def _checked_arguments(resolver, field, page_interface):
     return resolve
 
 
-def _order_model(field, page_interface):
+def _listed_model(field, page_interface):
     named_type = get_named_type(field.type)
     if named_type is page_interface:
         return Page

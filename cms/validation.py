@@ -1,4 +1,4 @@
-"""Validation rules that refuse a query before it runs: depth, cost, introspection.
+"""Validation rules that refuse a query before it runs: depth, cost, introspection, NULs.
 
 Cost counts one per field, multiplied down the tree by how many items a list can hold: the
 `limit`/`perPage` argument (literal or variable; its default when absent), the size asked of
@@ -36,7 +36,7 @@ ROOT_FIELD_COST = 500
 
 def validation_rules(variables: dict | None) -> tuple:
     """graphql-core's standard rules plus ours; `variables` size the lists they set."""
-    rules = [*specified_rules, complexity_rule(variables or {})]
+    rules = [*specified_rules, complexity_rule(variables or {}), no_nul_rule(variables or {})]
     if not settings.GRAPHQL_ENABLE_INTROSPECTION:
         rules.append(NoSchemaIntrospectionCustomRule)
     return tuple(rules)
@@ -72,6 +72,32 @@ def complexity_rule(variables: dict) -> type[ValidationRule]:
             return self.SKIP
 
     return QueryComplexityRule
+
+
+def no_nul_rule(variables: dict) -> type[ValidationRule]:
+    """PostgreSQL text cannot hold NUL, so a NUL in a string argument would fail deep in a
+    resolver; refuse it up front, in the query's strings and in the variables."""
+
+    class NoNulCharactersRule(ValidationRule):
+        def enter_document(self, node, *_args):
+            if _has_nul(variables):
+                self.report_error(GraphQLError("Variables cannot contain NUL characters."))
+
+        def enter_string_value(self, node, *_args):
+            if "\x00" in node.value:
+                self.report_error(GraphQLError("Strings cannot contain NUL characters.", node))
+
+    return NoNulCharactersRule
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 class _Measure:

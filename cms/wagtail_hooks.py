@@ -4,6 +4,7 @@ from wagtail import hooks
 
 from cms import editorial_admin  # noqa: F401  (registers the employers' admin and hooks)
 from cms.graphql.employers import EmployerMutations
+from cms.graphql.media import PublicMediaQuery
 from cms.graphql.pages import PublicPagesQuery
 from cms.graphql.queries import ContentQuery
 from cms.graphql.subscriptions import SubscriptionMutation, SubscriptionQuery
@@ -12,7 +13,7 @@ from cms.rich_text import PublicPageLinkHandler
 
 @hooks.register("register_schema_query")
 def register_content_queries(query_mixins):
-    query_mixins[:0] = [ContentQuery, PublicPagesQuery, SubscriptionQuery]
+    query_mixins[:0] = [ContentQuery, PublicPagesQuery, PublicMediaQuery, SubscriptionQuery]
 
 
 @hooks.register("register_schema_mutation")

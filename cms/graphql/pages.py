@@ -49,7 +49,7 @@ class PublicPagesQuery:
         search_query = kwargs.pop("search_query", None)
         if search_query and search_query.strip():
             # The search backend cannot apply public_pages' expiry filters itself.
-            pages = _search_queryset(pages, search_query)
+            pages = search_queryset(pages, search_query)
         return resolve_queryset(pages.specific(), info, **kwargs)
 
     def resolve_search(self, info, query=None, **kwargs):
@@ -58,7 +58,7 @@ class PublicPagesQuery:
         if not query or not query.strip():
             return []
         pages = public_pages(Page.objects.all()).specific()
-        results = list(_search_queryset(pages, query)[:SEARCH_RESULT_LIMIT])
+        results = list(search_queryset(pages, query)[:SEARCH_RESULT_LIMIT])
         for model in (Discipline, Role, Institution):
             room = SEARCH_RESULT_LIMIT - len(results)
             if room <= 0:
@@ -67,9 +67,11 @@ class PublicPagesQuery:
         return results
 
 
-def _search_queryset(pages, query):
-    matches = Page.objects.all().search(query.strip(), operator="and").get_queryset()
-    return pages.filter(pk__in=matches.values("pk"))
+def search_queryset(queryset, query):
+    """`queryset` narrowed to search matches. The search backend only applies filters on
+    indexed fields, so ours (expiry, collections) go on the queryset, not into the search."""
+    matches = queryset.model.objects.all().search(query.strip(), operator="and").get_queryset()
+    return queryset.filter(pk__in=matches.values("pk"))
 
 
 def _page_or_none(page_id):

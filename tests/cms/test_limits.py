@@ -223,15 +223,24 @@ def test_get_queries_work(graphql):
 
 
 def test_unexpected_resolver_error_is_generic_and_logged(graphql, caplog):
-    # grapple raises TypeError when asked to search a model that is not indexed.
+    # An image whose file has gone from storage: Wagtail raises when asked for a rendition.
+    image = wagtail_factories.ImageFactory(file__width=1000, file__height=500)
+    image.file.storage.delete(image.file.name)
+    query = "query($id: ID) { image(id: $id) { title rendition(width: 640) { url } } roles { id } }"
     with caplog.at_level(logging.ERROR, logger="cms.graphql"):
-        response = graphql.post('{ sites(searchQuery: "x") { hostname } roles { slug } }')
+        response = graphql.post(query, {"id": image.pk})
     assert response.status_code == 200
     payload = response.json()
-    assert payload["errors"][0]["message"] == INTERNAL_ERROR
-    assert payload["errors"][0]["path"] == ["sites"]
-    assert "searchable" not in response.content.decode()
-    assert any("searchable" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+    [error] = payload["errors"]
+    assert (error["message"], error["path"]) == (INTERNAL_ERROR, ["image", "rendition"])
+    assert payload["data"] == {"image": {"title": image.title, "rendition": None}, "roles": []}
+    assert image.file.name not in response.content.decode()
+    assert any(r.exc_info and "rendition" in r.getMessage() for r in caplog.records)
+
+
+def test_search_is_offered_only_on_indexed_lists(graphql):
+    errors = graphql.errors('{ sites(searchQuery: "x") { hostname } }')
+    assert "Unknown argument 'searchQuery'" in errors[0]["message"]
 
 
 # --- Introspection and GraphiQL --------------------------------------------------------------
@@ -272,3 +281,26 @@ def test_malformed_ids_are_clear_errors(graphql):
     ):
         errors = graphql.errors(query)
         assert errors[0]["message"].endswith("must be a number."), (query, errors)
+
+
+def test_nul_characters_are_refused_up_front(graphql, job_index):
+    # Found by tests/cms/test_fuzz.py: PostgreSQL refuses NUL in text, deep in a resolver.
+    message = graphql.errors('{ jobFacets(search: "a\\u0000b") { total } }')[0]["message"]
+    assert message == "Strings cannot contain NUL characters."
+    query = "query($s: [String!]) { jobs(roles: $s) { items { id } } }"
+    message = graphql.errors(query, {"s": ["x\x00"]})[0]["message"]
+    assert message == "Variables cannot contain NUL characters."
+
+
+def test_media_search_keeps_collections_private(graphql):
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    private = Collection.get_first_root_node().add_child(name="Private")
+    CollectionViewRestriction.objects.create(collection=private, restriction_type="login")
+    wagtail_factories.DocumentFactory(title="Annual report")
+    wagtail_factories.DocumentFactory(title="Annual salaries", collection=private)
+    wagtail_factories.ImageFactory(title="Annual photo", collection=private)
+    data = graphql.execute(
+        '{ documents(searchQuery: "annual") { title } images(searchQuery: "annual") { title } }'
+    )
+    assert data == {"documents": [{"title": "Annual report"}], "images": []}
