@@ -93,6 +93,11 @@ def only_own_postings(parent_page, pages, request):
     return visible_pages(pages, request.user)
 
 
+@hooks.register("construct_page_chooser_queryset")
+def only_own_postings_in_choosers(pages, request):
+    return visible_pages(pages, request.user)
+
+
 def _own_institution_only(request):
     """Whatever the form says, an institution account's postings are its institution's."""
     member = membership(request.user)

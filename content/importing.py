@@ -475,6 +475,7 @@ def import_records(
     mode: str = Mode.DRAFT,
     institution: Institution | None = None,
     user=None,
+    parent: Page | None = None,
 ) -> ImportReport:
     """Each record in its own transaction: a bad record rolls back alone."""
     report = ImportReport()
@@ -489,7 +490,7 @@ def import_records(
             report.outcomes.append(Outcome(record.number, "unchanged", page))
             continue
         with transaction.atomic():
-            save_job(prepared, mode=mode, user=user)
+            save_job(prepared, mode=mode, user=user, parent=parent)
         status = "created" if prepared.is_new else "updated"
         report.outcomes.append(Outcome(record.number, status, page))
     return report

@@ -208,6 +208,10 @@ def test_institution_account_sees_and_edits_only_its_postings(
     html = listing.content.decode()
     assert "Oxford job" in html and "Cambridge job" not in html
 
+    chooser = employer.get(reverse("wagtailadmin_choose_page_child", args=[moderated.pk]))
+    assert "Oxford job" in chooser.content.decode()
+    assert "Cambridge job" not in chooser.content.decode()
+
     assert employer.get(reverse("wagtailadmin_pages:edit", args=[own.pk])).status_code == 200
     for name in ("edit", "delete", "history", "view_draft", "preview_on_edit", "copy"):
         response = employer.get(reverse(f"wagtailadmin_pages:{name}", args=[other.pk]))

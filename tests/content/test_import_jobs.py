@@ -270,3 +270,9 @@ def test_prepare_job_writes_nothing(job_index, taxonomy):
     assert errors == {}
     assert prepared.is_new and prepared.page.pk is None
     assert JobPostingPage.objects.count() == 0
+
+
+def test_without_a_job_index_nothing_is_read(tmp_path, taxonomy):
+    _, _, failure = run(write_csv(tmp_path, GOOD_ROWS))
+    assert failure == "There is no job index page to put postings under."
+    assert JobPostingPage.objects.count() == 0

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from content.importing import ImportFileError, Mode, import_records, read_records
+from content.importing import ImportFileError, Mode, import_records, job_index, read_records
 from content.models import Institution
 
 
@@ -28,13 +28,17 @@ class Command(BaseCommand):
             if owner is None:
                 raise CommandError(f"No institution with the slug “{institution}”.")
         try:
+            parent = job_index()
             records = read_records(file)
         except ImportFileError as err:
             raise CommandError(str(err)) from err
         unit = "line" if file.lower().endswith(".csv") else "record"
         progress = tqdm(records, unit="job", disable=verbosity == 0, file=self.stderr._out)
         report = import_records(
-            progress, mode=Mode.PUBLISH if publish else Mode.DRAFT, institution=owner
+            progress,
+            mode=Mode.PUBLISH if publish else Mode.DRAFT,
+            institution=owner,
+            parent=parent,
         )
         for outcome in report.failures:
             for name, messages in outcome.errors.items():
