@@ -28,22 +28,14 @@ def _keyword_text(job: JobPostingPage) -> str:
     return " ".join((job.title, job.keywords, job.department, names)).lower()
 
 
-def matching_alerts(job: JobPostingPage, frequency: str, published_at, parents):
-    """Alerts of this frequency, of confirmed subscribers, whose criteria the job meets."""
+def _criteria_met(alerts, job: JobPostingPage, text: str):
+    """Narrow candidate alerts to those whose other criteria the job meets."""
     alert = OuterRef("pk")
-    disciplines = JobAlert.disciplines.through.objects.filter(jobalert_id=alert)
     roles = JobAlert.roles.through.objects.filter(jobalert_id=alert)
     keywords = AlertKeyword.objects.filter(alert_id=alert)
-    wanted = _ancestors_and_self([d.pk for d in job.disciplines.all()], parents)
-    text = Value(_keyword_text(job), output_field=CharField())
+    text = Value(text, output_field=CharField())
     return (
-        JobAlert.objects.filter(
-            frequency=frequency,
-            active_since__lte=published_at,
-            subscriber__status=Subscriber.Status.CONFIRMED,
-        )
-        .filter(~Exists(disciplines) | Exists(disciplines.filter(discipline_id__in=wanted)))
-        .filter(~Exists(roles) | Exists(roles.filter(role_id=job.role_id)))
+        alerts.filter(~Exists(roles) | Exists(roles.filter(role_id=job.role_id)))
         .filter(Q(countries="") | Q(countries__contains=f",{job.country},"))
         .filter(Q(remote="") | Q(remote=job.remote_policy))
         .filter(
@@ -53,22 +45,46 @@ def matching_alerts(job: JobPostingPage, frequency: str, published_at, parents):
     )
 
 
+def matching_subscribers(job: JobPostingPage, frequency: str, published_at, parents):
+    """Ids of confirmed subscribers with an alert of this frequency that the job meets.
+
+    Candidates come from two indexed paths, so the work follows the alerts that can match,
+    not all alerts: those naming one of the job's disciplines (or an ancestor), and those
+    naming none."""
+    active = JobAlert.objects.filter(
+        frequency=frequency,
+        active_since__lte=published_at,
+        subscriber__status=Subscriber.Status.CONFIRMED,
+    )
+    text = _keyword_text(job)
+    anywhere = _criteria_met(active.filter(any_discipline=True), job, text)
+    wanted = _ancestors_and_self([d.pk for d in job.disciplines.all()], parents)
+    if not wanted:
+        return anywhere.values("subscriber_id")
+    in_field = _criteria_met(
+        active.filter(
+            pk__in=JobAlert.disciplines.through.objects.filter(discipline_id__in=wanted).values(
+                "jobalert_id"
+            )
+        ),
+        job,
+        text,
+    )
+    return in_field.values("subscriber_id").union(anywhere.values("subscriber_id"))
+
+
 def _reserve(job: JobPostingPage, frequency: str, published_at, parents, run_id: int) -> int:
     """Insert a pending ledger row per matching subscriber not already given this job."""
-    subscribers = (
-        matching_alerts(job, frequency, published_at, parents)
-        .values("subscriber_id")
-        .distinct()
-        .query.sql_with_params()
-    )
-    select_sql, select_params = subscribers
+    subscribers = matching_subscribers(job, frequency, published_at, parents)
+    select_sql, select_params = subscribers.query.sql_with_params()
     table = Delivery._meta.db_table
-    # The unique (subscriber, job) constraint turns a second match (another alert, another
-    # frequency, a concurrent run) into a no-op instead of a second email.
+    # DISTINCT: a subscriber with several matching alerts is one row. The unique
+    # (subscriber, job) constraint turns a second match (another frequency, a concurrent
+    # run) into a no-op instead of a second email.
     sql = (
         f"INSERT INTO {table} (subscriber_id, job_id, run_id, status, created_at, claim, error) "
-        f"SELECT m.subscriber_id, %s, %s, %s, %s, '', '' FROM ({select_sql}) m WHERE 1 = 1 "
-        "ON CONFLICT (subscriber_id, job_id) DO NOTHING"
+        f"SELECT DISTINCT m.subscriber_id, %s, %s, %s, %s, '', '' FROM ({select_sql}) m "
+        "WHERE 1 = 1 ON CONFLICT (subscriber_id, job_id) DO NOTHING"
     )
     params = (job.pk, run_id, Delivery.Status.PENDING, timezone.now(), *select_params)
     with connection.cursor() as cursor:

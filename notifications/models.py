@@ -48,6 +48,9 @@ class JobAlert(models.Model):
 
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="alerts")
     disciplines = models.ManyToManyField("content.Discipline", blank=True, related_name="+")
+    # True when `disciplines` is empty. Kept on the row so matching can find "any field"
+    # alerts through an index instead of checking every alert for missing disciplines.
+    any_discipline = models.BooleanField(default=True, editable=False)
     roles = models.ManyToManyField("content.Role", blank=True, related_name="+")
     # ",GB,DE," so that "is the job's country in the list" is one LIKE on any database.
     countries = models.CharField(max_length=200, blank=True)
@@ -59,7 +62,14 @@ class JobAlert(models.Model):
     active_since = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
-        indexes = [models.Index(fields=["frequency", "active_since"], name="alert_freq_active_idx")]
+        indexes = [
+            models.Index(fields=["frequency", "active_since"], name="alert_freq_active_idx"),
+            models.Index(
+                fields=["frequency", "any_discipline"],
+                condition=models.Q(any_discipline=True),
+                name="alert_any_discipline_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_frequency_display()} alert #{self.pk}"

@@ -106,6 +106,7 @@ def _save_alert(alert: JobAlert, spec: AlertSpec) -> JobAlert:
     alert.frequency = spec.frequency
     alert.countries = JobAlert.pack_countries(spec.countries)
     alert.remote = spec.remote
+    alert.any_discipline = not spec.disciplines
     alert.save()
     alert.disciplines.set(spec.disciplines)
     alert.roles.set(spec.roles)

@@ -61,6 +61,7 @@ def add_alert(
         countries=JobAlert.pack_countries(countries),
         remote=remote,
         active_since=since or timezone.now(),
+        any_discipline=not disciplines,
     )
     alert.disciplines.set(disciplines)
     alert.roles.set(roles)

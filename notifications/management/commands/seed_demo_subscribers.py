@@ -29,7 +29,10 @@ class Command(BaseCommand):
         )
         if created or not subscriber.alerts.exists():
             alert = JobAlert.objects.create(
-                subscriber=subscriber, frequency=Frequency.INSTANT, active_since=now
+                subscriber=subscriber,
+                frequency=Frequency.INSTANT,
+                active_since=now,
+                any_discipline=False,
             )
             alert.disciplines.set([discipline])
         state = "created" if created else "already there"
