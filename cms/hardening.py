@@ -14,12 +14,14 @@ Field by field, whoever wrote the resolver (grapple, graphene-django, a model's
   collections, and an image's `rendition` takes only the filters offered in settings;
 - `order: String` takes only an allow-listed field name, `limit` at most
   GRAPHQL_MAX_PAGE_SIZE (grapple would clamp it silently), an `id` (`parent`, `ancestor`,
-  `collection`) only digits, and a page field's preview `token` must be validly signed and
-  unexpired or the field resolves to null.
+  `collection`) only digits, a `site`/`hostname` only `host[:port]`, and a page field's
+  preview `token` must be validly signed and unexpired or the field resolves to null.
 
 Doing it on the schema rather than resolver by resolver means a path nobody thought of
 (a page chooser in a new block, a related field, a redirect's target) is covered too.
 """
+
+import re
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -55,6 +57,7 @@ ORDER_FIELDS = frozenset(
 )
 MAX_ORDER_TERMS = 3
 KEY_ARGUMENTS = frozenset({"id", "parent", "ancestor", "collection"})
+HOST = re.compile(r"[\w.-]+(:\d{1,5})?")
 
 
 def harden_schema(schema) -> None:
@@ -197,13 +200,18 @@ def _checked_arguments(resolver, field, page_interface):
         for name, argument in arguments.items()
         if name in KEY_ARGUMENTS and get_named_type(argument.type) is GraphQLID
     ]
-    if not (free_order or "limit" in arguments or preview_token or keys):
+    # grapple looks sites up by `host:port`, where a port that is not a number is a ValueError.
+    hosts = [name for name in ("site", "hostname") if name in arguments]
+    if not (free_order or "limit" in arguments or preview_token or keys or hosts):
         return resolver
 
     def resolve(root, info, **args):
         for name in keys:
             if args.get(name) is not None and not str(args[name]).isdigit():
                 raise GraphQLError(f"{name} must be a number.")
+        for name in hosts:
+            if args.get(name) is not None and not HOST.fullmatch(args[name]):
+                raise GraphQLError(f"{name} must be a hostname, optionally with :port.")
         if free_order and args.get("order") is not None:
             args["order"] = validate_order(args["order"], order_model)
         limit = args.get("limit")

@@ -304,3 +304,15 @@ def test_media_search_keeps_collections_private(graphql):
         '{ documents(searchQuery: "annual") { title } images(searchQuery: "annual") { title } }'
     )
     assert data == {"documents": [{"title": "Annual report"}], "images": []}
+
+
+def test_malformed_site_hosts_are_clear_errors(graphql):
+    for query in (
+        '{ page(slug: "jobs", site: "localhost:abc") { id } }',
+        '{ pages(site: "a b") { id } }',
+        '{ site(hostname: "x:y") { hostname } }',
+    ):
+        assert "hostname, optionally with :port" in graphql.errors(query)[0]["message"], query
+    assert graphql.execute('{ site(hostname: "localhost:80") { hostname } }') == {
+        "site": {"hostname": "localhost"}
+    }
