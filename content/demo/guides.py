@@ -57,13 +57,13 @@ def statistic(value, label, source="", source_url=""):
 
 
 def job_search(
-    heading, text="", *, role=None, discipline=None, country="", button="Browse openings"
+    heading, intro="", *, role=None, discipline=None, country="", button="Browse openings"
 ):
     return (
         "job_search",
         {
             "heading": heading,
-            "intro": text,
+            "intro": intro,
             "button_label": button,
             "role": role,
             "discipline": discipline,

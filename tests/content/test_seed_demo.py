@@ -39,7 +39,7 @@ query Guide($slug: String) {
       ... on DefinitionListBlock { terms { slug term abbreviation } }
       ... on StatisticBlock { value label }
       ... on BulletListBlock { items { ... on LabelledItemBlock { label text } } }
-      ... on JobSearchBlock { role { slug } discipline { slug } country jobCount
+      ... on JobSearchBlock { intro role { slug } discipline { slug } country jobCount
                               jobs(limit: 3) { slug } }
     }
   }
@@ -121,6 +121,7 @@ def test_the_seed_page_is_a_guide_with_every_part_and_the_site_around_it(graphql
         "phd",
         "machine-learning",
     )
+    assert "Funded doctoral places" in searches[0]["intro"]
     assert searches[1]["country"] == "US"
     # The call to action resolves live jobs: at least the computer-science one finds some.
     cs = searches[2]
