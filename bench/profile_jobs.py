@@ -1,0 +1,112 @@
+"""Where the CPU time of one GraphQL `jobs` request goes, stage by stage, in-process.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ajc_bench \\
+        .venv/bin/python bench/profile_jobs.py [--pyinstrument]
+
+Uses the database bench/jobs_api.py seeded (SQLite by default) and bench.settings. Each figure
+is the best of five batches of CPU time (time.thread_time), so the machine's other load
+affects it little. SQL time spent in a PostgreSQL server process is not counted; on SQLite it
+is. --pyinstrument also prints a call tree of whole requests (pip install pyinstrument).
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/bench.sqlite3")
+os.environ.setdefault("GRAPHQL_CACHE_SECONDS", "0")
+
+
+def best_ms(fn, repeat: int = 10) -> float:
+    fn()
+    best = float("inf")
+    for _batch in range(5):
+        start = time.thread_time()
+        for _ in range(repeat):
+            fn()
+        best = min(best, (time.thread_time() - start) / repeat)
+    return best * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pyinstrument", action="store_true")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.test import Client, RequestFactory
+    from graphql import ExecutionContext, execute, parse, validate
+
+    from bench.endpoints import ENDPOINTS, JOBS_QUERY, PER_PAGE
+    from cms.graphql.fast_execution import FastExecutionContext
+    from cms.graphql.pagination import paginate
+    from cms.schema import schema
+    from cms.validation import validation_rules
+    from content.job_search import JobFilters, search_jobs, with_job_relations
+
+    graphql_schema = schema.graphql_schema
+    variables = {"perPage": PER_PAGE}
+    document = parse(JOBS_QUERY)
+    client = Client(HTTP_HOST="127.0.0.1")
+
+    def request(endpoint):
+        if endpoint.method == "POST":
+            return client.post(endpoint.path, data=endpoint.body, content_type="application/json")
+        return client.get(endpoint.path)
+
+    def run(context_class):
+        return execute(
+            graphql_schema,
+            document,
+            context_value=RequestFactory().post("/graphql/"),
+            variable_values=variables,
+            middleware=[],
+            execution_context_class=context_class,
+        )
+
+    data = run(FastExecutionContext).data
+    stages = {
+        "whole request, graphql": best_ms(lambda: request(ENDPOINTS[0])),
+        "whole request, rest_v2": best_ms(lambda: request(ENDPOINTS[1])),
+        "whole request, floor": best_ms(lambda: request(ENDPOINTS[2])),
+        "parse": best_ms(lambda: parse(JOBS_QUERY)),
+        "validate (standard + cms.validation rules)": best_ms(
+            lambda: validate(graphql_schema, document, validation_rules(variables))
+        ),
+        "execute, FastExecutionContext": best_ms(lambda: run(FastExecutionContext)),
+        "execute, graphql-core ExecutionContext": best_ms(lambda: run(ExecutionContext)),
+        "  of which resolve_jobs' SQL + models (count, page, prefetch)": best_ms(
+            lambda: paginate(search_jobs(JobFilters()), 1, PER_PAGE, prepare=with_job_relations)
+        ),
+        "  of which the disciplines prefetch": best_ms(
+            lambda: list(with_job_relations(search_jobs(JobFilters())[:PER_PAGE]))
+        )
+        - best_ms(
+            lambda: list(search_jobs(JobFilters()).select_related("institution", "role")[:50])
+        ),
+        "JSON encoding of the answer": best_ms(lambda: json.dumps({"data": data})),
+    }
+    width = max(len(name) for name in stages)
+    for name, ms in stages.items():
+        print(f"{name:{width}}  {ms:7.2f} ms")
+
+    if args.pyinstrument:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0005)
+        with profiler:
+            for _ in range(20):
+                request(ENDPOINTS[0])
+        print(profiler.output_text(color=False))
+
+
+if __name__ == "__main__":
+    main()
