@@ -393,7 +393,8 @@ def prepare_job(
     except ValidationError as err:
         for name, messages in err.message_dict.items():
             # An unresolved role or institution is already explained; skip "cannot be null".
-            errors.setdefault(name, messages)
+            # The field's validator and the model's clean() may say the same thing twice.
+            errors.setdefault(name, list(dict.fromkeys(messages)))
     if (
         "closing_date" not in errors
         and isinstance(page.closing_date, dt.date)
