@@ -13,14 +13,14 @@ def run_digest(frequency: str, force: bool = False):
     return run.pk if run else None
 
 
-def enqueue_batch(run_id: int, claim: str):
-    send_batch.delay(run_id, claim)
+def enqueue_batch(run_id: int, claim: str, subscriber_ids: list[int]):
+    send_batch.delay(run_id, claim, subscriber_ids)
 
 
 @shared_task(name="notifications.tasks.send_batch", bind=True, ignore_result=True)
-def send_batch(self, run_id: int, claim: str):
+def send_batch(self, run_id: int, claim: str, subscriber_ids: list[int]):
     try:
-        digests.send_batch(run_id, claim)
+        digests.send_batch(run_id, claim, subscriber_ids)
     except digests.TransientSendError as err:
         if self.request.retries >= settings.NOTIFICATIONS_MAX_RETRIES:
             # Give up on this message; the rows' claim runs out and a later run (beat

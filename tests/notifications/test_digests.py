@@ -158,10 +158,10 @@ def test_reserved_job_that_closes_before_sending_is_skipped(job_index, taxonomy)
     confirmed_subscriber("all@example.org", since=since)
     job = publish_job(job_index, title="Closes between planning and sending")
     claims = []
-    run = digests.run_digest("INSTANT", force=True, send=lambda run_id, claim: claims.append(claim))
+    run = digests.run_digest("INSTANT", force=True, send=lambda *batch: claims.append(batch[1:]))
     job.unpublish()
-    for claim in claims:
-        digests.send_batch(run.pk, claim)
+    for claim, subscriber_ids in claims:
+        digests.send_batch(run.pk, claim, subscriber_ids)
     run.refresh_from_db()
     assert mail.outbox == []
     assert (run.reserved, run.skipped, run.sent) == (1, 1, 0)
@@ -174,7 +174,7 @@ def test_abandoned_claims_are_sent_by_the_next_run(job_index, taxonomy, settings
     since = timezone.now() - dt.timedelta(minutes=1)
     confirmed_subscriber("a@example.org", since=since)
     publish_job(job_index, title="Job A")
-    digests.run_digest("INSTANT", force=True, send=lambda run_id, claim: None)  # batch lost
+    digests.run_digest("INSTANT", force=True, send=lambda *batch: None)  # batch lost
     assert run_now() is None or mail.outbox == []  # still claimed: not sent twice
     Delivery.objects.update(claimed_until=timezone.now() - dt.timedelta(seconds=1))
     run_now()

@@ -31,9 +31,9 @@ class Command(BaseCommand):
             f"({run.sent} jobs), {run.failed} failed, {run.skipped} skipped."
         )
 
-    def _send_here(self, run_id, claim):
+    def _send_here(self, run_id, claim, subscriber_ids):
         try:
-            digests.send_batch(run_id, claim)
+            digests.send_batch(run_id, claim, subscriber_ids)
         except digests.TransientSendError as err:
             # The batch keeps its claim until it runs out; the next run retries it.
             raise CommandError(f"{err}. Pending deliveries will be retried.") from err
