@@ -227,43 +227,58 @@ def create_job(index: JobIndexPage, spec: JobSpec) -> JobPostingPage:
     return job
 
 
+TREE_FIELDS = ["path", "depth", "numchild", "url_path"]
+
+
+def _place_under(parent: Page, pages: list[Page]) -> None:
+    """Give new pages the next free treebeard paths after the parent's last child."""
+    last_child = parent.get_last_child()
+    last_step = Page._str2int(last_child.path[-Page.steplen :]) if last_child else 0
+    depth = parent.depth + 1
+    for step, page in enumerate(pages, start=last_step + 1):
+        page.path = Page._get_path(parent.path, depth, step)
+        page.depth, page.numchild = depth, 0
+        page.url_path = f"{parent.url_path}{page.slug}/"
+
+
 def bulk_create_jobs(index: JobIndexPage, specs: list[JobSpec]) -> list[int]:
     """Insert live jobs straight into the tree: paths computed here, one INSERT per table and
     chunk, search entries added in bulk. Every job is validated with full_clean() first."""
-    last_child = index.get_last_child()
-    step = Page._str2int(last_child.path[-Page.steplen :]) if last_child else 0
-    depth = index.depth + 1
-    content_type = ContentType.objects.get_for_model(JobPostingPage)
     institutions = Institution.objects.in_bulk({spec.institution_id for spec in specs})
     roles = Role.objects.in_bulk()
     disciplines = Discipline.objects.in_bulk()
+    content_type = ContentType.objects.get_for_model(JobPostingPage)
     # Foreign keys all hold ids just read from the database; checking each one again per job
     # would cost a query apiece.
     known_relations = [f.name for f in JobPostingPage._meta.concrete_fields if f.is_relation]
     jobs = []
     for spec in specs:
-        step += 1
         job = job_page(spec)
         job.institution, job.role = institutions[spec.institution_id], roles[spec.role_id]
         # In memory only (modelcluster): the search index reads them without a query per job.
         job.disciplines.set([disciplines[pk] for pk in spec.discipline_ids])
-        job.path = Page._get_path(index.path, depth, step)
-        job.depth, job.numchild = depth, 0
-        job.url_path = f"{index.url_path}{spec.slug}/"
-        job.content_type = content_type
         job.locale_id = index.locale_id
+        job.content_type = content_type
         job.translation_key = uuid.uuid4()
         job.live, job.has_unpublished_changes = True, False
         job.first_published_at = job.last_published_at = spec.first_published_at
         job.expire_at = job.closes_at
-        job._cached_parent_obj = index  # lets Page.clean check the slug without a lookup
+        # Validated before it has a place in the tree, so Page.clean skips its sibling-slug
+        # query (one per job); the whole chunk's slugs are checked in one query below.
         try:
             job.full_clean(
-                exclude=known_relations, validate_unique=False, validate_constraints=False
+                exclude=[*known_relations, *TREE_FIELDS],
+                validate_unique=False,
+                validate_constraints=False,
             )
         except ValidationError as err:
             raise ValidationError(f"Generated job {spec.n} is invalid: {err}") from err
         jobs.append(job)
+    siblings = Page.objects.child_of(index)
+    clash = siblings.filter(slug__in=[job.slug for job in jobs]).values_list("slug").first()
+    if clash:
+        raise ValidationError(f"The slug '{clash[0]}' is already in use under {index.url_path}.")
+    _place_under(index, jobs)
 
     page_fields = [f.attname for f in Page._meta.concrete_fields if not f.primary_key]
     pages = Page.objects.bulk_create(
