@@ -239,7 +239,7 @@ def machine() -> str:
     )
 
 
-def report(args, results: dict[str, dict]) -> str:
+def report(args, results: dict[str, dict], load_before: float) -> str:
     lines = [
         BEGIN,
         "## Jobs API: GraphQL vs REST API v2 vs the floor",
@@ -248,7 +248,8 @@ def report(args, results: dict[str, dict]) -> str:
         "country, salary and dates; the REST API v2 endpoint lists the same jobs with the same",
         "fields (APIFields, same select/prefetch); the floor is a plain Django view building the",
         "same JSON from one values() query with a string aggregate for disciplines (+ the count).",
-        "All three check equal before timing.",
+        "All three check equal before timing. `graphql_cached` is the same request with",
+        "cms.caching's response cache on (every request a hit after the first).",
         "",
         f"- Machine: {machine()}",
         f"- Server: gunicorn, {args.workers} sync workers, bench.settings (production, DEBUG off),"
@@ -257,8 +258,12 @@ def report(args, results: dict[str, dict]) -> str:
         f" {args.seconds:g} s measured per endpoint in {args.rounds} round-robin slices, each"
         f" after {args.warmup:g} s of uncounted warm-up. Server CPU: user+system time of the"
         " gunicorn workers per request (PostgreSQL's own processes not included).",
-        f"- Command: `.venv/bin/python bench/jobs_api.py {' '.join('--db ' + d for d in args.db)}"
-        f" --jobs {args.jobs} --seconds {args.seconds:g}`",
+        f"- Other load on the machine (1-minute load average): {load_before:.1f} before,"
+        f" {os.getloadavg()[0]:.1f} after. With other work running, requests/s move with it;"
+        " server CPU per request is the steadier figure.",
+        f"- Command: `{'REDIS_URL=' + args.redis_url + ' ' if args.redis_url else ''}"
+        f".venv/bin/python bench/jobs_api.py {' '.join('--db ' + d for d in args.db)}"
+        f" --jobs {args.jobs} --seconds {args.seconds:g} --rounds {args.rounds}`",
         "",
         "| database | jobs | endpoint | req/s | vs REST v2 | vs floor | p50 ms | p95 ms "
         "| server CPU ms/req | CPU vs REST v2 | SQL queries |",
@@ -275,7 +280,13 @@ def report(args, results: dict[str, dict]) -> str:
                 f"| {rates['rest_v2']['cpu_ms'] / rate['cpu_ms']:.2f}x "
                 f"| {result['sql_queries'].get(name, 'cache hit')} |"
             )
-    lines += ["", END]
+    lines += [
+        "",
+        "Where the time of an uncached `jobs` request goes, and what would make it faster:",
+        "bench/README.md (measured with bench/profile_jobs.py).",
+        "",
+        END,
+    ]
     return "\n".join(lines)
 
 
@@ -298,8 +309,9 @@ def write_doc(section: str) -> None:
 
 def main() -> None:
     args = parse_args()
+    load_before = os.getloadavg()[0]
     results = {db: bench_database(args, db) for db in dict.fromkeys(args.db)}
-    section = report(args, results)
+    section = report(args, results, load_before)
     print()
     print(section)
     if not args.no_write:
