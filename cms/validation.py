@@ -52,7 +52,6 @@ def complexity_rule(variables: dict) -> type[ValidationRule]:
             }[node.operation]
             measure = _Measure(self.context, variables, settings.GRAPHQL_MAX_DEPTH)
             depth, cost = measure.selections(node.selection_set, root, None, 0, frozenset())
-            cost += ROOT_FIELD_COST * measure.root_fields(node.selection_set, frozenset())
             if depth > settings.GRAPHQL_MAX_DEPTH:
                 self.report_error(
                     GraphQLError(
@@ -105,6 +104,10 @@ class _Measure:
         self.context = context
         self.variables = variables
         self.max_depth = max_depth
+        # A named fragment measures the same wherever it is spread at the same depth and
+        # list size: remembering it keeps a "fragment bomb" (each fragment spreading the
+        # next twice) linear instead of exponential.
+        self.fragment_measures = {}
 
     def selections(self, selection_set, parent_type, items, depth, fragments):
         """(depth, cost) of a selection set; `items` is the size a paginated parent asked for;
@@ -112,34 +115,48 @@ class _Measure:
         deepest = cost = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                field_depth, field_cost = self.field(
-                    selection, parent_type, items, depth, fragments
-                )
+                measured = self.field(selection, parent_type, items, depth, fragments)
+            elif isinstance(selection, FragmentSpreadNode):
+                measured = self.spread(selection.name.value, items, depth, fragments)
             else:
-                inner = self._fragment(selection, parent_type, fragments)
-                if inner is None:
-                    continue
-                inner_set, inner_type, inner_fragments = inner
-                field_depth, field_cost = self.selections(
-                    inner_set, inner_type, items, depth, inner_fragments
+                inline_type = self._type(selection.type_condition, parent_type)
+                measured = self.selections(
+                    selection.selection_set, inline_type, items, depth, fragments
                 )
-            deepest = max(deepest, field_depth)
-            cost += field_cost
+            deepest = max(deepest, measured[0])
+            cost += measured[1]
         return deepest, cost
+
+    def spread(self, name, items, depth, fragments):
+        fragment = self.context.get_fragment(name)
+        if fragment is None or name in fragments:
+            return 0, 0  # unknown or cyclic: graphql-core's own rules report it
+        key = (name, items, depth)
+        if key not in self.fragment_measures:
+            self.fragment_measures[key] = self.selections(
+                fragment.selection_set,
+                self._type(fragment.type_condition, None),
+                items,
+                depth,
+                fragments | {name},
+            )
+        return self.fragment_measures[key]
 
     def field(self, node, parent_type, items, depth, fragments):
         if node.name.value.startswith("__"):
             return 0, 0
+        # Each root field is its own round of database queries.
+        base = ROOT_FIELD_COST + 1 if depth == 0 else 1
+        if node.selection_set is None:
+            return 1, base
+        if depth >= self.max_depth:
+            # Deep enough to refuse: stop here rather than recurse without end.
+            return 2, base
         definition = (
             parent_type.fields.get(node.name.value)
             if isinstance(parent_type, GraphQLObjectType | GraphQLInterfaceType)
             else None
         )
-        if node.selection_set is None:
-            return 1, 1
-        if depth >= self.max_depth:
-            # Deep enough to refuse: stop here rather than recurse without end.
-            return 2, 1
         size = self._size(node, definition)
         multiplier, child_items = 1, None
         if definition is not None and _is_list(definition.type):
@@ -150,33 +167,10 @@ class _Measure:
         child_depth, child_cost = self.selections(
             node.selection_set, child_type, child_items, depth + 1, fragments
         )
-        return 1 + child_depth, 1 + multiplier * child_cost
+        return 1 + child_depth, base + multiplier * child_cost
 
-    def root_fields(self, selection_set, fragments) -> int:
-        count = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                count += not selection.name.value.startswith("__")
-            else:
-                inner = self._fragment(selection, None, fragments)
-                if inner is not None:
-                    count += self.root_fields(inner[0], inner[2])
-        return count
-
-    def _fragment(self, selection, parent_type, fragments):
-        """(selection set, type, fragments on the path) of a spread or inline fragment."""
-        if isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = self.context.get_fragment(name)
-            if fragment is None or name in fragments:
-                return None  # unknown or cyclic: the standard rules report it
-            fragments = fragments | {name}
-        else:
-            fragment = selection
-        condition = fragment.type_condition
-        if condition is not None:
-            parent_type = self.context.schema.get_type(condition.name.value)
-        return fragment.selection_set, parent_type, fragments
+    def _type(self, condition, default):
+        return self.context.schema.get_type(condition.name.value) if condition else default
 
     def _size(self, node, definition) -> int | None:
         if definition is None or not any(name in definition.args for name in SIZE_ARGUMENTS):

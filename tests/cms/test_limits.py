@@ -9,6 +9,7 @@ import wagtail_factories
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cms.validation import ROOT_FIELD_COST
 from cms.views import INTERNAL_ERROR
 from tests.factories import DisciplineFactory, JobPostingPageFactory
 
@@ -317,3 +318,11 @@ def test_malformed_site_hosts_are_clear_errors(graphql):
     assert graphql.execute('{ site(hostname: "localhost:80") { hostname } }') == {
         "site": {"hostname": "localhost"}
     }
+
+
+def test_fragment_bomb_is_measured_without_blowing_up(graphql):
+    # Each fragment spreads the next twice: 2**40 copies of `roles`, written in 2 KB.
+    bomb = " ".join(f"fragment F{n} on Query {{ ...F{n + 1} ...F{n + 1} }}" for n in range(40))
+    query = "{ ...F0 } " + bomb + " fragment F40 on Query { roles { slug } }"
+    message = graphql.errors(query)[0]["message"]
+    assert f"Query cost {2**40 * (ROOT_FIELD_COST + 1 + 10)} exceeds" in message
