@@ -108,10 +108,13 @@ def _prune_page_fields(type_: GraphQLObjectType, page_interface) -> None:
 
 
 def _drop_unusable_search(field, page_interface) -> None:
-    """grapple offers `searchQuery` on lists of models that are not in the search index
-    (sites), where using it raises; such a list does not take the argument at all."""
+    """grapple offers `searchQuery` on lists it cannot search: models not in the search
+    index (sites) or whose querysets have no `.search()` (disciplines' children), where
+    using it raises. Such a list does not take the argument at all."""
     model = _listed_model(field, page_interface)
-    if "searchQuery" in field.args and model is not None and not class_is_indexed(model):
+    if "searchQuery" not in field.args or model is None:
+        return
+    if not class_is_indexed(model) or not hasattr(model._default_manager.all(), "search"):
         del field.args["searchQuery"]
         field.args.pop("searchOperator", None)
 
@@ -202,10 +205,14 @@ def _checked_arguments(resolver, field, page_interface):
     ]
     # grapple looks sites up by `host:port`, where a port that is not a number is a ValueError.
     hosts = [name for name in ("site", "hostname") if name in arguments]
-    if not (free_order or "limit" in arguments or preview_token or keys or hosts):
+    # An explicit `searchOperator: null` would reach the search backend, which raises.
+    operator = "searchOperator" in arguments
+    if not (free_order or "limit" in arguments or preview_token or keys or hosts or operator):
         return resolver
 
     def resolve(root, info, **args):
+        if operator and args.get("search_operator") is None:
+            args.pop("search_operator", None)
         for name in keys:
             if args.get(name) is not None and not str(args[name]).isdigit():
                 raise GraphQLError(f"{name} must be a number.")

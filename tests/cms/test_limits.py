@@ -239,9 +239,13 @@ def test_unexpected_resolver_error_is_generic_and_logged(graphql, caplog):
     assert any(r.exc_info and "rendition" in r.getMessage() for r in caplog.records)
 
 
-def test_search_is_offered_only_on_indexed_lists(graphql):
-    errors = graphql.errors('{ sites(searchQuery: "x") { hostname } }')
-    assert "Unknown argument 'searchQuery'" in errors[0]["message"]
+def test_search_is_offered_only_on_searchable_lists(graphql):
+    for query in (
+        '{ sites(searchQuery: "x") { hostname } }',  # sites are not indexed
+        # Found by tests/cms/test_fuzz.py: disciplines are indexed, their querysets not searchable.
+        '{ disciplines { children(searchQuery: "0") { slug } } }',
+    ):
+        assert "Unknown argument 'searchQuery'" in graphql.errors(query)[0]["message"], query
 
 
 # --- Introspection and GraphiQL --------------------------------------------------------------
@@ -326,3 +330,12 @@ def test_fragment_bomb_is_measured_without_blowing_up(graphql):
     query = "{ ...F0 } " + bomb + " fragment F40 on Query { roles { slug } }"
     message = graphql.errors(query)[0]["message"]
     assert f"Query cost {2**40 * (ROOT_FIELD_COST + 1 + 10)} exceeds" in message
+
+
+def test_explicit_null_search_operator_uses_the_default(graphql, job_index):
+    # Found by tests/cms/test_fuzz.py: grapple passed the null on and the search backend raised.
+    JobPostingPageFactory(parent=job_index, title="Zoology postdoc")
+    query = '{ pages(searchQuery: "zoology", searchOperator: null) { title } }'
+    assert graphql.execute(query) == {"pages": [{"title": "Zoology postdoc"}]}
+    query = 'query { images(searchQuery: "x", searchOperator: null) { title } }'
+    assert graphql.execute(query) == {"images": []}
