@@ -145,25 +145,39 @@ def read_locust_stats(prefix: Path) -> dict:
     }
 
 
+def _server_summary(lines: list[dict]) -> dict:
+    hits = [e for e in lines if e["cache"] == "HIT"]
+    misses = [e for e in lines if e["cache"] != "HIT"]
+
+    def median(entries, key):
+        return statistics.median(e[key] for e in entries) if entries else 0
+
+    return {
+        "logged": len(lines),
+        "hit_rate": len(hits) / len(lines) if lines else 0.0,
+        "sql_per_miss": median(misses, "sql_queries"),
+        "sql_per_hit": max((e["sql_queries"] for e in hits), default=0),
+        "server_ms_miss": median(misses, "duration_ms"),
+        "server_ms_hit": median(hits, "duration_ms"),
+    }
+
+
 def read_request_log(path: Path) -> dict:
-    """Cache states and SQL counts from the server's one-JSON-line-per-request log."""
+    """Cache states, SQL counts and server time from the server's one-JSON-line-per-request
+    log, overall and per GraphQL operation."""
     lines = []
     for raw in path.read_text().splitlines():
         if raw.startswith("{"):
             entry = json.loads(raw)
             if entry.get("event") == "graphql_request":
                 lines.append(entry)
-    hits = sum(entry["cache"] == "HIT" for entry in lines)
-    misses = [entry for entry in lines if entry["cache"] != "HIT"]
+    operations = sorted({str(e["operation"]) for e in lines})
     return {
-        "logged": len(lines),
-        "hit_rate": hits / len(lines) if lines else 0.0,
-        "sql_per_miss": statistics.median(e["sql_queries"] for e in misses) if misses else 0,
-        "sql_per_hit": max((e["sql_queries"] for e in lines if e["cache"] == "HIT"), default=0),
-        "server_ms_hit": statistics.median(e["duration_ms"] for e in lines if e["cache"] == "HIT")
-        if hits
-        else 0.0,
-        "server_ms_miss": statistics.median(e["duration_ms"] for e in misses) if misses else 0.0,
+        **_server_summary(lines),
+        "by_operation": {
+            op: _server_summary([e for e in lines if str(e["operation"]) == op])
+            for op in operations
+        },
     }
 
 
@@ -223,6 +237,7 @@ def run(args, label: str, cache_seconds: int, fixtures: Path | None) -> dict:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     result = {**read_locust_stats(prefix), "server": read_request_log(log_path)}
+    result["load_average"] = os.getloadavg()[0]  # the last minute: this run, and anything else
     result["fixtures"] = fixtures
     return result
 
@@ -258,15 +273,16 @@ def render(args, results: dict[str, dict]) -> str:
         "SQL queries from the server's JSON request log.",
         "",
         "| run | requests | failures | req/s | p50 | p95 | p99 | cache hit rate | "
-        "SQL per miss (median) | SQL per hit | server ms, miss / hit (median) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "SQL per miss (median) | SQL per hit | server ms, miss / hit (median) | load avg |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for label, result in results.items():
         t, s = result["total"], result["server"]
         lines.append(
             f"| {label} | {t['requests']:,} | {t['failures']} | {t['rps']:.1f} | {t['p50']:.0f} "
             f"| {t['p95']:.0f} | {t['p99']:.0f} | {s['hit_rate']:.0%} | {s['sql_per_miss']:g} "
-            f"| {s['sql_per_hit']} | {s['server_ms_miss']:.1f} / {s['server_ms_hit']:.1f} |"
+            f"| {s['sql_per_hit']} | {s['server_ms_miss']:.1f} / {s['server_ms_hit']:.1f} "
+            f"| {result['load_average']:.1f} |"
         )
     lines += ["", "Per operation (p50 / p95 / p99 ms):", ""]
     names = sorted({name for r in results.values() for name in r["by_name"]})
@@ -278,6 +294,25 @@ def render(args, results: dict[str, dict]) -> str:
             f = result["by_name"].get(name)
             cells.append(f"{f['p50']:.0f} / {f['p95']:.0f} / {f['p99']:.0f}" if f else "-")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Server side, per GraphQL operation (median ms in the view, miss / hit; SQL queries "
+        "per miss), from the JSON request log:",
+        "",
+        "| operation | " + " | ".join(results) + " |",
+        "| --- | " + " | ".join("---:" for _ in results) + " |",
+    ]
+    operations = sorted({op for r in results.values() for op in r["server"]["by_operation"]})
+    for op in operations:
+        cells = []
+        for result in results.values():
+            f = result["server"]["by_operation"].get(op)
+            cells.append(
+                f"{f['server_ms_miss']:.0f} / {f['server_ms_hit']:.0f}; {f['sql_per_miss']:g} SQL"
+                if f
+                else "-"
+            )
+        lines.append(f"| {op} | " + " | ".join(cells) + " |")
     lines.append("")
     return "\n".join(lines)
 

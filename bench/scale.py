@@ -167,17 +167,27 @@ def machine() -> str:
 
 
 INDEX_NOTES = [
-    "Which index serves what: country and closing date `job_country_closing_idx` and "
-    "`job_closing_date_idx` (JobPostingPage.Meta), role and institution their foreign-key "
-    "indexes, disciplines the through table's `discipline_id` index, newest-first ordering "
-    "the index on `wagtailcore_page.first_published_at`. Search uses the GIN expression "
-    "index `content_search_title_body_gin` on Wagtail's index entries (Wagtail's own GIN "
-    "indexes are on `title` and `body` separately, which `(title || body) @@ query` cannot "
-    "use) and `job_page_id_text_idx` to join the matches to their jobs (the join compares "
-    "`object_id` with `page_ptr_id::varchar`); both come from migration content 0004. The "
-    "sequential scans left are in the `COUNT(*)` (and the sort) of filters that match a "
-    "large share of all open jobs, where reading the table is cheaper than any index and "
-    "PostgreSQL rightly chooses it; those grow with the number of matching jobs.",
+    "Which index serves what. Counting the open jobs (every listing's `total`) is an "
+    "index-only scan of two covering indexes from migration content 0005: "
+    "`job_open_cover_idx` (closing date, with the filtered columns: country, role, "
+    "institution, remote policy, employment type, funded) and `content_live_page_cover_idx` "
+    "(live pages, with `expire_at`). Newest-first pages walk the index on "
+    "`wagtailcore_page.first_published_at` backwards and stop after 20 matches; disciplines "
+    "use the through table's `discipline_id` index. Search uses the GIN expression index "
+    "`content_search_title_body_gin` on Wagtail's index entries (Wagtail's own GIN indexes "
+    "are on `title` and `body` separately, which its `(title || body) @@ query` cannot use) "
+    "and `job_page_id_text_idx` to join the matches to their jobs (the join compares "
+    "`object_id` with `page_ptr_id::varchar`), both from migration content 0004.",
+    "",
+    "Before these indexes (a first run on the same machine, then busier, with ANALYZE but "
+    "no VACUUM, so only roughly comparable; 100,000 jobs): the unfiltered count read every "
+    "job and page row (~200 ms of SQL), the country filter took 186 ms end to end, a search "
+    "520 ms (every index entry read), search + country 311 ms. What still grows with size "
+    "is the "
+    'count itself: it visits every matching job ("machine learning" matches about 11,700 '
+    "of 100,000), so time follows the number of matches rather than the size of the table, "
+    "and selective filters grow least (role + remote: 8 to 18 ms). The response cache "
+    "(load test below) answers repeated queries without SQL at all.",
 ]
 
 
@@ -276,6 +286,9 @@ def main() -> None:
     )
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL"))
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument(
+        "--report-only", action="store_true", help="render the last results again, measure nothing"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -288,16 +301,18 @@ def main() -> None:
     runs, seed_seconds, machines = {}, {}, set()
     for size in sorted(args.sizes):
         url = f"{args.database_prefix}_{size}"
-        ensure_database(url)
-        child = [sys.executable, __file__, "--one", str(size), "--database-url", url]
-        child += ["--repeats", str(args.repeats)]
-        if args.redis_url:
-            child += ["--redis-url", args.redis_url]
-        subprocess.run(child, check=True)
+        if not args.report_only:
+            ensure_database(url)
+            child = [sys.executable, __file__, "--one", str(size), "--database-url", url]
+            child += ["--repeats", str(args.repeats)]
+            if args.redis_url:
+                child += ["--redis-url", args.redis_url]
+            subprocess.run(child, check=True)
         result = json.loads((RESULTS / f"scale-{size}.json").read_text())
         runs[size], seed_seconds[size] = result["runs"], result["seed_seconds"]
         machines.add(result["machine"])
-    command = "python bench/scale.py " + " ".join(sys.argv[1:])
+    measured = [arg for arg in sys.argv[1:] if arg != "--report-only"]
+    command = "python bench/scale.py " + " ".join(measured)
     text = render(runs, seed_seconds, command.strip(), " / ".join(sorted(machines)))
     if args.no_write:
         print(text)
