@@ -47,7 +47,17 @@ def logged_graphql(view):
             "sql_queries": counter.count,
             "cache": response.get("X-Cache", "BYPASS"),
         }
-        logger.info("graphql_request", extra={"fields": fields})
+        # The message reads well in plain development logs; JSON logs carry the fields too.
+        logger.info(
+            "GraphQL %s %s: %s in %.1f ms, %s SQL, cache %s",
+            fields["operation_type"] or "request",
+            fields["operation"] or "(anonymous)",
+            fields["status"],
+            fields["duration_ms"],
+            fields["sql_queries"],
+            fields["cache"],
+            extra={"fields": fields},
+        )
         return response
 
     return wrapper
