@@ -57,6 +57,7 @@ ORDER_FIELDS = frozenset(
 )
 MAX_ORDER_TERMS = 3
 KEY_ARGUMENTS = frozenset({"id", "parent", "ancestor", "collection"})
+KEY = re.compile(r"[0-9]{1,18}")  # ASCII: str.isdigit() also takes "²"
 HOST = re.compile(r"[\w.-]+(:\d{1,5})?")
 
 
@@ -214,7 +215,7 @@ def _checked_arguments(resolver, field, page_interface):
         if operator and args.get("search_operator") is None:
             args.pop("search_operator", None)
         for name in keys:
-            if args.get(name) is not None and not str(args[name]).isdigit():
+            if args.get(name) is not None and not KEY.fullmatch(str(args[name])):
                 raise GraphQLError(f"{name} must be a number.")
         for name in hosts:
             if args.get(name) is not None and not HOST.fullmatch(args[name]):
