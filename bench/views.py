@@ -3,7 +3,8 @@
 * `JobsAPIViewSet`: Wagtail's REST API v2 listing open jobs, with the listing's fields declared
   as APIFields and the same select/prefetch as the GraphQL resolver (a fair, tuned baseline).
 * `floor_jobs`: the floor, a plain view building the GraphQL response's JSON from one
-  hand-written values() query (disciplines folded in by one string aggregate) plus the count.
+  hand-written values() query for the page, one string aggregate for the page's disciplines
+  and the count.
 """
 
 from django.db.models import Aggregate, CharField, F, Value
@@ -116,12 +117,7 @@ def _country(code: str) -> dict:
 
 
 def _disciplines(joined: str | None) -> list[dict]:
-    # A job without disciplines joins one row of NULLs, which Concat turns into a bare separator.
-    pairs = [
-        pair.split(FIELD_SEP, 1)
-        for pair in (joined or "").split(PAIR_SEP)
-        if pair and pair != FIELD_SEP
-    ]
+    pairs = [pair.split(FIELD_SEP, 1) for pair in (joined or "").split(PAIR_SEP) if pair]
     return [{"name": name, "slug": slug} for name, slug in sorted(pairs)]
 
 
@@ -146,9 +142,8 @@ def floor_jobs(request):
         return JsonResponse({"errors": [{"message": "perPage must be 1-100"}]}, status=400)
     jobs = open_jobs()
     total = jobs.count()
-    rows = (
-        jobs.order_by(*ORDER)
-        .values(
+    rows = list(
+        jobs.order_by(*ORDER).values(
             "pk",
             "title",
             "slug",
@@ -172,17 +167,25 @@ def floor_jobs(request):
             "salary_max",
             "salary_currency",
             "salary_period",
+        )[:per_page]
+    )
+    # The one aggregate: the page's disciplines, one row per job with its pairs joined.
+    disciplines = dict(
+        JobPostingPage.disciplines.through.objects.filter(
+            jobpostingpage_id__in=[row["pk"] for row in rows]
         )
+        .values("jobpostingpage_id")
         .annotate(
-            joined_disciplines=JoinedStrings(
+            pairs=JoinedStrings(
                 Concat(
-                    F("disciplines__name"),
+                    F("discipline__name"),
                     Value(FIELD_SEP),
-                    F("disciplines__slug"),
+                    F("discipline__slug"),
                     output_field=CharField(),
                 )
             )
-        )[:per_page]
+        )
+        .values_list("jobpostingpage_id", "pairs")
     )
     root_paths = Site.get_site_root_paths()
     items = []
@@ -201,7 +204,7 @@ def floor_jobs(request):
                     "websiteUrl": row["institution__website_url"],
                 },
                 "role": {"name": row["role__name"], "slug": row["role__slug"]},
-                "disciplines": _disciplines(row["joined_disciplines"]),
+                "disciplines": _disciplines(disciplines.get(row["pk"])),
                 "country": _country(row["country"] or row["institution__country"]),
                 "city": row["city"],
                 "remotePolicy": row["remote_policy"],
