@@ -16,16 +16,18 @@ import smtplib
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
 from content.job_search import open_jobs
 from content.models import JobPostingPage
-from notifications.email import digest_message
+from notifications.email import digest_message, render_job
 from notifications.matching import oldest_unplanned, plan
 from notifications.models import Delivery, DigestRun, Frequency, Subscriber
 from notifications.publishing import record_missed_publications
@@ -191,52 +193,73 @@ def _renew(held) -> float:
 
 def _send_claimed(held, result: BatchResult):
     renewed_at = _renew(held)
-    rows = list(
-        held.select_related("subscriber", "job__institution").order_by(
-            "subscriber_id", "job__closing_date", "job_id"
-        )
-    )
+    # Plain ids first, then each subscriber and each job once: a batch lists the same few
+    # hundred jobs many times over.
+    rows = list(held.values_list("pk", "subscriber_id", "job_id"))
     if not rows:
         return
-    open_ids = set(
-        open_jobs(JobPostingPage.objects.filter(pk__in={r.job_id for r in rows})).values_list(
-            "pk", flat=True
-        )
-    )
-    by_subscriber: dict[int, list[Delivery]] = {}
+    subscribers = Subscriber.objects.in_bulk({subscriber_id for _, subscriber_id, _ in rows})
+    jobs = open_jobs(JobPostingPage.objects.filter(pk__in={job_id for _, _, job_id in rows}))
+    jobs = {job.pk: job for job in jobs.select_related("institution")}
+    by_subscriber: dict[int, list[tuple[int, int]]] = {}
     skipped = []
-    for row in rows:
-        if row.job_id in open_ids and row.subscriber.can_receive:
-            by_subscriber.setdefault(row.subscriber_id, []).append(row)
+    for pk, subscriber_id, job_id in rows:
+        if job_id in jobs and subscribers[subscriber_id].can_receive:
+            by_subscriber.setdefault(subscriber_id, []).append((pk, job_id))
         else:
-            skipped.append(row.pk)
+            skipped.append(pk)  # closed, unpublished or expired since; or the address left
     if skipped:
         result.skipped += _mark(skipped, Delivery.Status.SKIPPED)
     if not by_subscriber:
         return
 
+    # Each job is rendered once per batch, however many subscribers get it.
+    rendered = {pk: render_job(job) for pk, job in jobs.items()}
     pacer = _Pacer(settings.NOTIFICATIONS_SEND_RATE)
     half_lease = settings.NOTIFICATIONS_CLAIM_SECONDS / 2
-    connection = get_connection()
+    smtp = get_connection()
     try:
-        connection.open()
-        for deliveries in by_subscriber.values():
-            if time.monotonic() - renewed_at > half_lease:
-                renewed_at = _renew(held)
-            pacer.wait()
-            _send_one(connection, deliveries, result)
+        smtp.open()
+        with _commits_without_flush_wait():
+            for subscriber_id, deliveries in by_subscriber.items():
+                if time.monotonic() - renewed_at > half_lease:
+                    renewed_at = _renew(held)
+                pacer.wait()
+                deliveries.sort(key=lambda item: (jobs[item[1]].closing_date, item[1]))
+                _send_one(
+                    smtp,
+                    subscribers[subscriber_id],
+                    [pk for pk, _ in deliveries],
+                    [rendered[job_id] for _, job_id in deliveries],
+                    result,
+                )
     except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as err:
         raise TransientSendError(f"SMTP connection failed: {err}") from err
     finally:
-        connection.close()
+        smtp.close()
 
 
-def _send_one(connection, deliveries: list[Delivery], result: BatchResult):
-    subscriber = deliveries[0].subscriber
-    ids = [d.pk for d in deliveries]
-    message = digest_message(subscriber, [d.job for d in deliveries])
+@contextmanager
+def _commits_without_flush_wait():
+    """On PostgreSQL, don't wait for the WAL flush when marking rows sent: it roughly
+    doubles throughput. Only a crash of the database server itself (not of a worker) can
+    lose such commits, which widens the duplicate window to the last ~0.6 s of sends."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
     try:
-        connection.send_messages([message])
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+def _send_one(smtp, subscriber: Subscriber, ids: list[int], jobs, result: BatchResult):
+    message = digest_message(subscriber, jobs)
+    try:
+        smtp.send_messages([message])
     except smtplib.SMTPException as err:
         code = _smtp_code(err)
         if code is None or code < 500:

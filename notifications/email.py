@@ -1,11 +1,13 @@
 """The emails: confirmation and digest messages, with their links and list headers."""
 
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from content.iso import country_name
 from notifications.tokens import confirm_token, manage_token
@@ -77,17 +79,35 @@ def job_summary(job) -> dict:
     }
 
 
-def digest_message(subscriber, jobs) -> EmailMultiAlternatives:
+@dataclass(frozen=True)
+class RenderedJob:
+    """A job's entry in a digest, rendered once and shared by every email that lists it."""
+
+    title: str
+    text: str
+    html: str
+
+
+def render_job(job) -> RenderedJob:
+    context = {"job": job_summary(job)}
+    return RenderedJob(
+        title=job.title,
+        text=render_to_string("notifications/email/job.txt", context),
+        html=render_to_string("notifications/email/job.html", context),
+    )
+
+
+def digest_message(subscriber, jobs: list[RenderedJob]) -> EmailMultiAlternatives:
     """One email with every job of this run for one subscriber."""
     token = manage_token(subscriber.pk)
-    summaries = [job_summary(job) for job in jobs]
-    if len(summaries) == 1:
-        subject = f"New job: {summaries[0]['title']}"
+    if len(jobs) == 1:
+        subject = f"New job: {jobs[0].title}"
     else:
-        subject = f"{len(summaries)} new jobs matching your alerts"
+        subject = f"{len(jobs)} new jobs matching your alerts"
     context = {
         "site_name": settings.WAGTAIL_SITE_NAME,
-        "jobs": summaries,
+        "jobs_text": "".join(job.text for job in jobs),
+        "jobs_html": mark_safe("".join(job.html for job in jobs)),  # rendered, escaped
         "manage_url": manage_url(token),
         "unsubscribe_url": unsubscribe_url(token),
     }

@@ -92,6 +92,9 @@ def _reserve(job: JobPostingPage, frequency: str, published_at, parents, run_id:
         return max(cursor.rowcount, 0)
 
 
+ANALYZE_AFTER_ROWS = 5000
+
+
 def oldest_unplanned(frequency: str) -> dt.datetime | None:
     field = JobPublication.planned_field(frequency)
     return (
@@ -127,4 +130,9 @@ def plan(frequency: str, run_id: int, cutoff: dt.datetime) -> tuple[int, int]:
             planned += 1
             reserved += _reserve(job, frequency, published[job.pk], parents, run_id)
         JobPublication.objects.filter(job_id__in=published).update(**{field: timezone.now()})
+    if connection.vendor == "postgresql" and reserved > ANALYZE_AFTER_ROWS:
+        # The batches query the ledger right away, before autovacuum has seen these rows;
+        # with stale statistics PostgreSQL would scan the whole table for every batch.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Delivery._meta.db_table}")
     return planned, reserved

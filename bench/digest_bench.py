@@ -1,0 +1,429 @@
+"""Digest throughput and memory: N confirmed subscribers with 1-3 alerts, 300 new jobs.
+
+    .venv/bin/python bench/digest_bench.py                       # 10k and 100k, writes docs
+    .venv/bin/python bench/digest_bench.py --subscribers 2000 --no-write   # a smoke run
+
+For each subscriber count it builds the data set once, then runs one INSTANT digest twice
+with a real `celery -A config worker --concurrency=2` (two worker processes):
+  - "sending off": Django's dummy email backend, so matching, claiming, rendering and the
+    ledger writes are timed without SMTP;
+  - "SMTP": a local aiosmtpd server (in this process) that accepts and counts messages.
+It reports emails/s (from the run's start to the last ledger row sent, planning included),
+the planning time, and the peak RSS (VmHWM) of each worker process. Figures go to the
+"Digests" section of docs/benchmarks.md.
+
+Database: --database-url (default $DATABASE_URL, else a SQLite file in /tmp); broker: Redis
+when $REDIS_URL is set, else kombu's filesystem transport. Not run by CI.
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DOC = ROOT / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- bench/digest_bench.py: begin -->", "<!-- bench/digest_bench.py: end -->"
+VAR = Path("/tmp/digest-bench-var")
+QUEUE = f"digest-bench-{uuid.uuid4().hex[:8]}"
+COUNTRIES = ["GB", "DE", "FR", "NL", "US", "CA", "CH", "SE", "ES", "IT", "AU", "FI"]
+KEYWORDS = ["bayesian", "robotics", "climate", "genomics", "quantum", "vision", "language"]
+
+
+def configure(database_url: str):
+    for folder in ("broker/queue", "broker/processed"):
+        (VAR / folder).mkdir(parents=True, exist_ok=True)
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
+        DATABASE_URL=database_url,
+        VAR_DIR=str(VAR),
+        CELERY_TASK_DEFAULT_QUEUE=QUEUE,
+        NOTIFICATIONS_INSTANT_WINDOW_SECONDS="0",
+        LOG_LEVEL="WARNING",
+        DEBUG="false",
+        SECRET_KEY="digest-bench",
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+# --- data -------------------------------------------------------------------------------------
+
+
+def build(n_subscribers: int, n_jobs: int, seed: int = 7):
+    """Replace all notification data and bench jobs with a fresh, deterministic set."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+    from wagtail.models import Site
+
+    from content.models import Discipline, Institution, JobIndexPage, JobPostingPage, Role
+    from notifications.models import (
+        AlertKeyword,
+        Delivery,
+        DigestRun,
+        JobAlert,
+        JobPublication,
+        Subscriber,
+    )
+
+    rng = random.Random(seed)
+    Delivery.objects.all().delete()
+    DigestRun.objects.all().delete()
+    JobPublication.objects.all().delete()
+    Subscriber.objects.all().delete()
+
+    tops = []
+    for t in range(6):
+        top, _ = Discipline.objects.get_or_create(
+            slug=f"bench-field-{t}", defaults={"name": f"Field {t}"}
+        )
+        tops.append(top)
+    leaves = []
+    for top in tops:
+        for c in range(5):
+            leaf, _ = Discipline.objects.get_or_create(
+                slug=f"{top.slug}-{c}", defaults={"name": f"{top.name}.{c}", "parent": top}
+            )
+            leaves.append(leaf)
+    roles = [
+        Role.objects.get_or_create(slug=f"bench-role-{r}", defaults={"name": f"Role {r}"})[0]
+        for r in range(8)
+    ]
+    institutions = [
+        Institution.objects.get_or_create(
+            slug=f"bench-inst-{i}",
+            defaults={
+                "name": f"Bench University {i}",
+                "country": COUNTRIES[i % len(COUNTRIES)],
+                "city": f"City {i}",
+            },
+        )[0]
+        for i in range(60)
+    ]
+
+    index = JobIndexPage.objects.first()
+    if index is None:
+        home = Site.objects.get(is_default_site=True).root_page
+        index = home.add_child(instance=JobIndexPage(title="Jobs", slug="jobs"))
+    JobPostingPage.objects.filter(slug__startswith="bench-job-").delete()
+    now = timezone.now()
+    published_at = now - dt.timedelta(hours=1)
+    jobs = []
+    for j in range(n_jobs):
+        inst = rng.choice(institutions)
+        job = JobPostingPage(
+            title=f"Bench job {j}: {rng.choice(KEYWORDS)} research",
+            slug=f"bench-job-{j}",
+            institution=inst,
+            role=rng.choice(roles),
+            remote_policy=rng.choice(["ON_SITE", "ON_SITE", "HYBRID", "REMOTE"]),
+            description="<p>Bench.</p>",
+            closing_date=(now + dt.timedelta(days=30)).date(),
+            application_url="https://example.org/apply",
+            first_published_at=published_at,
+            last_published_at=published_at,
+            live=True,
+        )
+        index.add_child(instance=job)
+        job.disciplines.set([rng.choice(leaves)])
+        job.save()  # a ParentalManyToManyField is written on save
+        jobs.append(job)
+    JobPublication.objects.bulk_create(
+        JobPublication(job=job, published_at=published_at) for job in jobs
+    )
+
+    since = now - dt.timedelta(hours=2)
+    chunk = 5000
+    for start in range(0, n_subscribers, chunk):
+        with transaction.atomic():
+            subs = Subscriber.objects.bulk_create(
+                Subscriber(
+                    email=f"reader{i}@bench.example.org",
+                    status=Subscriber.Status.CONFIRMED,
+                    consented_at=since,
+                    confirmed_at=since,
+                )
+                for i in range(start, min(start + chunk, n_subscribers))
+            )
+            alerts, criteria = [], []
+            for sub in subs:
+                for _ in range(rng.randint(1, 3)):
+                    countries = (
+                        rng.sample(COUNTRIES, rng.randint(1, 2)) if rng.random() < 0.3 else []
+                    )
+                    alerts.append(
+                        JobAlert(
+                            subscriber=sub,
+                            frequency="INSTANT",
+                            countries=JobAlert.pack_countries(countries),
+                            remote=rng.choice(["REMOTE", "HYBRID"]) if rng.random() < 0.1 else "",
+                            active_since=since,
+                            any_discipline=False,
+                        )
+                    )
+                    criteria.append(
+                        (
+                            # Every alert names a field (a leaf or a whole top-level field);
+                            # alerts matching everything are possible but rare in practice.
+                            [rng.choice(leaves if rng.random() < 0.7 else tops)],
+                            [rng.choice(roles)] if rng.random() < 0.5 else [],
+                            [rng.choice(KEYWORDS)] if rng.random() < 0.1 else [],
+                        )
+                    )
+            alerts = JobAlert.objects.bulk_create(alerts)
+            d_rows, r_rows, k_rows = [], [], []
+            for alert, (ds, rs, ks) in zip(alerts, criteria, strict=True):
+                d_rows += [
+                    JobAlert.disciplines.through(jobalert_id=alert.pk, discipline_id=d.pk)
+                    for d in ds
+                ]
+                r_rows += [JobAlert.roles.through(jobalert_id=alert.pk, role_id=r.pk) for r in rs]
+                k_rows += [AlertKeyword(alert_id=alert.pk, keyword=k) for k in ks]
+            JobAlert.disciplines.through.objects.bulk_create(d_rows)
+            JobAlert.roles.through.objects.bulk_create(r_rows)
+            AlertKeyword.objects.bulk_create(k_rows)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics, as autovacuum keeps them in production
+    return JobAlert.objects.count()
+
+
+def reset_run():
+    from notifications.models import Delivery, DigestRun, JobPublication
+
+    Delivery.objects.all().delete()
+    DigestRun.objects.all().delete()
+    JobPublication.objects.update(instant_planned_at=None)
+
+
+# --- workers and SMTP ---------------------------------------------------------------------------
+
+
+class CountingHandler:
+    def __init__(self):
+        self.count = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.count += 1
+        return "250 OK"
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def start_worker(extra_env: dict, log: Path) -> subprocess.Popen:
+    env = {**os.environ, **extra_env, "LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--concurrency=2",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while "ready." not in log.read_text():
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise SystemExit(f"worker did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.3)
+    return process
+
+
+def timed_run(extra_env: dict, label: str) -> dict:
+    from django.db.models import Sum
+
+    from notifications.models import Delivery, DigestRun, JobPublication
+    from notifications.tasks import run_digest
+
+    reset_run()
+    worker = start_worker(extra_env, VAR / f"worker-{label}.log")
+    try:
+        started = time.monotonic()
+        run_digest.delay("INSTANT", True)
+        while (
+            not DigestRun.objects.exists()
+            or JobPublication.objects.filter(instant_planned_at__isnull=True).exists()
+            or Delivery.objects.filter(status=Delivery.Status.PENDING).exists()
+        ):
+            time.sleep(0.2)
+            if time.monotonic() - started > 3600:
+                raise SystemExit("digest run did not finish within an hour")
+        elapsed = time.monotonic() - started
+        run = DigestRun.objects.get()
+        pool = children(worker.pid)
+        rss = sorted(peak_rss_mb(pid) for pid in pool)
+        totals = DigestRun.objects.aggregate(emails=Sum("emails_sent"), jobs=Sum("sent"))
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)
+    return {
+        "emails": totals["emails"],
+        "jobs_sent": totals["jobs"],
+        "seconds": elapsed,
+        "emails_per_s": totals["emails"] / elapsed,
+        "plan_seconds": (run.planned_at - run.started_at).total_seconds(),
+        "rss_mb": rss,
+    }
+
+
+def measure(n_subscribers: int, n_jobs: int) -> dict:
+    from aiosmtpd.controller import Controller
+
+    from tests.notifications.smtp import free_port
+
+    t0 = time.monotonic()
+    alerts = build(n_subscribers, n_jobs)
+    build_seconds = time.monotonic() - t0
+    print(
+        f"{n_subscribers} subscribers, {alerts} alerts, {n_jobs} jobs: "
+        f"built in {build_seconds:.0f} s",
+        file=sys.stderr,
+    )
+
+    off = timed_run({"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}, "off")
+    print(f"  sending off: {off}", file=sys.stderr)
+    handler = CountingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        smtp = timed_run(
+            {
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": str(controller.port),
+            },
+            "smtp",
+        )
+    finally:
+        controller.stop()
+    smtp["received"] = handler.count
+    print(f"  SMTP: {smtp}", file=sys.stderr)
+    assert handler.count == smtp["emails"], "the SMTP server must have received every email"
+    return {
+        "subscribers": n_subscribers,
+        "alerts": alerts,
+        "jobs": n_jobs,
+        "off": off,
+        "smtp": smtp,
+    }
+
+
+# --- report ---------------------------------------------------------------------------------------
+
+
+def report(results: list[dict], database: str, broker: str) -> str:
+    rows = []
+    for r in results:
+        off, smtp = r["off"], r["smtp"]
+        rows.append(
+            f"| {r['subscribers']:,} | {r['alerts']:,} | {smtp['emails']:,} "
+            f"| {smtp['jobs_sent']:,} "
+            f"| **{smtp['emails_per_s']:.0f}** | {off['emails_per_s']:.0f} "
+            f"| {smtp['plan_seconds']:.1f} | {' / '.join(f'{m:.0f}' for m in smtp['rss_mb'])} "
+            f"| {' / '.join(f'{m:.0f}' for m in off['rss_mb'])} |"
+        )
+    cpu = os.cpu_count()
+    return "\n".join(
+        [
+            BEGIN,
+            "## Digests (`bench/digest_bench.py`)",
+            "",
+            f"One INSTANT digest run for 300 newly published jobs, confirmed subscribers with 1-3 "
+            f"alerts each (random disciplines at two levels, roles, countries, keywords, remote), "
+            f"a real `celery -A config worker --concurrency=2` (two worker processes) on {broker}, "
+            f"{database}, {cpu} CPU cores shared with the database, the SMTP server and the "
+            f"driver. emails/s counts from queuing the run to the last ledger row marked sent, "
+            f'planning (matching with one INSERT ... SELECT per job) included. "Sending off" '
+            f"uses Django's dummy backend: matching, claiming, rendering and ledger writes without "
+            f"SMTP. Peak RSS is each worker process's VmHWM.",
+            "",
+            "| subscribers | alerts | emails | jobs delivered | emails/s to SMTP "
+            "| emails/s sending off "
+            "| planning s | peak RSS per worker, MB (SMTP) | peak RSS per worker, MB (off) |",
+            "|---:|---:|---:|---:|---:|---:|---:|---|---|",
+            *rows,
+            "",
+            "Command: `.venv/bin/python bench/digest_bench.py` (`--subscribers`, `--jobs`, "
+            "`--database-url`, `--no-write`).",
+            END,
+        ]
+    )
+
+
+def write_section(text: str):
+    current = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    if BEGIN in current and END in current:
+        head, rest = current.split(BEGIN, 1)
+        current = head + text + rest.split(END, 1)[1]
+    else:
+        current = current.rstrip("\n") + "\n\n" + text + "\n"
+    DOC.write_text(current)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--subscribers", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--jobs", type=int, default=300)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", "sqlite:////tmp/digest-bench.sqlite3"),
+    )
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    configure(args.database_url)
+    from django.db import connection
+
+    database = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+    broker = "Redis" if os.environ.get("REDIS_URL") else "kombu's filesystem transport"
+    results = []
+    for n in args.subscribers:
+        results.append(measure(n, args.jobs))
+        # Written after each size, so a long run leaves the figures it has.
+        text = report(results, database, broker)
+        if not args.no_write:
+            write_section(text)
+            print(f"wrote the Digests section of {DOC}", file=sys.stderr)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
