@@ -239,3 +239,49 @@ def test_demo_subscriber_gets_machine_learning_jobs_published_after_seeding(job_
     publish_job(job_index, title="History lecturer", disciplines=[taxonomy["history"]])
     call_command("send_digests", "--frequency", "INSTANT")
     assert jobs_by_recipient() == {"demo.subscriber@example.org": ["Research engineer, ML"]}
+
+
+def test_first_publication_queues_the_digest_after_commit(
+    job_index, taxonomy, settings, eager_celery, django_capture_on_commit_callbacks
+):
+    from notifications.publishing import _enqueue_instant_digest
+
+    settings.NOTIFICATIONS_INSTANT_WINDOW_SECONDS = 0
+    confirmed_subscriber("ml@example.org", disciplines=[taxonomy["ml"]])
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        job = publish_job(job_index, title="Queued on commit", disciplines=[taxonomy["ml"]])
+    assert queued.count(_enqueue_instant_digest) == 1
+    # The queued task ran (eagerly here; a worker in production) and sent the digest.
+    assert jobs_by_recipient() == {"ml@example.org": ["Queued on commit"]}
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        job.title = "Queued on commit, edited"
+        job.save_revision().publish()
+    assert _enqueue_instant_digest not in queued
+    assert len(mail.outbox) == 1
+
+
+def test_one_smtp_connection_per_batch(job_index, taxonomy, settings):
+    from tests.notifications.smtp import smtp_server
+
+    since = timezone.now() - dt.timedelta(minutes=1)
+    for i in range(5):
+        confirmed_subscriber(f"r{i}@example.org", since=since)
+    publish_job(job_index, title="Shared job")
+    with smtp_server() as (smtp, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        run = run_now()
+        received = smtp.received()
+        sessions = smtp.sessions
+    assert run.emails_sent == 5
+    assert sorted(received) == [f"r{i}@example.org" for i in range(5)]
+    assert sessions == 1
+
+
+def test_send_digests_command_rejects_unknown_frequencies():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("send_digests", "--frequency", "HOURLY")
+    assert DigestRun.objects.count() == 0
