@@ -187,6 +187,7 @@ def test_malformed_requests_get_4xx_graphql_errors(graphql):
             "Unknown fragment 'Missing'",
         ),
         (post(graphql, json.dumps({"query": "{ noSuchField }"})), 400, "Cannot query field"),
+        (graphql.post("{" + "a{" * 5000 + "b" + "}" * 5001), 400, "nested too deeply"),
         (graphql.http.get("/graphql/", {"query": "mutation { x }"}), 405, "POST"),
         (graphql.http.put("/graphql/", "{}", content_type="application/json"), 405, "GET and POST"),
         (graphql.http.get("/graphql/"), 400, "Must provide query string"),
