@@ -217,7 +217,9 @@ def test_rerunning_adds_nothing_and_a_larger_count_adds_only_the_missing_jobs(gr
     assert "0 jobs" in seed(jobs=12)
     assert counts() == before
 
-    seed(jobs=20)
+    progress = StringIO()
+    call_command("seed_demo", jobs=20, stdout=StringIO(), stderr=progress)
+    assert "20/20" in progress.getvalue()  # tqdm's bar
     after = counts()
     assert after["JobPostingPage"] == 20
     # Bulk inserts send no per-row signals; cached GraphQL answers must still see the new jobs.
