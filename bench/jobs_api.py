@@ -281,6 +281,17 @@ def report(args, results: dict[str, dict], load_before: float) -> str:
                 f"| {rates['rest_v2']['cpu_ms'] / rate['cpu_ms']:.2f}x "
                 f"| {result['sql_queries'].get(name, 'cache hit')} |"
             )
+    lines.append("")
+    for db, result in results.items():
+        rates = result["rates"]
+        rps = rates["graphql"]["rps"] / rates["rest_v2"]["rps"]
+        cpu = rates["rest_v2"]["cpu_ms"] / rates["graphql"]["cpu_ms"]
+        verdict = "met" if min(rps, cpu) >= 1 else "not met"
+        aim = "reached" if min(rps, cpu) >= 3 else "not reached"
+        lines.append(
+            f"- {db}: uncached GraphQL vs REST API v2 {rps:.2f}x in requests/s and {cpu:.2f}x"
+            f" in server CPU per request: target (at least as fast) {verdict}, aim (3x) {aim}."
+        )
     lines += [
         "",
         "Where the time of an uncached `jobs` request goes, and what would make it faster:",
