@@ -1,10 +1,12 @@
-"""schemathesis fuzzes every root field of the real /graphql/ endpoint (through Django's WSGI
-handler, inside the test's transaction) on a small seeded site: no answer may be a 5xx, nor
-the generic error that stands for an unexpected exception in a resolver.
+"""schemathesis fuzzes every query and mutation field of the real /graphql/ endpoint (through
+Django's WSGI handler, inside the test's transaction) on a small seeded site, and hypothesis
+posts arbitrary bodies: no answer may be a 5xx, nor the generic error that stands for an
+unexpected exception in a resolver.
 
 Examples are derandomised, so CI runs the same bounded set every time; FUZZ_EXAMPLES raises
-the count for a longer local hunt (FUZZ_EXAMPLES=200 pytest tests/cms/test_fuzz.py). Failures
-found that way are kept as plain regression tests at the end of this file."""
+the count for a longer local hunt (`FUZZ_EXAMPLES=100 pytest tests/cms/test_fuzz.py`, after
+switching `derandomize` off for new ground). What the hunts found is kept as regression tests
+in test_limits.py ("found by tests/cms/test_fuzz.py") and as an @example below."""
 
 import json
 import os
