@@ -314,6 +314,12 @@ def test_media_search_keeps_collections_private(graphql):
     assert data == {"documents": [{"title": "Annual report"}], "images": []}
 
 
+def test_single_object_fields_without_an_id_are_null(graphql):
+    # grapple's resolvers for these took `id` as required although the schema does not.
+    data = graphql.execute("{ image { id } document { id } tag { name } page { id } }")
+    assert data == {"image": None, "document": None, "tag": None, "page": None}
+
+
 def test_malformed_site_hosts_are_clear_errors(graphql):
     for query in (
         '{ page(slug: "jobs", site: "localhost:abc") { id } }',

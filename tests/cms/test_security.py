@@ -355,3 +355,20 @@ def test_counts_include_only_public_jobs(graphql, planted):
     assert sorted(role["jobCount"] for role in data["roles"]) == [0, 0, 0, 1]
     assert sum(country["jobCount"] for country in data["countries"]) == 1
     assert sum(item["jobCount"] for item in data["institutions"]["items"]) == 1
+
+
+def test_tags_only_of_public_media(graphql, private_media):
+    private_media["public"].tags.add("campus")
+    private_media["inner"].tags.add("secret-salaries")
+    private_media["doc"].tags.add("secret-salaries", "campus")
+    secret_id = private_media["inner"].tags.get().pk
+    data = graphql.execute(
+        f"""{{ tags {{ name }} tag(id: {secret_id}) {{ name }} noId: tag {{ name }}
+              images {{ title tags {{ name }} }} }}"""
+    )
+    assert data == {
+        "tags": [{"name": "campus"}],
+        "tag": None,
+        "noId": None,
+        "images": [{"title": "Public image", "tags": [{"name": "campus"}]}],
+    }
