@@ -1,13 +1,15 @@
-"""Rich-text links to pages, rendered for the public: only public pages get an href.
+"""Rich-text links rendered for the public: only public pages and documents get an href.
 
 Wagtail renders `<a linktype="page" id="…">` with the target's URL whether or not it is
-published, so a guide linking to a draft would name the draft's URL in every API answer.
+published, so a guide linking to a draft would name the draft's URL in every API answer;
+likewise a link to a document in a private collection would name the file.
 """
 
+from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.models import Page
 from wagtail.rich_text.pages import PageLinkHandler
 
-from cms.visibility import public_pages
+from cms.visibility import private_collection_ids, public_pages
 
 
 class PublicPageLinkHandler(PageLinkHandler):
@@ -17,3 +19,11 @@ class PublicPageLinkHandler(PageLinkHandler):
         pages = public_pages(Page.objects.filter(id__in=[i for i in ids if i.isdigit()]))
         by_id = {str(page.id): page for page in pages.defer_streamfields().specific()}
         return [by_id.get(page_id) for page_id in ids]
+
+
+class PublicDocumentLinkHandler(DocumentLinkHandler):
+    @classmethod
+    def get_many(cls, attrs_list: list[dict]) -> list:
+        private = private_collection_ids()
+        documents = super().get_many(attrs_list)
+        return [doc if doc and doc.collection_id not in private else None for doc in documents]

@@ -55,9 +55,9 @@ def is_visible(page: Page, restricted: tuple[str, ...]) -> bool:
     return not page.path.startswith(restricted)
 
 
-def private_collection_ids(request) -> frozenset[int]:
+def private_collection_ids(request=None) -> frozenset[int]:
     """Collections behind a view restriction, with their descendants (Wagtail restricts a
-    collection's subtree too). Remembered on the request."""
+    collection's subtree too). Remembered on the request, when there is one."""
     ids = getattr(request, "_private_collection_ids", None)
     if ids is None:
         paths = list(CollectionViewRestriction.objects.values_list("collection__path", flat=True))
@@ -67,7 +67,8 @@ def private_collection_ids(request) -> frozenset[int]:
             for path in paths:
                 under |= Q(path__startswith=path)
             ids = frozenset(Collection.objects.filter(under).values_list("pk", flat=True))
-        request._private_collection_ids = ids
+        if request is not None:
+            request._private_collection_ids = ids
     return ids
 
 

@@ -8,7 +8,7 @@ from cms.graphql.media import PublicMediaQuery
 from cms.graphql.pages import PublicPagesQuery
 from cms.graphql.queries import ContentQuery
 from cms.graphql.subscriptions import SubscriptionMutation, SubscriptionQuery
-from cms.rich_text import PublicPageLinkHandler
+from cms.rich_text import PublicDocumentLinkHandler, PublicPageLinkHandler
 
 
 @hooks.register("register_schema_query")
@@ -26,6 +26,7 @@ def register_employer_mutations(mutation_mixins):
     mutation_mixins.append(EmployerMutations)
 
 
-@hooks.register("register_rich_text_features", order=1)  # after Wagtail's own "page" link type
-def register_public_page_links(features):
+@hooks.register("register_rich_text_features", order=1)  # after Wagtail's own link types
+def register_public_links(features):
     features.register_link_type(PublicPageLinkHandler)
+    features.register_link_type(PublicDocumentLinkHandler)

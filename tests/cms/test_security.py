@@ -322,17 +322,24 @@ def test_preview_token_expires(graphql, planted, settings):
     assert graphql.execute(query, {"t": token}) == {"page": None, "sites": [{"page": None}]}
 
 
-def test_rich_text_links_to_hidden_pages_have_no_href(graphql, planted):
+def test_rich_text_links_to_hidden_pages_and_files_have_no_href(graphql, planted, private_media):
     job, draft, guide = planted["open_job"], planted["draft_job"], planted["public_guide"]
+    secret_doc, public_doc = private_media["doc"], private_media["public_doc"]
     job.description = (
         f'<p><a linktype="page" id="{draft.pk}">draft</a> and '
-        f'<a linktype="page" id="{guide.pk}">guide</a></p>'
+        f'<a linktype="page" id="{guide.pk}">guide</a>, '
+        f'<a linktype="document" id="{secret_doc.pk}">secret</a> and '
+        f'<a linktype="document" id="{public_doc.pk}">public</a></p>'
     )
     job.save()
     data = graphql.execute(f"{{ job(id: {job.pk}) {{ description jsonLd }} }}")
     assert draft.slug not in json.dumps(data)
-    assert f'<a href="{guide.url}">guide</a>' in data["job"]["description"]
-    assert "<a>draft</a>" in data["job"]["description"]
+    assert secret_doc.file.name.split("/")[-1] not in json.dumps(data)
+    description = data["job"]["description"]
+    assert f'<a href="{guide.url}">guide</a>' in description
+    assert f'<a href="{public_doc.url}">public</a>' in description
+    assert "<a>draft</a>" in description
+    assert "<a>secret</a>" in description
 
 
 def test_snippets_list_only_public_taxonomy(graphql):
