@@ -20,5 +20,6 @@ def deliver_webhook(self, delivery_id: int):
         if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
             give_up(delivery)
             return
-        # 30 s, 1 min, 2 min, 4 min, ... between attempts.
-        raise self.retry(countdown=30 * 2 ** (delivery.attempts - 1)) from err
+        # 30 s, 1 min, 2 min, 4 min, ... between attempts (by default).
+        countdown = settings.WEBHOOK_RETRY_SECONDS * 2 ** (delivery.attempts - 1)
+        raise self.retry(countdown=countdown) from err

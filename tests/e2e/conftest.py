@@ -18,8 +18,11 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"report_{report.when}", report)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium():
+    # Per test, not per session: while Playwright's sync API runs, this thread is inside
+    # its greenlet, whose context holds different Django connections; later tests must
+    # get their own back.
     if not shutil.which(CHROMIUM):
         pytest.skip(f"No Chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright

@@ -24,7 +24,7 @@ from tests.factories import (
 from tests.notifications.helpers import confirmed_subscriber
 from tests.notifications.smtp import smtp_server
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 TITLE = "Postdoc in glacier dynamics"
 
