@@ -1,10 +1,10 @@
 #!/usr/bin/env python
 """Load test: gunicorn on PostgreSQL and Redis, driven by locust (bench/locustfile.py).
 
-    .venv/bin/python bench/load_test.py          # 50 users, 60 s, uncached then cached
+    .venv/bin/python bench/load_test.py          # 50 users, 60 s: uncached, cached, warm
 
 Starts gunicorn (production settings, several sync workers, plain HTTP on a free loopback
-port) once with the GraphQL response cache off and once with it on, runs locust headless
+port) with the GraphQL response cache off, then on (empty), then on (warm), runs locust headless
 against each, checks that nothing failed, and writes requests/s and latency percentiles,
 plus the hit rate and SQL queries per request read from the server's JSON request log, to
 the "Load test" section of docs/benchmarks.md. Needs `pip install -e .[bench]`.
@@ -181,11 +181,11 @@ def read_request_log(path: Path) -> dict:
     }
 
 
-def run(args, label: str, cache_seconds: int, fixtures: Path | None) -> dict:
-    port = free_port()
+def run(args, label: str, cache_seconds: int, fixtures: Path | None, port: int) -> dict:
     base = f"http://127.0.0.1:{port}"
     log_path = RESULTS / f"gunicorn-{label}.log"
-    flush_cache(args.redis_url)
+    if label != "warm":  # "warm" goes on with what the "cached" run left in the cache
+        flush_cache(args.redis_url)
     with open(log_path, "w") as log:
         server = subprocess.Popen(
             [
@@ -256,11 +256,16 @@ def machine(args) -> str:
     )
 
 
+def measured_args() -> list[str]:
+    return [arg for arg in sys.argv[1:] if arg != "--report-only"]
+
+
 def render(args, results: dict[str, dict]) -> str:
     lines = [
         f"## {SECTION}",
         "",
-        f"Command: `python bench/load_test.py` ({machine(args)}, {time.strftime('%Y-%m-%d')}).",
+        f"Command: `{' '.join(['python bench/load_test.py', *measured_args()])}` "
+        f"({machine(args)}, {time.strftime('%Y-%m-%d')}).",
         "",
         f"gunicorn with {args.workers} sync workers on the production settings (PostgreSQL, "
         f"Redis cache), locust with {args.users} concurrent users for {args.seconds} s each "
@@ -269,7 +274,8 @@ def render(args, results: dict[str, dict]) -> str:
         "country / discipline / role / funded filters, order and page (6), job searches (3), "
         "job pages by slug (5), job facets (2), the discipline tree (1), a guide (1), the "
         "glossary A-Z (1). *uncached*: `GRAPHQL_CACHE_SECONDS=0`; *cached*: the response "
-        "cache on, starting empty. Latencies in ms as the clients saw them; hit rate and "
+        "cache on, starting empty; *warm*: the same again, starting with what *cached* left "
+        "(a cache in steady state). Latencies in ms as the clients saw them; hit rate and "
         "SQL queries from the server's JSON request log.",
         "",
         "| run | requests | failures | req/s | p50 | p95 | p99 | cache hit rate | "
@@ -313,7 +319,17 @@ def render(args, results: dict[str, dict]) -> str:
                 else "-"
             )
         lines.append(f"| {op} | " + " | ".join(cells) + " |")
-    lines.append("")
+    lines += [
+        "",
+        "Reading these: with the users sending back to back, latency is mostly waiting for a "
+        "worker (p50 is about users / req/s), so it follows throughput. The load average "
+        "column counts everything on the machine during the run; above 2 the cores were "
+        "shared with other work. A hit costs no SQL and a few milliseconds in the view; a "
+        "miss costs what the query costs, and at 100,000 jobs the taxonomy job counts "
+        "(`disciplines { jobCount }`, `jobFacets`) are the most expensive operations "
+        "(content/job_counts.py reads every job-discipline pair to roll counts up the tree).",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -325,21 +341,33 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--runs", nargs="+", default=["uncached", "cached"])
+    parser.add_argument(
+        "--runs",
+        nargs="+",
+        choices=["uncached", "cached", "warm"],
+        default=["uncached", "cached", "warm"],
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument(
+        "--report-only", action="store_true", help="render the last results again, run nothing"
+    )
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(ROOT))
     from bench.scale import ensure_database, write_section
 
-    ensure_database(args.database_url)
-    prepare_database(args)
-    results, fixtures = {}, None
-    for label in args.runs:
-        seconds = 0 if label == "uncached" else 300
-        results[label] = run(args, label, seconds, fixtures)
-        fixtures = results[label].pop("fixtures")
-    (RESULTS / "load.json").write_text(json.dumps(results, indent=2))
+    if args.report_only:
+        results = json.loads((RESULTS / "load.json").read_text())
+    else:
+        ensure_database(args.database_url)
+        prepare_database(args)
+        # One port for every run: the host (port included) is part of the cache's key.
+        results, fixtures, port = {}, None, free_port()
+        for label in args.runs:
+            seconds = 0 if label == "uncached" else 300
+            results[label] = run(args, label, seconds, fixtures, port)
+            fixtures = results[label].pop("fixtures")
+        (RESULTS / "load.json").write_text(json.dumps(results, indent=2))
     text = render(args, results)
     print(text)
     if not args.no_write:

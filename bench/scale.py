@@ -252,6 +252,7 @@ def render(
 def write_section(path: Path, section: str, text: str) -> None:
     """Replace our `## section` (up to the next `## `) in the shared file, or append it."""
     existing = path.read_text() if path.exists() else "# Benchmarks\n"
+    text = text.rstrip("\n") + "\n\n"
     pattern = re.compile(rf"^## {re.escape(section)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(existing):
         updated = pattern.sub(lambda _m: text, existing, count=1)
