@@ -94,13 +94,17 @@ def grant_job(job: JobPostingPage, group: Group) -> None:
 
 
 def sync_job_permissions(job: JobPostingPage) -> None:
-    """Only the posting's own institution's group may edit it."""
-    GroupPagePermission.objects.filter(page=job, group__name__startswith=GROUP_PREFIX).exclude(
-        group__name=GROUP_PREFIX + job.institution.slug
-    ).delete()
-    group = Group.objects.filter(name=GROUP_PREFIX + job.institution.slug).first()
-    if group is not None:
-        grant_job(job, group)
+    """Only the posting's own institution's group may edit it. Runs on every save, so the
+    usual case (nothing to change) costs one query for the groups involved."""
+    own = GROUP_PREFIX + job.institution.slug
+    involved = Group.objects.filter(name__startswith=GROUP_PREFIX).filter(
+        Q(name=own) | Q(page_permissions__page=job)
+    )
+    for group in involved.distinct():
+        if group.name == own:
+            grant_job(job, group)
+        else:
+            GroupPagePermission.objects.filter(group=group, page=job).delete()
 
 
 def sync_membership(member: InstitutionMembership) -> None:

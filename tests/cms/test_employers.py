@@ -253,3 +253,19 @@ def test_institution_account_creates_a_posting_for_itself_and_cannot_publish(
     employer.post(edit_url, data)
     job.refresh_from_db()
     assert job.current_workflow_state.status == "in_progress" and not job.live
+
+
+def test_moving_a_posting_to_another_institution_moves_the_right_to_edit(
+    employer, moderated, oxford, cambridge
+):
+    job = JobPostingPageFactory(parent=moderated, institution=oxford, title="Moving job")
+    edit_url = reverse("wagtailadmin_pages:edit", args=[job.pk])
+    assert employer.get(edit_url).status_code == 200
+    job.institution = cambridge
+    job.save()
+    assert employer.get(edit_url).status_code in (302, 403)
+    cambridge_user = User.objects.create_user("cam", "cam@example.org", "pw")
+    InstitutionMembership.objects.create(user=cambridge_user, institution=cambridge)
+    client = Client()
+    client.force_login(cambridge_user)
+    assert client.get(edit_url).status_code == 200
