@@ -1,9 +1,12 @@
 """The shared GraphQL response cache, through the real /graphql/ endpoint."""
 
+import datetime as dt
 import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
 
 from tests.factories import InstitutionFactory, JobPostingPageFactory
 
@@ -95,6 +98,18 @@ def test_editing_a_snippet_invalidates(graphql, job):
 def test_deleting_a_page_invalidates(graphql, job):
     assert titles(graphql.post(JOBS)) == ["Postdoc in optics"]
     job.delete()
+    after = graphql.post(JOBS)
+    assert after["X-Cache"] == "MISS"
+    assert titles(after) == []
+
+
+def test_the_scheduler_expiring_a_page_invalidates(graphql, job):
+    assert titles(graphql.post(JOBS)) == ["Postdoc in optics"]
+    # The expiry moment passes without any signal: until the scheduler runs, the cached
+    # answer stands (at most GRAPHQL_CACHE_SECONDS).
+    type(job).objects.filter(pk=job.pk).update(expire_at=timezone.now() - dt.timedelta(minutes=1))
+    assert graphql.post(JOBS)["X-Cache"] == "HIT"
+    call_command("publish_scheduled")
     after = graphql.post(JOBS)
     assert after["X-Cache"] == "MISS"
     assert titles(after) == []
