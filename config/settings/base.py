@@ -195,7 +195,6 @@ WEBHOOK_SECRET = env_str("WEBHOOK_SECRET")
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 30)  # doubles after each attempt
-WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 30)  # doubles after each attempt
 
 # --- Email: Django's own setting names.
 EMAIL_HOST = env_str("EMAIL_HOST")
