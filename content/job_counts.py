@@ -4,7 +4,7 @@ Computed with one grouped query per dimension and kept on the request, so a list
 fifty disciplines costs the same as one.
 """
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.functional import cached_property
 
 from content.job_search import open_jobs
@@ -47,22 +47,31 @@ def _grouped(qs: QuerySet, key: str) -> dict:
 
 
 def discipline_counts(jobs: QuerySet) -> dict[str, int]:
-    """Jobs per discipline slug, where a parent counts every job of its descendants once."""
-    pairs = JobPostingPage.disciplines.through.objects.filter(
+    """Jobs per discipline slug, where a parent counts every job of its descendants once.
+
+    One query: a distinct count per discipline over the job-discipline links, each filtered
+    to that discipline's subtree (the tree itself is small and read once)."""
+    tree = list(Discipline.objects.values_list("id", "parent_id", "slug"))
+    if not tree:
+        return {}
+    subtree: dict[int, set[int]] = {pk: {pk} for pk, _parent, _slug in tree}
+    parents = {pk: parent for pk, parent, _slug in tree}
+    for pk in parents:
+        ancestor, seen = parents[pk], set()
+        while ancestor is not None and ancestor not in seen:
+            seen.add(ancestor)
+            subtree[ancestor].add(pk)
+            ancestor = parents.get(ancestor)
+    links = JobPostingPage.disciplines.through.objects.filter(
         jobpostingpage_id__in=jobs.order_by().values("pk")
-    ).values_list("jobpostingpage_id", "discipline_id")
-    tree = {
-        pk: (parent, slug)
-        for pk, parent, slug in Discipline.objects.values_list("id", "parent_id", "slug")
-    }
-    jobs_by_slug: dict[str, set[int]] = {}
-    for job_id, discipline_id in pairs:
-        node = discipline_id
-        while node is not None and node in tree:
-            parent, slug = tree[node]
-            jobs_by_slug.setdefault(slug, set()).add(job_id)
-            node = parent
-    return {slug: len(ids) for slug, ids in jobs_by_slug.items()}
+    )
+    counts = links.aggregate(
+        **{
+            f"d{pk}": Count("jobpostingpage_id", distinct=True, filter=Q(discipline_id__in=ids))
+            for pk, ids in subtree.items()
+        }
+    )
+    return {slug: counts[f"d{pk}"] for pk, _parent, slug in tree if counts[f"d{pk}"]}
 
 
 def live_job_counts(request) -> JobCounts:
