@@ -1,5 +1,7 @@
 """Import job postings from CSV, JSON or schema.org JobPosting JSON-LD."""
 
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -33,7 +35,8 @@ class Command(BaseCommand):
         except ImportFileError as err:
             raise CommandError(str(err)) from err
         unit = "line" if file.lower().endswith(".csv") else "record"
-        progress = tqdm(records, unit="job", disable=verbosity == 0, file=self.stderr._out)
+        # The bar redraws one line with \r, which Django's line-ending OutputWrapper would break.
+        progress = tqdm(records, unit="job", disable=verbosity == 0, file=sys.stderr)
         report = import_records(
             progress,
             mode=Mode.PUBLISH if publish else Mode.DRAFT,
