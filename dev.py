@@ -9,6 +9,7 @@ var/db.sqlite3, kombu's filesystem broker in var/broker, mail written to var/mai
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -45,6 +46,8 @@ def up():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     manage("migrate", "--no-input")
     manage("seed_demo")
+    manage("seed_demo_subscribers")
+    manage("setup_moderation")
     manage("ensure_demo_admin")
     port = os.environ.get("PORT", "8000")
     base = f"http://localhost:{port}"
@@ -91,8 +94,24 @@ def up():
                 p.kill()
 
 
+def ensure_browser():
+    """The browser test drives Debian's Chromium; install it where we may (root with apt)."""
+    if shutil.which("chromium"):
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        run("apt-get", "update", "-qq")
+        run("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium")
+    else:
+        print(
+            "Chromium is not installed: the browser test will be skipped "
+            "(sudo apt-get install chromium).",
+            flush=True,
+        )
+
+
 def test(extra):
     ensure_venv()
+    ensure_browser()
     result = subprocess.run([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT)
     sys.exit(result.returncode)
 
