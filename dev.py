@@ -43,14 +43,15 @@ def manage(*args):
 
 def up():
     ensure_venv()
+    port = os.environ.get("PORT", "8000")
+    base = f"http://localhost:{port}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ.setdefault("WAGTAILADMIN_BASE_URL", base)  # links in emails and JSON-LD
     manage("migrate", "--no-input")
     manage("seed_demo")
     manage("seed_demo_subscribers")
     manage("setup_moderation")
     manage("ensure_demo_admin")
-    port = os.environ.get("PORT", "8000")
-    base = f"http://localhost:{port}"
     processes = [
         subprocess.Popen([PYTHON, "manage.py", "runserver", f"0.0.0.0:{port}"], cwd=ROOT),
         subprocess.Popen(
