@@ -4,30 +4,17 @@ configured broker (Redis when REDIS_URL is set, else kombu's filesystem transpor
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from cms.models import WebhookDelivery
 from tests.cms.webhook_receiver import SECRET, Receiver
 from tests.factories import JobIndexPageFactory, JobPostingPageFactory, site_root
+from tests.processes import CELERY, ROOT, database_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
-CELERY = [sys.executable, "-m", "celery", "-A", "config"]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def wait_for(condition, timeout: float, what: str):

@@ -5,34 +5,24 @@ with the worker. Nothing lost, nothing twice, across a SIGKILL and SMTP refusals
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from notifications.models import Delivery, JobPublication, Subscriber
 from tests.factories import DisciplineFactory, JobIndexPageFactory, site_root
 from tests.notifications.helpers import add_alert, confirmed_subscriber, publish_job
 from tests.notifications.smtp import smtp_server
+from tests.processes import CELERY, ROOT, database_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
 FIELDS = ["Physics", "Chemistry", "Biology"]
 N_SUBSCRIBERS = 24
 N_JOBS = 6
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 class Worker:
@@ -66,11 +56,7 @@ class Worker:
         log = self.log_path.open("a")
         self.process = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
+                *CELERY,
                 "worker",
                 "--concurrency=2",
                 "--without-gossip",
@@ -98,11 +84,7 @@ class Worker:
         """What beat does every minute (and what publishing queues): run INSTANT."""
         subprocess.run(
             [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
+                *CELERY,
                 "call",
                 "notifications.tasks.run_digest",
                 "--args",
