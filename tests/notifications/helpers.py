@@ -14,33 +14,15 @@ def publish_job(job_index, **fields):
     return job
 
 
-def confirmed_subscriber(
-    email,
-    *,
-    frequency="INSTANT",
-    disciplines=(),
-    roles=(),
-    countries=(),
-    keywords=(),
-    remote="",
-    since=None,
-):
+def confirmed_subscriber(email, **alert):
+    """A confirmed subscriber with one alert (`alert` takes add_alert's keywords)."""
     subscriber = Subscriber.objects.create(
         email=email,
         status=Subscriber.Status.CONFIRMED,
         consented_at=timezone.now(),
         confirmed_at=timezone.now(),
     )
-    add_alert(
-        subscriber,
-        frequency=frequency,
-        disciplines=disciplines,
-        roles=roles,
-        countries=countries,
-        keywords=keywords,
-        remote=remote,
-        since=since,
-    )
+    add_alert(subscriber, **alert)
     return subscriber
 
 
