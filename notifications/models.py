@@ -151,12 +151,27 @@ class Delivery(models.Model):
 
     # Few indexes: every row is written three times (reserved, claimed, sent). Lookups by
     # subscriber use the unique (subscriber, job) index.
+    # No database foreign keys: planning writes one row per subscriber x job in bulk, and
+    # checking three constraints per row at commit took 2.2 of 5 s at 10k subscribers.
+    # Deleting a subscriber, job or run through Django still cascades (or nulls) the rows;
+    # only deletes that bypass the ORM (raw SQL) could leave rows pointing nowhere.
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_index=False,
+        db_constraint=False,
     )
-    job = models.ForeignKey("content.JobPostingPage", on_delete=models.CASCADE, related_name="+")
+    job = models.ForeignKey(
+        "content.JobPostingPage", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     run = models.ForeignKey(
-        DigestRun, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
+        DigestRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)

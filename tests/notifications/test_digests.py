@@ -285,3 +285,21 @@ def test_send_digests_command_rejects_unknown_frequencies():
     with pytest.raises(CommandError):
         call_command("send_digests", "--frequency", "HOURLY")
     assert DigestRun.objects.count() == 0
+
+
+def test_deleting_a_subscriber_or_job_deletes_their_ledger_rows(job_index, taxonomy):
+    """The ledger has no database foreign keys; Django's cascades do the cleaning up."""
+    since = timezone.now() - dt.timedelta(minutes=1)
+    leaving = confirmed_subscriber("leaving@example.org", since=since)
+    staying = confirmed_subscriber("staying@example.org", since=since)
+    kept = publish_job(job_index, title="Kept")
+    deleted = publish_job(job_index, title="Deleted")
+    run = digests.run_digest("INSTANT", force=True, send=lambda *batch: None)
+    assert Delivery.objects.count() == 4
+
+    leaving.delete()
+    assert set(Delivery.objects.values_list("subscriber_id", flat=True)) == {staying.pk}
+    deleted.delete()
+    assert list(Delivery.objects.values_list("job_id", flat=True)) == [kept.pk]
+    DigestRun.objects.filter(pk=run.pk).delete()
+    assert Delivery.objects.get().run_id is None
