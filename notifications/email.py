@@ -1,6 +1,8 @@
 """The emails: confirmation and digest messages, with their links and list headers."""
 
+import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 from django.conf import settings
@@ -10,6 +12,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from content.iso import country_name
+from content.models import RemotePolicy
+from notifications.mime import AlternativesEmail
 from notifications.tokens import confirm_token, manage_token
 
 
@@ -30,10 +34,6 @@ def manage_url(token: str) -> str:
     return settings.NOTIFICATIONS_MANAGE_URL.format(token=quote(token))
 
 
-def job_url(job) -> str:
-    return settings.NOTIFICATIONS_JOB_URL.format(slug=job.slug, id=job.pk)
-
-
 def _list_headers(token: str) -> dict[str, str]:
     targets = [f"<{unsubscribe_url(token)}>"]
     if settings.NOTIFICATIONS_UNSUBSCRIBE_MAILTO:
@@ -50,7 +50,7 @@ def _list_headers(token: str) -> dict[str, str]:
 def _message(template: str, subject: str, to: str, context: dict, headers=None):
     text = render_to_string(f"notifications/email/{template}.txt", context)
     html = render_to_string(f"notifications/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[to], headers=headers or {})
+    message = AlternativesEmail(subject, text, to=[to], headers=headers or {})
     message.attach_alternative(html, "text/html")
     return message
 
@@ -67,16 +67,43 @@ def confirmation_message(subscriber, alert) -> EmailMultiAlternatives:
     return _message("confirm", subject, subscriber.email, context)
 
 
-def job_summary(job) -> dict:
-    location = ", ".join(part for part in (job.city, country_name(job.country)) if part)
-    return {
-        "title": job.title,
-        "institution": job.institution.name,
-        "location": location,
-        "remote": job.get_remote_policy_display(),
-        "closing_date": job.closing_date,
-        "url": job_url(job),
-    }
+# What a digest shows of a job, read as plain values: a batch reads a few hundred jobs and
+# needs none of the page machinery.
+JOB_FIELDS = (
+    "pk",
+    "title",
+    "slug",
+    "institution__name",
+    "city",
+    "country",
+    "remote_policy",
+    "closing_date",
+)
+
+
+_REMOTE_LABELS = dict(RemotePolicy.choices)
+
+
+@dataclass(frozen=True)
+class JobSummary:
+    title: str
+    institution: str
+    location: str
+    remote: str
+    closing_date: dt.date
+    url: str
+
+
+def job_summary(pk, title, slug, institution, city, country, remote_policy, closing_date):
+    """A job's digest entry from the values of JOB_FIELDS, in that order."""
+    return JobSummary(
+        title=title,
+        institution=institution,
+        location=", ".join(part for part in (city, country_name(country)) if part),
+        remote=_REMOTE_LABELS.get(remote_policy, remote_policy),
+        closing_date=closing_date,
+        url=settings.NOTIFICATIONS_JOB_URL.format(slug=slug, id=pk),
+    )
 
 
 @dataclass(frozen=True)
@@ -88,8 +115,11 @@ class RenderedJob:
     html: str
 
 
-def render_job(job) -> RenderedJob:
-    context = {"job": job_summary(job)}
+@lru_cache(maxsize=4096)
+def render_job(job: JobSummary) -> RenderedJob:
+    """Keyed on everything the entry shows, so a worker renders each job once across its
+    batches and a changed job is rendered afresh."""
+    context = {"job": job}
     return RenderedJob(
         title=job.title,
         text=render_to_string("notifications/email/job.txt", context),
