@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from content.job_search import open_jobs
 from content.models import JobPostingPage
-from notifications.email import digest_message, render_job
+from notifications.email import JOB_FIELDS, digest_message, job_summary, render_job
 from notifications.matching import oldest_unplanned, plan
 from notifications.models import Delivery, DigestRun, Frequency, Subscriber
 from notifications.publishing import record_missed_publications
@@ -144,6 +144,19 @@ def _mark(ids, status, **fields) -> int:
     return Delivery.objects.filter(pk__in=ids).update(status=status, **fields)
 
 
+def _mark_sent(ids: list[int]) -> int:
+    """The statement that closes the duplicate window, once per email: plain SQL, because
+    the ORM's update machinery costs more than the statement itself."""
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Delivery._meta.db_table} SET status = %s, sent_at = %s "
+            f"WHERE id IN ({placeholders})",
+            [Delivery.Status.SENT, timezone.now(), *ids],
+        )
+        return cursor.rowcount
+
+
 def _smtp_code(err: Exception) -> int | None:
     if isinstance(err, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in err.recipients.values()]
@@ -186,25 +199,33 @@ def _held(claim: str, subscriber_ids: list[int]):
     )
 
 
-def _renew(held) -> float:
-    held.update(claimed_until=timezone.now() + _lease())
-    return time.monotonic()
+def _renew(held) -> dt.datetime:
+    """Extend the batch's lease; returns when it now ends."""
+    until = timezone.now() + _lease()
+    held.update(claimed_until=until)
+    return until
 
 
 def _send_claimed(held, result: BatchResult):
-    renewed_at = _renew(held)
-    # Plain ids first, then each subscriber and each job once: a batch lists the same few
-    # hundred jobs many times over.
-    rows = list(held.values_list("pk", "subscriber_id", "job_id"))
+    # Plain values throughout: a batch lists the same few hundred jobs many times over, so
+    # each job and each subscriber is read once.
+    rows = list(held.values_list("pk", "subscriber_id", "job_id", "claimed_until"))
+    renew_after = _lease() / 2
+    if rows and min(row[3] for row in rows) - timezone.now() < renew_after:
+        # A batch that waited in the queue or is retried: renew before reading what it
+        # holds, so rows another run took over in the meantime are not sent twice.
+        _renew(held)
+        rows = list(held.values_list("pk", "subscriber_id", "job_id", "claimed_until"))
     if not rows:
         return
-    subscribers = Subscriber.objects.in_bulk({subscriber_id for _, subscriber_id, _ in rows})
-    jobs = open_jobs(JobPostingPage.objects.filter(pk__in={job_id for _, _, job_id in rows}))
-    jobs = {job.pk: job for job in jobs.select_related("institution")}
+    subscribers = Subscriber.objects.only("email", "status").in_bulk({row[1] for row in rows})
+    open_job_values = open_jobs(JobPostingPage.objects.filter(pk__in={row[2] for row in rows}))
+    jobs = {values[0]: job_summary(*values) for values in open_job_values.values_list(*JOB_FIELDS)}
     by_subscriber: dict[int, list[tuple[int, int]]] = {}
     skipped = []
-    for pk, subscriber_id, job_id in rows:
-        if job_id in jobs and subscribers[subscriber_id].can_receive:
+    for pk, subscriber_id, job_id, _until in rows:
+        subscriber = subscribers.get(subscriber_id)
+        if job_id in jobs and subscriber is not None and subscriber.can_receive:
             by_subscriber.setdefault(subscriber_id, []).append((pk, job_id))
         else:
             skipped.append(pk)  # closed, unpublished or expired since; or the address left
@@ -213,24 +234,22 @@ def _send_claimed(held, result: BatchResult):
     if not by_subscriber:
         return
 
-    # Each job is rendered once per batch, however many subscribers get it.
-    rendered = {pk: render_job(job) for pk, job in jobs.items()}
+    lease_ends = min(row[3] for row in rows)
     pacer = _Pacer(settings.NOTIFICATIONS_SEND_RATE)
-    half_lease = settings.NOTIFICATIONS_CLAIM_SECONDS / 2
     smtp = get_connection()
     try:
         smtp.open()
         with _commits_without_flush_wait():
             for subscriber_id, deliveries in by_subscriber.items():
-                if time.monotonic() - renewed_at > half_lease:
-                    renewed_at = _renew(held)
+                if lease_ends - timezone.now() < renew_after:
+                    lease_ends = _renew(held)
                 pacer.wait()
                 deliveries.sort(key=lambda item: (jobs[item[1]].closing_date, item[1]))
                 _send_one(
                     smtp,
                     subscribers[subscriber_id],
                     [pk for pk, _ in deliveries],
-                    [rendered[job_id] for _, job_id in deliveries],
+                    [render_job(jobs[job_id]) for _, job_id in deliveries],
                     result,
                 )
     except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as err:
@@ -279,5 +298,5 @@ def _send_one(smtp, subscriber: Subscriber, ids: list[int], jobs, result: BatchR
         return
     # The duplicate window: accepted by the server, not yet recorded. Kept to this one
     # statement, committed on its own.
-    result.sent += _mark(ids, Delivery.Status.SENT, sent_at=timezone.now())
+    result.sent += _mark_sent(ids)
     result.emails += 1
