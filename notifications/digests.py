@@ -39,8 +39,8 @@ class TransientSendError(Exception):
     """The SMTP server or the network said "not now"; the batch is retried later."""
 
 
-def _lease() -> dt.timedelta:
-    return dt.timedelta(seconds=settings.NOTIFICATIONS_CLAIM_SECONDS)
+def _lease(seconds: int) -> dt.timedelta:
+    return dt.timedelta(seconds=seconds)
 
 
 def _claimable() -> Q:
@@ -107,7 +107,7 @@ def claim_batches(size: int) -> Iterator[tuple[str, list[int]]]:
         after = ids[-1]
         claim = uuid.uuid4().hex
         claimed = Delivery.objects.filter(_claimable(), subscriber_id__in=ids).update(
-            claim=claim, claimed_until=timezone.now() + _lease()
+            claim=claim, claimed_until=timezone.now() + _lease(settings.NOTIFICATIONS_CLAIM_SECONDS)
         )
         if claimed:
             yield claim, ids
@@ -171,8 +171,13 @@ def send_batch(run_id: int | None, claim: str, subscriber_ids: list[int]) -> Bat
     Raises TransientSendError on 4xx replies and connection trouble; rows already sent
     stay sent and the rest stay claimed, so a retry with the same claim carries on."""
     result = BatchResult()
+    held = _held(claim, subscriber_ids)
     try:
-        _send_claimed(_held(claim, subscriber_ids), result)
+        _send_claimed(held, result)
+    except TransientSendError:
+        # The task is retried after a backoff: hold the rest as a queued batch meanwhile.
+        _renew(held, settings.NOTIFICATIONS_CLAIM_SECONDS)
+        raise
     finally:
         if run_id is not None:
             DigestRun.objects.filter(pk=run_id).update(
@@ -199,23 +204,23 @@ def _held(claim: str, subscriber_ids: list[int]):
     )
 
 
-def _renew(held) -> dt.datetime:
+def _renew(held, seconds: int) -> dt.datetime:
     """Extend the batch's lease; returns when it now ends."""
-    until = timezone.now() + _lease()
+    until = timezone.now() + _lease(seconds)
     held.update(claimed_until=until)
     return until
 
 
 def _send_claimed(held, result: BatchResult):
+    # A queued batch holds its rows for NOTIFICATIONS_CLAIM_SECONDS; once it runs, only for
+    # the short sending lease, renewed as it goes, so rows of a worker that dies mid-batch
+    # go back to the pool within a minute or so. Renewing before reading also drops rows
+    # another run took over while this batch waited in the queue.
+    sending_lease = settings.NOTIFICATIONS_SENDING_LEASE_SECONDS
+    lease_ends = _renew(held, sending_lease)
     # Plain values throughout: a batch lists the same few hundred jobs many times over, so
     # each job and each subscriber is read once.
-    rows = list(held.values_list("pk", "subscriber_id", "job_id", "claimed_until"))
-    renew_after = _lease() / 2
-    if rows and min(row[3] for row in rows) - timezone.now() < renew_after:
-        # A batch that waited in the queue or is retried: renew before reading what it
-        # holds, so rows another run took over in the meantime are not sent twice.
-        _renew(held)
-        rows = list(held.values_list("pk", "subscriber_id", "job_id", "claimed_until"))
+    rows = list(held.values_list("pk", "subscriber_id", "job_id"))
     if not rows:
         return
     subscribers = Subscriber.objects.only("email", "status").in_bulk({row[1] for row in rows})
@@ -223,7 +228,7 @@ def _send_claimed(held, result: BatchResult):
     jobs = {values[0]: job_summary(*values) for values in open_job_values.values_list(*JOB_FIELDS)}
     by_subscriber: dict[int, list[tuple[int, int]]] = {}
     skipped = []
-    for pk, subscriber_id, job_id, _until in rows:
+    for pk, subscriber_id, job_id in rows:
         subscriber = subscribers.get(subscriber_id)
         if job_id in jobs and subscriber is not None and subscriber.can_receive:
             by_subscriber.setdefault(subscriber_id, []).append((pk, job_id))
@@ -234,15 +239,14 @@ def _send_claimed(held, result: BatchResult):
     if not by_subscriber:
         return
 
-    lease_ends = min(row[3] for row in rows)
     pacer = _Pacer(settings.NOTIFICATIONS_SEND_RATE)
     smtp = get_connection()
     try:
         smtp.open()
         with _commits_without_flush_wait():
             for subscriber_id, deliveries in by_subscriber.items():
-                if lease_ends - timezone.now() < renew_after:
-                    lease_ends = _renew(held)
+                if lease_ends - timezone.now() < _lease(sending_lease) / 2:
+                    lease_ends = _renew(held, sending_lease)
                 pacer.wait()
                 deliveries.sort(key=lambda item: (jobs[item[1]].closing_date, item[1]))
                 _send_one(

@@ -182,6 +182,30 @@ def test_abandoned_claims_are_sent_by_the_next_run(job_index, taxonomy, settings
     assert Delivery.objects.get().status == Delivery.Status.SENT
 
 
+def test_a_batch_that_dies_mid_send_holds_its_rows_only_for_the_sending_lease(
+    job_index, taxonomy, settings, monkeypatch
+):
+    settings.NOTIFICATIONS_CLAIM_SECONDS = 900
+    settings.NOTIFICATIONS_SENDING_LEASE_SECONDS = 60
+    since = timezone.now() - dt.timedelta(minutes=1)
+    confirmed_subscriber("a@example.org", since=since)
+    publish_job(job_index, title="Job A")
+    batches = []
+    digests.run_digest("INSTANT", force=True, send=lambda *batch: batches.append(batch))
+    queued_until = Delivery.objects.get().claimed_until
+    assert queued_until > timezone.now() + dt.timedelta(seconds=800)
+
+    def worker_dies(*args):
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(digests, "_send_one", worker_dies)
+    with pytest.raises(SystemExit):
+        digests.send_batch(*batches[0])
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.Status.PENDING
+    assert delivery.claimed_until <= timezone.now() + dt.timedelta(seconds=60)
+
+
 def test_email_has_both_parts_list_headers_and_job_details(job_index, taxonomy, settings):
     settings.NOTIFICATIONS_PUBLIC_BASE_URL = "https://jobs.example.org"
     settings.NOTIFICATIONS_MANAGE_URL = "https://www.example.org/alerts?token={token}"
