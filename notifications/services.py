@@ -192,8 +192,9 @@ def confirm(token: str) -> Subscriber:
     return subscriber
 
 
-def subscriber_for_token(token: str) -> Subscriber:
-    subscriber = Subscriber.objects.filter(pk=read_manage_token(token)).first()
+def subscriber_for_token(token: str, *, for_unsubscribe: bool = False) -> Subscriber:
+    subscriber_id = read_manage_token(token, for_unsubscribe=for_unsubscribe)
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:
         raise SubscriptionError("This subscription no longer exists.")
     return subscriber
@@ -237,7 +238,7 @@ def delete_alert(token: str, alert_id) -> None:
 
 def unsubscribe(token: str) -> Subscriber:
     """Stops every email to the address at once: pending deliveries are skipped at send."""
-    subscriber = subscriber_for_token(token)
+    subscriber = subscriber_for_token(token, for_unsubscribe=True)
     if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
         subscriber.status = Subscriber.Status.UNSUBSCRIBED
         subscriber.unsubscribed_at = timezone.now()

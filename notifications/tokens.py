@@ -29,14 +29,22 @@ def read_confirm_token(token: str) -> tuple[int, int]:
 
 
 def manage_token(subscriber_id: int) -> str:
-    """The token in every email's manage and unsubscribe links. It does not expire, so an
-    old email can always unsubscribe (RFC 8058 expects the link to keep working)."""
+    """The token in every email's manage and unsubscribe links, and from confirming."""
     return signing.dumps({"s": subscriber_id}, salt=MANAGE_SALT, compress=True)
 
 
-def read_manage_token(token: str) -> int:
+def read_manage_token(token: str, *, for_unsubscribe: bool = False) -> int:
+    """The subscriber a manage token names. Reading or changing alerts needs a token younger
+    than NOTIFICATIONS_MANAGE_MAX_AGE_SECONDS (every digest carries a fresh one), so an old
+    forwarded email does not open the account for good; unsubscribing works with a token of
+    any age (RFC 8058 expects the link in an old email to keep working)."""
+    max_age = None if for_unsubscribe else settings.NOTIFICATIONS_MANAGE_MAX_AGE_SECONDS
     try:
-        data = signing.loads(token, salt=MANAGE_SALT)
+        data = signing.loads(token, salt=MANAGE_SALT, max_age=max_age)
+    except signing.SignatureExpired as err:
+        raise InvalidToken(
+            "This link has expired; use the one in your latest alert email, or subscribe again."
+        ) from err
     except signing.BadSignature as err:
         raise InvalidToken("This subscription token is not valid.") from err
     return int(data["s"])

@@ -33,7 +33,7 @@ def unsubscribe(request, token: str):
     try:
         if request.method == "GET":
             # A GET never unsubscribes: link scanners open every URL in an email.
-            services.subscriber_for_token(token)
+            services.subscriber_for_token(token, for_unsubscribe=True)
             return _page(request, "Unsubscribe", "", template="unsubscribe")
         services.unsubscribe(token)
     except (InvalidToken, services.SubscriptionError) as err:

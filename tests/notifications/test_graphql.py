@@ -203,6 +203,18 @@ def test_signups_are_rate_limited_per_address_and_per_client(graphql, ml, client
     assert len(mail.outbox) == 3
 
 
+def test_old_manage_tokens_unsubscribe_but_no_longer_open_the_alerts(graphql, ml, settings):
+    subscriber = confirmed_subscriber(unique_email())
+    token = manage_token(subscriber.pk)
+    settings.NOTIFICATIONS_MANAGE_MAX_AGE_SECONDS = -1  # every token is now too old
+
+    assert "expired" in graphql.errors(SUBSCRIPTION, {"token": token})[0]["message"]
+    assert Client().get(f"/alerts/unsubscribe/{token}/").status_code == 200
+    assert graphql.execute(UNSUBSCRIBE, {"token": token})["unsubscribe"]["ok"] is True
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
 def test_links_in_emails_work_on_this_service(graphql, ml, client_ip):
     email = unique_email()
     post(graphql, SUBSCRIBE, {"email": email, "alert": {"frequency": "DAILY"}}, client_ip)
