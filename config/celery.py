@@ -3,9 +3,21 @@
 import os
 
 from celery import Celery
+from celery.signals import task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+def drop_stale_database_connections(task=None, **kwargs):
+    """What Django does at the start of every request: close connections that are past
+    CONN_MAX_AGE or broken (a database restart), so the task gets a working one. Not for
+    tasks run eagerly inside a caller, whose connection is the caller's."""
+    from django.db import close_old_connections
+
+    if not getattr(task.request, "is_eager", False):
+        close_old_connections()
