@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -120,3 +121,6 @@ def test_editor_writes_previews_submits_and_reviewer_publishes(
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
         call_command("send_digests", "--frequency", "INSTANT")
     assert mailbox.received() == {"ice@example.org": [TITLE]}
+    # Under Playwright's sync API this body runs in a context of its own, where Django opened
+    # a connection of its own: close it, or it keeps the test database from being dropped.
+    connections.close_all()
