@@ -39,10 +39,6 @@ class TransientSendError(Exception):
     """The SMTP server or the network said "not now"; the batch is retried later."""
 
 
-def _lease(seconds: int) -> dt.timedelta:
-    return dt.timedelta(seconds=seconds)
-
-
 def _claimable() -> Q:
     return Q(status=Delivery.Status.PENDING) & (Q(claim="") | Q(claimed_until__lt=timezone.now()))
 
@@ -107,7 +103,9 @@ def claim_batches(size: int) -> Iterator[tuple[str, list[int]]]:
         after = ids[-1]
         claim = uuid.uuid4().hex
         claimed = Delivery.objects.filter(_claimable(), subscriber_id__in=ids).update(
-            claim=claim, claimed_until=timezone.now() + _lease(settings.NOTIFICATIONS_CLAIM_SECONDS)
+            claim=claim,
+            claimed_until=timezone.now()
+            + dt.timedelta(seconds=settings.NOTIFICATIONS_CLAIM_SECONDS),
         )
         if claimed:
             yield claim, ids
@@ -206,7 +204,7 @@ def _held(claim: str, subscriber_ids: list[int]):
 
 def _renew(held, seconds: int) -> dt.datetime:
     """Extend the batch's lease; returns when it now ends."""
-    until = timezone.now() + _lease(seconds)
+    until = timezone.now() + dt.timedelta(seconds=seconds)
     held.update(claimed_until=until)
     return until
 
@@ -245,7 +243,7 @@ def _send_claimed(held, result: BatchResult):
         smtp.open()
         with _commits_without_flush_wait():
             for subscriber_id, deliveries in by_subscriber.items():
-                if lease_ends - timezone.now() < _lease(sending_lease) / 2:
+                if lease_ends - timezone.now() < dt.timedelta(seconds=sending_lease / 2):
                     lease_ends = _renew(held, sending_lease)
                 pacer.wait()
                 deliveries.sort(key=lambda item: (jobs[item[1]].closing_date, item[1]))

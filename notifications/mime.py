@@ -10,11 +10,17 @@ the same bytes for our shape; anything else goes to the standard generator.
 import re
 import uuid
 from email.policy import compat32
+from functools import cache
 
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEMultipart, SafeMIMEText
 
 NEWLINES = re.compile(r"\r\n|\r|\n")  # what email.generator treats as a line break
+
+
+@cache
+def _folding(linesep: str):
+    return compat32.clone(linesep=linesep)
 
 
 def _header_lines(message, linesep: str) -> str:
@@ -29,7 +35,7 @@ def _header_lines(message, linesep: str) -> str:
         ):
             lines.append(f"{name}: {value}{linesep}")
         else:  # long or encoded values: the standard folding
-            lines.append(compat32.clone(linesep=linesep).fold(name, value))
+            lines.append(_folding(linesep).fold(name, value))
     return "".join(lines)
 
 
