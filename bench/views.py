@@ -16,8 +16,8 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Site
 
 from content.iso import country_name
-from content.job_search import open_jobs, with_job_relations
 from content.models import JobPostingPage
+from content.visibility import open_jobs, with_job_relations
 
 ORDER = ("-first_published_at", "-pk")
 

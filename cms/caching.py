@@ -4,7 +4,11 @@ Only anonymous queries are cached: never a mutation, never a request carrying a 
 argument (preview tokens, subscriber tokens), never a request with a session cookie or an
 Authorization header, and never a response with errors. The key is the query as graphql-core
 prints it (so whitespace and comments do not matter), the variables, the operation name, the
-host, today's date and a global content generation that every content change bumps.
+response's media type, the host, today's date and a global content generation that every
+change able to alter a public answer bumps (content.visibility.changes_visibility).
+
+Every public answer, HIT, MISS or 304, carries the same `Vary`, an ETag and no cookie; a 304
+is only ever the answer to a GET.
 """
 
 import functools
@@ -16,16 +20,20 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
-from graphql import OperationDefinitionNode, OperationType, parse, print_ast
-from graphql.language import ArgumentNode, ObjectFieldNode, Visitor, visit
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from cms.graphql.execution import prepare
+from cms.graphql.http import response_media_type
+from content.visibility import changes_visibility
 
 GENERATION_KEY = "graphql:generation"
 # Bigger bodies go straight to the view, whose own limits apply: we never parse them here.
 MAX_CACHEABLE_BODY = 32 * 1024
 NO_STORE = "private, no-store"
+# The request headers an answer depends on; sent on HIT, MISS and 304 alike.
+VARY = ("Accept", "Origin")
 
 
 @dataclass
@@ -39,18 +47,6 @@ class GraphQLRequest:
     has_token: bool = False
 
 
-class _TokenFinder(Visitor):
-    def __init__(self):
-        super().__init__()
-        self.found = False
-
-    def enter_argument(self, node: ArgumentNode, *_args):
-        self.found |= "token" in node.name.value.lower()
-
-    def enter_object_field(self, node: ObjectFieldNode, *_args):
-        self.found |= "token" in node.name.value.lower()
-
-
 def _has_token_key(value) -> bool:
     """Any key naming a token, at any depth of the variables."""
     if isinstance(value, dict):
@@ -58,26 +54,6 @@ def _has_token_key(value) -> bool:
     if isinstance(value, list):
         return any(_has_token_key(item) for item in value)
     return False
-
-
-@functools.lru_cache(maxsize=256)  # frontends send a few dozen distinct queries
-def _analyse(query: str, operation_name: str | None) -> tuple[str, str | None, str | None, bool]:
-    """(normalised query, operation type, operation name, has a token argument)."""
-    document = parse(query)
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    chosen = [
-        op
-        for op in operations
-        if operation_name is None or (op.name and op.name.value == operation_name)
-    ]
-    # A document that holds a mutation anywhere is treated as one, whichever operation runs.
-    writes = [op.operation.value for op in operations if op.operation != OperationType.QUERY]
-    single = chosen[0] if len(chosen) == 1 else None
-    op_type = writes[0] if writes else (single.operation.value if single else None)
-    name = operation_name or (single.name.value if single and single.name else None)
-    finder = _TokenFinder()
-    visit(document, finder)
-    return print_ast(document), op_type, name, finder.found
 
 
 def read_graphql_request(request) -> GraphQLRequest:
@@ -106,12 +82,18 @@ def read_graphql_request(request) -> GraphQLRequest:
         if not isinstance(variables, dict) or not isinstance(operation_name, str | None):
             return info
         info.variables = variables
-        normalised, op_type, name, has_token = _analyse(query, operation_name)
-    except Exception:
-        # Bad JSON, a syntax error, an oversized or unreadable body: the view answers those.
+        from cms.graphql.schema import schema
+
+        prepared = prepare(schema, query)
+    except (ValueError, RecursionError):
+        # Bad JSON, an oversized or unreadable body: the view answers those.
         return info
-    info.normalised, info.operation_type, info.operation_name = normalised, op_type, name
-    info.has_token = has_token or _has_token_key(variables)
+    if prepared.errors:
+        return info
+    info.normalised = prepared.normalised
+    info.operation_type = prepared.operation_type(operation_name)
+    info.operation_name = operation_name
+    info.has_token = prepared.has_token_argument or _has_token_key(variables)
     return info
 
 
@@ -161,6 +143,7 @@ def cache_key(request, info: GraphQLRequest) -> str:
             current_generation(),
             timezone.localdate().isoformat(),  # jobs close at midnight without a signal
             request.get_host(),
+            response_media_type(request.headers.get("Accept", "")),
             info.normalised,
             info.variables,
             info.operation_name,
@@ -179,12 +162,20 @@ def _public_headers(response, etag: str, state: str):
     response["ETag"] = etag
     response["X-Cache"] = state
     patch_cache_control(response, public=True, max_age=settings.GRAPHQL_CACHE_MAX_AGE)
+    patch_vary_headers(response, VARY)
+    response.cookies.clear()  # a shared answer never sets anyone's cookie
     return response
 
 
+def _not_modified():
+    # Streaming, so that CommonMiddleware adds no "Content-Length: 0" (RFC 9110 lets a 304
+    # carry only the length the full answer would have had).
+    return StreamingHttpResponse(iter(()), status=304)
+
+
 def _answer(request, response, etag: str, state: str):
-    if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
-        response = HttpResponseNotModified()
+    if request.method == "GET" and etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
+        response = _not_modified()
     return _public_headers(response, etag, state)
 
 
@@ -228,39 +219,19 @@ def cached_graphql(view):
     return wrapper
 
 
-# --- What counts as a content change.
-
-# Models whose rows can appear in a public answer. Page subclasses are matched by isinstance.
-_CONTENT_MODELS = (
-    "content.Discipline",
-    "content.Role",
-    "content.Institution",
-    "wagtailcore.PageViewRestriction",
-    "wagtailcore.Site",
-    "wagtailimages.Image",
-)
-
-
-def _is_content(sender) -> bool:
-    from wagtail.models import Page
-
-    if isinstance(sender, type) and issubclass(sender, Page):
-        return True
-    meta = getattr(sender, "_meta", None)
-    if meta is None:
-        return False
-    # ParentalManyToManyField through tables (job disciplines, related guides) live in content.
-    return meta.label in _CONTENT_MODELS or (meta.auto_created and meta.app_label == "content")
+# --- What counts as a content change: content.visibility decides.
 
 
 def _on_model_change(sender, **kwargs):
-    if _is_content(sender):
+    if changes_visibility(sender):
         content_changed()
 
 
 def connect_invalidation() -> None:
-    """Bump the generation on publish, unpublish (also the scheduler's), move, delete and on
-    every saved page (drafts included: cheap, and safe) or taxonomy snippet."""
+    """Bump the generation on publish, unpublish (also the scheduler's), move, delete, and on
+    every saved or deleted row that can change a public answer (pages, drafts included:
+    cheap and safe; taxonomy; collections and their restrictions; page restrictions; media;
+    sites)."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
     from wagtail import signals as wagtail_signals
 

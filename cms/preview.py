@@ -14,7 +14,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
-from cms.visibility import preview_page
+from content.visibility import preview_page
 
 # The GraphQL field that reads each page type's draft by token.
 TOKEN_QUERIES = {

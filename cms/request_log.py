@@ -1,4 +1,4 @@
-"""One structured log line per GraphQL request, and the JSON formatter production uses.
+"""One structured log line per GraphQL request (cms/log_format.py writes it as JSON).
 
 The line carries the operation (name and type), status, duration, SQL query count and cache
 state. It never carries variables, the query text, IP addresses or headers: variables hold
@@ -6,10 +6,8 @@ emails and tokens, and the query text can hold them inline.
 """
 
 import functools
-import json
 import logging
 import time
-from datetime import UTC, datetime
 
 from django.db import connection
 
@@ -61,19 +59,3 @@ def logged_graphql(view):
         return response
 
     return wrapper
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, plus a record's `fields`."""
-
-    def format(self, record):
-        entry = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            **getattr(record, "fields", {}),
-        }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)

@@ -2,15 +2,17 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 from cms.caching import cached_graphql
+from cms.graphql.http import GraphQLHttpView
+from cms.graphql.schema import schema
 from cms.health import healthz
 from cms.preview import admin_preview
 from cms.request_log import logged_graphql
-from cms.views import PublicGraphQLView, graphiql
+from cms.views import graphiql
 
 urlpatterns = [
     path(
         "graphql/",
-        csrf_exempt(logged_graphql(cached_graphql(PublicGraphQLView.as_view()))),
+        csrf_exempt(logged_graphql(cached_graphql(GraphQLHttpView.as_view(schema=schema)))),
         name="graphql",
     ),
     path("healthz", healthz, name="healthz"),

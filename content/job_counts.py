@@ -7,8 +7,8 @@ fifty disciplines costs the same as one.
 from django.db.models import Count, Q, QuerySet
 from django.utils.functional import cached_property
 
-from content.job_search import open_jobs
 from content.models import Discipline, JobPostingPage
+from content.visibility import open_jobs
 
 
 class JobCounts:
@@ -78,7 +78,7 @@ def live_job_counts(request) -> JobCounts:
     """Counts over every open job, computed once per request."""
     cached = getattr(request, "_live_job_counts", None)
     if cached is None:
-        cached = JobCounts(open_jobs())
+        cached = JobCounts(open_jobs(request=request))
         if request is not None:
             request._live_job_counts = cached
     return cached

@@ -1,45 +1,26 @@
-"""Finding live jobs: the one place that decides what "open and published" means."""
+"""Finding open jobs: the job filters, declared once, and the search that applies them.
 
-import datetime as dt
-from dataclasses import dataclass, field
+`FILTERS` is the single declaration of how jobs can be narrowed. The GraphQL `jobs` and
+`jobFacets` arguments, the facet dimensions, the guide's call-to-action blocks and the
+employer import's checks of slugs are all built from it; a filter added here appears in
+each of them.
+"""
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from collections.abc import Callable
+from dataclasses import dataclass, field, make_dataclass
+from typing import Any
 
-from content.models import Discipline, JobPostingPage
+from django.db.models import QuerySet
+
+from content.models import Discipline, EmploymentType, JobPostingPage, RemotePolicy
+from content.search import is_search, search_queryset
+from content.visibility import open_jobs
 
 
 class JobOrder:
     NEWEST = "NEWEST"
     CLOSING_SOON = "CLOSING_SOON"
     RELEVANCE = "RELEVANCE"
-
-
-@dataclass
-class JobFilters:
-    search: str | None = None
-    disciplines: list[str] | None = None
-    roles: list[str] | None = None
-    countries: list[str] | None = None
-    institutions: list[str] | None = None
-    remote: str | None = None
-    employment_types: list[str] | None = None
-    funded_only: bool = False
-    posted_after: dt.date | None = None
-    closing_after: dt.date | None = None
-    exclude: set[str] = field(default_factory=set)  # filter names left out (for facets)
-
-
-def open_jobs(jobs: QuerySet | None = None, now: dt.datetime | None = None) -> QuerySet:
-    """Published, public jobs whose closing date has not passed, expired by the scheduler or not."""
-    now = now or timezone.now()
-    jobs = JobPostingPage.objects.all() if jobs is None else jobs
-    return (
-        jobs.live()
-        .public()
-        .filter(closing_date__gte=timezone.localdate(now))
-        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
-    )
 
 
 def discipline_ids_with_descendants(slugs: list[str]) -> set[int]:
@@ -59,63 +40,133 @@ def discipline_ids_with_descendants(slugs: list[str]) -> set[int]:
     return found
 
 
-def apply_filters(qs: QuerySet, filters: JobFilters) -> QuerySet:
+def _in_disciplines(qs, slugs):
+    links = JobPostingPage.disciplines.through.objects.filter(
+        discipline_id__in=discipline_ids_with_descendants(slugs)
+    )
+    return qs.filter(pk__in=links.values("jobpostingpage_id"))
+
+
+@dataclass(frozen=True)
+class JobFilter:
+    """One way to narrow jobs. `kind` says what values it takes (and so its GraphQL type):
+    "slugs" (lower-cased), "codes" (upper-cased ISO codes), "choice" or "choices" (of
+    `choices`), "flag" (applies when true), "date"."""
+
+    name: str
+    kind: str
+    description: str
+    apply: Callable[[QuerySet, Any], QuerySet]
+    choices: type | None = None
+    facet: bool = False  # counted per value by jobFacets
+
+    def normalise(self, value):
+        if self.kind == "slugs":
+            return [item.lower() for item in value]
+        if self.kind == "codes":
+            return [item.upper() for item in value]
+        return value
+
+    def is_set(self, value) -> bool:
+        return bool(value) if self.kind in ("flag", "choice", "date") else value is not None
+
+
+FILTERS: tuple[JobFilter, ...] = (
+    JobFilter(
+        "disciplines",
+        "slugs",
+        "Discipline slugs; a discipline matches jobs in it and in every discipline below it.",
+        _in_disciplines,
+        facet=True,
+    ),
+    JobFilter(
+        "roles",
+        "slugs",
+        "Role slugs, e.g. phd, postdoc.",
+        lambda qs, v: qs.filter(role__slug__in=v),
+        facet=True,
+    ),
+    JobFilter(
+        "countries",
+        "codes",
+        "ISO 3166-1 alpha-2 country codes, e.g. GB, DE.",
+        lambda qs, v: qs.filter(country__in=v),
+        facet=True,
+    ),
+    JobFilter(
+        "institutions",
+        "slugs",
+        "Institution slugs.",
+        lambda qs, v: qs.filter(institution__slug__in=v),
+        facet=True,
+    ),
+    JobFilter(
+        "remote",
+        "choice",
+        "Only jobs with this remote policy.",
+        lambda qs, v: qs.filter(remote_policy=v),
+        choices=RemotePolicy,
+    ),
+    JobFilter(
+        "employment_types",
+        "choices",
+        "Only jobs of these schema.org employment types.",
+        lambda qs, v: qs.filter(employment_type__in=v),
+        choices=EmploymentType,
+    ),
+    JobFilter(
+        "funded_only",
+        "flag",
+        "Only funded positions (e.g. fully funded PhD studentships).",
+        lambda qs, v: qs.filter(funded=True),
+    ),
+    JobFilter(
+        "posted_after",
+        "date",
+        "Only jobs first published on or after this date.",
+        lambda qs, v: qs.filter(first_published_at__date__gte=v),
+    ),
+    JobFilter(
+        "closing_after",
+        "date",
+        "Only jobs still open for applications on this date.",
+        lambda qs, v: qs.filter(closing_date__gte=v),
+    ),
+)
+FILTERS_BY_NAME = {job_filter.name: job_filter for job_filter in FILTERS}
+FACETS = tuple(job_filter.name for job_filter in FILTERS if job_filter.facet)
+
+# The values of a search: every declared filter (None: not applied), the free text, and the
+# filters a facet count leaves out.
+JobFilters = make_dataclass(
+    "JobFilters",
+    [
+        ("search", str | None, None),
+        *((job_filter.name, Any, None) for job_filter in FILTERS),
+        ("exclude", frozenset, field(default=frozenset())),
+    ],
+)
+
+
+def apply_filters(qs: QuerySet, filters) -> QuerySet:
     """Narrow a job queryset by every filter that is set and not excluded."""
-    active = {
-        name: getattr(filters, name)
-        for name in (
-            "disciplines",
-            "roles",
-            "countries",
-            "institutions",
-            "remote",
-            "employment_types",
-            "funded_only",
-            "posted_after",
-            "closing_after",
-        )
-        if name not in filters.exclude
-    }
-    if active.get("disciplines") is not None:
-        ids = discipline_ids_with_descendants(active.get("disciplines"))
-        qs = qs.filter(
-            pk__in=JobPostingPage.disciplines.through.objects.filter(discipline_id__in=ids).values(
-                "jobpostingpage_id"
-            )
-        )
-    if active.get("roles") is not None:
-        qs = qs.filter(role__slug__in=[slug.lower() for slug in active.get("roles")])
-    if active.get("countries") is not None:
-        qs = qs.filter(country__in=[code.upper() for code in active.get("countries")])
-    if active.get("institutions") is not None:
-        qs = qs.filter(institution__slug__in=[slug.lower() for slug in active.get("institutions")])
-    if active.get("remote"):
-        qs = qs.filter(remote_policy=active.get("remote"))
-    if active.get("employment_types") is not None:
-        qs = qs.filter(employment_type__in=active.get("employment_types"))
-    if active.get("funded_only"):
-        qs = qs.filter(funded=True)
-    if active.get("posted_after"):
-        qs = qs.filter(first_published_at__date__gte=active.get("posted_after"))
-    if active.get("closing_after"):
-        qs = qs.filter(closing_date__gte=active.get("closing_after"))
+    for job_filter in FILTERS:
+        value = getattr(filters, job_filter.name)
+        if job_filter.name in filters.exclude or not job_filter.is_set(value):
+            continue
+        qs = job_filter.apply(qs, job_filter.normalise(value))
     return qs
 
 
-def search_jobs(filters: JobFilters, order: str = JobOrder.NEWEST) -> QuerySet:
-    """Open jobs matching the filters, in the requested order."""
-    if filters.search and filters.search.strip():
-        # The search backend (PostgreSQL full text, SQLite FTS5) returns a plain queryset
-        # we can keep filtering; relevance is its own ordering.
+def search_jobs(filters, order: str = JobOrder.NEWEST, request=None) -> QuerySet:
+    """Open jobs matching the filters, in the requested order (RELEVANCE needs a search;
+    without one it is NEWEST)."""
+    qs = apply_filters(open_jobs(request=request), filters)
+    if is_search(filters.search):
         by_relevance = order == JobOrder.RELEVANCE
-        results = JobPostingPage.objects.all().search(
-            filters.search.strip(), operator="and", order_by_relevance=by_relevance
-        )
-        qs = apply_filters(open_jobs(results.get_queryset()), filters)
+        qs = search_queryset(qs, filters.search, ranked=by_relevance)
         if by_relevance:
             return qs
-    else:
-        qs = apply_filters(open_jobs(), filters)
     if order == JobOrder.CLOSING_SOON:
         return qs.order_by("closing_date", "-first_published_at", "-pk")
     return qs.order_by("-first_published_at", "-pk")
@@ -123,4 +174,9 @@ def search_jobs(filters: JobFilters, order: str = JobOrder.NEWEST) -> QuerySet:
 
 def with_job_relations(qs: QuerySet) -> QuerySet:
     """Everything a job listing shows, fetched in a constant number of queries."""
-    return qs.select_related("institution", "role").prefetch_related("disciplines")
+    return qs.select_related("institution", "institution__logo", "role").prefetch_related(
+        "disciplines__parent"
+    )
+
+
+__all__ = ["FACETS", "FILTERS", "JobFilter", "JobFilters", "JobOrder", "search_jobs"]

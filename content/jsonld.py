@@ -1,21 +1,40 @@
-"""schema.org JSON-LD for every page type, ready for a frontend to embed as is."""
+"""schema.org JSON-LD for every page type, ready for a frontend to embed as is.
+
+Built from public content only: a logo or image in a private collection is left out, as the
+API's own fields leave it out (content.visibility). URLs are the pages' public addresses
+(content.public_urls). Escaping for a <script> element is the API scalar's job
+(cms.graphql.core.scalars.JSONString), so the dicts here hold plain text.
+"""
 
 import re
 from html import unescape
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils.html import strip_tags
 
 from content.iso import country_name
+from content.public_urls import page_url
+from content.visibility import is_public_media
 
 _SPACES = re.compile(r"\s+")
 
 
-def _absolute_url(page) -> str | None:
-    url = page.get_full_url()
-    if url and url.startswith("/"):
-        url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
-    return url
+def _absolute(url: str) -> str:
+    return url if "://" in url else settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
+
+
+def _image_url(image, request) -> str | None:
+    return _absolute(image.file.url) if is_public_media(image, request) else None
+
+
+def _publisher() -> dict:
+    return {
+        "@type": "Organization",
+        "name": settings.WAGTAIL_SITE_NAME,
+        "url": settings.FRONTEND_BASE_URL or settings.WAGTAILADMIN_BASE_URL,
+        "logo": {"@type": "ImageObject", "url": _absolute(static("content/logo.png"))},
+    }
 
 
 def _plain(html: str) -> str:
@@ -26,7 +45,7 @@ def _drop_empty(data: dict) -> dict:
     return {key: value for key, value in data.items() if value not in (None, "", [], {})}
 
 
-def job_posting(job) -> dict:
+def job_posting(job, request=None) -> dict:
     """Google for Jobs: required title, description, datePosted, hiringOrganization,
     jobLocation (or applicantLocationRequirements for remote work); recommended
     validThrough, employmentType, baseSalary, identifier, directApply."""
@@ -58,7 +77,7 @@ def job_posting(job) -> dict:
                 "@type": "Organization",
                 "name": institution.name,
                 "sameAs": institution.website_url,
-                "logo": institution.logo.file.url if institution.logo_id else None,
+                "logo": _image_url(institution.logo, request) if institution.logo_id else None,
             }
         ),
         "jobLocation": place,
@@ -67,7 +86,7 @@ def job_posting(job) -> dict:
         )
         if job.reference
         else None,
-        "url": _absolute_url(job),
+        "url": page_url(job, request),
         "directApply": bool(job.application_url or job.application_email),
         "industry": "Higher education and research",
         "occupationalCategory": job.role.name,
@@ -102,8 +121,8 @@ def job_posting(job) -> dict:
     return _drop_empty(data)
 
 
-def defined_term(definition) -> dict:
-    glossary = definition.get_parent()
+def defined_term(definition, request=None, glossary=None) -> dict:
+    glossary = glossary or definition.get_parent()
     return _drop_empty(
         {
             "@context": "https://schema.org",
@@ -113,20 +132,22 @@ def defined_term(definition) -> dict:
                 name for name in [definition.abbreviation, *definition.alias_list] if name
             ],
             "description": definition.short_definition,
-            "url": _absolute_url(definition),
+            "url": page_url(definition, request),
             "inDefinedTermSet": _drop_empty(
                 {
                     "@type": "DefinedTermSet",
                     "name": glossary.title if glossary else "Glossary",
-                    "url": _absolute_url(glossary) if glossary else None,
+                    "url": page_url(glossary, request) if glossary else None,
                 }
             ),
         }
     )
 
 
-def article(guide) -> dict:
+def article(guide, request=None, image=None) -> dict:
+    """`image`: the guide's first public image, when the caller has it loaded already."""
     modified = guide.last_published_at
+    publisher = _publisher()
     return _drop_empty(
         {
             "@context": "https://schema.org",
@@ -134,24 +155,40 @@ def article(guide) -> dict:
             "headline": guide.title,
             "alternativeHeadline": guide.subtitle,
             "description": _plain(guide.summary),
-            "url": _absolute_url(guide),
+            "url": page_url(guide, request),
+            "image": _image_url(image or _first_image(guide, request), request)
+            or publisher["logo"]["url"],
             "datePublished": guide.first_published_at.isoformat()
             if guide.first_published_at
             else None,
             "dateModified": modified.isoformat() if modified else None,
             "lastReviewed": guide.last_reviewed.isoformat() if guide.last_reviewed else None,
             "about": guide.discipline.name if guide.discipline_id else None,
-            "publisher": {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME},
+            "author": {"@type": "Organization", "name": publisher["name"], "url": publisher["url"]},
+            "publisher": publisher,
         }
     )
 
 
-def collection_page(index_page) -> dict:
+def collection_page(index_page, request=None) -> dict:
     return _drop_empty(
         {
             "@context": "https://schema.org",
             "@type": "CollectionPage",
             "name": index_page.title,
-            "url": _absolute_url(index_page),
+            "url": page_url(index_page, request),
         }
     )
+
+
+def _first_image(guide, request):
+    """The first public image of the guide's body, for the Article's `image`."""
+    from wagtail.images import get_image_model
+
+    ids = [
+        block["value"].get("image")
+        for block in guide.body.raw_data
+        if block["type"] == "image" and isinstance(block.get("value"), dict)
+    ]
+    images = get_image_model().objects.in_bulk([pk for pk in ids if pk])
+    return next((images[pk] for pk in ids if is_public_media(images.get(pk), request)), None)

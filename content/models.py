@@ -2,24 +2,11 @@
 
 import datetime as dt
 
-import graphene
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.functional import cached_property
-from grapple.models import (
-    GraphQLBoolean,
-    GraphQLCollection,
-    GraphQLField,
-    GraphQLForeignKey,
-    GraphQLImage,
-    GraphQLInt,
-    GraphQLRichText,
-    GraphQLSnippet,
-    GraphQLStreamfield,
-    GraphQLString,
-)
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -29,8 +16,8 @@ from wagtail_headless_preview.models import HeadlessMixin
 
 from content import jsonld
 from content.blocks import DefinitionBodyBlock, GuideBodyBlock
-from content.graphql_types import Country, CountryValue, Salary, SalaryValue
 from content.iso import validate_country_code, validate_currency_code
+from content.values import CountryValue, SalaryValue
 
 
 def _split_list(raw: str) -> list[str]:
@@ -60,24 +47,10 @@ class CountryCodeField(models.CharField):
         )
 
 
-class JobCountMixin:
-    """`jobCount` on a taxonomy object: one grouped count per request, shared by all objects."""
-
-    job_count_kind = ""
-
-    def live_job_count(self, info, **kwargs):
-        from content.job_counts import live_job_counts
-
-        precomputed = getattr(self, "job_count", None)
-        if precomputed is not None:
-            return precomputed
-        return getattr(live_job_counts(info.context), self.job_count_kind).get(self.slug, 0)
-
-
 # --- Taxonomy snippets ---------------------------------------------------------------------
 
 
-class Discipline(JobCountMixin, index.Indexed, models.Model):
+class Discipline(index.Indexed, models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     parent = models.ForeignKey(
@@ -85,7 +58,6 @@ class Discipline(JobCountMixin, index.Indexed, models.Model):
     )
     description = models.TextField(blank=True)
 
-    job_count_kind = "disciplines"
 
     panels = [
         FieldPanel("name"),
@@ -94,14 +66,6 @@ class Discipline(JobCountMixin, index.Indexed, models.Model):
         FieldPanel("description"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
-    graphql_fields = [
-        GraphQLString("name", required=True),
-        GraphQLString("slug", required=True),
-        GraphQLString("description"),
-        GraphQLForeignKey("parent", "content.Discipline"),
-        GraphQLCollection(GraphQLForeignKey, "children", "content.Discipline", required=True),
-        GraphQLInt("job_count", source="live_job_count", required=True),
-    ]
 
     class Meta:
         ordering = ["name"]
@@ -118,20 +82,13 @@ class Discipline(JobCountMixin, index.Indexed, models.Model):
             ancestor = ancestor.parent
 
 
-class Role(JobCountMixin, index.Indexed, models.Model):
+class Role(index.Indexed, models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True)
 
-    job_count_kind = "roles"
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
-    graphql_fields = [
-        GraphQLString("name", required=True),
-        GraphQLString("slug", required=True),
-        GraphQLString("description"),
-        GraphQLInt("job_count", source="live_job_count", required=True),
-    ]
 
     class Meta:
         ordering = ["name"]
@@ -140,7 +97,7 @@ class Role(JobCountMixin, index.Indexed, models.Model):
         return self.name
 
 
-class Institution(JobCountMixin, index.Indexed, models.Model):
+class Institution(index.Indexed, models.Model):
     class Kind(models.TextChoices):
         UNIVERSITY = "UNIVERSITY", "University"
         RESEARCH_INSTITUTE = "RESEARCH_INSTITUTE", "Research institute"
@@ -156,23 +113,12 @@ class Institution(JobCountMixin, index.Indexed, models.Model):
     )
     kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.UNIVERSITY)
 
-    job_count_kind = "institutions"
 
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),
         index.SearchField("city"),
         index.FilterField("country"),
-    ]
-    graphql_fields = [
-        GraphQLString("name", required=True),
-        GraphQLString("slug", required=True),
-        GraphQLField("country", Country, source="country_info", required=True),
-        GraphQLString("city"),
-        GraphQLString("website_url"),
-        GraphQLImage("logo"),
-        GraphQLString("kind", required=True),
-        GraphQLInt("job_count", source="live_job_count", required=True),
     ]
 
     class Meta:
@@ -201,16 +147,12 @@ class ListingPage(HeadlessMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
-    graphql_fields = [
-        GraphQLString("intro"),
-        GraphQLField("json_ld", graphene.JSONString, source="get_json_ld", required=True),
-    ]
 
     class Meta:
         abstract = True
 
-    def get_json_ld(self, info=None, **kwargs):
-        return jsonld.collection_page(self)
+    def get_json_ld(self, request=None):
+        return jsonld.collection_page(self, request)
 
 
 # --- Guides --------------------------------------------------------------------------------
@@ -252,28 +194,10 @@ class GuidePage(HeadlessMixin, Page):
         index.FilterField("role"),
         index.FilterField("discipline"),
     ]
-    graphql_fields = [
-        GraphQLString("subtitle"),
-        GraphQLString("summary", required=True),
-        GraphQLSnippet("role", "content.Role"),
-        GraphQLSnippet("discipline", "content.Discipline"),
-        GraphQLStreamfield("body", required=True),
-        GraphQLField("last_reviewed", graphene.Date),
-        GraphQLCollection(
-            GraphQLForeignKey,
-            "related_guides",
-            "content.GuidePage",
-            source="live_related_guides",
-            required=True,
-        ),
-        GraphQLField("json_ld", graphene.JSONString, source="get_json_ld", required=True),
-    ]
 
-    def live_related_guides(self, info, **kwargs):
-        return self.related_guides.live().public()
 
-    def get_json_ld(self, info=None, **kwargs):
-        return jsonld.article(self)
+    def get_json_ld(self, request=None):
+        return jsonld.article(self, request)
 
 
 # --- Glossary ------------------------------------------------------------------------------
@@ -321,40 +245,14 @@ class DefinitionPage(HeadlessMixin, Page):
         index.SearchField("body"),
         index.FilterField("term"),
     ]
-    graphql_fields = [
-        GraphQLString("term", required=True),
-        GraphQLString("abbreviation"),
-        GraphQLString("short_definition", required=True),
-        GraphQLStreamfield("body", required=True),
-        GraphQLField("aliases", graphene.String, source="alias_list", is_list=True, required=True),
-        GraphQLCollection(
-            GraphQLForeignKey,
-            "related_terms",
-            "content.DefinitionPage",
-            source="live_related_terms",
-            required=True,
-        ),
-        GraphQLCollection(GraphQLSnippet, "disciplines", "content.Discipline", required=True),
-        GraphQLCollection(
-            GraphQLForeignKey, "used_in", "content.GuidePage", source="live_used_in", required=True
-        ),
-        GraphQLField("json_ld", graphene.JSONString, source="get_json_ld", required=True),
-    ]
 
     @property
     def alias_list(self) -> list[str]:
         return _split_list(self.alternative_names)
 
-    def live_related_terms(self, info, **kwargs):
-        return self.related_terms.live().public()
 
-    def live_used_in(self, info, **kwargs):
-        from content.references import guides_using_definition
-
-        return guides_using_definition(self)
-
-    def get_json_ld(self, info=None, **kwargs):
-        return jsonld.defined_term(self)
+    def get_json_ld(self, request=None):
+        return jsonld.defined_term(self, request)
 
 
 # --- Jobs ----------------------------------------------------------------------------------
@@ -515,35 +413,6 @@ class JobPostingPage(HeadlessMixin, Page):
         index.FilterField("employment_type"),
         index.FilterField("funded"),
     ]
-    graphql_fields = [
-        GraphQLForeignKey("institution", "content.Institution", required=True),
-        GraphQLString("department"),
-        GraphQLString("city"),
-        GraphQLField("country", Country, source="country_info", required=True),
-        GraphQLString("remote_policy", required=True),
-        GraphQLForeignKey("role", "content.Role", required=True),
-        GraphQLCollection(GraphQLForeignKey, "disciplines", "content.Discipline", required=True),
-        GraphQLString("employment_type", required=True),
-        GraphQLString("contract_type", required=True),
-        GraphQLInt("duration_months"),
-        GraphQLField("salary", Salary, source="salary_info"),
-        GraphQLBoolean("funded", required=True),
-        GraphQLString("funding_details"),
-        GraphQLField("start_date", graphene.Date),
-        GraphQLField("closing_date", graphene.Date, required=True),
-        GraphQLField("posted_at", graphene.DateTime, source="posted_at"),
-        GraphQLRichText("description", required=True),
-        GraphQLRichText("requirements"),
-        GraphQLRichText("how_to_apply"),
-        GraphQLString("application_url"),
-        GraphQLString("application_email"),
-        GraphQLString("reference"),
-        GraphQLString("education_requirement"),
-        GraphQLField(
-            "keywords", graphene.String, source="keyword_list", is_list=True, required=True
-        ),
-        GraphQLField("json_ld", graphene.JSONString, source="get_json_ld", required=True),
-    ]
 
     class Meta:
         indexes = [
@@ -587,8 +456,8 @@ class JobPostingPage(HeadlessMixin, Page):
         next_day = self.closing_date + dt.timedelta(days=1)
         return timezone.make_aware(dt.datetime.combine(next_day, dt.time.min))
 
-    def get_json_ld(self, info=None, **kwargs):
-        return jsonld.job_posting(self)
+    def get_json_ld(self, request=None):
+        return jsonld.job_posting(self, request)
 
     def clean(self):
         super().clean()

@@ -1,15 +1,23 @@
 """Which guides use a glossary term, read from Wagtail's reference index."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
 from wagtail.models import Page, ReferenceIndex
 
 
-def guides_using_definition(definition: Page) -> QuerySet:
+def guide_ids_using_definitions(definition_ids) -> dict[int, set[int]]:
+    """For each term id, the ids of the guides whose saved content references it (public
+    or not: callers apply content.visibility). One query for all the terms."""
     from content.models import GuidePage
 
     page_type = ContentType.objects.get_for_model(Page)
-    referencing_ids = ReferenceIndex.objects.filter(
-        to_content_type=page_type, to_object_id=str(definition.pk), base_content_type=page_type
-    ).values_list("object_id", flat=True)
-    return GuidePage.objects.live().public().filter(pk__in=[int(pk) for pk in referencing_ids])
+    guide_type = ContentType.objects.get_for_model(GuidePage)
+    rows = ReferenceIndex.objects.filter(
+        to_content_type=page_type,
+        to_object_id__in=[str(pk) for pk in definition_ids],
+        base_content_type=page_type,
+        content_type=guide_type,
+    ).values_list("to_object_id", "object_id")
+    found: dict[int, set[int]] = {}
+    for to_id, guide_id in rows:
+        found.setdefault(int(to_id), set()).add(int(guide_id))
+    return found

@@ -25,8 +25,8 @@ from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
-from content.job_search import open_jobs
 from content.models import JobPostingPage
+from content.visibility import open_jobs
 from notifications.email import JOB_FIELDS, digest_message, job_summary, render_job
 from notifications.matching import oldest_unplanned, plan
 from notifications.models import Delivery, DigestRun, Frequency, Subscriber

@@ -6,8 +6,8 @@ import datetime as dt
 from django.db import connection, transaction
 from django.utils import timezone
 
-from content.job_search import open_jobs
 from content.models import Discipline, JobPostingPage
+from content.visibility import open_jobs
 from notifications.models import AlertKeyword, Delivery, JobAlert, JobPublication, Subscriber
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from graphene.utils.str_converters import to_camel_case
 from graphql import GraphQLError
 
-from cms.graphql.enums import EmploymentType, RemotePolicy
+from cms.graphql.jobs.filters import EmploymentType, RemotePolicy
 from content.employers import bearer_key, institution_for_key
 from content.importing import Mode, prepare_job, save_job
 

@@ -5,10 +5,9 @@ subscribe answer never says whether an address is known."""
 
 import graphene
 from graphql import GraphQLError
-from grapple.registry import registry
 
-from cms.graphql.enums import RemotePolicy
-from content.models import Discipline, Role
+from cms.graphql.jobs.filters import RemotePolicy
+from cms.graphql.taxonomy.types import Discipline, Role
 from notifications import services
 from notifications.models import Frequency
 from notifications.tokens import InvalidToken, manage_token
@@ -48,10 +47,8 @@ def _alert_args(alert: JobAlertInput) -> dict:
 class JobAlert(graphene.ObjectType):
     id = graphene.ID(required=True)
     frequency = AlertFrequency(required=True)
-    disciplines = graphene.List(
-        graphene.NonNull(lambda: registry.snippets[Discipline]), required=True
-    )
-    roles = graphene.List(graphene.NonNull(lambda: registry.snippets[Role]), required=True)
+    disciplines = graphene.List(graphene.NonNull(Discipline), required=True)
+    roles = graphene.List(graphene.NonNull(Role), required=True)
     countries = graphene.List(graphene.NonNull(graphene.String), required=True)
     keywords = graphene.List(graphene.NonNull(graphene.String), required=True)
     remote = RemotePolicy()

@@ -53,7 +53,7 @@ if env_str("EMAIL_BACKEND").startswith("anymail."):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "cms.request_log.JsonFormatter"}},
+    "formatters": {"json": {"()": "cms.log_format.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {

@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['name'],
             },
-            bases=(content.models.JobCountMixin, modelsearch.index.Indexed, models.Model),
+            bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
             name='Discipline',
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['name'],
             },
-            bases=(content.models.JobCountMixin, modelsearch.index.Indexed, models.Model),
+            bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
             name='DefinitionPage',
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['name'],
             },
-            bases=(content.models.JobCountMixin, modelsearch.index.Indexed, models.Model),
+            bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
             name='GuidePage',

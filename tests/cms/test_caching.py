@@ -115,17 +115,32 @@ def test_the_scheduler_expiring_a_page_invalidates(graphql, job):
     assert titles(after) == []
 
 
-def test_etag_gives_304(graphql, job):
-    etag = graphql.post(JOBS)["ETag"]
+def get(graphql, query, **headers):
+    return graphql.http.get("/graphql/", {"query": query}, **headers)
+
+
+def test_etag_gives_304_to_a_get_only(graphql, job):
+    miss = get(graphql, JOBS)
+    etag = miss["ETag"]
     assert etag.startswith('"')
-    for _ in range(2):  # once from the entry just stored, once more as a plain hit
-        response = graphql.post(JOBS, HTTP_IF_NONE_MATCH=etag)
-        assert response.status_code == 304
-        assert response.content == b""
-        assert response["ETag"] == etag
-    changed = graphql.post(JOBS, HTTP_IF_NONE_MATCH='"something-else"')
+    hit = get(graphql, JOBS)
+    not_modified = get(graphql, JOBS, HTTP_IF_NONE_MATCH=etag)
+    assert (miss["X-Cache"], hit["X-Cache"]) == ("MISS", "HIT")
+    assert not_modified.status_code == 304
+    assert b"".join(not_modified.streaming_content) == b""
+    assert not not_modified.has_header("Content-Length")
+    assert not_modified["ETag"] == etag
+    # The same Vary on every public answer, and no cookie on any.
+    assert miss["Vary"] == hit["Vary"] == not_modified["Vary"]
+    assert "Accept" in miss["Vary"]
+    for response in (miss, hit, not_modified):
+        assert not response.cookies
+    # A POST is never answered 304, whatever it sends.
+    posted = graphql.post(JOBS, HTTP_IF_NONE_MATCH=etag)
+    assert posted.status_code == 200
+    assert titles(posted) == ["Postdoc in optics"]
+    changed = get(graphql, JOBS, HTTP_IF_NONE_MATCH='"something-else"')
     assert changed.status_code == 200
-    assert titles(changed) == ["Postdoc in optics"]
 
 
 def test_mutations_are_never_cached(graphql, job):

@@ -20,7 +20,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cms.views import INTERNAL_ERROR
+from cms.graphql.http import INTERNAL_ERROR
 from tests.factories import (
     DefinitionPageFactory,
     DisciplineFactory,

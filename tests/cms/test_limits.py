@@ -9,8 +9,8 @@ import wagtail_factories
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cms.validation import ROOT_FIELD_COST
-from cms.views import INTERNAL_ERROR
+from cms.graphql.http import INTERNAL_ERROR
+from cms.graphql.limits import ROOT_FIELD_COST
 from tests.factories import DisciplineFactory, JobPostingPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,11 +45,11 @@ def test_deep_query_is_refused_before_it_runs(graphql, job_index):
 
 
 def test_depth_counts_through_fragments_and_survives_cycles(graphql):
-    nested = "fragment F on PublicPageInterface { children { ...G } } " + " ".join(
-        f"fragment {name} on PublicPageInterface {{ children {{ ...{follow} }} }}"
+    nested = "fragment F on PageInterface { children { ...G } } " + " ".join(
+        f"fragment {name} on PageInterface {{ children {{ ...{follow} }} }}"
         for name, follow in [("G", "H"), ("H", "I"), ("I", "J"), ("J", "K"), ("K", "L")]
     )
-    nested += " fragment L on PublicPageInterface { children { children { children { title } } } }"
+    nested += " fragment L on PageInterface { children { children { children { title } } } }"
     errors = graphql.errors("{ pages { ...F } } " + nested)
     assert "deeper than the limit" in errors[0]["message"]
     # A fragment cycle is reported by graphql-core's own rule, not a crash.
@@ -69,7 +69,7 @@ def test_aliases_of_a_large_list_are_refused_before_execution(graphql, job_index
 
 
 def test_cost_reads_list_sizes_from_variables(graphql, job_index):
-    query = """query($n: PositiveInt) {
+    query = """query($n: Int) {
       pages(limit: $n) { children(limit: $n) { children(limit: $n) { id } } }
     }"""
     assert "Query cost" in graphql.errors(query, {"n": 100})[0]["message"]
@@ -126,7 +126,6 @@ def test_order_takes_only_allow_listed_fields(graphql, job_index, order):
     for query in (
         "query($o: String) { pages(order: $o) { id } }",
         'query($o: String) { page(slug: "jobs") { children(order: $o) { id } } }',
-        "query($o: String) { disciplines { children(order: $o) { slug } } }",
         "query($o: String) { images(order: $o) { id } }",
     ):
         errors = graphql.errors(query, {"o": order})
@@ -144,13 +143,6 @@ def test_allowed_orders_work(graphql, job_index):
     ]:
         data = graphql.execute(query, {"o": order})
         assert [c["title"] for c in data["page"]["children"]] == expected
-    parent = DisciplineFactory(name="Parent")
-    DisciplineFactory(name="Zeta", parent=parent)
-    DisciplineFactory(name="Alpha", parent=parent)
-    data = graphql.execute(
-        '{ disciplines(topLevelOnly: true) { children(order: "-name") { name } } }'
-    )
-    assert data["disciplines"] == [{"children": [{"name": "Zeta"}, {"name": "Alpha"}]}]
 
 
 # --- Malformed requests --------------------------------------------------------------------
@@ -159,7 +151,7 @@ def test_allowed_orders_work(graphql, job_index):
 def test_malformed_requests_get_4xx_graphql_errors(graphql):
     cases = [
         (post(graphql, "{not json"), 400, "invalid JSON"),
-        (post(graphql, "[1, 2]"), 400, "not a valid JSON query"),
+        (post(graphql, "[1, 2]"), 400, "must be a JSON object"),
         (post(graphql, json.dumps({"query": 5})), 400, "query must be a string"),
         (
             post(graphql, json.dumps({"query": "{ roles { slug } }", "variables": [1]})),
@@ -188,6 +180,7 @@ def test_malformed_requests_get_4xx_graphql_errors(graphql):
         ),
         (post(graphql, json.dumps({"query": "{ noSuchField }"})), 400, "Cannot query field"),
         (graphql.post("{" + "a{" * 5000 + "b" + "}" * 5001), 400, "nested too deeply"),
+        (graphql.post("{" + "a " * 30000 + "}"), 400, "more than 20000 tokens"),
         (graphql.http.get("/graphql/", {"query": "mutation { x }"}), 405, "POST"),
         (graphql.http.put("/graphql/", "{}", content_type="application/json"), 405, "GET and POST"),
         (graphql.http.get("/graphql/"), 400, "Must provide query string"),
@@ -200,7 +193,7 @@ def test_standard_validation_rules_still_apply(graphql):
     # Variables of the wrong type, unknown arguments, duplicate operation names.
     assert (
         "got invalid value"
-        in graphql.errors("query($n: PositiveInt) { pages(limit: $n) { id } }", {"n": "many"})[0][
+        in graphql.errors("query($n: Int) { pages(limit: $n) { id } }", {"n": "many"})[0][
             "message"
         ]
     )
@@ -241,12 +234,9 @@ def test_unexpected_resolver_error_is_generic_and_logged(graphql, caplog):
 
 
 def test_search_is_offered_only_on_searchable_lists(graphql):
-    for query in (
-        '{ sites(searchQuery: "x") { hostname } }',  # sites are not indexed
-        # Found by tests/cms/test_fuzz.py: disciplines are indexed, their querysets not searchable.
-        '{ disciplines { children(searchQuery: "0") { slug } } }',
-    ):
-        assert "Unknown argument 'searchQuery'" in graphql.errors(query)[0]["message"], query
+    # Found by tests/cms/test_fuzz.py: disciplines are indexed, their querysets not searchable.
+    query = '{ disciplines { children(searchQuery: "0") { slug } } }'
+    assert "Unknown argument 'searchQuery'" in graphql.errors(query)[0]["message"]
 
 
 # --- Introspection and GraphiQL --------------------------------------------------------------
@@ -280,11 +270,10 @@ def test_only_offered_image_renditions_are_made(graphql, settings):
 def test_malformed_ids_are_clear_errors(graphql):
     for query in (
         '{ page(id: "abc") { id } }',
-        '{ pages(id: "1 OR 1=1") { id } }',
         '{ pages(parent: "x") { id } }',
         '{ images(collection: "-1") { id } }',
         '{ image(id: "1.5") { id } }',
-        '{ tag(id: "²") { name } }',  # found by tests/cms/test_fuzz.py: "²".isdigit()
+        '{ document(id: "²") { title } }',  # found by tests/cms/test_fuzz.py: "²".isdigit()
         '{ page(id: "123456789012345678901234567890") { id } }',
     ):
         errors = graphql.errors(query)
@@ -314,23 +303,13 @@ def test_media_search_keeps_collections_private(graphql):
     assert data == {"documents": [{"title": "Annual report"}], "images": []}
 
 
-def test_single_object_fields_without_an_id_are_null(graphql):
-    # grapple's resolvers for these took `id` as required although the schema does not.
-    data = graphql.execute("{ image { id } document { id } tag { name } page { id } }")
-    assert data == {"image": None, "document": None, "tag": None, "page": None}
-
-
-def test_malformed_site_hosts_are_clear_errors(graphql):
-    for query in (
-        '{ page(slug: "jobs", site: "localhost:abc") { id } }',
-        '{ pages(site: "a b") { id } }',
-        '{ site(hostname: "x:y") { hostname } }',
-        '{ site(hostname: ":") { hostname } }',  # found by tests/cms/test_fuzz.py
-    ):
-        assert "hostname, optionally with :port" in graphql.errors(query)[0]["message"], query
-    assert graphql.execute('{ site(hostname: "localhost:80") { hostname } }') == {
-        "site": {"hostname": "localhost"}
-    }
+def test_single_object_fields_need_a_key(graphql):
+    assert "argument 'id' of type 'ID!' is required" in graphql.errors("{ image { id } }")[0][
+        "message"
+    ]
+    response = graphql.post("{ page { id } }")
+    assert response.status_code == 200
+    assert response.json()["errors"][0]["message"] == "Give one of slug, urlPath, id or token."
 
 
 def test_fragment_bomb_is_measured_without_blowing_up(graphql):
@@ -339,12 +318,3 @@ def test_fragment_bomb_is_measured_without_blowing_up(graphql):
     query = "{ ...F0 } " + bomb + " fragment F40 on Query { roles { slug } }"
     message = graphql.errors(query)[0]["message"]
     assert f"Query cost {2**40 * (ROOT_FIELD_COST + 1 + 10)} exceeds" in message
-
-
-def test_explicit_null_search_operator_uses_the_default(graphql, job_index):
-    # Found by tests/cms/test_fuzz.py: grapple passed the null on and the search backend raised.
-    JobPostingPageFactory(parent=job_index, title="Zoology postdoc")
-    query = '{ pages(searchQuery: "zoology", searchOperator: null) { title } }'
-    assert graphql.execute(query) == {"pages": [{"title": "Zoology postdoc"}]}
-    query = 'query { images(searchQuery: "x", searchOperator: null) { title } }'
-    assert graphql.execute(query) == {"images": []}

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from cms.request_log import JsonFormatter
+from cms.log_format import JsonFormatter
 from tests.factories import JobPostingPageFactory
 
 LOGGER = "cms.graphql.requests"

@@ -1,39 +1,53 @@
-"""A graphql-core execution context that resolves plain fields without the per-field machinery.
+"""Running a GraphQL document: each distinct document parsed and validated once, plain
+fields resolved without graphql-core's per-field machinery, and limits on time and size.
 
-graphql-core resolves every field of every object the same way: look up the field, build a
-`GraphQLResolveInfo`, coerce the arguments, call the resolver, check for awaitables, then
-complete the value through four levels of dispatch. For a 50-job page that is about 1,500
-fields, and that per-field machinery, not the SQL, is where most of a `jobs` request went.
+Documents: `prepare` keeps an LRU of parsed, validated documents keyed by the query text
+(GraphQL Yoga's parser and validation caches are the model); a frontend sends a few dozen
+distinct queries, so almost every request skips parsing and validation.
 
-Most of those fields are plain: no arguments, and a resolver that only reads an attribute
-(graphene's default resolver, or grapple's `model_resolver` on a model field). For those this
-context reads the attribute directly and serialises leaves with the field type's own
-`serialize`, once per field, with a plan built once per selection set and reused for every
-object of the page. Anything else (arguments, middleware, custom or wrapped resolvers such as
-cms.hardening's visibility filters, a value it does not expect, a null in a non-null field, any
-exception) goes through graphql-core's own `execute_field`, so results and errors are exactly
-graphql-core's.
+Plain fields: graphql-core resolves every field of every object the same way: look up the
+field, build a `GraphQLResolveInfo`, coerce the arguments, call the resolver, check for
+awaitables, then complete the value through four levels of dispatch. For a 50-job page that
+is about 1,500 fields. Most are plain: no arguments and graphene's default resolver (an
+attribute or a dict key). For those, `FastExecutionContext` reads the value directly and
+serialises leaves with the field type's own `serialize`, with a plan built once per selection
+set and reused for every object of the page. Anything else (arguments, custom resolvers, a
+value it does not expect, a null in a non-null field, any exception) goes through
+graphql-core's own `execute_field`, so results and errors are exactly graphql-core's.
+
+Limits: the response's size is counted as leaves are serialised and the clock is read once
+per object; past GRAPHQL_MAX_RESPONSE_BYTES or GRAPHQL_MAX_SECONDS execution stops at once.
 """
 
+import time
 from asyncio import gather
-from functools import cache, partial
+from dataclasses import dataclass, field
+from functools import cache, lru_cache, partial
 
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Manager
+from django.conf import settings
 from graphene.types.resolver import dict_or_attr_resolver
-from graphene_django import DjangoObjectType
 from graphql import (
+    DocumentNode,
     ExecutionContext,
+    FragmentDefinitionNode,
+    GraphQLError,
     GraphQLNonNull,
     GraphQLObjectType,
+    OperationDefinitionNode,
     get_named_type,
     is_leaf_type,
+    parse,
+    print_ast,
+    validate,
 )
 from graphql.error import located_error
 from graphql.execution.execute import get_field_def
+from graphql.language import ArgumentNode, ObjectFieldNode, Visitor, visit
 from graphql.pyutils import Path, Undefined
-from grapple.types.rich_text import RichText as RichTextType
-from wagtail.fields import RichTextField
+
+from cms.graphql.limits import ExecutionLimitExceeded, bounded_argument_variables, static_rules
+
+MAX_TOKENS = 20_000  # graphql-core stops parsing past this many tokens
 
 # A getter returns this when the value needs the field's real resolver after all.
 USE_RESOLVER = object()
@@ -51,57 +65,37 @@ def _default_getter(resolve):
     return get
 
 
-def _grapple_field(resolve):
-    """The grapple field definition behind grapple's `model_resolver` closure, if it is one."""
-    function = getattr(resolve, "__func__", resolve)
-    if getattr(function, "__qualname__", "") != "model_resolver.<locals>.mixin":
-        return None
-    cells = dict(zip(function.__code__.co_freevars, function.__closure__ or (), strict=True))
-    return cells["field"].cell_contents if "field" in cells else None
-
-
-def _grapple_getter(field, parent_type):
-    """What grapple's model_resolver returns for an argument-free field, minus the cases
-    that transform the value (rich text columns, nested key extraction, callables)."""
-    if getattr(field, "extract_key", None):
-        return None
-    source = field.field_source
-    if field.field_type is not RichTextType:
-        model = getattr(getattr(parent_type.graphene_type, "_meta", None), "model", None)
-        if model is None:
-            return None
-        try:
-            if isinstance(model._meta.get_field(source), RichTextField):
-                return None  # grapple renders these to HTML itself
-        except FieldDoesNotExist:
-            pass
-
-    def get(instance):
-        value = getattr(instance, source)
-        if isinstance(value, Manager):
-            return value.all()
-        if callable(value):
-            return USE_RESOLVER
-        return value
-
-    return get
-
-
-def plain_getter(field_def, parent_type):
+def plain_getter(field_def):
     """A function reading the field's value straight from its source, or None."""
     if field_def.args:
         return None
     resolve = field_def.resolve
     if isinstance(resolve, partial) and resolve.func is dict_or_attr_resolver:
         return None if resolve.keywords else _default_getter(resolve)
-    field = _grapple_field(resolve)
-    return None if field is None else _grapple_getter(field, parent_type)
+    return None
 
 
 class FastExecutionContext(ExecutionContext):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._plans = {}
+        self.deadline = time.monotonic() + settings.GRAPHQL_MAX_SECONDS
+        self.bytes_left = settings.GRAPHQL_MAX_RESPONSE_BYTES
+
+    def spend(self, value) -> None:
+        """Count a serialised leaf against the response budget."""
+        self.bytes_left -= len(value) + 8 if isinstance(value, str) else 8
+        if self.bytes_left < 0:
+            raise ExecutionLimitExceeded(
+                f"The response would be larger than {settings.GRAPHQL_MAX_RESPONSE_BYTES} "
+                "bytes; ask for fewer items or fields.",
+                400,
+            )
+
+    def complete_leaf_value(self, return_type, result):
+        serialized = super().complete_leaf_value(return_type, result)
+        self.spend(serialized)
+        return serialized
 
     def _plan(self, parent_type, fields):
         # collect_subfields hands back the same dict for every object of a list, so one
@@ -112,7 +106,7 @@ class FastExecutionContext(ExecutionContext):
         plan = []
         for response_name, field_nodes in fields.items():
             field_def = get_field_def(self.schema, parent_type, field_nodes[0])
-            getter = None if field_def is None else plain_getter(field_def, parent_type)
+            getter = None if field_def is None else plain_getter(field_def)
             leaf = getter is not None and is_leaf_type(get_named_type(field_def.type))
             serialize = get_named_type(field_def.type).serialize if leaf else None
             non_null = field_def is not None and isinstance(field_def.type, GraphQLNonNull)
@@ -123,6 +117,12 @@ class FastExecutionContext(ExecutionContext):
     def execute_fields(self, parent_type, source_value, path, fields):
         # graphene-django passes its (usually empty) middleware list, so there is always a
         # manager; only a non-empty one must see every field.
+        if time.monotonic() > self.deadline:
+            raise ExecutionLimitExceeded(
+                f"The query took longer than {settings.GRAPHQL_MAX_SECONDS} s; ask for fewer "
+                "items or fields.",
+                503,
+            )
         if self.middleware_manager is not None and self.middleware_manager.middlewares:
             return super().execute_fields(parent_type, source_value, path, fields)
         results = {}
@@ -134,6 +134,7 @@ class FastExecutionContext(ExecutionContext):
             if serialize is not None:
                 result = _read_leaf(getter, serialize, non_null, source_value)
                 if result is not Undefined:
+                    self.spend(result)
                     results[response_name] = result
                     continue
             elif getter is not None:
@@ -180,10 +181,8 @@ class FastExecutionContext(ExecutionContext):
         try:
             object_type = _direct_object_type(field_def.type)
             if object_type is not None and value is not None:
-                # complete_object_value without the resolve info it only builds for
-                # is_type_of, which for these types does not look at it.
-                if object_type.is_type_of and not object_type.is_type_of(value, None):
-                    return Undefined
+                # complete_object_value without the resolve info it builds for is_type_of,
+                # which these types do not have.
                 sub_fields = self.collect_subfields(object_type, field_nodes)
                 completed = self.execute_fields(object_type, value, field_path, sub_fields)
             else:
@@ -213,13 +212,11 @@ class FastExecutionContext(ExecutionContext):
 
 @cache
 def _direct_object_type(field_type):
-    """The object type of an object (not list) field whose is_type_of needs no resolve info:
-    none, or graphene-django's model check."""
+    """The object type of an object (not list) field with no is_type_of check."""
     object_type = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
-    if not isinstance(object_type, GraphQLObjectType):
+    if not isinstance(object_type, GraphQLObjectType) or object_type.is_type_of:
         return None
-    is_type_of = getattr(object_type.is_type_of, "__func__", object_type.is_type_of)
-    return object_type if is_type_of in (None, DjangoObjectType.is_type_of.__func__) else None
+    return object_type
 
 
 def _read_leaf(getter, serialize, non_null, source):
@@ -235,3 +232,82 @@ def _read_leaf(getter, serialize, non_null, source):
     except Exception:
         return Undefined
     return Undefined if serialized is None else serialized
+
+
+# --- Prepared documents
+
+
+class _TokenArguments(Visitor):
+    def __init__(self):
+        super().__init__()
+        self.found = False
+
+    def enter_argument(self, node: ArgumentNode, *_args):
+        self.found |= "token" in node.name.value.lower()
+
+    def enter_object_field(self, node: ObjectFieldNode, *_args):
+        self.found |= "token" in node.name.value.lower()
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedDocument:
+    """A parsed and validated document, with what the cache and the limits need to know."""
+
+    schema: object
+    document: DocumentNode | None
+    errors: tuple[GraphQLError, ...]
+    normalised: str = ""  # the document as graphql-core prints it (whitespace-free key)
+    has_token_argument: bool = False
+    fragments: dict = field(default_factory=dict)
+    bounded_variables: dict = field(default_factory=dict)
+
+    def operation_type(self, operation_name: str | None) -> str | None:
+        """ "query", "mutation" or "subscription" for the operation that would run; a
+        document holding a mutation anywhere counts as one, whichever operation runs."""
+        if self.document is None:
+            return None
+        operations = [
+            d for d in self.document.definitions if isinstance(d, OperationDefinitionNode)
+        ]
+        writes = [op.operation.value for op in operations if op.operation.value != "query"]
+        if writes:
+            return writes[0]
+        chosen = [
+            op
+            for op in operations
+            if operation_name is None or (op.name and op.name.value == operation_name)
+        ]
+        return chosen[0].operation.value if len(chosen) == 1 else None
+
+
+def prepare(schema, query: str) -> PreparedDocument:
+    """The parsed, validated document for this query text, from the cache when seen before."""
+    return _prepare(schema, query, settings.GRAPHQL_ENABLE_INTROSPECTION)
+
+
+@lru_cache(maxsize=512)
+def _prepare(schema, query: str, introspection: bool) -> PreparedDocument:
+    graphql_schema = schema.graphql_schema
+    try:
+        document = parse(query, max_tokens=MAX_TOKENS)
+    except GraphQLError as error:
+        return PreparedDocument(graphql_schema, None, (error,))
+    except RecursionError:
+        error = GraphQLError("The document is nested too deeply to parse.")
+        return PreparedDocument(graphql_schema, None, (error,))
+    errors = tuple(validate(graphql_schema, document, static_rules()))
+    if errors:
+        return PreparedDocument(graphql_schema, document, errors)
+    finder = _TokenArguments()
+    visit(document, finder)
+    return PreparedDocument(
+        graphql_schema,
+        document,
+        (),
+        normalised=print_ast(document),
+        has_token_argument=finder.found,
+        fragments={
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        },
+        bounded_variables=bounded_argument_variables(document),
+    )

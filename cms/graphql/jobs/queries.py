@@ -1,0 +1,119 @@
+"""`jobs`, `job` and `jobFacets`."""
+
+import graphene
+
+from cms.graphql.core.pagination import paginate, paginated_type, pagination_args
+from cms.graphql.jobs.filters import JobOrderEnum, job_filter_args, job_filters_from_args
+from cms.graphql.jobs.types import JobPostingPageType
+from cms.graphql.pages.queries import single_page, single_page_args
+from cms.graphql.pages.types import prime_pages
+from content.iso import country_name
+from content.job_counts import JobCounts
+from content.job_search import FACETS, search_jobs, with_job_relations
+from content.models import Discipline, Institution, JobPostingPage, Role
+from content.visibility import open_jobs
+
+JobPostingPagePaginated = paginated_type(
+    "JobPostingPagePaginated", JobPostingPageType, "A page of job postings."
+)
+
+
+class FacetCount(graphene.ObjectType):
+    """How many jobs one value of a filter would give."""
+
+    slug = graphene.String(required=True, description="The value's slug, as the filter takes it.")
+    name = graphene.String(required=True, description="Display name.")
+    count = graphene.Int(required=True, description="Matching jobs with this value.")
+
+
+class CountryFacetCount(graphene.ObjectType):
+    """How many jobs one country would give."""
+
+    code = graphene.String(required=True, description="ISO 3166-1 alpha-2 code.")
+    name = graphene.String(required=True, description="The country's name.")
+    count = graphene.Int(required=True, description="Matching jobs in this country.")
+
+
+class JobFacets(graphene.ObjectType):
+    """Counts for a search page. Each dimension applies every filter but its own, so a
+    frontend can show what each alternative value would give (disjunctive facets)."""
+
+    total = graphene.Int(required=True, description="Jobs matching every filter.")
+    disciplines = graphene.List(
+        graphene.NonNull(FacetCount),
+        required=True,
+        description="Per discipline (with those below).",
+    )
+    roles = graphene.List(graphene.NonNull(FacetCount), required=True, description="Per role.")
+    countries = graphene.List(
+        graphene.NonNull(CountryFacetCount), required=True, description="Per country."
+    )
+    institutions = graphene.List(
+        graphene.NonNull(FacetCount), required=True, description="Per institution."
+    )
+
+
+FACET_NAMES = {"disciplines": Discipline, "roles": Role, "institutions": Institution}
+
+
+def _by_count(entries):
+    return sorted(entries, key=lambda entry: (-entry.count, entry.name))
+
+
+def job_facets(filters, request) -> JobFacets:
+    counts = {}
+    for dimension in FACETS:
+        filters.exclude = frozenset({dimension})
+        counts[dimension] = getattr(JobCounts(search_jobs(filters, request=request)), dimension)
+    filters.exclude = frozenset()
+    facets = {"total": JobCounts(search_jobs(filters, request=request)).total}
+    for dimension, model in FACET_NAMES.items():
+        names = dict(model.objects.filter(slug__in=counts[dimension]).values_list("slug", "name"))
+        facets[dimension] = _by_count(
+            FacetCount(slug=slug, name=names.get(slug, slug), count=count)
+            for slug, count in counts[dimension].items()
+            if count
+        )
+    facets["countries"] = _by_count(
+        CountryFacetCount(code=code, name=country_name(code), count=count)
+        for code, count in counts["countries"].items()
+    )
+    return JobFacets(**facets)
+
+
+class JobQuery(graphene.ObjectType):
+    jobs = graphene.Field(
+        JobPostingPagePaginated,
+        required=True,
+        description="Open job postings matching every filter given. Unknown slugs or codes "
+        "match nothing; malformed values are an error.",
+        order=graphene.Argument(
+            JobOrderEnum, default_value=JobOrderEnum.NEWEST.value, description="Result order."
+        ),
+        **job_filter_args(),
+        **pagination_args(),
+    )
+    job = graphene.Field(
+        JobPostingPageType, description="One open job posting.", **single_page_args("job")
+    )
+    job_facets = graphene.Field(
+        JobFacets,
+        required=True,
+        description="Counts per discipline, role, country and institution for the same filters "
+        "as `jobs`.",
+        **job_filter_args(),
+    )
+
+    def resolve_jobs(root, info, order, page=None, per_page=None, **args):
+        filters = job_filters_from_args(args)
+        jobs = search_jobs(filters, getattr(order, "value", order), request=info.context)
+        return paginate(
+            jobs, page, per_page, prepare=lambda qs: prime_pages(info, list(with_job_relations(qs)))
+        )
+
+    def resolve_job(root, info, **args):
+        jobs = with_job_relations(open_jobs(request=info.context))
+        return single_page(JobPostingPage, jobs, **args)
+
+    def resolve_job_facets(root, info, **args):
+        return job_facets(job_filters_from_args(args), info.context)

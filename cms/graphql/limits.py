@@ -1,0 +1,310 @@
+"""What a request may ask for, checked before anything runs, and bounds on what it may cost
+while it runs.
+
+Before execution (a refused request is a 400 and runs nothing):
+- graphql-core's standard rules, NUL characters in strings, introspection when it is off
+  (`static_rules`, cached with the parsed document);
+- depth, cost and argument bounds, which depend on the variables (`measure_request`).
+
+Cost: every selected field costs 1, `__typename` included, and a field of a large scalar
+(rich text, JSON-LD) costs TEXT_FIELD_COST; a list multiplies what is under it by the items
+it can hold (its `perPage`/`limit`, literal or variable, its default when absent, or
+UNSIZED_LIST_ITEMS); each root field adds ROOT_FIELD_COST, being its own round of queries;
+each introspection root (`__schema`, `__type`) adds INTROSPECTION_COST, its answer being
+bounded by the schema's size. Named fragments are measured once per (depth, list size), so
+a fragment bomb costs linear time to measure.
+
+While executing (cms/graphql/execution.py): the response's size and the request's time.
+"""
+
+import contextlib
+import json
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import connection, transaction
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    IntValueNode,
+    OperationType,
+    ValidationRule,
+    VariableNode,
+    get_named_type,
+    specified_rules,
+)
+from graphql.validation import NoSchemaIntrospectionCustomRule
+
+SIZE_ARGUMENTS = ("limit", "perPage")
+UNSIZED_LIST_ITEMS = 10
+ROOT_FIELD_COST = 500
+INTROSPECTION_COST = 2000
+TEXT_FIELD_COST = 10
+TEXT_SCALARS = frozenset({"RichText", "JSONString"})
+# Arguments whose bounds are checked before execution, by name: (lowest, highest or None).
+ARGUMENT_BOUNDS = {
+    "page": (1, None),
+    "offset": (0, None),
+}
+MAX_VARIABLES_DEPTH = 8
+
+
+def static_rules() -> tuple:
+    """graphql-core's standard rules plus ours that do not depend on the variables."""
+    rules = [*specified_rules, NoNulCharactersRule, ArgumentBoundsRule]
+    if not settings.GRAPHQL_ENABLE_INTROSPECTION:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return tuple(rules)
+
+
+def argument_bounds() -> dict:
+    return {
+        **ARGUMENT_BOUNDS,
+        "perPage": (1, settings.GRAPHQL_MAX_PAGE_SIZE),
+        "limit": (0, settings.GRAPHQL_MAX_PAGE_SIZE),
+    }
+
+
+def _bounds_error(name: str, value: int) -> str | None:
+    lowest, highest = argument_bounds().get(name, (None, None))
+    if (lowest is not None and value < lowest) or (highest is not None and value > highest):
+        upper = f" and at most {highest}" if highest is not None else ""
+        return f"{name} must be at least {lowest}{upper}; got {value}."
+    return None
+
+
+class NoNulCharactersRule(ValidationRule):
+    """PostgreSQL text cannot hold NUL, so a NUL in a string would fail deep in a resolver."""
+
+    def enter_string_value(self, node, *_args):
+        if "\x00" in node.value:
+            self.report_error(GraphQLError("Strings cannot contain NUL characters.", node))
+
+
+class ArgumentBoundsRule(ValidationRule):
+    """`perPage: 1000` or `page: -1` written in the query is a validation error (a 400)."""
+
+    def enter_argument(self, node, *_args):
+        if isinstance(node.value, IntValueNode):
+            message = _bounds_error(node.name.value, int(node.value.value))
+            if message:
+                self.report_error(GraphQLError(message, node))
+
+
+# --- Checks that depend on the variables
+
+
+def check_variables(variables: dict) -> None:
+    """Refuse variables nested deeper than any input of the schema, or holding NUL."""
+    stack = [(variables, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_VARIABLES_DEPTH:
+            raise GraphQLError(f"Variables nest deeper than {MAX_VARIABLES_DEPTH} levels.")
+        if isinstance(value, str) and "\x00" in value:
+            raise GraphQLError("Variables cannot contain NUL characters.")
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+            stack.extend((key, depth + 1) for key in value)
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+
+
+def bounded_argument_variables(document) -> dict[str, str]:
+    """Variables used as bounded arguments, by variable name: the argument's name."""
+    from graphql.language import Visitor, visit
+
+    found: dict[str, str] = {}
+
+    class Finder(Visitor):
+        def enter_argument(self, node, *_args):
+            if isinstance(node.value, VariableNode) and node.name.value in argument_bounds():
+                found[node.value.name.value] = node.name.value
+
+    visit(document, Finder())
+    return found
+
+
+@dataclass(frozen=True)
+class Measure:
+    depth: int
+    cost: int
+
+
+def measure_request(prepared, operation, variables: dict) -> Measure:
+    """Depth and cost of the operation with these variables; raises GraphQLError for a
+    variable out of its argument's bounds or a request over the limits."""
+    sizes = {}
+    for variable, argument in prepared.bounded_variables.items():
+        value = variables.get(variable)
+        if isinstance(value, int) and not isinstance(value, bool):
+            message = _bounds_error(argument, value)
+            if message:
+                raise GraphQLError(f"Variable ${variable}: {message}")
+            sizes[variable] = value
+    name = operation.name.value if operation.name else None
+    measure = _measure(prepared, name, json.dumps(sizes, sort_keys=True))
+    if measure.depth > settings.GRAPHQL_MAX_DEPTH:
+        raise GraphQLError(
+            f"The query nests fields deeper than the limit of {settings.GRAPHQL_MAX_DEPTH}."
+        )
+    if measure.cost > settings.GRAPHQL_MAX_COST:
+        raise GraphQLError(
+            f"Query cost {measure.cost} exceeds the limit of {settings.GRAPHQL_MAX_COST}; "
+            "ask for fewer items or fields."
+        )
+    return measure
+
+
+@lru_cache(maxsize=1024)
+def _measure(prepared, operation_name: str | None, sizes_json: str) -> Measure:
+    from graphql import get_operation_ast
+
+    operation = get_operation_ast(prepared.document, operation_name)
+    schema = prepared.schema
+    root = {
+        OperationType.QUERY: schema.query_type,
+        OperationType.MUTATION: schema.mutation_type,
+        OperationType.SUBSCRIPTION: schema.subscription_type,
+    }[operation.operation]
+    walker = _Walker(prepared, schema, json.loads(sizes_json))
+    depth, cost = walker.selections(operation.selection_set, root, None, 0, frozenset())
+    return Measure(depth, cost)
+
+
+class _Walker:
+    def __init__(self, prepared, schema, sizes: dict):
+        self.fragments = prepared.fragments
+        self.schema = schema
+        self.sizes = sizes
+        self.fragment_measures = {}
+
+    def selections(self, selection_set, parent_type, items, depth, fragments):
+        """(depth, cost) of a selection set; `items` is the size a paginated parent asked for;
+        `fragments` the named fragments already on this path (cycles are reported elsewhere)."""
+        deepest = cost = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                measured = self.field(selection, parent_type, items, depth, fragments)
+            elif isinstance(selection, FragmentSpreadNode):
+                measured = self.spread(selection.name.value, items, depth, fragments)
+            else:
+                inline_type = self._type(selection.type_condition, parent_type)
+                measured = self.selections(
+                    selection.selection_set, inline_type, items, depth, fragments
+                )
+            deepest = max(deepest, measured[0])
+            cost += measured[1]
+        return deepest, cost
+
+    def spread(self, name, items, depth, fragments):
+        fragment = self.fragments.get(name)
+        if fragment is None or name in fragments:
+            return 0, 0  # unknown or cyclic: graphql-core's own rules report it
+        key = (name, items, depth)
+        if key not in self.fragment_measures:
+            self.fragment_measures[key] = self.selections(
+                fragment.selection_set,
+                self._type(fragment.type_condition, None),
+                items,
+                depth,
+                fragments | {name},
+            )
+        return self.fragment_measures[key]
+
+    def field(self, node, parent_type, items, depth, fragments):
+        name = node.name.value
+        if name in ("__schema", "__type"):
+            # Bounded by the schema, not by the selection: a flat price, and no depth (the
+            # standard introspection query nests `ofType` deeper than any content query).
+            return 0, INTROSPECTION_COST
+        definition = (
+            parent_type.fields.get(name)
+            if isinstance(parent_type, GraphQLObjectType | GraphQLInterfaceType)
+            else None
+        )
+        named = get_named_type(definition.type) if definition is not None else None
+        base = TEXT_FIELD_COST if named is not None and named.name in TEXT_SCALARS else 1
+        if depth == 0:
+            base += ROOT_FIELD_COST
+        if node.selection_set is None:
+            return 1, base
+        if depth >= settings.GRAPHQL_MAX_DEPTH:
+            return 2, base  # deep enough to refuse: stop rather than recurse without end
+        size = self._size(node, definition)
+        multiplier, child_items = 1, None
+        if definition is not None and _is_list(definition.type):
+            multiplier = size or items or UNSIZED_LIST_ITEMS
+        elif size is not None:
+            child_items = size
+        child_depth, child_cost = self.selections(
+            node.selection_set, named, child_items, depth + 1, fragments
+        )
+        return 1 + child_depth, base + multiplier * child_cost
+
+    def _type(self, condition, default):
+        return self.schema.get_type(condition.name.value) if condition else default
+
+    def _size(self, node, definition) -> int | None:
+        if definition is None or not any(name in definition.args for name in SIZE_ARGUMENTS):
+            return None
+        for argument in node.arguments:
+            if argument.name.value in SIZE_ARGUMENTS:
+                value = argument.value
+                if isinstance(value, VariableNode):
+                    size = self.sizes.get(value.name.value)
+                    return settings.GRAPHQL_MAX_PAGE_SIZE if size is None else size
+                if isinstance(value, IntValueNode):
+                    return int(value.value)
+                return settings.GRAPHQL_MAX_PAGE_SIZE
+        return settings.GRAPHQL_DEFAULT_PAGE_SIZE
+
+
+def _is_list(type_) -> bool:
+    if isinstance(type_, GraphQLNonNull):
+        type_ = type_.of_type
+    return isinstance(type_, GraphQLList)
+
+
+# --- Bounds while executing
+
+
+class ExecutionLimitExceeded(BaseException):
+    """Raised inside execution to stop it at once. A BaseException, so that graphql-core's
+    per-field error handling (which catches Exception and carries on with the next field)
+    cannot turn it into a null and keep working."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@contextlib.contextmanager
+def database_time_limit(seconds: float):
+    """No single statement of this request runs past the request's time limit: PostgreSQL's
+    statement_timeout for this transaction, SQLite's progress handler."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = %s", [int(seconds * 1000)])
+            yield
+        return
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        deadline = time.monotonic() + seconds
+        raw = connection.connection
+        raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        try:
+            yield
+        finally:
+            raw.set_progress_handler(None, 0)
+        return
+    yield

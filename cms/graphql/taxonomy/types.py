@@ -1,0 +1,86 @@
+"""Disciplines, roles, institutions and countries, with live job counts."""
+
+import graphene
+
+from cms.graphql.media.types import ImageObjectType
+from content.job_counts import live_job_counts
+from content.visibility import public_media_or_none
+
+
+class Country(graphene.ObjectType):
+    """A country, by ISO 3166-1 alpha-2 code."""
+
+    code = graphene.String(required=True, description="ISO 3166-1 alpha-2 code, e.g. GB.")
+    name = graphene.String(required=True, description="The country's common English name.")
+    job_count = graphene.Int(required=True, description="Open, published jobs in this country.")
+
+    def resolve_job_count(country, info):
+        if country.job_count is not None:
+            return country.job_count
+        return live_job_counts(info.context).countries.get(country.code, 0)
+
+
+def _job_count(kind: str):
+    def resolve(item, info):
+        return getattr(live_job_counts(info.context), kind).get(item.slug, 0)
+
+    return resolve
+
+
+class Discipline(graphene.ObjectType):
+    """A field of study; disciplines form a tree (Computer Science > Machine Learning)."""
+
+    id = graphene.ID(required=True, description="The discipline's id.")
+    name = graphene.String(required=True, description="Display name.")
+    slug = graphene.String(required=True, description="Stable identifier used in filters.")
+    description = graphene.String(description="What the discipline covers.")
+    parent = graphene.Field(lambda: Discipline, description="The broader discipline, if any.")
+    children = graphene.List(
+        graphene.NonNull(lambda: Discipline), required=True, description="Narrower disciplines."
+    )
+    job_count = graphene.Int(
+        required=True, description="Open jobs in this discipline or any below it."
+    )
+
+    def resolve_children(discipline, info):
+        return discipline.children.all()
+
+    resolve_job_count = _job_count("disciplines")
+
+
+class Role(graphene.ObjectType):
+    """A kind of position: PhD studentship, postdoc, lecturer, ..."""
+
+    id = graphene.ID(required=True, description="The role's id.")
+    name = graphene.String(required=True, description="Display name.")
+    slug = graphene.String(required=True, description="Stable identifier used in filters and URLs.")
+    description = graphene.String(description="What the role involves.")
+    job_count = graphene.Int(required=True, description="Open jobs of this role.")
+
+    resolve_job_count = _job_count("roles")
+
+
+class Institution(graphene.ObjectType):
+    """An employer: a university, research institute or industry lab."""
+
+    id = graphene.ID(required=True, description="The institution's id.")
+    name = graphene.String(required=True, description="Display name.")
+    slug = graphene.String(required=True, description="Stable identifier used in filters and URLs.")
+    country = graphene.Field(Country, required=True, description="Where it is.")
+    city = graphene.String(description="City, if given.")
+    website_url = graphene.String(description="Its website.")
+    logo = graphene.Field(ImageObjectType, description="Its logo; null if private or unset.")
+    kind = graphene.String(
+        required=True, description="UNIVERSITY, RESEARCH_INSTITUTE or INDUSTRY_LAB."
+    )
+    job_count = graphene.Int(required=True, description="Its open jobs.")
+
+    def resolve_country(institution, info):
+        return institution.country_info
+
+    def resolve_logo(institution, info):
+        if institution.logo_id is None:
+            return None
+        return public_media_or_none(institution.logo, info.context)
+
+    resolve_job_count = _job_count("institutions")

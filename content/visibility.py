@@ -1,0 +1,193 @@
+"""What is public: the one rule every read path of the public API goes through.
+
+- A page is public when it is live, past its go-live and before its expiry (even before the
+  scheduler has run), not the tree root, not behind a view restriction, not under a page
+  that is unpublished or restricted, and, for a job, not past its closing date.
+- An image or document is public when its collection is not under a view restriction.
+- A draft is readable only through a valid, unexpired preview token, which names its page.
+
+Per-request facts (restricted and unpublished subtrees, private collections) are read once
+and remembered on the request, so checking a page of fifty results costs no extra query.
+`VISIBILITY_MODELS` lists what can change any of this, for the response cache.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.signing import BadSignature
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
+
+# Models whose rows decide what is public, or appear in public answers; a change to any of
+# them (or to a page) must drop cached answers. Page subclasses are matched separately.
+VISIBILITY_MODELS = frozenset(
+    {
+        "content.discipline",
+        "content.role",
+        "content.institution",
+        "wagtailcore.pageviewrestriction",
+        "wagtailcore.collection",
+        "wagtailcore.collectionviewrestriction",
+        "wagtailcore.site",
+        "wagtailimages.image",
+        "wagtailimages.rendition",
+        "wagtaildocs.document",
+        "taggit.tag",
+        "taggit.taggeditem",
+    }
+)
+# Apps whose auto-created many-to-many tables (restriction groups, job disciplines,
+# related guides) count as those models.
+VISIBILITY_APPS = frozenset({"content", "wagtailcore", "wagtailimages", "wagtaildocs"})
+
+
+def changes_visibility(model) -> bool:
+    """Whether saving or deleting a row of `model` can change a public answer."""
+    if isinstance(model, type) and issubclass(model, Page):
+        return True
+    meta = getattr(model, "_meta", None)
+    if meta is None:
+        return False
+    return meta.label_lower in VISIBILITY_MODELS or (
+        meta.auto_created and meta.app_label in VISIBILITY_APPS
+    )
+
+
+# --- Per-request facts
+
+
+def _remembered(request, name: str, compute):
+    value = getattr(request, name, None) if request is not None else None
+    if value is None:
+        value = compute()
+        if request is not None:
+            setattr(request, name, value)
+    return value
+
+
+def hidden_subtree_paths(request=None) -> tuple[str, ...]:
+    """Tree paths under which nothing is public: pages behind a view restriction, and pages
+    that are not live but have children (a live job under an unpublished section)."""
+
+    def compute():
+        restricted = PageViewRestriction.objects.values_list("page__path", flat=True)
+        unpublished = Page.objects.filter(live=False, numchild__gt=0).values_list("path", flat=True)
+        return tuple(sorted({*restricted, *unpublished}))
+
+    return _remembered(request, "_hidden_subtree_paths", compute)
+
+
+def private_collection_ids(request=None) -> frozenset[int]:
+    """Collections behind a view restriction, with their descendants."""
+
+    def compute():
+        paths = list(CollectionViewRestriction.objects.values_list("collection__path", flat=True))
+        if not paths:
+            return frozenset()
+        under = Q()
+        for path in paths:
+            under |= Q(path__startswith=path)
+        return frozenset(Collection.objects.filter(under).values_list("pk", flat=True))
+
+    return _remembered(request, "_private_collection_ids", compute)
+
+
+# --- Pages
+
+
+def public_pages(pages: QuerySet | None = None, request=None) -> QuerySet:
+    """`pages` narrowed to the public ones (see the module docstring)."""
+    pages = Page.objects.all() if pages is None else pages
+    now = timezone.now()
+    pages = (
+        pages.filter(live=True, depth__gt=1)
+        .filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+    )
+    hidden = Q()
+    for path in hidden_subtree_paths(request):
+        hidden |= Q(path__startswith=path)
+    if hidden:
+        pages = pages.exclude(hidden)
+    return pages.exclude(pk__in=_closed_job_ids(now))
+
+
+def _closed_job_ids(now: dt.datetime):
+    from content.models import JobPostingPage
+
+    return JobPostingPage.objects.filter(closing_date__lt=timezone.localdate(now)).values("pk")
+
+
+def open_jobs(jobs: QuerySet | None = None, request=None) -> QuerySet:
+    """Public job postings whose closing date has not passed."""
+    from content.models import JobPostingPage
+
+    jobs = JobPostingPage.objects.all() if jobs is None else jobs
+    return public_pages(jobs, request).filter(closing_date__gte=timezone.localdate())
+
+
+def is_visible(page: Page | None, request=None) -> bool:
+    """`public_pages` checked on a loaded page without a query (the per-request facts
+    aside): the check for a page reached through a relation or a block."""
+    if page is None or not page.live or not page.path or (page.depth or 0) <= 1:
+        return False
+    now = timezone.now()
+    if page.go_live_at is not None and page.go_live_at > now:
+        return False
+    if page.expire_at is not None and page.expire_at <= now:
+        return False
+    closing_date = getattr(page, "closing_date", None)
+    if closing_date is not None and closing_date < timezone.localdate(now):
+        return False
+    return not page.path.startswith(hidden_subtree_paths(request))
+
+
+def visible(pages, request=None) -> list:
+    """The visible pages of an iterable, in order."""
+    return [page for page in pages if is_visible(page, request)]
+
+
+# --- Images and documents
+
+
+def public_media(items: QuerySet, request=None) -> QuerySet:
+    return items.exclude(collection_id__in=private_collection_ids(request))
+
+
+def is_public_media(item, request=None) -> bool:
+    return item is not None and item.collection_id not in private_collection_ids(request)
+
+
+def public_media_or_none(item, request=None):
+    return item if is_public_media(item, request) else None
+
+
+# --- Drafts by preview token
+
+
+def valid_preview_token(token: str) -> bool:
+    """Signed by wagtail-headless-preview when the editor pressed Preview, and not older than
+    PREVIEW_TOKEN_MAX_AGE seconds (the package itself never checks the age)."""
+    from wagtail_headless_preview.models import HeadlessPreviewMixin
+
+    try:
+        HeadlessPreviewMixin.get_preview_signer().unsign(
+            token, max_age=settings.PREVIEW_TOKEN_MAX_AGE
+        )
+    except BadSignature:  # SignatureExpired is one too
+        return False
+    return True
+
+
+def preview_page(model, token: str):
+    """The draft a valid preview token was issued for, or None for a bad, expired or foreign
+    token. The token names its page inside the signed part, so it cannot be pointed at
+    another page; a page that was never saved previews as its unsaved draft."""
+    from wagtail_headless_preview.models import PagePreview
+
+    if not token or not valid_preview_token(token):
+        return None
+    preview = PagePreview.objects.filter(token=token).first()
+    page = preview.as_page() if preview is not None else None
+    return page if isinstance(page, model) else None
