@@ -294,7 +294,7 @@ def database_time_limit(seconds: float):
     if connection.vendor == "postgresql":
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL statement_timeout = %s", [int(seconds * 1000)])
+                cursor.execute("SET LOCAL statement_timeout = %s", [max(1, int(seconds * 1000))])
             yield
         return
     if connection.vendor == "sqlite":

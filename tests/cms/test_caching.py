@@ -196,3 +196,87 @@ def test_switched_off_by_setting(graphql, job, settings):
     settings.GRAPHQL_CACHE_SECONDS = 0
     assert graphql.post(JOBS)["X-Cache"] == "BYPASS"
     assert graphql.post(JOBS)["X-Cache"] == "BYPASS"
+
+
+MEDIA = "{ images { title } documents { title } jobs { items { title } } }"
+
+
+def _private_collection():
+    from wagtail.models import Collection
+
+    return Collection.get_first_root_node().add_child(name="Later private")
+
+
+def _restrict(collection):
+    from wagtail.models import CollectionViewRestriction
+
+    CollectionViewRestriction.objects.create(collection=collection, restriction_type="login")
+
+
+def _collection_becomes_private(media):
+    _restrict(media["collection"])
+
+
+def _image_moves_into_private(media):
+    private = _private_collection()
+    _restrict(private)
+    media["image"].collection = private
+    media["image"].save()
+
+
+def _document_moves_into_private(media):
+    private = _private_collection()
+    _restrict(private)
+    media["document"].collection = private
+    media["document"].save()
+
+
+def _job_gets_a_view_restriction(media):
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(page=media["job"], restriction_type="login")
+
+
+def _restriction_gets_a_group(media):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    restriction = PageViewRestriction.objects.create(page=media["job"], restriction_type="groups")
+    restriction.groups.add(Group.objects.create(name="Members"))
+
+
+def _site_changes(media):
+    from wagtail.models import Site
+
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "Renamed"
+    site.save()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _collection_becomes_private,
+        _image_moves_into_private,
+        _document_moves_into_private,
+        _job_gets_a_view_restriction,
+        _restriction_gets_a_group,
+        _site_changes,
+    ],
+)
+def test_every_change_of_visibility_invalidates(graphql, job_index, change):
+    import wagtail_factories
+
+    collection = _private_collection()
+    media = {
+        "collection": collection,
+        "image": wagtail_factories.ImageFactory(title="Campus", collection=collection),
+        "document": wagtail_factories.DocumentFactory(title="Report", collection=collection),
+        "job": JobPostingPageFactory(parent=job_index, title="Optics"),
+    }
+    graphql.post(MEDIA)
+    assert graphql.post(MEDIA)["X-Cache"] == "HIT"
+    change(media)
+    after = graphql.post(MEDIA)
+    assert after["X-Cache"] == "MISS", change.__name__
+    assert "Cache-Control" in after
