@@ -69,7 +69,7 @@ def _rest_item(item: dict) -> dict:
     return {
         "title": item["title"],
         "slug": item["meta"]["slug"],
-        "url": "/" + html_url.split("://", 1)[-1].split("/", 1)[-1] if html_url else None,
+        "url": _path(html_url),
         "institution": {
             "name": institution["name"],
             "slug": institution["slug"],
@@ -90,6 +90,12 @@ def _rest_item(item: dict) -> dict:
     }
 
 
+def _path(url: str | None) -> str | None:
+    """A URL's path: the endpoints put pages on different hosts (GraphQL on the public
+    frontend's, REST API v2 on the Wagtail site's)."""
+    return "/" + url.split("://", 1)[-1].split("/", 1)[-1] if url else None
+
+
 def _same_precision(item: dict) -> dict:
     """DRF writes datetimes to the millisecond with a Z; compare instants to the second."""
     posted = item["postedAt"]
@@ -108,7 +114,9 @@ def normalised(name: str, payload: dict) -> tuple[int, list[dict]]:
         raise AssertionError(f"{name} answered with errors: {payload['errors']}")
     jobs = payload["data"]["jobs"]
     items = [
-        _same_precision({**item, "disciplines": _sorted_named(item["disciplines"])})
+        _same_precision(
+            {**item, "url": _path(item["url"]), "disciplines": _sorted_named(item["disciplines"])}
+        )
         for item in jobs["items"]
     ]
     return jobs["pagination"]["total"], items

@@ -16,10 +16,12 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Site
 
 from content.iso import country_name
+from content.job_search import with_job_relations
 from content.models import JobPostingPage
-from content.visibility import open_jobs, with_job_relations
+from content.public_urls import public_base_url
+from content.visibility import open_jobs
 
-ORDER = ("-first_published_at", "-pk")
+ORDER = ("-posted_at", "-pk")
 
 
 # --- REST API v2 -----------------------------------------------------------------------------
@@ -103,12 +105,11 @@ class JoinedStrings(Aggregate):
         return self.as_sql(compiler, connection, function="STRING_AGG", **extra)
 
 
-def _page_path(url_path: str, root_paths) -> str | None:
-    """What Page.url gives for a single-site setup: the path below the site root."""
+def _page_url(url_path: str, root_paths) -> str | None:
+    """What the API's `url` gives: the path below the site root, on the public base URL."""
     for root in root_paths:
         if url_path.startswith(root.root_path):
-            path = url_path[len(root.root_path) - 1 :]
-            return path if len(root_paths) == 1 else root.root_url + path
+            return public_base_url() + url_path[len(root.root_path) - 1 :]
     return None
 
 
@@ -161,8 +162,7 @@ def floor_jobs(request):
             "employment_type",
             "funded",
             "closing_date",
-            "first_published_at",
-            "go_live_at",
+            "posted_at",
             "salary_min",
             "salary_max",
             "salary_currency",
@@ -190,12 +190,12 @@ def floor_jobs(request):
     root_paths = Site.get_site_root_paths()
     items = []
     for row in rows:
-        posted = row["first_published_at"] or row["go_live_at"]
+        posted = row["posted_at"]
         items.append(
             {
                 "title": row["title"],
                 "slug": row["slug"],
-                "url": _page_path(row["url_path"], root_paths),
+                "url": _page_url(row["url_path"], root_paths),
                 "institution": {
                     "name": row["institution__name"],
                     "slug": row["institution__slug"],

@@ -124,7 +124,7 @@ FILTERS: tuple[JobFilter, ...] = (
         "posted_after",
         "date",
         "Only jobs first published on or after this date.",
-        lambda qs, v: qs.filter(first_published_at__date__gte=v),
+        lambda qs, v: qs.filter(posted_at__date__gte=v),
     ),
     JobFilter(
         "closing_after",
@@ -168,8 +168,8 @@ def search_jobs(filters, order: str = JobOrder.NEWEST, request=None) -> QuerySet
         if by_relevance:
             return qs
     if order == JobOrder.CLOSING_SOON:
-        return qs.order_by("closing_date", "-first_published_at", "-pk")
-    return qs.order_by("-first_published_at", "-pk")
+        return qs.order_by("closing_date", "-posted_at", "-pk")
+    return qs.order_by("-posted_at", "-pk")
 
 
 def with_job_relations(qs: QuerySet) -> QuerySet:

@@ -110,21 +110,24 @@ def public_pages(pages: QuerySet | None = None, request=None) -> QuerySet:
         hidden |= Q(path__startswith=path)
     if hidden:
         pages = pages.exclude(hidden)
-    return pages.exclude(pk__in=_closed_job_ids(now))
+    return _without_closed_jobs(pages, now)
 
 
-def _closed_job_ids(now: dt.datetime):
+def _without_closed_jobs(pages: QuerySet, now: dt.datetime) -> QuerySet:
     from content.models import JobPostingPage
 
-    return JobPostingPage.objects.filter(closing_date__lt=timezone.localdate(now)).values("pk")
+    today = timezone.localdate(now)
+    if issubclass(pages.model, JobPostingPage):
+        return pages.filter(closing_date__gte=today)
+    closed = JobPostingPage.objects.filter(closing_date__lt=today).values("pk")
+    return pages.exclude(pk__in=closed)
 
 
 def open_jobs(jobs: QuerySet | None = None, request=None) -> QuerySet:
     """Public job postings whose closing date has not passed."""
     from content.models import JobPostingPage
 
-    jobs = JobPostingPage.objects.all() if jobs is None else jobs
-    return public_pages(jobs, request).filter(closing_date__gte=timezone.localdate())
+    return public_pages(JobPostingPage.objects.all() if jobs is None else jobs, request)
 
 
 def is_visible(page: Page | None, request=None) -> bool:

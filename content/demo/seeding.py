@@ -262,6 +262,7 @@ def bulk_create_jobs(index: JobIndexPage, specs: list[JobSpec]) -> list[int]:
         job.translation_key = uuid.uuid4()
         job.live, job.has_unpublished_changes = True, False
         job.first_published_at = job.last_published_at = spec.first_published_at
+        job.posted_at = spec.first_published_at
         job.expire_at = job.closes_at
         # Validated before it has a place in the tree, so Page.clean skips its sibling-slug
         # query (one per job); the whole chunk's slugs are checked in one query below.
