@@ -88,19 +88,20 @@ def read_graphql_request(request) -> GraphQLRequest:
     except (ValueError, RecursionError):
         # Bad JSON, an oversized or unreadable body: the view answers those.
         return info
-    if prepared.errors:
+    if prepared.document is None:
         return info
-    info.normalised = prepared.normalised
     info.operation_type = prepared.operation_type(operation_name)
-    info.operation_name = operation_name
-    info.has_token = prepared.has_token_argument or _has_token_key(variables)
+    info.operation_name = prepared.operation_name(operation_name)
+    if not prepared.errors:  # an invalid document is answered 400, never cached
+        info.normalised = prepared.normalised
+        info.has_token = prepared.has_token_argument or _has_token_key(variables)
     return info
 
 
 def is_cacheable(request, info: GraphQLRequest) -> bool:
     if settings.GRAPHQL_CACHE_SECONDS <= 0 or request.method not in ("GET", "POST"):
         return False
-    if info.operation_type != "query" or info.has_token:
+    if info.operation_type != "query" or info.has_token or info.normalised is None:
         return False
     extra_params = set(request.GET) - {"query", "variables", "operationName"}
     # A session cookie may mean a logged-in editor; their answers are never shared.

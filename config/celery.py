@@ -12,6 +12,20 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+def _make_filesystem_broker_folders() -> None:
+    """kombu's filesystem transport (the embedded default) expects its folders to exist."""
+    from pathlib import Path
+
+    options = app.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
+        if options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+if str(app.conf.broker_url or "").startswith("filesystem://"):
+    _make_filesystem_broker_folders()
+
+
 @task_prerun.connect
 def drop_stale_database_connections(task=None, **kwargs):
     """What Django does at the start of every request: close connections that are past

@@ -1,8 +1,11 @@
 """Shared fixtures: a GraphQL client that posts like a frontend, and a small site tree."""
 
+import atexit
 import json
+import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -12,6 +15,31 @@ from tests.factories import (
     JobIndexPageFactory,
     site_root,
 )
+
+
+def _remove_test_databases(folder, only_pid=None):
+    """Delete this process's SQLite test database, or those of processes that are gone."""
+    for path in folder.glob("test-*.sqlite3*"):
+        pid = int(path.name.split("-")[1].split(".")[0])
+        if only_pid is not None:
+            if pid == only_pid:
+                path.unlink(missing_ok=True)
+            continue
+        try:
+            os.kill(pid, 0)
+            continue  # still running
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except PermissionError:
+            continue
+
+
+def pytest_configure(config):
+    folder = getattr(settings, "TEST_DATABASE_DIR", None)
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        _remove_test_databases(folder)
+        atexit.register(_remove_test_databases, folder, os.getpid())
 
 
 class GraphQLClient:

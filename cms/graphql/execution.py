@@ -261,14 +261,23 @@ class PreparedDocument:
     fragments: dict = field(default_factory=dict)
     bounded_variables: dict = field(default_factory=dict)
 
+    def _operations(self) -> list:
+        return [d for d in self.document.definitions if isinstance(d, OperationDefinitionNode)]
+
+    def operation_name(self, operation_name: str | None) -> str | None:
+        """The name of the operation that would run (the document's only one, unnamed)."""
+        if operation_name is not None or self.document is None:
+            return operation_name
+        operations = self._operations()
+        single = operations[0] if len(operations) == 1 else None
+        return single.name.value if single is not None and single.name else None
+
     def operation_type(self, operation_name: str | None) -> str | None:
         """ "query", "mutation" or "subscription" for the operation that would run; a
         document holding a mutation anywhere counts as one, whichever operation runs."""
         if self.document is None:
             return None
-        operations = [
-            d for d in self.document.definitions if isinstance(d, OperationDefinitionNode)
-        ]
+        operations = self._operations()
         writes = [op.operation.value for op in operations if op.operation.value != "query"]
         if writes:
             return writes[0]

@@ -1,6 +1,5 @@
 """Test settings: fast hashing, isolated cache, deterministic clock zone."""
 
-import atexit
 import os
 
 from config.env import env_str
@@ -26,25 +25,8 @@ WHITENOISE_AUTOREFRESH = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so end-to-end tests can hand the test database to a worker
     # process; one file per pytest process so parallel runs in one checkout never share it.
-    _test_db_dir = VAR_DIR / "test-databases"
-    _test_db_dir.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["TEST"] = {"NAME": str(_test_db_dir / f"test-{os.getpid()}.sqlite3")}
-
-    def _remove_test_databases(only_pid=None):
-        """Delete this process's file at exit, and files left by processes that are gone."""
-        for path in _test_db_dir.glob("test-*.sqlite3*"):
-            pid = int(path.name.split("-")[1].split(".")[0])
-            if only_pid is not None and pid != only_pid:
-                continue
-            if only_pid is None:
-                try:
-                    os.kill(pid, 0)
-                    continue  # still running
-                except ProcessLookupError:
-                    pass
-                except PermissionError:
-                    continue
-            path.unlink(missing_ok=True)
-
-    _remove_test_databases()
-    atexit.register(_remove_test_databases, os.getpid())
+    # tests/conftest.py makes the folder and removes the files of finished runs.
+    TEST_DATABASE_DIR = VAR_DIR / "test-databases"
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(TEST_DATABASE_DIR / f"test-{os.getpid()}.sqlite3")
+    }

@@ -221,7 +221,9 @@ def test_unexpected_resolver_error_is_generic_and_logged(graphql, caplog):
     # An image whose file has gone from storage: Wagtail raises when asked for a rendition.
     image = wagtail_factories.ImageFactory(file__width=1000, file__height=500)
     image.file.storage.delete(image.file.name)
-    query = "query($id: ID) { image(id: $id) { title rendition(width: 640) { url } } roles { id } }"
+    query = (
+        "query($id: ID!) { image(id: $id) { title rendition(width: 640) { url } } roles { id } }"
+    )
     with caplog.at_level(logging.ERROR, logger="cms.graphql"):
         response = graphql.post(query, {"id": image.pk})
     assert response.status_code == 200
