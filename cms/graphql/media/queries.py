@@ -37,29 +37,28 @@ def _one(model, info, id):
     return public_media(model.objects.all(), info.context).filter(pk=database_id(id)).first()
 
 
+def one_field(graphql_type, noun: str) -> graphene.Field:
+    return graphene.Field(
+        graphql_type,
+        id=graphene.ID(required=True, description=f"The {noun}'s id."),
+        description=f"One public {noun} by id.",
+    )
+
+
+def list_field(graphql_type, noun: str) -> graphene.List:
+    return graphene.List(
+        graphene.NonNull(graphql_type),
+        required=True,
+        description=f"Public {noun}s, newest first.",
+        **media_list_args(),
+    )
+
+
 class MediaQuery(graphene.ObjectType):
-    image = graphene.Field(
-        ImageObjectType,
-        id=graphene.ID(required=True, description="The image's id."),
-        description="One public image by id.",
-    )
-    images = graphene.List(
-        graphene.NonNull(ImageObjectType),
-        required=True,
-        description="Public images, newest first.",
-        **media_list_args(),
-    )
-    document = graphene.Field(
-        DocumentObjectType,
-        id=graphene.ID(required=True, description="The document's id."),
-        description="One public document by id.",
-    )
-    documents = graphene.List(
-        graphene.NonNull(DocumentObjectType),
-        required=True,
-        description="Public documents, newest first.",
-        **media_list_args(),
-    )
+    image = one_field(ImageObjectType, "image")
+    images = list_field(ImageObjectType, "image")
+    document = one_field(DocumentObjectType, "document")
+    documents = list_field(DocumentObjectType, "document")
 
     def resolve_image(root, info, id):
         return _one(get_image_model(), info, id)

@@ -84,6 +84,15 @@ def tree_list(pages, info, limit=None, offset=None, order=None, in_menu=None) ->
     return prime_pages(info, tree_window(pages.specific(), limit, offset))
 
 
+def tree_field(description: str) -> graphene.List:
+    return graphene.List(
+        graphene.NonNull(lambda: PageInterface),
+        required=True,
+        description=description,
+        **tree_args(),
+    )
+
+
 class PageInterface(graphene.Interface):
     """A public page of the site: the fields every page type shares."""
 
@@ -102,42 +111,12 @@ class PageInterface(graphene.Interface):
     first_published_at = graphene.DateTime(description="When the page first went live.")
     last_published_at = graphene.DateTime(description="When the page was last published.")
     parent = graphene.Field(lambda: PageInterface, description="The public parent, if any.")
-    children = graphene.List(
-        graphene.NonNull(lambda: PageInterface),
-        required=True,
-        description="Public pages directly below.",
-        **tree_args(),
-    )
-    siblings = graphene.List(
-        graphene.NonNull(lambda: PageInterface),
-        required=True,
-        description="Public pages beside this one.",
-        **tree_args(),
-    )
-    next_siblings = graphene.List(
-        graphene.NonNull(lambda: PageInterface),
-        required=True,
-        description="Public pages after this one under the same parent.",
-        **tree_args(),
-    )
-    previous_siblings = graphene.List(
-        graphene.NonNull(lambda: PageInterface),
-        required=True,
-        description="Public pages before this one under the same parent.",
-        **tree_args(),
-    )
-    ancestors = graphene.List(
-        graphene.NonNull(lambda: PageInterface),
-        required=True,
-        description="Public pages above, from the top.",
-        **tree_args(),
-    )
-    descendants = graphene.List(
-        graphene.NonNull(lambda: PageInterface),
-        required=True,
-        description="Public pages anywhere below.",
-        **tree_args(),
-    )
+    children = tree_field("Public pages directly below.")
+    siblings = tree_field("Public pages beside this one.")
+    next_siblings = tree_field("Public pages after this one under the same parent.")
+    previous_siblings = tree_field("Public pages before this one under the same parent.")
+    ancestors = tree_field("Public pages above, from the top.")
+    descendants = tree_field("Public pages anywhere below.")
 
     @classmethod
     def resolve_type(cls, instance, info):
@@ -165,24 +144,27 @@ class PageInterface(graphene.Interface):
         return parent if is_visible(parent, info.context) else None
 
     def resolve_children(page, info, **args):
-        return tree_list(page.get_children(), info, **args) if page.path else []
+        return _tree(page, info, args, lambda: page.get_children())
 
     def resolve_siblings(page, info, **args):
-        return tree_list(page.get_siblings(inclusive=False), info, **args) if page.path else []
+        return _tree(page, info, args, lambda: page.get_siblings(inclusive=False))
 
     def resolve_next_siblings(page, info, **args):
-        pages = page.get_next_siblings(inclusive=False) if page.path else None
-        return tree_list(pages, info, **args) if page.path else []
+        return _tree(page, info, args, lambda: page.get_next_siblings(inclusive=False))
 
     def resolve_previous_siblings(page, info, **args):
-        pages = page.get_prev_siblings(inclusive=False) if page.path else None
-        return tree_list(pages, info, **args) if page.path else []
+        return _tree(page, info, args, lambda: page.get_prev_siblings(inclusive=False))
 
     def resolve_ancestors(page, info, **args):
-        return tree_list(page.get_ancestors(), info, **args) if page.path else []
+        return _tree(page, info, args, lambda: page.get_ancestors())
 
     def resolve_descendants(page, info, **args):
-        return tree_list(page.get_descendants(), info, **args) if page.path else []
+        return _tree(page, info, args, lambda: page.get_descendants())
+
+
+def _tree(page, info, args, select) -> list:
+    # A preview of a page that was never saved has no place in the tree yet.
+    return tree_list(select(), info, **args) if page.path else []
 
 
 @page_type(WagtailPage)
