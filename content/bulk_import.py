@@ -1,0 +1,395 @@
+"""Bulk imports of job postings: `manage.py import_jobs`, employers' feeds and the employer
+API's batches all go through `import_rows`.
+
+Rows stream in and are written in chunks. Each row is mapped and validated with the model's
+own rules before anything is written; a chunk is then matched against existing jobs (by
+institution + the employer's reference) in one query. A row whose fingerprint is the one its
+job was last imported from, with no edit since, is unchanged and costs no write. New and
+changed jobs are written a few statements per chunk (content/bulk_pages.py), in one
+transaction per chunk, so an interrupted import keeps every chunk before it.
+
+Bulk writes send no model signals, so this module does what their receivers would: search
+entries, the reference index, the institution group's edit permission, the first-publication
+record that feeds the digests (notifications.publishing), and one post_save of the job index
+so caches of published content are invalidated.
+"""
+
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.contrib.auth.models import Group, Permission
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.models import GroupPagePermission, Page, Revision
+
+from content import bulk_pages
+from content.employers import GROUP_PREFIX
+from content.importing import (
+    ImportFileError,
+    Lookups,
+    Mode,
+    ParsedRow,
+    Record,
+    fill_job,
+    job_index,
+    parse_row,
+    snapshot,
+    submit_for_moderation,
+)
+from content.models import ImportedJob, Institution, JobIndexPage, JobPostingPage
+from notifications.publishing import record_first_publications
+
+CHUNK_SIZE = 500
+SLUG_LENGTH = 200
+
+CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+
+
+class Progress(Protocol):
+    def update(self, n: int) -> None: ...
+
+
+@dataclass
+class Outcome:
+    number: int  # the CSV line or the JSON record number
+    status: str
+    job_id: int | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class ImportReport:
+    counts: Counter = field(default_factory=Counter)
+    failures: list[Outcome] = field(default_factory=list)
+    # Every row's outcome, only when asked for (small batches: the employer API).
+    outcomes: list[Outcome] | None = None
+    # The jobs the rows matched, only when asked for (a feed closes the jobs it no longer lists).
+    seen_job_ids: set[int] | None = None
+    # Set when the file broke off part way (bad JSON at record 5,000): what came before stays.
+    file_error: str = ""
+
+    def count(self, status: str) -> int:
+        return self.counts[status]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def add(self, outcome: Outcome) -> None:
+        self.counts[outcome.status] += 1
+        if outcome.status == FAILED:
+            self.failures.append(outcome)
+        if self.outcomes is not None:
+            self.outcomes.append(outcome)
+        if self.seen_job_ids is not None and outcome.job_id is not None:
+            self.seen_job_ids.add(outcome.job_id)
+
+
+@dataclass
+class _Row:
+    number: int
+    parsed: ParsedRow
+    page: JobPostingPage | None = None
+    existing: dict | None = None
+
+
+def import_rows(
+    records: Iterable[Record],
+    *,
+    institution: Institution | None = None,
+    mode: str = Mode.DRAFT,
+    user=None,
+    parent: JobIndexPage | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Progress | None = None,
+    keep_outcomes: bool = False,
+    track_seen: bool = False,
+) -> ImportReport:
+    """Import the records; `institution` (an API key's, a feed's, --institution) owns them all.
+    Never raises for a bad row or a file that breaks off: the report says what happened."""
+    parent = parent or job_index()
+    report = ImportReport(
+        outcomes=[] if keep_outcomes else None, seen_job_ids=set() if track_seen else None
+    )
+    importer = _ChunkImporter(parent, mode, user, Lookups(), report)
+    chunk: list[_Row] = []
+    keys: set = set()
+    try:
+        for record in records:
+            row = _Row(
+                record.number, parse_row(record.data, importer.lookups, institution=institution)
+            )
+            # A reference repeated in the file is matched against the first one once written.
+            if len(chunk) >= chunk_size or (row.parsed.key and row.parsed.key in keys):
+                importer.run(chunk, progress)
+                chunk, keys = [], set()
+            chunk.append(row)
+            keys.add(row.parsed.key)
+    except ImportFileError as err:
+        report.file_error = str(err)
+    importer.run(chunk, progress)
+    return report
+
+
+def import_batch(rows: list[dict], institution: Institution, *, mode: str = Mode.MODERATE):
+    """The employer API's batch: plain dicts (our field names or schema.org JobPosting) for
+    one institution; returns the report with every row's outcome, numbered from 1."""
+    records = (Record(number, data) for number, data in enumerate(rows, start=1))
+    return import_rows(records, institution=institution, mode=mode, keep_outcomes=True)
+
+
+class _ChunkImporter:
+    def __init__(self, parent: JobIndexPage, mode: str, user, lookups: Lookups, report):
+        self.parent, self.mode, self.user = parent, mode, user
+        self.lookups, self.report = lookups, report
+        self.change_page = Permission.objects.get(codename="change_page")
+
+    def run(self, chunk: list[_Row], progress: Progress | None) -> None:
+        if not chunk:
+            return
+        to_write = self._prepare(chunk)
+        if to_write:
+            try:
+                self._write(to_write)
+            except DatabaseError:
+                # One row the database refuses must not sink its neighbours: write one by one.
+                for row in to_write:
+                    self._write_alone(row)
+                to_write = []
+            for row in to_write:
+                status = UPDATED if row.existing else CREATED
+                self.report.add(Outcome(row.number, status, row.page.pk))
+        if progress is not None:
+            progress.update(len(chunk))
+
+    # --- Matching and validating (reads only) ---------------------------------------------
+
+    def _prepare(self, chunk: list[_Row]) -> list[_Row]:
+        existing = self._existing([row.parsed.key for row in chunk if row.parsed.key])
+        pages = self._latest_revisions(
+            [existing[row.parsed.key] for row in chunk if row.parsed.key in existing]
+        )
+        to_write = []
+        for row in chunk:
+            row.existing = existing.get(row.parsed.key)
+            if row.existing and self._fingerprint_unchanged(row):
+                self.report.add(Outcome(row.number, UNCHANGED, row.existing["pk"]))
+                continue
+            page = pages[row.existing["pk"]] if row.existing else JobPostingPage()
+            before = snapshot(page) if row.existing else None
+            errors = fill_job(page, row.parsed, self.lookups)
+            if errors:
+                self.report.add(Outcome(row.number, FAILED, errors=errors))
+                continue
+            row.page = page
+            if row.existing and before == snapshot(page) and not self._needs_publish(row):
+                self.report.add(Outcome(row.number, UNCHANGED, page.pk))
+                continue
+            to_write.append(row)
+        return to_write
+
+    def _existing(self, keys: list[tuple[int, str]]) -> dict:
+        if not keys:
+            return {}
+        wanted = set(keys)
+        rows = (
+            JobPostingPage.objects.filter(
+                institution_id__in={key[0] for key in keys},
+                reference__in={key[1] for key in keys},
+            )
+            .order_by("pk")
+            .values(
+                "pk",
+                "institution_id",
+                "reference",
+                "live",
+                "has_unpublished_changes",
+                "latest_revision_id",
+                "import_state__fingerprint",
+                "import_state__revision_id",
+            )
+        )
+        found = {}
+        for row in rows:
+            key = (row["institution_id"], row["reference"])
+            if key in wanted:
+                found.setdefault(key, row)
+        return found
+
+    def _latest_revisions(self, existing: list[dict]) -> dict[int, JobPostingPage]:
+        """Each existing job as its latest revision has it: what an edit starts from."""
+        pages = JobPostingPage.objects.in_bulk([row["pk"] for row in existing])
+        revisions = Revision.objects.in_bulk(
+            [row["latest_revision_id"] for row in existing if row["latest_revision_id"]]
+        )
+        for pk, page in pages.items():
+            revision = revisions.get(page.latest_revision_id)
+            if revision is not None:
+                pages[pk] = page.with_content_json(revision.content)
+        return pages
+
+    def _needs_publish(self, row: _Row) -> bool:
+        unpublished = not row.existing["live"] or row.existing["has_unpublished_changes"]
+        return self.mode == Mode.PUBLISH and unpublished
+
+    def _fingerprint_unchanged(self, row: _Row) -> bool:
+        existing = row.existing
+        return (
+            existing["import_state__fingerprint"] == row.parsed.fingerprint
+            and existing["import_state__revision_id"] == existing["latest_revision_id"]
+            and not self._needs_publish(row)
+        )
+
+    # --- Writing ---------------------------------------------------------------------------
+
+    def _write_alone(self, row: _Row) -> None:
+        if row.existing is None:
+            row.page.pk = row.page.page_ptr_id = None
+        try:
+            self._write([row])
+        except DatabaseError as err:
+            self.report.add(Outcome(row.number, FAILED, errors={"__all__": [str(err)]}))
+        else:
+            self.report.add(Outcome(row.number, UPDATED if row.existing else CREATED, row.page.pk))
+
+    @transaction.atomic
+    def _write(self, rows: list[_Row]) -> None:
+        now = timezone.now()
+        publish = self.mode == Mode.PUBLISH
+        self.parent.refresh_from_db()
+        new = [row.page for row in rows if row.existing is None]
+        changed = [row.page for row in rows if row.existing is not None]
+        if new:
+            self._insert(new, publish, now)
+        pages = new + changed
+        bulk_pages.save_revisions(pages, user=self.user, at=now)
+        for page in pages:
+            page.has_unpublished_changes = not publish
+            if publish:
+                page.live, page.expired = True, False
+                page.live_revision = page.latest_revision
+                page.first_published_at = page.first_published_at or now
+                page.last_published_at = now
+        self._update_page_rows(new, changed, publish)
+        self._set_disciplines(new, changed if publish else [])
+        bulk_pages.log_actions(new, "wagtail.create", user=self.user, at=now)
+        bulk_pages.log_actions(changed, "wagtail.edit", user=self.user, at=now)
+        if publish:
+            bulk_pages.log_actions(pages, "wagtail.publish", user=self.user, at=now)
+            record_first_publications(pages)
+        bulk_pages.index_for_search(pages)
+        bulk_pages.update_references(pages)
+        self._grant_institution_groups(new)
+        ImportedJob.objects.bulk_create(
+            [
+                ImportedJob(
+                    job_id=row.page.pk,
+                    fingerprint=row.parsed.fingerprint,
+                    revision_id=row.page.latest_revision.pk,
+                )
+                for row in rows
+            ],
+            update_conflicts=True,
+            unique_fields=["job"],
+            update_fields=["fingerprint", "revision_id"],
+        )
+        if self.mode == Mode.MODERATE:
+            for page in pages:
+                submit_for_moderation(page, self.user)
+        # A real save, not an update: its post_save tells caches that content changed.
+        self.parent.numchild = self.parent.get_children().count()
+        self.parent.save(update_fields=["numchild"], clean=False)
+
+    def _insert(self, pages: list[JobPostingPage], publish: bool, now) -> None:
+        self._give_unique_slugs(pages)
+        for page in pages:
+            page.locale_id = self.parent.locale_id
+            page.translation_key = uuid.uuid4()
+            page.owner = self.user
+            page.draft_title = page.title
+            page.expire_at = page.closes_at
+            page.live = publish
+            if publish:
+                page.first_published_at = page.last_published_at = now
+        bulk_pages.insert_pages(self.parent, pages)
+
+    def _update_page_rows(self, new: list, changed: list, publish: bool) -> None:
+        revision_fields = [
+            "latest_revision",
+            "latest_revision_created_at",
+            "draft_title",
+            "has_unpublished_changes",
+        ]
+        live_fields = [
+            "live",
+            "expired",
+            "live_revision",
+            "first_published_at",
+            "last_published_at",
+        ]
+        JobPostingPage.objects.bulk_update(
+            new, [*revision_fields, *(live_fields if publish else [])]
+        )
+        if changed and publish:
+            # Publishing writes the revision's content to the page row, as Revision.publish.
+            content = [
+                f.name for f in JobPostingPage._meta.local_concrete_fields if not f.primary_key
+            ]
+            JobPostingPage.objects.bulk_update(
+                changed, [*revision_fields, *live_fields, "title", "expire_at", *content]
+            )
+        elif changed:
+            JobPostingPage.objects.bulk_update(changed, revision_fields)
+
+    def _set_disciplines(self, new: list, republished: list) -> None:
+        """Relations live on the page row, not only in the revision: written for new jobs and
+        for published changes, as a page save would; a draft edit keeps them in its revision."""
+        through = JobPostingPage.disciplines.through
+        if republished:
+            through.objects.filter(jobpostingpage_id__in=[p.pk for p in republished]).delete()
+        through.objects.bulk_create(
+            through(jobpostingpage_id=page.pk, discipline_id=discipline.pk)
+            for page in new + republished
+            for discipline in page.disciplines.all()
+        )
+
+    def _give_unique_slugs(self, pages: list[JobPostingPage]) -> None:
+        """Slugs from titles, unique under the index with Wagtail's "-2", "-3" suffixes."""
+        siblings = Page.objects.child_of(self.parent)
+        bases = [slugify(page.title, allow_unicode=True)[:SLUG_LENGTH] or "job" for page in pages]
+        taken = set(siblings.filter(slug__in=bases).values_list("slug", flat=True))
+        for base in set(bases) & taken:
+            taken.update(
+                siblings.filter(slug__startswith=f"{base}-").values_list("slug", flat=True)
+            )
+        for page, base in zip(pages, bases, strict=True):
+            slug, suffix = base, 1
+            while slug in taken:
+                suffix += 1
+                slug = f"{base}-{suffix}"
+            taken.add(slug)
+            page.slug = slug
+
+    def _grant_institution_groups(self, pages: list[JobPostingPage]) -> None:
+        """What content.employers does on each save: the institution's group may edit it."""
+        groups = {
+            group.name: group
+            for group in Group.objects.filter(
+                name__in={GROUP_PREFIX + page.institution.slug for page in pages}
+            )
+        }
+        GroupPagePermission.objects.bulk_create(
+            [
+                GroupPagePermission(
+                    group=groups[GROUP_PREFIX + page.institution.slug],
+                    page_id=page.pk,
+                    permission=self.change_page,
+                )
+                for page in pages
+                if GROUP_PREFIX + page.institution.slug in groups
+            ]
+        )
