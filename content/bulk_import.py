@@ -22,6 +22,8 @@ from typing import Protocol
 
 from django.contrib.auth.models import Group, Permission
 from django.db import DatabaseError, transaction
+from django.db.models import CharField, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import GroupPagePermission, Page, Revision
@@ -170,15 +172,16 @@ class _ChunkImporter:
 
     def _prepare(self, chunk: list[_Row]) -> list[_Row]:
         existing = self._existing([row.parsed.key for row in chunk if row.parsed.key])
-        pages = self._latest_revisions(
-            [existing[row.parsed.key] for row in chunk if row.parsed.key in existing]
-        )
-        to_write = []
+        rest = []
         for row in chunk:
             row.existing = existing.get(row.parsed.key)
             if row.existing and self._fingerprint_unchanged(row):
                 self.report.add(Outcome(row.number, UNCHANGED, row.existing["pk"]))
-                continue
+            else:
+                rest.append(row)
+        pages = self._latest_revisions([row.existing for row in rest if row.existing])
+        to_write = []
+        for row in rest:
             page = pages[row.existing["pk"]] if row.existing else JobPostingPage()
             before = snapshot(page) if row.existing else None
             errors = fill_job(page, row.parsed, self.lookups)
@@ -263,17 +266,20 @@ class _ChunkImporter:
         self.parent.refresh_from_db()
         new = [row.page for row in rows if row.existing is None]
         changed = [row.page for row in rows if row.existing is not None]
-        if new:
-            self._insert(new, publish, now)
         pages = new + changed
-        bulk_pages.save_revisions(pages, user=self.user, at=now)
         for page in pages:
             page.has_unpublished_changes = not publish
+            page.draft_title, page.latest_revision_created_at = page.title, now
             if publish:
                 page.live, page.expired = True, False
-                page.live_revision = page.latest_revision
                 page.first_published_at = page.first_published_at or now
                 page.last_published_at = now
+        if new:
+            self._insert(new)
+        bulk_pages.save_revisions(pages, user=self.user, at=now)
+        if publish:
+            for page in pages:
+                page.live_revision = page.latest_revision
         self._update_page_rows(new, changed, publish)
         self._set_disciplines(new, changed if publish else [])
         bulk_pages.log_actions(new, "wagtail.create", user=self.user, at=now)
@@ -301,20 +307,16 @@ class _ChunkImporter:
             for page in pages:
                 submit_for_moderation(page, self.user)
         # A real save, not an update: its post_save tells caches that content changed.
-        self.parent.numchild = self.parent.get_children().count()
+        self.parent.numchild += len(new)
         self.parent.save(update_fields=["numchild"], clean=False)
 
-    def _insert(self, pages: list[JobPostingPage], publish: bool, now) -> None:
+    def _insert(self, pages: list[JobPostingPage]) -> None:
         self._give_unique_slugs(pages)
         for page in pages:
             page.locale_id = self.parent.locale_id
             page.translation_key = uuid.uuid4()
             page.owner = self.user
-            page.draft_title = page.title
             page.expire_at = page.closes_at
-            page.live = publish
-            if publish:
-                page.first_published_at = page.last_published_at = now
         bulk_pages.insert_pages(self.parent, pages)
 
     def _update_page_rows(self, new: list, changed: list, publish: bool) -> None:
@@ -331,9 +333,17 @@ class _ChunkImporter:
             "first_published_at",
             "last_published_at",
         ]
-        JobPostingPage.objects.bulk_update(
-            new, [*revision_fields, *(live_fields if publish else [])]
-        )
+        if new:
+            # Everything else was inserted with the row; only the revision ids are new. One
+            # UPDATE with a subquery is far cheaper than bulk_update's CASE per row.
+            latest = Revision.objects.filter(
+                base_content_type_id=new[0].latest_revision.base_content_type_id,
+                object_id=Cast(OuterRef("pk"), CharField()),
+            ).order_by("-pk")
+            revision = Subquery(latest.values("pk")[:1])
+            Page.objects.filter(pk__in=[page.pk for page in new]).update(
+                latest_revision=revision, **({"live_revision": revision} if publish else {})
+            )
         if changed and publish:
             # Publishing writes the revision's content to the page row, as Revision.publish.
             content = [
