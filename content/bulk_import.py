@@ -140,7 +140,10 @@ def import_rows(
 def import_batch(rows: list[dict], institution: Institution, *, mode: str = Mode.MODERATE):
     """The employer API's batch: plain dicts (our field names or schema.org JobPosting) for
     one institution; returns the report with every row's outcome, numbered from 1."""
-    records = (Record(number, data) for number, data in enumerate(rows, start=1))
+    records = (
+        Record(number, data if isinstance(data, dict) else {"_invalid": data})
+        for number, data in enumerate(rows, start=1)
+    )
     return import_rows(records, institution=institution, mode=mode, keep_outcomes=True)
 
 
@@ -175,7 +178,9 @@ class _ChunkImporter:
         rest = []
         for row in chunk:
             row.existing = existing.get(row.parsed.key)
-            if row.existing and self._fingerprint_unchanged(row):
+            if "__all__" in row.parsed.errors:  # not a record at all
+                self.report.add(Outcome(row.number, FAILED, errors=row.parsed.errors))
+            elif row.existing and self._fingerprint_unchanged(row):
                 self.report.add(Outcome(row.number, UNCHANGED, row.existing["pk"]))
             else:
                 rest.append(row)
@@ -251,7 +256,8 @@ class _ChunkImporter:
 
     def _write_alone(self, row: _Row) -> None:
         if row.existing is None:
-            row.page.pk = row.page.page_ptr_id = None
+            row.page.pk = row.page.id = None
+            row.page._state.adding = True
         try:
             self._write([row])
         except DatabaseError as err:
@@ -275,7 +281,7 @@ class _ChunkImporter:
                 page.first_published_at = page.first_published_at or now
                 page.last_published_at = now
         if new:
-            self._insert(new)
+            self._insert(new, publish)
         bulk_pages.save_revisions(pages, user=self.user, at=now)
         if publish:
             for page in pages:
@@ -310,13 +316,14 @@ class _ChunkImporter:
         self.parent.numchild += len(new)
         self.parent.save(update_fields=["numchild"], clean=False)
 
-    def _insert(self, pages: list[JobPostingPage]) -> None:
+    def _insert(self, pages: list[JobPostingPage], publish: bool) -> None:
         self._give_unique_slugs(pages)
         for page in pages:
             page.locale_id = self.parent.locale_id
             page.translation_key = uuid.uuid4()
             page.owner = self.user
             page.expire_at = page.closes_at
+            page.live = publish
         bulk_pages.insert_pages(self.parent, pages)
 
     def _update_page_rows(self, new: list, changed: list, publish: bool) -> None:

@@ -33,7 +33,9 @@ def insert_pages(parent: Page, pages: list[Page], chunk_size: int = 500) -> None
         batch_size=chunk_size,
     )
     for page, row in zip(pages, rows, strict=True):
-        page.pk = page.page_ptr_id = row.pk
+        # The child's pk is page_ptr_id; relations to Page read the parent's own `id`.
+        page.pk = page.id = row.pk
+        page._state.adding = False
     # Django's bulk_create refuses multi-table models; insert the specific rows directly.
     model = type(pages[0])
     fields = model._meta.local_concrete_fields
