@@ -92,25 +92,31 @@ def child_setup(database_url: str, rows: int, prefixes: list[str]) -> dict:
     return {}
 
 
-def child_import(database_url: str, path: str, publish: bool, baseline: bool) -> dict:
-    _django(database_url)
+def _save_one_by_one(record, lookups, mode) -> int:
+    """What import_jobs did before the bulk path: prepare, then save in its own transaction."""
     from django.db import transaction
 
+    from content.importing import Mode, prepare_job, save_job
+
+    prepared, errors = prepare_job(record.data, lookups=lookups)
+    assert not errors, errors
+    unpublished = not prepared.page.live or prepared.page.has_unpublished_changes
+    if prepared.changed or (mode == Mode.PUBLISH and unpublished):
+        with transaction.atomic():
+            save_job(prepared, mode=mode)
+    return 1
+
+
+def child_import(database_url: str, path: str, publish: bool, baseline: bool) -> dict:
+    _django(database_url)
     from content.bulk_import import import_rows
-    from content.importing import Lookups, Mode, prepare_job, read_records, save_job
+    from content.importing import Lookups, Mode, read_records
 
     mode = Mode.PUBLISH if publish else Mode.DRAFT
     started = time.perf_counter()
     if baseline:
-        lookups, rows = Lookups(), 0
-        for record in read_records(path):
-            prepared, errors = prepare_job(record.data, lookups=lookups)
-            assert not errors, errors
-            unpublished = not prepared.page.live or prepared.page.has_unpublished_changes
-            if prepared.changed or (publish and unpublished):
-                with transaction.atomic():
-                    save_job(prepared, mode=mode)
-            rows += 1
+        lookups = Lookups()
+        rows = sum(_save_one_by_one(r, lookups, mode) for r in read_records(path))
         failed = 0
     else:
         report = import_rows(read_records(path), mode=mode)
@@ -190,7 +196,9 @@ def main():
     parser.add_argument("--baseline-size", type=int, default=300)
     parser.add_argument(
         "--postgres-url",
-        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/ajc_imports"),
+        default=os.environ.get(
+            "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/ajc_imports"
+        ),
         help="A database this script may drop and recreate.",
     )
     parser.add_argument("--no-write", action="store_true", help="Print only.")
