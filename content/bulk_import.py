@@ -110,14 +110,16 @@ def import_rows(
     progress: Progress | None = None,
     keep_outcomes: bool = False,
     track_seen: bool = False,
+    feed=None,
 ) -> ImportReport:
     """Import the records; `institution` (an API key's, a feed's, --institution) owns them all.
-    Never raises for a bad row or a file that breaks off: the report says what happened."""
+    Never raises for a bad row or a file that breaks off: the report says what happened.
+    `feed` (a JobFeed) is recorded as the source of the jobs it writes."""
     parent = parent or job_index()
     report = ImportReport(
         outcomes=[] if keep_outcomes else None, seen_job_ids=set() if track_seen else None
     )
-    importer = _ChunkImporter(parent, mode, user, Lookups(), report)
+    importer = _ChunkImporter(parent, mode, user, Lookups(), report, feed)
     chunk: list[_Row] = []
     keys: set = set()
     try:
@@ -148,9 +150,9 @@ def import_batch(rows: list[dict], institution: Institution, *, mode: str = Mode
 
 
 class _ChunkImporter:
-    def __init__(self, parent: JobIndexPage, mode: str, user, lookups: Lookups, report):
+    def __init__(self, parent: JobIndexPage, mode: str, user, lookups: Lookups, report, feed):
         self.parent, self.mode, self.user = parent, mode, user
-        self.lookups, self.report = lookups, report
+        self.lookups, self.report, self.feed = lookups, report, feed
         self.change_page = Permission.objects.get(codename="change_page")
 
     def run(self, chunk: list[_Row], progress: Progress | None) -> None:
@@ -191,7 +193,8 @@ class _ChunkImporter:
             before = snapshot(page) if row.existing else None
             errors = fill_job(page, row.parsed, self.lookups)
             if errors:
-                self.report.add(Outcome(row.number, FAILED, errors=errors))
+                # The job it names (if any) is still listed: a broken row does not close it.
+                self.report.add(Outcome(row.number, FAILED, page.pk, errors=errors))
                 continue
             row.page = page
             if row.existing and before == snapshot(page) and not self._needs_publish(row):
@@ -302,12 +305,13 @@ class _ChunkImporter:
                     job_id=row.page.pk,
                     fingerprint=row.parsed.fingerprint,
                     revision_id=row.page.latest_revision.pk,
+                    feed=self.feed,
                 )
                 for row in rows
             ],
             update_conflicts=True,
             unique_fields=["job"],
-            update_fields=["fingerprint", "revision_id"],
+            update_fields=["fingerprint", "revision_id", "feed"],
         )
         if self.mode == Mode.MODERATE:
             for page in pages:

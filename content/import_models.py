@@ -21,6 +21,10 @@ class ImportedJob(models.Model):
     )
     fingerprint = models.CharField(max_length=64)
     revision_id = models.BigIntegerField(null=True)
+    # The feed that last wrote the job, if any: a feed closes its jobs that it stops listing.
+    feed = models.ForeignKey(
+        "content.JobFeed", null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
 
     def __str__(self):
         return f"Import state of job #{self.job_id}"
