@@ -239,7 +239,8 @@ def run_feed(feed: JobFeed) -> JobFeedRun:
 def _import(feed: JobFeed, run: JobFeedRun, body: BinaryIO) -> None:
     # The whole feed is read once before anything is written: a feed that breaks off or is
     # not its declared format changes nothing.
-    total = sum(1 for _ in feed_records(feed, body))
+    run.rows_total = sum(1 for _ in feed_records(feed, body))
+    run.save(update_fields=["rows_total", "fetched_bytes"])
     report = import_rows(
         feed_records(feed, body),
         institution=feed.institution,
@@ -257,7 +258,7 @@ def _import(feed: JobFeed, run: JobFeedRun, body: BinaryIO) -> None:
     ]
     run.closed = close_missing(feed, report.seen_job_ids)
     run.status = JobFeedRun.Status.PARTIAL if report.failures else JobFeedRun.Status.SUCCEEDED
-    logger.info("Job feed %s: %s rows, %s", feed.pk, total, dict(report.counts))
+    logger.info("Job feed %s: %s rows, %s", feed.pk, run.rows_total, dict(report.counts))
 
 
 def close_missing(feed: JobFeed, seen: set[int]) -> int:

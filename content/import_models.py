@@ -3,9 +3,9 @@ with a log of their runs. Imported by content/models.py."""
 
 import datetime as dt
 
+from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.utils import timezone
-from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
 
 class ImportedJob(models.Model):
@@ -43,7 +43,11 @@ class JobFeed(models.Model):
         "content.Institution", on_delete=models.CASCADE, related_name="feeds"
     )
     name = models.CharField(max_length=120, help_text="What the feed is, e.g. “HR system”.")
-    url = models.URLField(max_length=500, help_text="An http(s) URL the feed is fetched from.")
+    url = models.URLField(
+        max_length=500,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="An http(s) URL the feed is fetched from.",
+    )
     format = models.CharField(max_length=8, choices=FeedFormat.choices, default=FeedFormat.JSON_LD)
     column_mapping = models.JSONField(
         default=dict,
@@ -54,7 +58,9 @@ class JobFeed(models.Model):
         ),
     )
     interval_minutes = models.PositiveIntegerField(
-        default=60, help_text="How often the feed is fetched (minutes, at least 5)."
+        default=60,
+        validators=[MinValueValidator(5)],
+        help_text="How often the feed is fetched (minutes, at least 5).",
     )
     publish_directly = models.BooleanField(
         default=False,
@@ -76,16 +82,6 @@ class JobFeed(models.Model):
     last_fetched_at = models.DateTimeField(null=True, blank=True, editable=False)
     consecutive_failures = models.PositiveSmallIntegerField(default=0, editable=False)
     paused_reason = models.TextField(blank=True, editable=False)
-
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("institution"),
-        FieldPanel("url"),
-        FieldRowPanel([FieldPanel("format"), FieldPanel("interval_minutes")]),
-        FieldPanel("column_mapping"),
-        FieldRowPanel([FieldPanel("publish_directly"), FieldPanel("active")]),
-        FieldPanel("owner"),
-    ]
 
     class Meta:
         ordering = ["name"]
@@ -117,6 +113,7 @@ class JobFeedRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.RUNNING)
     fetched_bytes = models.PositiveBigIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
     rows_done = models.PositiveIntegerField(default=0, help_text="Progress while running.")
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
@@ -131,3 +128,9 @@ class JobFeedRun(models.Model):
 
     def __str__(self):
         return f"{self.feed} at {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def progress(self) -> str:
+        if self.rows_total is None:
+            return "fetching" if self.status == self.Status.RUNNING else ""
+        return f"{self.rows_done:,} / {self.rows_total:,} rows"
