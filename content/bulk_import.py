@@ -154,6 +154,7 @@ class _ChunkImporter:
         self.parent, self.mode, self.user = parent, mode, user
         self.lookups, self.report, self.feed = lookups, report, feed
         self.change_page = Permission.objects.get(codename="change_page")
+        self.last_suffix: dict[str, int] = {}  # slug base -> highest "-n" given under parent
 
     def run(self, chunk: list[_Row], progress: Progress | None) -> None:
         if not chunk:
@@ -379,21 +380,24 @@ class _ChunkImporter:
         )
 
     def _give_unique_slugs(self, pages: list[JobPostingPage]) -> None:
-        """Slugs from titles, unique under the index with Wagtail's "-2", "-3" suffixes."""
+        """Slugs from titles, unique under the index with Wagtail's "-2", "-3" suffixes. The
+        highest suffix in use is looked up once per title per import, then counted on, so
+        a title repeated thousands of times costs one query, not one per chunk."""
         siblings = Page.objects.child_of(self.parent)
         bases = [slugify(page.title, allow_unicode=True)[:SLUG_LENGTH] or "job" for page in pages]
-        taken = set(siblings.filter(slug__in=bases).values_list("slug", flat=True))
-        for base in set(bases) & taken:
-            taken.update(
-                siblings.filter(slug__startswith=f"{base}-").values_list("slug", flat=True)
-            )
+        unknown = set(bases) - self.last_suffix.keys()
+        taken = set(siblings.filter(slug__in=unknown).values_list("slug", flat=True))
+        for base in unknown:
+            self.last_suffix[base] = 0
+            if base in taken:
+                suffixes = siblings.filter(slug__startswith=f"{base}-").values_list("slug")
+                numbers = [
+                    int(s[len(base) + 1 :]) for (s,) in suffixes if s[len(base) + 1 :].isdigit()
+                ]
+                self.last_suffix[base] = max([1, *numbers])
         for page, base in zip(pages, bases, strict=True):
-            slug, suffix = base, 1
-            while slug in taken:
-                suffix += 1
-                slug = f"{base}-{suffix}"
-            taken.add(slug)
-            page.slug = slug
+            suffix = self.last_suffix[base] = self.last_suffix[base] + 1
+            page.slug = base if suffix == 1 else f"{base}-{suffix}"
 
     def _grant_institution_groups(self, pages: list[JobPostingPage]) -> None:
         """What content.employers does on each save: the institution's group may edit it."""

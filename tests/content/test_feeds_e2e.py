@@ -25,7 +25,7 @@ from tests.factories import (
 )
 from tests.notifications.helpers import confirmed_subscriber
 from tests.notifications.smtp import smtp_server
-from tests.processes import CELERY, ROOT, database_url
+from tests.processes import CELERY, ROOT, database_url, start_worker, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -43,14 +43,6 @@ def posting(n: int, title: str = "") -> dict:
         "url": f"https://ox.example/{n}",
         "disciplines": "glaciology",
     }
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Timed out waiting for {what}.")
-        time.sleep(0.3)
 
 
 @pytest.fixture
@@ -74,24 +66,7 @@ def worker(tmp_path):
             "NOTIFICATIONS_INSTANT_WINDOW_SECONDS": "0",
             "LOG_LEVEL": "INFO",
         }
-        log_path = tmp_path / "worker.log"
-        process = subprocess.Popen(
-            [
-                *CELERY,
-                "worker",
-                "--concurrency=1",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log_path.open("a"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        processes.append(process)
-        wait_for(lambda: "ready." in log_path.read_text(), 90, "the worker to start")
+        processes.append(start_worker(env, tmp_path / "worker.log"))
         return env
 
     yield start
