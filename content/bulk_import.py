@@ -22,11 +22,11 @@ from typing import Protocol
 
 from django.contrib.auth.models import Group, Permission
 from django.db import DatabaseError, transaction
-from django.db.models import CharField, OuterRef, Subquery
+from django.db.models import CharField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import GroupPagePermission, Page, Revision
+from wagtail.models import COMMENTS_RELATION_NAME, GroupPagePermission, Page, Revision
 
 from content import bulk_pages
 from content.employers import GROUP_PREFIX
@@ -154,6 +154,7 @@ class _ChunkImporter:
         self.parent, self.mode, self.user = parent, mode, user
         self.lookups, self.report, self.feed = lookups, report, feed
         self.change_page = Permission.objects.get(codename="change_page")
+        self.locale = parent.locale
         self.last_suffix: dict[str, int] = {}  # slug base -> highest "-n" given under parent
 
     def run(self, chunk: list[_Row], progress: Progress | None) -> None:
@@ -190,7 +191,8 @@ class _ChunkImporter:
         pages = self._latest_revisions([row.existing for row in rest if row.existing])
         to_write = []
         for row in rest:
-            page = pages[row.existing["pk"]] if row.existing else JobPostingPage()
+            # A new page's locale is its parent's; set now, validation need not look it up.
+            page = pages[row.existing["pk"]] if row.existing else JobPostingPage(locale=self.locale)
             before = snapshot(page) if row.existing else None
             errors = fill_job(page, row.parsed, self.lookups)
             if errors:
@@ -324,8 +326,10 @@ class _ChunkImporter:
     def _insert(self, pages: list[JobPostingPage], publish: bool) -> None:
         self._give_unique_slugs(pages)
         for page in pages:
-            page.locale_id = self.parent.locale_id
             page.translation_key = uuid.uuid4()
+            # A new page has no comments; saying so spares a query per page wherever
+            # Wagtail serialises it (the revision, the search entry).
+            setattr(page, COMMENTS_RELATION_NAME, [])
             page.owner = self.user
             page.expire_at = page.closes_at
             page.live = publish
@@ -387,14 +391,15 @@ class _ChunkImporter:
         bases = [slugify(page.title, allow_unicode=True)[:SLUG_LENGTH] or "job" for page in pages]
         unknown = set(bases) - self.last_suffix.keys()
         taken = set(siblings.filter(slug__in=unknown).values_list("slug", flat=True))
-        for base in unknown:
-            self.last_suffix[base] = 0
-            if base in taken:
-                suffixes = siblings.filter(slug__startswith=f"{base}-").values_list("slug")
-                numbers = [
-                    int(s[len(base) + 1 :]) for (s,) in suffixes if s[len(base) + 1 :].isdigit()
-                ]
-                self.last_suffix[base] = max([1, *numbers])
+        self.last_suffix.update({base: 1 if base in taken else 0 for base in unknown})
+        if taken:
+            numbered = Q()
+            for base in taken:
+                numbered |= Q(slug__startswith=f"{base}-")
+            for slug in siblings.filter(numbered).values_list("slug", flat=True):
+                base, _, number = slug.rpartition("-")
+                if base in taken and number.isdigit():
+                    self.last_suffix[base] = max(self.last_suffix[base], int(number))
         for page, base in zip(pages, bases, strict=True):
             suffix = self.last_suffix[base] = self.last_suffix[base] + 1
             page.slug = base if suffix == 1 else f"{base}-{suffix}"

@@ -8,6 +8,8 @@ import json
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page, PageLogEntry, ReferenceIndex
 from wagtail.search.backends import get_search_backend
@@ -106,6 +108,19 @@ def test_unchanged_rows_cost_no_write(job_index, taxonomy, django_assert_max_num
     assert report.counts == {"unchanged": 40}
     assert not [q for q in queries.captured_queries if not q["sql"].startswith("SELECT")]
     assert revisions == {job.pk: job.latest_revision_id for job in JobPostingPage.objects.all()}
+
+
+@pytest.mark.parametrize("mode", [Mode.DRAFT, Mode.PUBLISH])
+def test_a_chunk_costs_the_same_queries_whatever_its_size(job_index, taxonomy, mode):
+    """No query per row: a chunk of 30 new jobs costs what a chunk of 3 does."""
+    import_rows(records([row(1000)]), mode=mode)  # the index has children from now on
+    costs = []
+    for start, size in ((0, 3), (100, 30)):
+        with CaptureQueriesContext(connection) as queries:
+            report = import_rows(records([row(start + n) for n in range(size)]), mode=mode)
+        assert report.counts == {"created": size}
+        costs.append(len(queries.captured_queries))
+    assert costs[0] == costs[1]
 
 
 def test_a_changed_row_and_an_editors_edit_are_not_unchanged(job_index, taxonomy):
