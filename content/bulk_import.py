@@ -73,6 +73,9 @@ class ImportReport:
     seen_job_ids: set[int] | None = None
     # Set when the file broke off part way (bad JSON at record 5,000): what came before stays.
     file_error: str = ""
+    # Failed rows that name no posting (no reference, unknown institution): which job such a
+    # row stands for is unknown, so a feed closes nothing after them.
+    unidentified: int = 0
 
     def count(self, status: str) -> int:
         return self.counts[status]
@@ -89,6 +92,10 @@ class ImportReport:
             self.outcomes.append(outcome)
         if self.seen_job_ids is not None and outcome.job_id is not None:
             self.seen_job_ids.add(outcome.job_id)
+
+    def fail(self, row: "_Row", errors: dict, job_id: int | None = None) -> None:
+        self.unidentified += row.parsed.key is None
+        self.add(Outcome(row.number, FAILED, job_id, errors=errors))
 
 
 @dataclass
@@ -183,7 +190,7 @@ class _ChunkImporter:
         for row in chunk:
             row.existing = existing.get(row.parsed.key)
             if "__all__" in row.parsed.errors:  # not a record at all
-                self.report.add(Outcome(row.number, FAILED, errors=row.parsed.errors))
+                self.report.fail(row, row.parsed.errors)
             elif row.existing and self._fingerprint_unchanged(row):
                 self.report.add(Outcome(row.number, UNCHANGED, row.existing["pk"]))
             else:
@@ -197,7 +204,7 @@ class _ChunkImporter:
             errors = fill_job(page, row.parsed, self.lookups)
             if errors:
                 # The job it names (if any) is still listed: a broken row does not close it.
-                self.report.add(Outcome(row.number, FAILED, page.pk, errors=errors))
+                self.report.fail(row, errors, page.pk)
                 continue
             row.page = page
             if row.existing and before == snapshot(page) and not self._needs_publish(row):

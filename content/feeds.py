@@ -256,7 +256,13 @@ def _import(feed: JobFeed, run: JobFeedRun, body: BinaryIO) -> None:
     run.row_errors = [
         {"row": outcome.number, "errors": outcome.errors} for outcome in report.failures[:1000]
     ]
-    run.closed = close_missing(feed, report.seen_job_ids)
+    if report.unidentified:
+        run.error = (
+            f"{report.unidentified} row(s) name no posting (no reference or another "
+            "institution), so no job was closed this time."
+        )
+    else:
+        run.closed = close_missing(feed, report.seen_job_ids)
     run.status = JobFeedRun.Status.PARTIAL if report.failures else JobFeedRun.Status.SUCCEEDED
     logger.info("Job feed %s: %s rows, %s", feed.pk, run.rows_total, dict(report.counts))
 

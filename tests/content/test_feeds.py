@@ -95,6 +95,18 @@ def test_a_feed_that_changes_between_runs(server, oxford, job_index):
     assert list(feed.runs.values_list("status", flat=True)) == ["PARTIAL", "SUCCEEDED"]
 
 
+def test_rows_that_name_no_posting_close_nothing(server, oxford, job_index):
+    server.routes["/feed"] = Response(json_feed([posting(n) for n in range(3)]))
+    feed = make_feed(server, oxford)
+    run_feed(feed)
+    # The employer's system stopped sending references: every row fails, no job is closed.
+    server.routes["/feed"] = Response(json_feed([posting(n, identifier="") for n in range(3)]))
+    run = run_feed(feed)
+    assert (run.status, run.failed, run.closed) == ("PARTIAL", 3, 0)
+    assert "no job was closed" in run.error
+    assert JobPostingPage.objects.live().count() == 3
+
+
 def test_conditional_requests(server, oxford, job_index):
     server.routes["/feed"] = Response(
         json_feed([posting(1)]),
