@@ -9,7 +9,9 @@ feed and email its owner.
 
 import csv
 import io
+import ipaddress
 import logging
+import socket
 import tempfile
 import time
 from collections.abc import Iterator
@@ -86,6 +88,7 @@ def fetch(feed: JobFeed, body: BinaryIO) -> Download | None:
         if url in seen:
             raise FeedError(f"Redirect loop at {url}.")
         seen.add(url)
+        _refuse_private_address(url)
         try:
             response = requests.get(
                 url,
@@ -111,6 +114,21 @@ def fetch(feed: JobFeed, body: BinaryIO) -> Download | None:
                 size,
             )
     raise FeedError(f"More than {settings.FEEDS_MAX_REDIRECTS} redirects from {feed.url}.")
+
+
+def _refuse_private_address(url: str) -> None:
+    """A feed URL is given by an institution account: it must not reach the servers next to
+    ours (loopback, private networks, cloud metadata), unless the operator allows it."""
+    if settings.FEEDS_ALLOW_PRIVATE_ADDRESSES:
+        return
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError) as err:
+        raise FeedError(f"Cannot resolve {host}: {err}") from err
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise FeedError(f"{host} is a private or local address; feeds must be public.")
 
 
 def _read_capped(response, deadline: float, body: BinaryIO) -> int:

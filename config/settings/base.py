@@ -279,6 +279,8 @@ FEEDS_MAX_SECONDS = env_int("FEEDS_MAX_SECONDS", 120)  # the whole download
 FEEDS_MAX_BYTES = env_int("FEEDS_MAX_BYTES", 100 * 1024 * 1024)
 FEEDS_MAX_REDIRECTS = env_int("FEEDS_MAX_REDIRECTS", 3)
 FEEDS_MAX_FAILURES = env_int("FEEDS_MAX_FAILURES", 3)  # consecutive failed runs pause a feed
+# Feeds on loopback or private networks (an intranet HR system); off: URLs are untrusted input.
+FEEDS_ALLOW_PRIVATE_ADDRESSES = env_bool("FEEDS_ALLOW_PRIVATE_ADDRESSES", False)
 
 CELERY_BEAT_SCHEDULE = {
     # Checks every minute; sends once the oldest pending job has waited the batching window.

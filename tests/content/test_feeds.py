@@ -21,7 +21,8 @@ CLOSING = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
 
 
 @pytest.fixture
-def server():
+def server(settings):
+    settings.FEEDS_ALLOW_PRIVATE_ADDRESSES = True  # the test server listens on 127.0.0.1
     with feed_server() as server:
         yield server
 
@@ -255,3 +256,20 @@ def test_repeated_failures_pause_the_feed_and_tell_its_owner(server, oxford, job
     assert sorted(message.to) == ["hr@ox.example", "poster@ox.example"]
     assert "paused" in message.subject.lower() and feed.url in message.body
     assert not feed.is_due()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/feed",
+        "http://localhost/feed",
+        "http://169.254.169.254/latest/",
+        "http://10.1.2.3/",
+    ],
+)
+def test_feeds_cannot_reach_private_addresses(server, oxford, job_index, settings, url):
+    settings.FEEDS_ALLOW_PRIVATE_ADDRESSES = False
+    feed = JobFeed.objects.create(institution=oxford, name="Sneaky", url=url)
+    run = run_feed(feed)
+    assert run.status == "FAILED" and "private or local address" in run.error
+    assert server.requests == []

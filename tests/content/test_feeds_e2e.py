@@ -64,6 +64,7 @@ def worker(tmp_path):
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "CELERY_TASK_DEFAULT_QUEUE": f"e2e-feeds-{uuid.uuid4().hex[:12]}",
             "NOTIFICATIONS_INSTANT_WINDOW_SECONDS": "0",
+            "FEEDS_ALLOW_PRIVATE_ADDRESSES": "true",  # the feed server is on 127.0.0.1
             "LOG_LEVEL": "INFO",
         }
         processes.append(start_worker(env, tmp_path / "worker.log"))
