@@ -1,22 +1,25 @@
 """Job postings from outside: CSV rows, JSON objects and schema.org JobPosting JSON-LD.
 
-Both `manage.py import_jobs` and the employers' `submitJobPosting` mutation go through
-`prepare_job` (map, resolve, validate) and `save_job` (create or update by the employer's
-reference, then leave a draft, publish, or submit to moderation).
+Reading (streamed, record by record), mapping to our field names, and validating one row
+with the model's own rules. Bulk imports (`manage.py import_jobs`, feeds) write through
+content/bulk_import.py; the employers' `submitJobPosting` mutation saves one posting at a
+time with `prepare_job` and `save_job`.
 """
 
 import csv
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
+import ijson
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
@@ -87,68 +90,83 @@ class Record:
     data: dict
 
 
-@dataclass
-class Outcome:
-    number: int
-    status: str  # created | updated | unchanged | failed
-    page: JobPostingPage | None = None
-    errors: dict[str, list[str]] = field(default_factory=dict)
-
-
-@dataclass
-class ImportReport:
-    outcomes: list[Outcome] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for outcome in self.outcomes if outcome.status == status)
-
-    @property
-    def failures(self) -> list[Outcome]:
-        return [outcome for outcome in self.outcomes if outcome.status == "failed"]
-
-
 # --- Reading files ---------------------------------------------------------------------------
 
 
-def read_records(path: str | Path) -> list[Record]:
-    """CSV by extension `.csv`; anything else is read as JSON (a list, one object, or `@graph`)."""
+def read_records(path: str | Path) -> Iterator[Record]:
+    """CSV by extension `.csv`; anything else is read as JSON (a list, one object, or `@graph`).
+    Records are read one at a time, so memory does not grow with the file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if path.suffix.lower() == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as lines:
+                yield from csv_records(lines)
+        else:
+            with path.open("rb") as stream:
+                yield from json_records(stream)
     except (OSError, UnicodeDecodeError) as err:
         raise ImportFileError(f"Cannot read {path}: {err}") from err
-    if path.suffix.lower() == ".csv":
-        return list(_csv_records(text))
-    return list(_json_records(text))
 
 
-def _csv_records(text: str) -> Iterator[Record]:
-    reader = csv.DictReader(text.splitlines(keepends=True))
+def count_records(path: str | Path) -> int | None:
+    """How many records the file holds (a cheap first pass, for the progress bar's ETA)."""
+    try:
+        return sum(1 for _ in read_records(path))
+    except ImportFileError:
+        return None  # the import itself reports what is wrong
+
+
+def csv_records(lines: Iterable[str], mapping: dict[str, str] | None = None) -> Iterator[Record]:
+    """`mapping` renames the file's columns to ours (a feed's own column names)."""
+    reader = csv.DictReader(lines)
     if not reader.fieldnames:
         raise ImportFileError("The CSV file has no header row.")
-    unknown = [name for name in reader.fieldnames if name.strip() not in KNOWN_KEYS]
+    mapping = {key.strip(): value for key, value in (mapping or {}).items()}
+    names = [mapping.get(name.strip(), name.strip()) for name in reader.fieldnames]
+    columns = list(zip(reader.fieldnames, names, strict=True))
+    unknown = [name for name in names if name not in KNOWN_KEYS]
     if unknown:
         raise ImportFileError(
             f"Unknown CSV columns: {', '.join(unknown)}. Known: {', '.join(sorted(KNOWN_KEYS))}."
         )
-    for row in reader:
-        # line_num is the line the row ends on; report that (a quoted field may span lines).
-        yield Record(
-            reader.line_num, {key.strip(): (value or "").strip() for key, value in row.items()}
-        )
-
-
-def _json_records(text: str) -> Iterator[Record]:
     try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as err:
+        for row in reader:
+            values = {name: (row[column] or "").strip() for column, name in columns}
+            # line_num is the line the row ends on; report that (a quoted field may span lines).
+            yield Record(reader.line_num, values)
+    except csv.Error as err:
+        raise ImportFileError(f"Invalid CSV at line {reader.line_num}: {err}") from err
+
+
+def json_records(stream: BinaryIO) -> Iterator[Record]:
+    """Records from a JSON list, an object with an `@graph` list, or one object. Lists are
+    parsed item by item (ijson), so memory does not grow with the file."""
+    try:
+        if stream.read(64).lstrip().startswith(b"["):
+            stream.seek(0)
+            items = ijson.items(stream, "item")
+        else:
+            stream.seek(0)
+            items = _graph_or_object(stream)
+        for number, item in enumerate(items, start=1):
+            yield Record(number, item if isinstance(item, dict) else {"_invalid": item})
+    except (ijson.JSONError, json.JSONDecodeError, UnicodeDecodeError) as err:
         raise ImportFileError(f"Invalid JSON: {err}") from err
-    if isinstance(payload, dict):
-        payload = payload.get("@graph", [payload])
-    if not isinstance(payload, list):
+
+
+def _graph_or_object(stream: BinaryIO) -> Iterator:
+    found = False
+    for item in ijson.items(stream, "@graph.item"):
+        found = True
+        yield item
+    if found:
+        return
+    stream.seek(0)
+    payload = json.load(stream)  # no @graph list: one posting, small by nature
+    if not isinstance(payload, dict) or not isinstance(payload.get("@graph", []), list):
         raise ImportFileError("Expected a JSON object, a list of objects or an @graph.")
-    for number, item in enumerate(payload, start=1):
-        yield Record(number, item if isinstance(item, dict) else {"_invalid": item})
+    if "@graph" not in payload:
+        yield payload
 
 
 # --- schema.org JobPosting -------------------------------------------------------------------
@@ -254,30 +272,47 @@ def _as_list(value) -> list[str]:
     return [item.strip() for item in _LIST_SEPARATORS.split(str(value or "")) if item.strip()]
 
 
-def _by_slug_or_name(model, value: str):
-    value = value.strip()
-    return (
-        model.objects.filter(slug=slugify(value)).first()
-        or model.objects.filter(name__iexact=value).first()
-    )
-
-
 def _host(url: str) -> str:
     host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
     return host.removeprefix("www.")
 
 
-def resolve_institution(data: dict) -> Institution | None:
-    if data.get("institution"):
-        return _by_slug_or_name(Institution, str(data["institution"]))
-    url = data.get("institution_url")
-    if url and _host(url):
-        for candidate in Institution.objects.filter(website_url__icontains=_host(url)):
-            if _host(candidate.website_url) == _host(url):
-                return candidate
-    if data.get("institution_name"):
-        return _by_slug_or_name(Institution, data["institution_name"])
-    return None
+class _BySlugOrName:
+    """Objects found by slug (of the value) or, failing that, by name in any case."""
+
+    def __init__(self, objects):
+        self.by_slug, self.by_name = {}, {}
+        for obj in objects:
+            self.by_slug.setdefault(obj.slug, obj)
+            self.by_name.setdefault(obj.name.lower(), obj)
+
+    def get(self, value):
+        value = str(value).strip()
+        return self.by_slug.get(slugify(value)) or self.by_name.get(value.lower())
+
+
+class Lookups:
+    """Roles, disciplines and institutions, read once per import instead of once per row."""
+
+    def __init__(self):
+        self.roles = _BySlugOrName(Role.objects.all())
+        self.disciplines = _BySlugOrName(Discipline.objects.all())
+        institutions = list(Institution.objects.order_by("pk"))
+        self.institutions = _BySlugOrName(institutions)
+        self.by_host = {}
+        for institution in institutions:
+            if institution.website_url and _host(institution.website_url):
+                self.by_host.setdefault(_host(institution.website_url), institution)
+
+    def institution(self, data: dict) -> Institution | None:
+        if data.get("institution"):
+            return self.institutions.get(data["institution"])
+        url = data.get("institution_url")
+        if url and _host(url) in self.by_host:
+            return self.by_host[_host(url)]
+        if data.get("institution_name"):
+            return self.institutions.get(data["institution_name"])
+        return None
 
 
 def _choice(value, choices) -> str:
@@ -301,6 +336,126 @@ def _bool(value, errors: dict, name: str) -> bool:
     return False
 
 
+@dataclass
+class ParsedRow:
+    """A record mapped to our field names, with whose posting it is. Nothing read yet but the
+    lookups, so a whole chunk can be matched against existing jobs in one query."""
+
+    data: dict
+    institution: Institution | None
+    reference: str
+    fingerprint: str
+    errors: dict[str, list[str]]
+
+    @property
+    def key(self) -> tuple[int, str] | None:
+        if self.institution is None or not self.reference:
+            return None
+        return (self.institution.pk, self.reference)
+
+
+def parse_row(raw: dict, lookups: Lookups, *, institution: Institution | None = None) -> ParsedRow:
+    """`institution` (an employer's API key, a feed's owner, or --institution) decides whose
+    posting it is; the record may name the same institution but never another one."""
+    data = normalise(raw)
+    if "_invalid" in data:
+        return ParsedRow({}, None, "", "", {"__all__": ["Each record must be a JSON object."]})
+    errors: dict[str, list[str]] = {}
+    named = lookups.institution(data) if _names_institution(data) else None
+    if institution is None:
+        institution = named
+        if institution is None:
+            name = data.get("institution") or data.get("institution_name") or ""
+            errors["institution"] = [
+                f"Unknown institution “{name}”." if name else "This field is required."
+            ]
+    elif _names_institution(data) and named != institution:
+        errors["institution"] = [f"Postings here can only be for {institution.name}."]
+        institution = None
+    reference = str(data.get("reference") or "").strip()
+    if not reference:
+        errors["reference"] = [
+            "Give the employer's reference: it is how a repeated import updates the posting."
+        ]
+    return ParsedRow(data, institution, reference, fingerprint(data, institution), errors)
+
+
+def fingerprint(data: dict, institution: Institution | None) -> str:
+    """A digest of the row as given: the same row imported again is recognised by it."""
+    payload = json.dumps(
+        [institution.pk if institution else None, data], sort_keys=True, default=str
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+# Relations are resolved through Lookups: validating each again would cost a query per field.
+_RELATIONS = [f.name for f in JobPostingPage._meta.concrete_fields if f.is_relation]
+_TREE_FIELDS = ["path", "depth", "numchild", "url_path", "slug"]
+
+
+def fill_job(page: JobPostingPage, row: ParsedRow, lookups: Lookups) -> dict[str, list[str]]:
+    """Set the row's values on the page (new, or an existing job's latest revision) and
+    validate them with the model's own rules. Returns field errors; writes nothing."""
+    data, errors = row.data, {name: list(messages) for name, messages in row.errors.items()}
+    role = lookups.roles.get(data["role"]) if data.get("role") else None
+    if data.get("role") and role is None:
+        errors["role"] = [f"Unknown role “{data['role']}”."]
+    elif role is None:
+        errors["role"] = ["This field is required."]
+    disciplines = []
+    for value in _as_list(data.get("disciplines")):
+        discipline = lookups.disciplines.get(value)
+        if discipline is None:
+            errors.setdefault("disciplines", []).append(f"Unknown discipline “{value}”.")
+        else:
+            disciplines.append(discipline)
+
+    values = {name: str(data.get(name) or "").strip() for name in TEXT_FIELDS}
+    for name in CHOICE_FIELDS:
+        if values[name]:
+            values[name] = _choice(values[name], JobPostingPage._meta.get_field(name).choices)
+        else:
+            values[name] = JobPostingPage._meta.get_field(name).get_default()
+    values["country"] = values["country"].upper()
+    values["salary_currency"] = values["salary_currency"].upper()
+    for name in ("duration_months", "salary_min", "salary_max", "start_date", "closing_date"):
+        values[name] = values[name] or None
+    for name in RICH_TEXT_FIELDS:
+        values[name] = _rich_text(data.get(name))
+    values["funded"] = _bool(data.get("funded", False), errors, "funded")
+    for name, value in values.items():
+        setattr(page, name, value)
+    page.institution, page.role = row.institution, role
+    page.disciplines.set(disciplines)  # in memory (modelcluster) until the page is saved
+    if row.institution is not None:
+        # JobPostingPage.save fills these the same way; do it now so re-imports compare equal.
+        page.country = page.country or row.institution.country
+        page.city = page.city or row.institution.city
+
+    try:
+        page.full_clean(exclude=[*_RELATIONS, *_TREE_FIELDS], validate_unique=False)
+    except ValidationError as err:
+        for name, messages in err.message_dict.items():
+            # The field's validator and the model's clean() may say the same thing twice.
+            errors.setdefault(name, list(dict.fromkeys(messages)))
+    if (
+        "closing_date" not in errors
+        and isinstance(page.closing_date, dt.date)
+        and page.closing_date < timezone.localdate()
+    ):
+        errors["closing_date"] = ["The closing date has passed."]
+    return errors
+
+
+def snapshot(page: JobPostingPage) -> dict:
+    """What an import sets, in typed values: Decimal("20000") equals Decimal("20000.00") read
+    back from a revision."""
+    names = (*TEXT_FIELDS, *RICH_TEXT_FIELDS, "funded", "institution_id", "role_id")
+    values = {name: getattr(page, name) for name in names}
+    values["disciplines"] = sorted(d.pk for d in page.disciplines.all())
+    return values
+
+
 def find_existing(institution: Institution, reference: str) -> JobPostingPage | None:
     return (
         JobPostingPage.objects.filter(institution=institution, reference=reference)
@@ -318,107 +473,28 @@ class PreparedJob:
 
 
 def prepare_job(
-    raw: dict, *, institution: Institution | None = None
+    raw: dict, *, institution: Institution | None = None, lookups: Lookups | None = None
 ) -> tuple[PreparedJob | None, dict[str, list[str]]]:
-    """Map and validate one record. Returns the job ready to save, or field errors.
-
-    `institution` (an employer's API key, or --institution) decides whose posting it is;
-    the record may name the same institution but never another one.
-    """
-    data = normalise(raw)
-    if "_invalid" in data:
-        return None, {"__all__": ["Each record must be a JSON object."]}
-    errors: dict[str, list[str]] = {}
-
-    named = resolve_institution(data) if _names_institution(data) else None
-    if institution is None:
-        institution = named
-        if institution is None:
-            name = data.get("institution") or data.get("institution_name") or ""
-            errors["institution"] = [
-                f"Unknown institution “{name}”." if name else "This field is required."
-            ]
-    elif _names_institution(data) and named != institution:
-        errors["institution"] = [f"Postings here can only be for {institution.name}."]
-
-    reference = str(data.get("reference") or "").strip()
-    if not reference:
-        errors["reference"] = [
-            "Give the employer's reference: it is how a repeated import updates the posting."
-        ]
-
-    role = _by_slug_or_name(Role, str(data["role"])) if data.get("role") else None
-    if data.get("role") and role is None:
-        errors["role"] = [f"Unknown role “{data['role']}”."]
-
-    disciplines = []
-    for value in _as_list(data.get("disciplines")):
-        discipline = _by_slug_or_name(Discipline, value)
-        if discipline is None:
-            errors.setdefault("disciplines", []).append(f"Unknown discipline “{value}”.")
-        else:
-            disciplines.append(discipline)
-
-    existing = find_existing(institution, reference) if institution and reference else None
+    """Map and validate one record (one posting at a time: the employer API's single
+    submission). Returns the job ready to save, or field errors."""
+    lookups = lookups or Lookups()
+    row = parse_row(raw, lookups, institution=institution)
+    if "__all__" in row.errors:
+        return None, row.errors
+    existing = find_existing(row.institution, row.reference) if row.key else None
     page = existing.get_latest_revision_as_object() if existing else JobPostingPage()
-    before = _snapshot(page) if existing else None
-
-    values = {name: str(data.get(name) or "").strip() for name in TEXT_FIELDS}
-    for name in CHOICE_FIELDS:
-        if values[name]:
-            values[name] = _choice(values[name], JobPostingPage._meta.get_field(name).choices)
-        else:
-            values[name] = JobPostingPage._meta.get_field(name).get_default()
-    values["country"] = values["country"].upper()
-    values["salary_currency"] = values["salary_currency"].upper()
-    for name in ("duration_months", "salary_min", "salary_max", "start_date"):
-        values[name] = values[name] or None
-    values["closing_date"] = values["closing_date"] or None
-    for name in RICH_TEXT_FIELDS:
-        values[name] = _rich_text(data.get(name))
-    values["funded"] = _bool(data.get("funded", False), errors, "funded")
-    for name, value in values.items():
-        setattr(page, name, value)
-    page.institution = institution
-    page.role = role
-    if institution is not None:
-        # JobPostingPage.save fills these the same way; do it now so re-imports compare equal.
-        page.country = page.country or institution.country
-        page.city = page.city or institution.city
+    before = snapshot(page) if existing else None
     if not existing:
         page.slug = ""  # Wagtail makes one from the title, unique under the parent, on save
-
-    try:
-        page.full_clean(exclude=["path", "depth", "slug"])
-    except ValidationError as err:
-        for name, messages in err.message_dict.items():
-            # An unresolved role or institution is already explained; skip "cannot be null".
-            # The field's validator and the model's clean() may say the same thing twice.
-            errors.setdefault(name, list(dict.fromkeys(messages)))
-    if (
-        "closing_date" not in errors
-        and isinstance(page.closing_date, dt.date)
-        and page.closing_date < timezone.localdate()
-    ):
-        errors["closing_date"] = ["The closing date has passed."]
+    errors = fill_job(page, row, lookups)
     if errors:
         return None, errors
-    changed = (
-        existing is None
-        or before != _snapshot(page)
-        or ({d.pk for d in disciplines} != {d.pk for d in page.disciplines.all()})
-    )
-    return PreparedJob(page, disciplines, existing is None, changed), {}
+    changed = existing is None or before != snapshot(page)
+    return PreparedJob(page, list(page.disciplines.all()), existing is None, changed), {}
 
 
 def _names_institution(data: dict) -> bool:
     return any(data.get(key) for key in ("institution", "institution_name", "institution_url"))
-
-
-def _snapshot(page: JobPostingPage) -> dict:
-    names = (*TEXT_FIELDS, *RICH_TEXT_FIELDS, "funded", "institution_id", "role_id")
-    # Typed values: Decimal("20000") equals Decimal("20000.00") read back from a revision.
-    return {name: getattr(page, name) for name in names}
 
 
 # --- Saving --------------------------------------------------------------------------------
@@ -468,30 +544,3 @@ def submit_for_moderation(page: JobPostingPage, user=None) -> None:
 
 class ImproperlyConfiguredWorkflow(Exception):
     pass
-
-
-def import_records(
-    records: Iterable[Record],
-    *,
-    mode: str = Mode.DRAFT,
-    institution: Institution | None = None,
-    user=None,
-    parent: Page | None = None,
-) -> ImportReport:
-    """Each record in its own transaction: a bad record rolls back alone."""
-    report = ImportReport()
-    for record in records:
-        prepared, errors = prepare_job(record.data, institution=institution)
-        if errors:
-            report.outcomes.append(Outcome(record.number, "failed", errors=errors))
-            continue
-        page = prepared.page
-        unpublished = not page.live or page.has_unpublished_changes
-        if not prepared.changed and not (mode == Mode.PUBLISH and unpublished):
-            report.outcomes.append(Outcome(record.number, "unchanged", page))
-            continue
-        with transaction.atomic():
-            save_job(prepared, mode=mode, user=user, parent=parent)
-        status = "created" if prepared.is_new else "updated"
-        report.outcomes.append(Outcome(record.number, status, page))
-    return report

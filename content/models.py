@@ -554,3 +554,8 @@ class EmployerApiKey(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+# --- Bulk imports and employers' feeds (issue 12) ----------------------------------------------
+
+from content.import_models import FeedFormat, ImportedJob, JobFeed, JobFeedRun  # noqa: E402, F401

@@ -1,9 +1,11 @@
-"""Taxonomy snippets in the admin, as viewsets."""
+"""Taxonomy snippets and employers' job feeds in the admin, as viewsets."""
 
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from content.feed_admin import JobFeedsGroup
 from content.models import Discipline, Institution, Role
 
 
@@ -45,3 +47,8 @@ class TaxonomyGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_job_feed_viewsets():
+    return JobFeedsGroup()

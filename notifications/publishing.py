@@ -28,6 +28,27 @@ def record_first_publication(job: JobPostingPage) -> bool:
     return created
 
 
+def record_first_publications(jobs: list[JobPostingPage]) -> int:
+    """The bulk twin of record_first_publication, for jobs a bulk import just published:
+    one statement for the chunk, and one digest task after commit. Returns how many jobs
+    went live for the first time."""
+    live = [job for job in jobs if job.live]
+    already = set(
+        JobPublication.objects.filter(job_id__in=[job.pk for job in live]).values_list(
+            "job_id", flat=True
+        )
+    )
+    rows = [
+        JobPublication(job_id=job.pk, published_at=job.first_published_at or timezone.now())
+        for job in live
+        if job.pk not in already
+    ]
+    JobPublication.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        transaction.on_commit(_enqueue_instant_digest)
+    return len(rows)
+
+
 def _enqueue_instant_digest():
     from notifications.tasks import run_digest
 

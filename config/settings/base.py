@@ -264,6 +264,15 @@ NOTIFICATIONS_MANAGE_MAX_AGE_SECONDS = env_int("NOTIFICATIONS_MANAGE_MAX_AGE_SEC
 NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR = env_int("NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR", 20)
 NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR = env_int("NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR", 3)
 
+# --- Employers' job feeds (content/feeds.py): limits on what one fetch may cost.
+FEEDS_TIMEOUT_SECONDS = env_int("FEEDS_TIMEOUT_SECONDS", 15)  # connect, and each read
+FEEDS_MAX_SECONDS = env_int("FEEDS_MAX_SECONDS", 120)  # the whole download
+FEEDS_MAX_BYTES = env_int("FEEDS_MAX_BYTES", 100 * 1024 * 1024)
+FEEDS_MAX_REDIRECTS = env_int("FEEDS_MAX_REDIRECTS", 3)
+FEEDS_MAX_FAILURES = env_int("FEEDS_MAX_FAILURES", 3)  # consecutive failed runs pause a feed
+# Feeds on loopback or private networks (an intranet HR system); off: URLs are untrusted input.
+FEEDS_ALLOW_PRIVATE_ADDRESSES = env_bool("FEEDS_ALLOW_PRIVATE_ADDRESSES", False)
+
 CELERY_BEAT_SCHEDULE = {
     # Checks every minute; sends once the oldest pending job has waited the batching window.
     "instant-digest": {
@@ -286,6 +295,10 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {
         "task": "notifications.tasks.publish_scheduled",
         "schedule": 180.0,
+    },
+    "fetch-due-job-feeds": {
+        "task": "content.tasks.fetch_due_feeds",
+        "schedule": 300.0,
     },
 }
 

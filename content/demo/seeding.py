@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
-from wagtail.search.backends import get_search_backend
 
+from content import bulk_pages
 from content.demo.glossary import TERMS
 from content.demo.guides import GUIDES, GuideSeed
 from content.demo.institutions import INSTITUTIONS
@@ -230,17 +230,6 @@ def create_job(index: JobIndexPage, spec: JobSpec) -> JobPostingPage:
 TREE_FIELDS = ["path", "depth", "numchild", "url_path"]
 
 
-def _place_under(parent: Page, pages: list[Page]) -> None:
-    """Give new pages the next free treebeard paths after the parent's last child."""
-    last_child = parent.get_last_child()
-    last_step = Page._str2int(last_child.path[-Page.steplen :]) if last_child else 0
-    depth = parent.depth + 1
-    for step, page in enumerate(pages, start=last_step + 1):
-        page.path = Page._get_path(parent.path, depth, step)
-        page.depth, page.numchild = depth, 0
-        page.url_path = f"{parent.url_path}{page.slug}/"
-
-
 def bulk_create_jobs(index: JobIndexPage, specs: list[JobSpec]) -> list[int]:
     """Insert live jobs straight into the tree: paths computed here, one INSERT per table and
     chunk, search entries added in bulk. Every job is validated with full_clean() first."""
@@ -279,25 +268,14 @@ def bulk_create_jobs(index: JobIndexPage, specs: list[JobSpec]) -> list[int]:
     clash = siblings.filter(slug__in=[job.slug for job in jobs]).values_list("slug").first()
     if clash:
         raise ValidationError(f"The slug '{clash[0]}' is already in use under {index.url_path}.")
-    _place_under(index, jobs)
-
-    page_fields = [f.attname for f in Page._meta.concrete_fields if not f.primary_key]
-    pages = Page.objects.bulk_create(
-        [Page(**{name: getattr(job, name) for name in page_fields}) for job in jobs]
-    )
-    for job, page in zip(jobs, pages, strict=True):
-        job.pk = job.page_ptr_id = page.pk
-    # Django's bulk_create refuses multi-table models; insert the JobPostingPage rows directly.
-    job_fields = JobPostingPage._meta.local_concrete_fields
-    for start in range(0, len(jobs), 500):
-        JobPostingPage.objects._insert(jobs[start : start + 500], fields=job_fields)
+    bulk_pages.insert_pages(index, jobs)
     through = JobPostingPage.disciplines.through
     through.objects.bulk_create(
         through(jobpostingpage_id=job.pk, discipline_id=discipline_id)
         for job, spec in zip(jobs, specs, strict=True)
         for discipline_id in spec.discipline_ids
     )
-    get_search_backend().add_bulk(JobPostingPage, jobs)
+    bulk_pages.index_for_search(jobs)
     # A real save rather than a queryset update: bulk inserts send no signals, and this
     # post_save is what tells listeners (such as the GraphQL response cache) that content changed.
     index.numchild = index.get_children().count()

@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from content import jsonld
-from content.importing import Record, import_records, prepare_job
+from content.bulk_import import import_rows
+from content.importing import Record, prepare_job
 from content.models import JobPostingPage
 from tests.factories import (
     DisciplineFactory,
@@ -231,7 +232,7 @@ def test_our_own_json_ld_round_trips(job_index, taxonomy):
     )
     exported = jsonld.job_posting(original)
     original.delete()
-    report = import_records([Record(1, exported)])
+    report = import_rows([Record(1, exported)])
     assert report.count("created") == 1, report.failures
     job = JobPostingPage.objects.get().get_latest_revision_as_object()
     assert job.closing_date == original.closing_date  # validThrough is midnight after it

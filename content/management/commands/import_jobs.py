@@ -5,7 +5,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from content.importing import ImportFileError, Mode, import_records, job_index, read_records
+from content.bulk_import import CREATED, FAILED, UNCHANGED, UPDATED, import_rows
+from content.importing import ImportFileError, Mode, count_records, job_index, read_records
 from content.models import Institution
 
 
@@ -13,7 +14,8 @@ class Command(BaseCommand):
     help = (
         "Import job postings from FILE (.csv, or .json / .jsonld with plain objects or "
         "schema.org JobPosting). Postings are matched by institution and the employer's "
-        "reference: importing again updates them, never duplicates. Drafts unless --publish."
+        "reference: importing again updates them, never duplicates, and skips unchanged rows. "
+        "Drafts unless --publish."
     )
 
     def add_arguments(self, parser):
@@ -31,27 +33,34 @@ class Command(BaseCommand):
                 raise CommandError(f"No institution with the slug “{institution}”.")
         try:
             parent = job_index()
-            records = read_records(file)
         except ImportFileError as err:
             raise CommandError(str(err)) from err
         unit = "line" if file.lower().endswith(".csv") else "record"
-        # The bar redraws one line with \r, which Django's line-ending OutputWrapper would break.
-        progress = tqdm(records, unit="job", disable=verbosity == 0, file=sys.stderr)
-        report = import_records(
-            progress,
-            mode=Mode.PUBLISH if publish else Mode.DRAFT,
-            institution=owner,
-            parent=parent,
-        )
+        # tqdm shows rows/s and the ETA; it redraws one line with \r, which Django's
+        # line-ending OutputWrapper would break, so it writes to sys.stderr itself.
+        total = count_records(file) if verbosity else None
+        with tqdm(total=total, unit="row", disable=verbosity == 0, file=sys.stderr) as bar:
+            report = import_rows(
+                read_records(file),
+                mode=Mode.PUBLISH if publish else Mode.DRAFT,
+                institution=owner,
+                parent=parent,
+                progress=bar,
+            )
         for outcome in report.failures:
             for name, messages in outcome.errors.items():
                 where = "" if name == "__all__" else f"{name}: "
                 for message in messages:
                     self.stderr.write(f"{unit} {outcome.number}: {where}{message}")
         summary = ", ".join(
-            f"{report.count(status)} {status}"
-            for status in ("created", "updated", "unchanged", "failed")
+            f"{report.count(status)} {status}" for status in (CREATED, UPDATED, UNCHANGED, FAILED)
         )
-        self.stdout.write(f"{len(report.outcomes)} {unit}s: {summary}.")
+        self.stdout.write(f"{report.total} {unit}s: {summary}.")
+        if report.file_error:
+            raise CommandError(
+                f"{report.file_error} The {report.total} {unit}s before it were processed."
+                if report.total
+                else report.file_error
+            )
         if report.failures:
             raise CommandError(f"{len(report.failures)} {unit}(s) not imported; see above.")

@@ -1,0 +1,144 @@
+"""Writing many pages of one type at once: tree positions, rows, revisions, audit log, search
+entries and reference index entries, a few statements per chunk instead of dozens per page.
+
+Bulk writes send no model signals, so callers do explicitly what the signal receivers would
+(see content/bulk_import.py). Every function here runs inside the caller's transaction.
+"""
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
+from wagtail.search.backends import get_search_backend
+
+
+def place_under(parent: Page, pages: list[Page]) -> None:
+    """Give new pages the next free treebeard paths after the parent's last child."""
+    last_child = parent.get_last_child()
+    last_step = Page._str2int(last_child.path[-Page.steplen :]) if last_child else 0
+    depth = parent.depth + 1
+    for step, page in enumerate(pages, start=last_step + 1):
+        page.path = Page._get_path(parent.path, depth, step)
+        page.depth, page.numchild = depth, 0
+        page.url_path = f"{parent.url_path}{page.slug}/"
+
+
+def insert_pages(parent: Page, pages: list[Page], chunk_size: int = 500) -> None:
+    """Insert new pages of one specific type (a direct subclass of Page) as the parent's last
+    children; their pks are set. The parent's numchild is the caller's to save."""
+    place_under(parent, pages)
+    page_fields = [f.attname for f in Page._meta.concrete_fields if not f.primary_key]
+    rows = Page.objects.bulk_create(
+        [Page(**{name: getattr(page, name) for name in page_fields}) for page in pages],
+        batch_size=chunk_size,
+    )
+    for page, row in zip(pages, rows, strict=True):
+        # The child's pk is page_ptr_id; relations to Page read the parent's own `id`.
+        page.pk = page.id = row.pk
+        page._state.adding = False
+    # Django's bulk_create refuses multi-table models; insert the specific rows directly.
+    model = type(pages[0])
+    fields = model._meta.local_concrete_fields
+    for start in range(0, len(pages), chunk_size):
+        model.objects._insert(pages[start : start + chunk_size], fields=fields)
+
+
+def save_revisions(pages: list[Page], *, user, at: dt.datetime) -> list[Revision]:
+    """One revision per page, as `page.save_revision()` makes it; each page's latest_revision
+    (and draft_title) is set in memory for the caller's update of the page rows."""
+    if not pages:
+        return []
+    content_type = ContentType.objects.get_for_model(type(pages[0]))
+    base_content_type = ContentType.objects.get_for_model(Page)
+    revisions = Revision.objects.bulk_create(
+        [
+            Revision(
+                content_type=content_type,
+                base_content_type=base_content_type,
+                object_id=str(page.pk),
+                created_at=at,
+                user=user,
+                content=page.serializable_data(),
+                object_str=str(page),
+            )
+            for page in pages
+        ]
+    )
+    for page, revision in zip(pages, revisions, strict=True):
+        page.latest_revision = revision
+        page.latest_revision_created_at = at
+        page.draft_title = page.title
+    return revisions
+
+
+def log_actions(pages: list[Page], action: str, *, user, at: dt.datetime) -> None:
+    """The history entries Wagtail writes (wagtail.create, wagtail.edit, wagtail.publish)."""
+    if not pages:
+        return
+    content_type = ContentType.objects.get_for_model(type(pages[0]))
+    PageLogEntry.objects.bulk_create(
+        PageLogEntry(
+            page_id=page.pk,
+            content_type=content_type,
+            label=page.get_admin_display_title(),
+            action=action,
+            timestamp=at,
+            user=user,
+            revision=page.latest_revision,
+            content_changed=True,
+        )
+        for page in pages
+    )
+
+
+def index_for_search(pages: list[Page]) -> None:
+    """Add or update the pages' search entries (related fields read from memory)."""
+    if not pages:
+        return
+    get_search_backend().add_bulk(type(pages[0]), pages)
+
+
+def update_references(pages: list[Page]) -> None:
+    """What ReferenceIndex.create_or_update_for_object does, for a chunk of pages at once."""
+    if not pages:
+        return
+    model = type(pages[0])
+    if not ReferenceIndex.is_indexed(model):
+        return
+    content_type = ContentType.objects.get_for_model(model)
+    base_content_type = ContentType.objects.get_for_model(Page)
+    wanted = {
+        (str(page.pk), *reference)
+        for page in pages
+        for reference in ReferenceIndex._extract_references_from_object(page)
+    }
+    existing = {
+        (object_id, str(to_type), to_id, model_path, content_path): pk
+        for pk, object_id, to_type, to_id, model_path, content_path in (
+            ReferenceIndex.objects.filter(
+                base_content_type=base_content_type, object_id__in=[str(p.pk) for p in pages]
+            ).values_list(
+                "pk", "object_id", "to_content_type", "to_object_id", "model_path", "content_path"
+            )
+        )
+    }
+    wanted = {(object_id, str(to_type), *rest) for object_id, to_type, *rest in wanted}
+    ReferenceIndex.objects.bulk_create(
+        [
+            ReferenceIndex(
+                content_type=content_type,
+                base_content_type=base_content_type,
+                object_id=object_id,
+                to_content_type_id=int(to_type),
+                to_object_id=to_id,
+                model_path=model_path,
+                content_path=content_path,
+                content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
+            )
+            for object_id, to_type, to_id, model_path, content_path in wanted - existing.keys()
+        ],
+        ignore_conflicts=True,
+    )
+    stale = [pk for reference, pk in existing.items() if reference not in wanted]
+    if stale:
+        ReferenceIndex.objects.filter(pk__in=stale).delete()

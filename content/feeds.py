@@ -1,0 +1,340 @@
+"""Employers' job feeds: fetch (conditionally, within limits), check the whole feed, import it
+through the bulk path, close the jobs it no longer lists, and log the run.
+
+A feed that is not what it says it is (not the declared format, too big, too slow, a
+redirect loop, hostile XML) fails as a whole with a clear error and changes nothing: the
+download is checked end to end before the first row is written. Repeated failures pause the
+feed and email its owner.
+"""
+
+import csv
+import io
+import ipaddress
+import logging
+import socket
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+from urllib.parse import urljoin, urlsplit
+from xml.etree.ElementTree import ParseError
+
+import requests
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from content.bulk_import import import_rows
+from content.importing import (
+    KNOWN_KEYS,
+    ImportFileError,
+    ImproperlyConfiguredWorkflow,
+    Mode,
+    Record,
+    csv_records,
+    json_records,
+)
+from content.models import FeedFormat, JobFeed, JobFeedRun, JobPostingPage
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = "academic-jobs-cms-feeds/1"
+CHUNK_BYTES = 64 * 1024
+# The common board format (<source><job>...</job></source>): its element names, mapped to ours.
+XML_NAMES = {
+    "referencenumber": "reference",
+    "company": "institution",
+    "url": "application_url",
+    "email": "application_email",
+    "jobtype": "employment_type",
+    "category": "disciplines",
+    "expiration_date": "closing_date",
+    "state": "department",
+}
+SPOOL_BYTES = 4 * 1024 * 1024
+
+
+class FeedError(Exception):
+    """The feed as a whole cannot be used; nothing is imported."""
+
+
+# --- Fetching --------------------------------------------------------------------------------
+
+
+@dataclass
+class Download:
+    etag: str
+    last_modified: str
+    size: int
+
+
+def fetch(feed: JobFeed, body: BinaryIO) -> Download | None:
+    """Write the feed's body to `body`; None when the server says it is unchanged (304).
+    Follows at most FEEDS_MAX_REDIRECTS redirects, to http(s) URLs only."""
+    headers = {"User-Agent": USER_AGENT}
+    if feed.etag:
+        headers["If-None-Match"] = feed.etag
+    if feed.last_modified:
+        headers["If-Modified-Since"] = feed.last_modified
+    url, seen = feed.url, set()
+    deadline = time.monotonic() + settings.FEEDS_MAX_SECONDS
+    for _ in range(settings.FEEDS_MAX_REDIRECTS + 1):
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise FeedError(f"Only http and https URLs can be fetched, not “{url}”.")
+        if url in seen:
+            raise FeedError(f"Redirect loop at {url}.")
+        seen.add(url)
+        _refuse_private_address(url)
+        try:
+            response = requests.get(
+                url,
+                headers=headers,
+                stream=True,
+                allow_redirects=False,
+                timeout=settings.FEEDS_TIMEOUT_SECONDS,
+            )
+        except requests.RequestException as err:
+            raise FeedError(f"Could not fetch {url}: {type(err).__name__}: {err}") from err
+        with response:
+            if response.is_redirect:
+                url = urljoin(url, response.headers.get("Location", ""))
+                continue
+            if response.status_code == 304:
+                return None
+            if response.status_code != 200:
+                raise FeedError(f"{url} answered HTTP {response.status_code}.")
+            size = _read_capped(response, deadline, body)
+            return Download(
+                response.headers.get("ETag", "")[:200],
+                response.headers.get("Last-Modified", "")[:100],
+                size,
+            )
+    raise FeedError(f"More than {settings.FEEDS_MAX_REDIRECTS} redirects from {feed.url}.")
+
+
+def _refuse_private_address(url: str) -> None:
+    """A feed URL is given by an institution account: it must not reach the servers next to
+    ours (loopback, private networks, cloud metadata), unless the operator allows it."""
+    if settings.FEEDS_ALLOW_PRIVATE_ADDRESSES:
+        return
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError) as err:
+        raise FeedError(f"Cannot resolve {host}: {err}") from err
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise FeedError(f"{host} is a private or local address; feeds must be public.")
+
+
+def _read_capped(response, deadline: float, body: BinaryIO) -> int:
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > settings.FEEDS_MAX_BYTES:
+        raise FeedError(f"The feed is larger than the limit of {_limit()} ({int(declared):,}).")
+    size = 0
+    try:
+        for chunk in response.iter_content(CHUNK_BYTES):
+            size += len(chunk)
+            if size > settings.FEEDS_MAX_BYTES:
+                raise FeedError(f"The feed is larger than the limit of {_limit()}.")
+            if time.monotonic() > deadline:
+                raise FeedError(
+                    f"The feed took longer than {settings.FEEDS_MAX_SECONDS} s to download."
+                )
+            body.write(chunk)
+    except requests.RequestException as err:
+        raise FeedError(f"The download failed: {type(err).__name__}: {err}") from err
+    return size
+
+
+def _limit() -> str:
+    return f"{settings.FEEDS_MAX_BYTES:,} bytes"
+
+
+# --- Parsing -----------------------------------------------------------------------------------
+
+
+def feed_records(feed: JobFeed, body) -> Iterator[Record]:
+    """The feed's records, read one at a time from the downloaded body."""
+    body.seek(0)
+    try:
+        if feed.format == FeedFormat.CSV:
+            text = io.TextIOWrapper(body, encoding="utf-8-sig", newline="")
+            try:
+                yield from csv_records(text, feed.column_mapping)
+            finally:
+                text.detach()
+        elif feed.format == FeedFormat.XML:
+            yield from xml_records(body, {**XML_NAMES, **feed.column_mapping})
+        else:
+            yield from _job_postings(json_records(body))
+    except UnicodeDecodeError as err:
+        raise FeedError(f"The feed is not UTF-8 text: {err}") from err
+    except (ImportFileError, csv.Error) as err:
+        raise FeedError(f"Not a valid {feed.get_format_display()} feed: {err}") from err
+
+
+def _job_postings(records: Iterator[Record]) -> Iterator[Record]:
+    for record in records:
+        kind = record.data.get("@type")
+        if "_invalid" not in record.data and kind != "JobPosting":
+            raise ImportFileError(
+                f"record {record.number} is a {kind or 'untyped object'}, not a JobPosting"
+            )
+        yield record
+
+
+def xml_records(stream, names: dict[str, str]) -> Iterator[Record]:
+    """<job> elements, numbered from 1; each child element is a field (by `names`, or its own
+    name). defusedxml refuses DTDs, entity declarations and external references, so entity
+    expansion and XXE fail before any entity is read."""
+    number = 0
+    try:
+        for _event, element in iterparse(stream, events=("end",), forbid_dtd=True):
+            if element.tag != "job":
+                continue
+            number += 1
+            data: dict[str, str] = {}
+            for child in element:
+                name = names.get(child.tag.lower(), child.tag.lower())
+                if name in KNOWN_KEYS:
+                    text = (child.text or "").strip()
+                    data[name] = f"{data[name]};{text}" if name in data else text
+            element.clear()  # memory stays flat with the feed's size
+            yield Record(number, data)
+    except DefusedXmlException as err:
+        raise FeedError(f"The XML feed was refused: {type(err).__name__}: {err}") from err
+    except ParseError as err:
+        raise FeedError(f"Not a valid XML feed: {err}") from err
+    if not number:
+        raise FeedError("The XML feed has no <job> elements.")
+
+
+# --- Running -----------------------------------------------------------------------------------
+
+
+class RunProgress:
+    """Advanced by the bulk import after each chunk; the admin shows rows_done while running."""
+
+    def __init__(self, run: JobFeedRun):
+        self.run = run
+
+    def update(self, n: int) -> None:
+        self.run.rows_done += n
+        JobFeedRun.objects.filter(pk=self.run.pk).update(rows_done=self.run.rows_done)
+
+
+def feed_mode(feed: JobFeed) -> str:
+    return Mode.PUBLISH if feed.publish_directly else Mode.MODERATE
+
+
+def run_feed(feed: JobFeed) -> JobFeedRun:
+    """Fetch and import the feed once; the run records what happened, whatever happened."""
+    run = JobFeedRun.objects.create(feed=feed)
+    try:
+        # A download larger than SPOOL_BYTES waits on disk, not in memory.
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as body:
+            download = fetch(feed, body)
+            if download is None:
+                run.status = JobFeedRun.Status.NOT_MODIFIED
+            else:
+                run.fetched_bytes = download.size
+                _import(feed, run, body)
+                feed.etag, feed.last_modified = download.etag, download.last_modified
+    except (FeedError, ImproperlyConfiguredWorkflow) as err:
+        run.status, run.error = JobFeedRun.Status.FAILED, str(err)
+        logger.warning("Job feed %s (%s) failed: %s", feed.pk, feed.url, err)
+    run.finished_at = timezone.now()
+    run.save()
+    _record_outcome(feed, run)
+    return run
+
+
+def _import(feed: JobFeed, run: JobFeedRun, body: BinaryIO) -> None:
+    # The whole feed is read once before anything is written: a feed that breaks off or is
+    # not its declared format changes nothing.
+    run.rows_total = sum(1 for _ in feed_records(feed, body))
+    run.save(update_fields=["rows_total", "fetched_bytes"])
+    report = import_rows(
+        feed_records(feed, body),
+        institution=feed.institution,
+        mode=feed_mode(feed),
+        progress=RunProgress(run),
+        track_seen=True,
+        feed=feed,
+    )
+    if report.file_error:  # cannot happen after the check above, unless the file changed
+        raise FeedError(report.file_error)
+    run.created, run.updated = report.count("created"), report.count("updated")
+    run.unchanged, run.failed = report.count("unchanged"), report.count("failed")
+    run.row_errors = [
+        {"row": outcome.number, "errors": outcome.errors} for outcome in report.failures[:1000]
+    ]
+    if report.unidentified:
+        run.error = (
+            f"{report.unidentified} row(s) name no posting (no reference or another "
+            "institution), so no job was closed this time."
+        )
+    else:
+        run.closed = close_missing(feed, report.seen_job_ids)
+    run.status = JobFeedRun.Status.PARTIAL if report.failures else JobFeedRun.Status.SUCCEEDED
+    logger.info("Job feed %s: %s rows, %s", feed.pk, run.rows_total, dict(report.counts))
+
+
+def close_missing(feed: JobFeed, seen: set[int]) -> int:
+    """Unpublish the live jobs this feed wrote and no longer lists (Wagtail's own unpublish,
+    so webhooks and caches hear of it)."""
+    gone = JobPostingPage.objects.live().filter(import_state__feed=feed).exclude(pk__in=seen)
+    closed = 0
+    for job in gone.iterator():
+        with transaction.atomic():
+            job.unpublish(log_action=True)
+        closed += 1
+    return closed
+
+
+def _record_outcome(feed: JobFeed, run: JobFeedRun) -> None:
+    feed.last_fetched_at = run.finished_at
+    if run.status != JobFeedRun.Status.FAILED:
+        feed.consecutive_failures = 0
+        feed.save()
+        return
+    feed.consecutive_failures += 1
+    if feed.consecutive_failures >= settings.FEEDS_MAX_FAILURES:
+        feed.active = False
+        feed.paused_reason = (
+            f"Paused after {feed.consecutive_failures} failed runs in a row. Last error: "
+            f"{run.error}"
+        )
+        _notify_owner(feed)
+    feed.save()
+
+
+def _notify_owner(feed: JobFeed) -> None:
+    recipients = [feed.owner.email] if feed.owner and feed.owner.email else []
+    recipients += [
+        member.user.email
+        for member in feed.institution.memberships.select_related("user")
+        if member.user.email
+    ]
+    if not recipients:
+        logger.warning("Job feed %s is paused and has no one to tell.", feed.pk)
+        return
+    send_mail(
+        subject=f"Job feed paused: {feed.name}",
+        message=(
+            f"The job feed “{feed.name}” ({feed.url}) for {feed.institution} has been paused.\n\n"
+            f"{feed.paused_reason}\n\nFix the feed, then tick “active” again in the admin."
+        ),
+        from_email=None,
+        recipient_list=sorted(set(recipients)),
+    )
+
+
+def due_feeds() -> list[JobFeed]:
+    now = timezone.now()
+    return [feed for feed in JobFeed.objects.filter(active=True) if feed.is_due(now)]

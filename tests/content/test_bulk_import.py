@@ -1,0 +1,202 @@
+"""The bulk import path: what it writes besides pages, what an unchanged row costs, and how
+bulk-published jobs reach subscribers (once)."""
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import GroupPagePermission, Page, PageLogEntry, ReferenceIndex
+from wagtail.search.backends import get_search_backend
+
+from content import employers
+from content.bulk_import import import_batch, import_rows
+from content.importing import Mode, Record, json_records
+from content.models import ImportedJob, JobPostingPage
+from content.moderation import ensure_job_moderation
+from notifications import digests
+from notifications.models import JobPublication
+from tests.factories import DisciplineFactory, InstitutionFactory, RoleFactory
+from tests.notifications.helpers import confirmed_subscriber
+
+pytestmark = pytest.mark.django_db
+
+CLOSING = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+
+
+@pytest.fixture
+def taxonomy(db):
+    return {
+        "oxford": InstitutionFactory(name="University of Oxford", slug="oxford"),
+        "phd": RoleFactory(name="PhD studentship", slug="phd"),
+        "ml": DisciplineFactory(name="Machine Learning", slug="machine-learning"),
+        "history": DisciplineFactory(name="History", slug="history"),
+    }
+
+
+def row(n: int, **overrides) -> dict:
+    data = {
+        "title": f"PhD position {n} in glaciology",
+        "institution": "oxford",
+        "role": "phd",
+        "disciplines": "machine-learning" if n % 2 else "history",
+        "reference": f"OX-{n}",
+        "closing_date": CLOSING,
+        "description": f"Study ice sheet number {n}.",
+        "application_url": f"https://ox.example/{n}",
+    }
+    data.update(overrides)
+    return data
+
+
+def records(rows: list[dict]) -> list[Record]:
+    return [Record(number, data) for number, data in enumerate(rows, start=1)]
+
+
+def test_bulk_publish_writes_what_a_page_publish_writes(job_index, taxonomy):
+    group = employers.employer_group(taxonomy["oxford"])
+    report = import_rows(records([row(n) for n in range(12)]), mode=Mode.PUBLISH, chunk_size=5)
+    assert report.counts == {"created": 12}
+
+    jobs = JobPostingPage.objects.order_by("pk")
+    assert jobs.count() == 12 and all(job.live for job in jobs)
+    job = jobs.get(reference="OX-3")
+    assert job.url_path == f"{job_index.url_path}{job.slug}/"
+    assert job.expire_at == job.closes_at and job.first_published_at is not None
+    assert [d.slug for d in job.disciplines.all()] == ["machine-learning"]
+    assert job.live_revision_id == job.latest_revision_id == job.revisions.get().pk
+    assert job.get_latest_revision_as_object().title == job.title
+    # The tree stays sound: numchild, and no path used twice.
+    job_index.refresh_from_db()
+    assert job_index.numchild == 12 == len({j.path for j in jobs})
+    assert Page.find_problems() == ([], [], [], [], [])
+    # Slugs unique under the index, like Wagtail's own ("-2", ...), from identical titles.
+    import_rows(records([row(100, title="Same title"), row(101, title="Same title")]))
+    assert set(jobs.filter(title="Same title").values_list("slug", flat=True)) == {
+        "same-title",
+        "same-title-2",
+    }
+
+    actions = PageLogEntry.objects.filter(page=job).values_list("action", flat=True)
+    assert sorted(actions) == ["wagtail.create", "wagtail.publish"]
+    institution_type = ContentType.objects.get_for_model(type(taxonomy["oxford"]))
+    assert ReferenceIndex.objects.filter(
+        object_id=str(job.pk),
+        to_content_type=institution_type,
+        to_object_id=str(taxonomy["oxford"].pk),
+    ).exists()
+    found = get_search_backend().search("glaciology", JobPostingPage)
+    assert {j.pk for j in found} >= {j.pk for j in jobs.filter(title__contains="glaciology")}
+    # The institution's account may edit its new postings, as with one saved in the admin.
+    assert GroupPagePermission.objects.filter(group=group, page=job).exists()
+    assert JobPublication.objects.count() == 12  # the two drafts have none
+
+
+def test_unchanged_rows_cost_no_write(job_index, taxonomy, django_assert_max_num_queries):
+    rows = records([row(n) for n in range(40)])
+    import_rows(rows, mode=Mode.PUBLISH, chunk_size=20)
+    revisions = {job.pk: job.latest_revision_id for job in JobPostingPage.objects.all()}
+
+    # Per chunk: one query for the jobs it names; plus the lookups and the job index, once.
+    with django_assert_max_num_queries(8) as queries:
+        report = import_rows(rows, mode=Mode.PUBLISH, chunk_size=20)
+    assert report.counts == {"unchanged": 40}
+    assert not [q for q in queries.captured_queries if not q["sql"].startswith("SELECT")]
+    assert revisions == {job.pk: job.latest_revision_id for job in JobPostingPage.objects.all()}
+
+
+@pytest.mark.parametrize("mode", [Mode.DRAFT, Mode.PUBLISH])
+def test_a_chunk_costs_the_same_queries_whatever_its_size(job_index, taxonomy, mode):
+    """No query per row: a chunk of 30 new jobs costs what a chunk of 3 does."""
+    import_rows(records([row(1000)]), mode=mode)  # the index has children from now on
+    costs = []
+    for start, size in ((0, 3), (100, 30)):
+        with CaptureQueriesContext(connection) as queries:
+            report = import_rows(records([row(start + n) for n in range(size)]), mode=mode)
+        assert report.counts == {"created": size}
+        costs.append(len(queries.captured_queries))
+    assert costs[0] == costs[1]
+
+
+def test_a_changed_row_and_an_editors_edit_are_not_unchanged(job_index, taxonomy):
+    import_rows(records([row(1), row(2)]), mode=Mode.PUBLISH)
+    edited = JobPostingPage.objects.get(reference="OX-2")
+    edited.title = "Retitled by an editor"
+    edited.save_revision().publish()
+
+    report = import_rows(records([row(1, title="New title"), row(2)]), mode=Mode.PUBLISH)
+    assert report.counts == {"updated": 2}
+    first, second = JobPostingPage.objects.order_by("reference")
+    assert first.title == "New title" and second.title == "PhD position 2 in glaciology"
+    assert first.revisions.count() == 2
+    assert ImportedJob.objects.get(job=first).revision_id == first.latest_revision_id
+    # A draft import of a change leaves the live page alone, as an editor's draft would.
+    import_rows(records([row(1, title="Draft title")]))
+    first.refresh_from_db()
+    assert first.title == "New title" and first.has_unpublished_changes
+    assert first.get_latest_revision_as_object().title == "Draft title"
+
+
+def test_a_reference_repeated_in_a_file_updates_the_first(job_index, taxonomy):
+    report = import_rows(records([row(1), row(1, title="Second version"), row(1)]))
+    assert report.counts == {"created": 1, "updated": 2}
+    job = JobPostingPage.objects.get()
+    assert job.get_latest_revision_as_object().title == "PhD position 1 in glaciology"
+
+
+def test_a_file_that_breaks_off_keeps_what_came_before(job_index, taxonomy):
+    good = ",".join(json.dumps(row(n)) for n in range(7))
+    stream = io.BytesIO(f'[{good}, {{"title": '.encode())
+    report = import_rows(json_records(stream), chunk_size=3)
+    assert report.file_error.startswith("Invalid JSON")
+    assert report.counts == {"created": 7}
+    assert JobPostingPage.objects.count() == 7
+
+
+def test_bad_rows_are_reported_by_number_and_field(job_index, taxonomy):
+    rows = [row(1), row(2, role="wizard", closing_date="soon"), row(3, reference=""), "x"]
+    report = import_batch(rows, taxonomy["oxford"], mode=Mode.DRAFT)
+    outcomes = {outcome.number: outcome for outcome in report.outcomes}
+    assert outcomes[1].status == "created" and outcomes[1].job_id
+    assert set(outcomes[2].errors) == {"role", "closing_date"}
+    assert "reference" in outcomes[3].errors
+    assert outcomes[4].errors == {"__all__": ["Each record must be a JSON object."]}
+    assert JobPostingPage.objects.count() == 1
+
+
+def test_moderation_mode_starts_the_workflow(job_index, taxonomy):
+    ensure_job_moderation()
+    report = import_batch([row(1), row(2)], taxonomy["oxford"])
+    assert report.counts == {"created": 2}
+    for job in JobPostingPage.objects.all():
+        assert not job.live
+        assert job.current_workflow_state.status == "in_progress"
+
+
+def test_bulk_published_jobs_reach_each_matching_subscriber_once(job_index, taxonomy):
+    since = timezone.now() - dt.timedelta(minutes=1)
+    confirmed_subscriber("ml@example.org", disciplines=[taxonomy["ml"]], since=since)
+    confirmed_subscriber("history@example.org", disciplines=[taxonomy["history"]], since=since)
+    rows = records([row(n) for n in range(6)])
+    import_rows(rows, mode=Mode.PUBLISH, chunk_size=4)
+    # Re-imported unchanged, then changed: neither is a first publication.
+    import_rows(rows, mode=Mode.PUBLISH)
+    import_rows(records([row(n, title=f"Changed {n}") for n in range(6)]), mode=Mode.PUBLISH)
+    assert JobPublication.objects.count() == 6
+
+    digests.run_digest("INSTANT", force=True, send=digests.send_batch)
+    digests.run_digest("INSTANT", force=True, send=digests.send_batch)
+    received = {}
+    for message in mail.outbox:
+        titles = [line[2:] for line in message.body.splitlines() if line.startswith("* ")]
+        received.setdefault(message.to[0], []).extend(titles)
+    assert {address: len(titles) for address, titles in received.items()} == {
+        "ml@example.org": 3,
+        "history@example.org": 3,
+    }
+    assert len(mail.outbox) == 2
