@@ -292,6 +292,7 @@ class _ChunkImporter:
             if publish:
                 page.live, page.expired = True, False
                 page.first_published_at = page.first_published_at or now
+                page.posted_at = page.first_published_at  # as JobPostingPage.save keeps it
                 page.last_published_at = now
         if new:
             self._insert(new, publish)

@@ -269,3 +269,31 @@ def test_moving_a_posting_to_another_institution_moves_the_right_to_edit(
     client = Client()
     client.force_login(cambridge_user)
     assert client.get(edit_url).status_code == 200
+
+
+SUBMIT_MANY = """
+mutation SubmitMany($postings: [JobPostingInput!]!) {
+  submitJobPostings(postings: $postings) { ok results { index status jobId errors { field } } }
+}"""
+
+
+def test_a_batch_goes_through_the_bulk_path_posting_by_posting(graphql, moderated, api_key):
+    RoleFactory(slug="postdoc", name="Postdoc")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {api_key}"}
+    postings = [
+        good_input(reference="OX-1"),
+        good_input(reference="OX-2", applicationUrl="", applicationEmail=""),
+        good_input(reference="OX-3", title="Lab manager"),
+    ]
+    result = graphql.post(SUBMIT_MANY, {"postings": postings}, **headers).json()
+    outcome = result["data"]["submitJobPostings"]
+    assert outcome["ok"] is False
+    statuses = [(row["index"], row["status"]) for row in outcome["results"]]
+    assert statuses == [(1, "created"), (2, "failed"), (3, "created")]
+    assert outcome["results"][1]["errors"] and outcome["results"][1]["jobId"] is None
+    created = JobPostingPage.objects.filter(reference__in=["OX-1", "OX-3"])
+    assert created.count() == 2 and not created.filter(live=True).exists()
+    again = graphql.post(SUBMIT_MANY, {"postings": [postings[0]]}, **headers).json()
+    assert again["data"]["submitJobPostings"]["results"][0]["status"] == "unchanged"
+    too_many = graphql.post(SUBMIT_MANY, {"postings": [postings[0]] * 101}, **headers).json()
+    assert "at most 100" in too_many["errors"][0]["message"]

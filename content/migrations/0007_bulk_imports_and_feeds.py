@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('content', '0005_job_count_covering_indexes'),
+        ('content', '0006_job_posted_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
