@@ -19,6 +19,7 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from content.choosers import DefinitionChooserBlock
 from content.iso import country_choices, country_name
 
 
@@ -101,7 +102,8 @@ class DefinitionListBlock(blocks.StructBlock):
     """Glossary terms referenced, not re-typed: each entry is a chosen DefinitionPage."""
 
     heading = blocks.CharBlock(required=False, max_length=200)
-    terms = blocks.ListBlock(blocks.PageChooserBlock(page_type="content.DefinitionPage"), min_num=1)
+    # Each row is headed by its term (the chooser's label), found by term, abbreviation or alias.
+    terms = blocks.ListBlock(DefinitionChooserBlock(label="Term"), min_num=1)
 
     graphql_fields = [
         GraphQLString("heading"),

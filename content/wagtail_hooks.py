@@ -1,9 +1,11 @@
-"""Taxonomy snippets in the admin, as viewsets."""
+"""Taxonomy snippets in the admin, as viewsets, and the glossary-term chooser."""
 
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from content.choosers import definition_chooser_viewset
 from content.models import Discipline, Institution, Role
 
 
@@ -45,3 +47,8 @@ class TaxonomyGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_definition_chooser():
+    return definition_chooser_viewset
