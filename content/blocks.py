@@ -102,8 +102,9 @@ class DefinitionListBlock(blocks.StructBlock):
     """Glossary terms referenced, not re-typed: each entry is a chosen DefinitionPage."""
 
     heading = blocks.CharBlock(required=False, max_length=200)
-    # Each row is headed by its term (the chooser's label), found by term, abbreviation or alias.
-    terms = blocks.ListBlock(DefinitionChooserBlock(label="Term"), min_num=1)
+    # Rows start collapsed to one line each, headed by the chosen term (the chooser's label);
+    # the chooser finds terms by name, abbreviation or alias.
+    terms = blocks.ListBlock(DefinitionChooserBlock(label="Term"), min_num=1, collapsed=True)
 
     graphql_fields = [
         GraphQLString("heading"),
