@@ -102,9 +102,10 @@ class DefinitionListBlock(blocks.StructBlock):
     """Glossary terms referenced, not re-typed: each entry is a chosen DefinitionPage."""
 
     heading = blocks.CharBlock(required=False, max_length=200)
-    # Rows start collapsed to one line each, headed by the chosen term (the chooser's label);
-    # the chooser finds terms by name, abbreviation or alias.
-    terms = blocks.ListBlock(DefinitionChooserBlock(label="Term"), min_num=1, collapsed=True)
+    # Each row is headed "Term" and shows the chosen term (and abbreviation), which also heads
+    # a collapsed row; the chooser finds terms by name, abbreviation or alias. (Rows are not
+    # collapsed from the start: a new, empty row would hide its chooser.)
+    terms = blocks.ListBlock(DefinitionChooserBlock(label="Term"), min_num=1)
 
     graphql_fields = [
         GraphQLString("heading"),

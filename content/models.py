@@ -519,6 +519,7 @@ class JobPostingPage(HeadlessMixin, Page):
     requirements = RichTextField(blank=True)
     how_to_apply = RichTextField(blank=True)
     application_url = models.URLField(
+        "application URL",
         blank=True,
         max_length=500,
         help_text="The page where candidates apply online. Give this, an email below, or both.",
