@@ -3,11 +3,13 @@ see the term (not just the page title) once it is chosen, in the form and in lis
 
 from django import forms
 from django.db.models import Q, QuerySet
+from wagtail import hooks
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView, ChosenView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets import BaseChooser
+from wagtail.models import Page
 
 
 def term_label(definition) -> str:
@@ -49,6 +51,14 @@ class TermSearchForm(BaseFilterForm):
 class TermListingMixin:
     filter_form_class = TermSearchForm
     ordering = ["term", "pk"]
+
+    def filter_object_list(self, objects):
+        # Terms are pages: whatever the page chooser hides from a user, this chooser hides
+        # too. Those hooks are written for Page querysets, so they filter one of those.
+        pages = Page.objects.all()
+        for hook in hooks.get_hooks("construct_page_chooser_queryset"):
+            pages = hook(pages, self.request)
+        return super().filter_object_list(objects.filter(pk__in=pages.values("pk")))
 
     def can_create(self):
         return False  # terms are pages: written in the page tree, under the glossary

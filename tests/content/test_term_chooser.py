@@ -3,12 +3,14 @@ and alias, and each chosen row is labelled with its term."""
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import User
 from django.urls import reverse
+from wagtail import hooks
 
 from content.blocks import DefinitionListBlock
 from content.choosers import matching_terms, term_label
-from content.models import DefinitionPage
-from tests.factories import DefinitionPageFactory
+from content.models import DefinitionPage, InstitutionMembership
+from tests.factories import DefinitionPageFactory, InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +83,24 @@ def test_the_chooser_searches_aliases_and_shows_the_term(editor, terms):
 
     chosen = editor.get(reverse("definition_chooser:chosen", args=[terms["phd"].pk])).json()
     assert chosen["result"]["title"] == "Doctor of Philosophy (PhD)"
+
+
+def test_the_chooser_applies_the_page_chooser_rules(client, terms):
+    """Institution accounts' page-chooser rules run here too (they see every term: only job
+    postings are institution content), and any rule added for pages applies at once."""
+    user = User.objects.create_user("olive", "olive@ox.example", "pw")
+    InstitutionMembership.objects.create(user=user, institution=InstitutionFactory())
+    client.force_login(user)
+    assert len(results(client, "")) == 3
+
+    def hide_machine_learning(pages, request):
+        return pages.exclude(slug="machine-learning")
+
+    with hooks.register_temporarily("construct_page_chooser_queryset", hide_machine_learning):
+        assert [row[0] for row in results(client, "")] == [
+            "Doctor of Philosophy (PhD)",
+            "Neural Networks",
+        ]
 
 
 def test_the_chooser_is_for_editors_only(client, terms):
