@@ -218,6 +218,19 @@ class ListingPage(HeadlessMixin, Page):
 # --- Home ----------------------------------------------------------------------------------
 
 
+def _page_list(model_name: str):
+    """A non-null GraphQL list of one page type, built once grapple has registered it."""
+
+    def page_list():
+        from django.apps import apps
+        from grapple.registry import registry
+
+        page_type = registry.pages[apps.get_model("content", model_name)]
+        return graphene.NonNull(graphene.List(graphene.NonNull(page_type)))
+
+    return page_list
+
+
 class HomePage(HeadlessMixin, Page):
     """The site's root page: an introduction, guides the editors pick, and the newest jobs."""
 
@@ -246,20 +259,20 @@ class HomePage(HeadlessMixin, Page):
     subpage_types = ["content.GuideIndexPage", "content.GlossaryIndexPage", "content.JobIndexPage"]
     max_count = 1
     graphql_fields = [
-        GraphQLString("intro"),
-        GraphQLCollection(
-            GraphQLForeignKey,
+        GraphQLString("intro", description="A sentence or two that says what the site offers."),
+        # Plain lists: the ordering and filter arguments grapple adds to collections would not
+        # apply to a hand-picked order or to the newest-first jobs.
+        GraphQLField(
             "featured_guides",
-            "content.GuidePage",
+            _page_list("GuidePage"),
             source="live_featured_guides",
-            required=True,
+            description="The guides the editors feature, in their order; live ones only.",
         ),
-        GraphQLCollection(
-            GraphQLForeignKey,
+        GraphQLField(
             "latest_jobs",
-            "content.JobPostingPage",
+            _page_list("JobPostingPage"),
             source="live_latest_jobs",
-            required=True,
+            description="The newest open jobs, as many as the editors chose (at most 20).",
         ),
         GraphQLField("json_ld", graphene.JSONString, source="get_json_ld", required=True),
     ]
