@@ -7,6 +7,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Page, Site
 
@@ -19,7 +21,12 @@ from content.models import (
     JobIndexPage,
     JobPostingPage,
 )
-from tests.factories import GuideIndexPageFactory, GuidePageFactory, JobPostingPageFactory
+from tests.factories import (
+    DisciplineFactory,
+    GuideIndexPageFactory,
+    GuidePageFactory,
+    JobPostingPageFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +137,29 @@ def test_the_home_page_lists_only_live_guides_and_open_jobs(graphql, job_index, 
     )["page"]
     assert data["featuredGuides"] == [{"slug": live.slug}]
     assert data["latestJobs"] == [{"slug": newest.slug}, {"slug": newer.slug}]
+
+
+def test_the_home_page_costs_the_same_queries_for_2_or_12_jobs(graphql, job_index, guide_index):
+    home = HomePage(title="Home", slug="start")
+    default_root().get_parent().add_child(instance=home)
+    guides = [GuidePageFactory(parent=guide_index) for _ in range(4)]
+    home.featured_guide_links = [HomePageFeaturedGuide(guide=guide) for guide in guides]
+    home.save_revision().publish()
+    disciplines = [DisciplineFactory(), DisciplineFactory()]
+    for _ in range(12):
+        JobPostingPageFactory(parent=job_index, disciplines=disciplines)
+    query = """{ page(slug: "start") { ... on HomePage {
+        featuredGuides { slug role { slug } }
+        latestJobs { slug institution { name } role { name } disciplines { slug } } } } }"""
+
+    def queries_for(count: int) -> int:
+        home.latest_jobs_count = count
+        home.save_revision().publish()  # which also clears cached answers
+        with CaptureQueriesContext(connection) as queries:
+            assert len(graphql.execute(query)["page"]["latestJobs"]) == count
+        return len(queries)
+
+    assert queries_for(2) == queries_for(12)
 
 
 def test_section_pages_belong_under_the_home_page():
