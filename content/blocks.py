@@ -4,6 +4,7 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from content.choosers import DefinitionChooserBlock
 from content.iso import country_choices
 
 
@@ -49,7 +50,10 @@ class DefinitionListBlock(blocks.StructBlock):
     """Glossary terms referenced, not re-typed: each entry is a chosen DefinitionPage."""
 
     heading = blocks.CharBlock(required=False, max_length=200)
-    terms = blocks.ListBlock(blocks.PageChooserBlock(page_type="content.DefinitionPage"), min_num=1)
+    # Each row is headed "Term" and shows the chosen term (and abbreviation), which also heads
+    # a collapsed row; the chooser finds terms by name, abbreviation or alias. (Rows are not
+    # collapsed from the start: a new, empty row would hide its chooser.)
+    terms = blocks.ListBlock(DefinitionChooserBlock(label="Term"), min_num=1)
 
     class Meta:
         icon = "openquote"

@@ -3,14 +3,15 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.functional import cached_property
-from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail_headless_preview.models import HeadlessMixin
 
@@ -18,6 +19,7 @@ from content import jsonld
 from content.blocks import DefinitionBodyBlock, GuideBodyBlock
 from content.iso import validate_country_code, validate_currency_code
 from content.values import CountryValue, SalaryValue
+from content.widgets import DisciplineTreeCheckboxes, DisciplineTreeRadios
 
 
 def _split_list(raw: str) -> list[str]:
@@ -145,7 +147,7 @@ class ListingPage(HeadlessMixin, Page):
     intro = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["wagtailcore.Page"]
+    parent_page_types = ["content.HomePage"]
     max_count = 1
 
     class Meta:
@@ -153,6 +155,47 @@ class ListingPage(HeadlessMixin, Page):
 
     def get_json_ld(self, request=None):
         return jsonld.collection_page(self, request)
+
+
+# --- Home ----------------------------------------------------------------------------------
+
+
+class HomePage(HeadlessMixin, Page):
+    """The site's root page: an introduction, guides the editors pick, and the newest jobs."""
+
+    intro = models.TextField(
+        blank=True, help_text="A sentence or two that says what the site offers."
+    )
+    latest_jobs_count = models.PositiveSmallIntegerField(
+        default=6,
+        validators=[MaxValueValidator(20)],
+        help_text="How many of the newest open jobs the home page lists (0 to 20).",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        InlinePanel(
+            "featured_guide_links",
+            heading="Featured guides",
+            label="Featured guide",
+            max_num=6,
+            help_text="Shown in this order; drafts and unpublished guides are left out.",
+        ),
+        FieldPanel("latest_jobs_count"),
+    ]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["content.GuideIndexPage", "content.GlossaryIndexPage", "content.JobIndexPage"]
+    max_count = 1
+    def get_json_ld(self, request=None):
+        return jsonld.collection_page(self, request)
+
+
+class HomePageFeaturedGuide(Orderable):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_guide_links")
+    guide = models.ForeignKey("content.GuidePage", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("guide")]
 
 
 # --- Guides --------------------------------------------------------------------------------
@@ -179,7 +222,8 @@ class GuidePage(HeadlessMixin, Page):
         *Page.content_panels,
         FieldPanel("subtitle"),
         FieldPanel("summary"),
-        FieldRowPanel([FieldPanel("role"), FieldPanel("discipline")]),
+        FieldPanel("role"),
+        FieldPanel("discipline", widget=DisciplineTreeRadios),
         FieldPanel("body"),
         FieldPanel("last_reviewed"),
         FieldPanel("related_guides"),
@@ -231,7 +275,7 @@ class DefinitionPage(HeadlessMixin, Page):
         FieldPanel("body"),
         FieldPanel("alternative_names"),
         FieldPanel("related_terms"),
-        FieldPanel("disciplines"),
+        FieldPanel("disciplines", widget=DisciplineTreeCheckboxes),
     ]
     parent_page_types = ["content.GlossaryIndexPage"]
     subpage_types = []
@@ -343,8 +387,16 @@ class JobPostingPage(HeadlessMixin, Page):
     description = RichTextField()
     requirements = RichTextField(blank=True)
     how_to_apply = RichTextField(blank=True)
-    application_url = models.URLField(blank=True, max_length=500)
-    application_email = models.EmailField(blank=True)
+    application_url = models.URLField(
+        "application URL",
+        blank=True,
+        max_length=500,
+        help_text="The page where candidates apply online. Give this, an email below, or both.",
+    )
+    application_email = models.EmailField(
+        blank=True,
+        help_text="Where candidates send applications. Give this, a URL above, or both.",
+    )
     reference = models.CharField(max_length=100, blank=True, help_text="The employer's reference.")
     education_requirement = models.CharField(
         max_length=32, choices=EducationRequirement.choices, blank=True
@@ -368,7 +420,7 @@ class JobPostingPage(HeadlessMixin, Page):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("role"), FieldPanel("employment_type")]),
-                FieldPanel("disciplines"),
+                FieldPanel("disciplines", widget=DisciplineTreeCheckboxes),
                 FieldRowPanel([FieldPanel("contract_type"), FieldPanel("duration_months")]),
                 FieldPanel("education_requirement"),
             ],
@@ -395,6 +447,10 @@ class JobPostingPage(HeadlessMixin, Page):
                 FieldPanel("keywords"),
             ],
             heading="Applying",
+            help_text=(
+                "Give at least one way to apply: an application URL, an application email, "
+                "or both. The posting cannot be saved without one."
+            ),
         ),
     ]
     parent_page_types = ["content.JobIndexPage"]

@@ -1,10 +1,11 @@
-"""Taxonomy snippets and employers' job feeds in the admin, as viewsets."""
+"""Taxonomy snippets, employers' job feeds and the glossary-term chooser in the admin."""
 
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from content.choosers import definition_chooser_viewset
 from content.feed_admin import JobFeedsGroup
 from content.models import Discipline, Institution, Role
 
@@ -52,3 +53,8 @@ register_snippet(TaxonomyGroup)
 @hooks.register("register_admin_viewset")
 def register_job_feed_viewsets():
     return JobFeedsGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_definition_chooser():
+    return definition_chooser_viewset

@@ -11,6 +11,7 @@ from cms.graphql.employers import EmployerMutations
 from cms.graphql.glossary.queries import GlossaryQuery
 from cms.graphql.guides.blocks import BLOCK_TYPES
 from cms.graphql.guides.queries import GuideQuery
+from cms.graphql.home.queries import HomeQuery
 from cms.graphql.jobs.queries import JobQuery
 from cms.graphql.media.queries import MediaQuery
 from cms.graphql.pages.queries import PagesQuery
@@ -20,6 +21,7 @@ from cms.graphql.taxonomy.queries import TaxonomyQuery
 
 
 class Query(
+    HomeQuery,
     JobQuery,
     GuideQuery,
     GlossaryQuery,

@@ -21,6 +21,7 @@ from wagtail.models import Page, Site
 from content import bulk_pages
 from content.demo.glossary import TERMS
 from content.demo.guides import GUIDES, GuideSeed
+from content.demo.home import seed_home
 from content.demo.institutions import INSTITUTIONS
 from content.demo.jobs import Catalogue, JobSpec, generate_job
 from content.demo.taxonomy import DISCIPLINES, ROLES
@@ -252,6 +253,8 @@ def bulk_create_jobs(index: JobIndexPage, specs: list[JobSpec]) -> list[int]:
         job.live, job.has_unpublished_changes = True, False
         job.first_published_at = job.last_published_at = spec.first_published_at
         job.posted_at = spec.first_published_at
+        # The admin's page listings show this as "Updated"; a normal publish sets it.
+        job.latest_revision_created_at = spec.first_published_at
         job.expire_at = job.closes_at
         # Validated before it has a place in the tree, so Page.clean skips its sibling-slug
         # query (one per job); the whole chunk's slugs are checked in one query below.
@@ -332,6 +335,6 @@ def seed_demo(jobs: int = 300, progress: Callable[[int], Progress] | None = None
         guides = index_page(GuideIndexPage, "guides", "Career guides", "Guides to academic jobs.")
         job_index = index_page(JobIndexPage, "jobs", "Jobs", "Open academic and research posts.")
         terms = seed_glossary(glossary, report)
-        seed_guides(guides, terms, report)
+        seed_home(seed_guides(guides, terms, report))
     seed_jobs(job_index, jobs, report, progress)
     return report

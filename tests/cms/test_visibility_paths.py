@@ -15,6 +15,8 @@ from wagtail.models import Collection, CollectionViewRestriction, PageViewRestri
 
 from cms.graphql.pages.types import page_types
 from cms.graphql.schema import schema
+from content.demo.home import seed_home
+from content.models import HomePageFeaturedGuide
 from tests.factories import (
     DefinitionPageFactory,
     GuidePageFactory,
@@ -63,6 +65,9 @@ PROBES = {
     " CaptionedImageBlock {{ image {{ title }} }} }} }} }}",
     "Institution.logo": "{{ institutions(perPage: 100) {{ items {{ logo {{ title }} }} }}"
     " job(id: {open_job}) {{ institution {{ logo {{ title }} }} jsonLd }} }}",
+    "Query.home": "{{ home {{ title }} }}",
+    "HomePage.featuredGuides": "{{ home {{ featuredGuides {{ title }} }} }}",
+    "HomePage.latestJobs": "{{ home {{ latestJobs {{ title }} }} }}",
     "Query.image": "{{ image(id: {private_image}) {{ title }} }}",
     "Query.images": "{{ images(limit: 100) {{ title }} }}",
     "Query.document": "{{ document(id: {private_doc}) {{ title }} }}",
@@ -154,6 +159,8 @@ def planted(job_index, guide_index, glossary_index):
         [{"type": "definition_list", "value": {"heading": "T", "terms": [ids["term"].pk]}}]
     )
     draft_guide.save()
+    home = seed_home({})
+    HomePageFeaturedGuide.objects.create(page=home, guide=ids["draft_guide"])
     values = {name: obj.pk for name, obj in ids.items()}
     values["closed_slug"] = ids["closed_job"].slug
     return values

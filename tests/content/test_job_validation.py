@@ -2,19 +2,15 @@
 through the Wagtail admin's "add page" form."""
 
 import datetime as dt
-import json
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
-from django.utils import timezone
 
 from content.models import JobPostingPage
+from tests.content.admin_forms import CLOSES, admin_form
 from tests.factories import InstitutionFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
-
-CLOSES = timezone.localdate() + dt.timedelta(days=30)
 
 
 def job(**overrides) -> JobPostingPage:
@@ -93,71 +89,6 @@ def test_every_mistake_is_reported_at_once():
 
 
 # --- The admin form ----------------------------------------------------------------------
-
-
-def rich_text(text: str) -> str:
-    """Draftail's editor posts its content as contentstate JSON."""
-    block = {
-        "key": "a1b2c",
-        "text": text,
-        "type": "unstyled",
-        "depth": 0,
-        "inlineStyleRanges": [],
-        "entityRanges": [],
-    }
-    return json.dumps({"blocks": [block], "entityMap": {}})
-
-
-def admin_form(**overrides) -> dict:
-    data = {
-        "title": "Lecturer in statistics",
-        "slug": "lecturer-in-statistics",
-        "institution": InstitutionFactory().pk,
-        "department": "School of Mathematics",
-        "city": "",
-        "country": "",
-        "remote_policy": "ON_SITE",
-        "role": RoleFactory().pk,
-        "employment_type": "FULL_TIME",
-        "contract_type": "PERMANENT",
-        "duration_months": "",
-        "education_requirement": "",
-        "salary_min": "45000",
-        "salary_max": "55000",
-        "salary_currency": "GBP",
-        "salary_period": "YEAR",
-        "funding_details": "",
-        "start_date": (CLOSES + dt.timedelta(days=90)).isoformat(),
-        "closing_date": CLOSES.isoformat(),
-        "description": rich_text("Teach and research statistics."),
-        "requirements": rich_text(""),
-        "how_to_apply": rich_text(""),
-        "application_url": "https://apply.example.org/lecturer",
-        "application_email": "",
-        "reference": "",
-        "keywords": "",
-        "seo_title": "",
-        "search_description": "",
-        "go_live_at": "",
-        "expire_at": "",
-        "comments-TOTAL_FORMS": "0",
-        "comments-INITIAL_FORMS": "0",
-        "comments-MIN_NUM_FORMS": "0",
-        "comments-MAX_NUM_FORMS": "1000",
-        "action-publish": "action-publish",
-    }
-    return {**data, **overrides}
-
-
-@pytest.fixture
-def add_job_url(job_index):
-    return reverse("wagtailadmin_pages:add", args=("content", "jobpostingpage", job_index.pk))
-
-
-@pytest.fixture
-def editor(client, admin_user):
-    client.force_login(admin_user)
-    return client
 
 
 def test_the_admin_form_publishes_a_valid_job(editor, add_job_url):

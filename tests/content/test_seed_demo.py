@@ -5,6 +5,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -201,8 +202,18 @@ def test_generated_jobs_are_valid_live_and_searchable(graphql, client, admin_use
     found = graphql.execute(JOBS, {"search": word, "perPage": 100})["jobs"]["items"]
     assert bulk_job.slug in {item["slug"] for item in found}
 
-    # Editors can open a bulk-inserted job in the admin like any other page.
+    # Editors can open a bulk-inserted job in the admin like any other page, and the job
+    # listing tells them when each was last updated.
     client.force_login(admin_user)
+    assert all(job.latest_revision_created_at for job in jobs)
+    listing = BeautifulSoup(
+        client.get(reverse("wagtailadmin_explore", args=[index.pk])).content, "html.parser"
+    )
+    headers = [th.get_text(strip=True) for th in listing.select("table.listing thead th")]
+    updated = headers.index("Updated")
+    rows = listing.select("table.listing tbody tr")
+    assert len(rows) == 30
+    assert all(row.find_all("td")[updated].get_text(strip=True) for row in rows)
     edit = client.get(reverse("wagtailadmin_pages:edit", args=[bulk_job.pk]))
     assert edit.status_code == 200
     assert bulk_job.reference in edit.content.decode()

@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "test-results"
+# The committed screenshots in docs/ are refreshed only on request, so a test run leaves the
+# checkout as it was: UPDATE_SCREENSHOTS=1 pytest tests/e2e
+SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -75,3 +79,23 @@ def browser_pages(chromium, request):
                 page.screenshot(path=RESULTS / f"{name}-{number}-{tab}.png", full_page=True)
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """Save a picture of a part of the page, as a small 128-colour PNG: to docs/screenshots
+    with UPDATE_SCREENSHOTS=1, otherwise to test-results/screenshots."""
+    from PIL import Image
+
+    folder = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") else RESULTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(locator, name: str) -> Path:
+        path = folder / f"{name}.png"
+        locator.screenshot(path=path, animations="disabled")
+        with Image.open(path) as image:
+            small = image.convert("RGB").quantize(colors=128)
+        small.save(path, optimize=True)
+        return path
+
+    return take

@@ -54,4 +54,4 @@ class GlossaryQuery(graphene.ObjectType):
 
     def resolve_definition(root, info, **args):
         definitions = public_pages(DefinitionPage.objects.all(), info.context)
-        return single_page(DefinitionPage, definitions, **args)
+        return single_page(DefinitionPage, info, definitions, **args)

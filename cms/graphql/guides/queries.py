@@ -53,4 +53,4 @@ class GuideQuery(graphene.ObjectType):
 
     def resolve_guide(root, info, **args):
         guides = public_pages(GuidePage.objects.all(), info.context)
-        return single_page(GuidePage, guides.select_related("role", "discipline"), **args)
+        return single_page(GuidePage, info, guides.select_related("role", "discipline"), **args)

@@ -113,7 +113,7 @@ class JobQuery(graphene.ObjectType):
 
     def resolve_job(root, info, **args):
         jobs = with_job_relations(open_jobs(request=info.context))
-        return single_page(JobPostingPage, jobs, **args)
+        return single_page(JobPostingPage, info, jobs, **args)
 
     def resolve_job_facets(root, info, **args):
         return job_facets(job_filters_from_args(args), info.context)

@@ -7,6 +7,7 @@ import graphene
 from django.contrib.contenttypes.models import ContentType
 from graphql import GraphQLError
 from wagtail.models import Page as WagtailPage
+from wagtail.models import Site
 
 from cms.graphql.pages.filters import database_id
 from cms.graphql.pages.types import PageInterface, page_types, prime_pages, tree_args, tree_list
@@ -28,8 +29,9 @@ def single_page_args(noun: str) -> dict:
     }
 
 
-def single_page(model, queryset, *, slug=None, url_path=None, id=None, token=None):
-    """One page by exactly the first of id, slug or path given, or a draft by token."""
+def single_page(model, info, queryset, *, slug=None, url_path=None, id=None, token=None):
+    """One page by exactly the first of id, slug or path given, or a draft by token. A path
+    is the page's address below the site root ("/" is the root itself), as in its `url`."""
     if token:
         return preview_page(model, token)
     if id is not None:
@@ -37,10 +39,18 @@ def single_page(model, queryset, *, slug=None, url_path=None, id=None, token=Non
     elif slug:
         queryset = queryset.filter(slug=slug)
     elif url_path:
-        queryset = queryset.filter(url_path__endswith="/" + url_path.strip("/") + "/")
+        queryset = queryset.filter(url_path=_tree_path(info.context, url_path))
     else:
         raise GraphQLError("Give one of slug, urlPath, id or token.")
     return queryset.first()
+
+
+def _tree_path(request, url_path: str) -> str:
+    """Wagtail's url_path for an address below the site root."""
+    site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
+    root = site.root_page.url_path if site is not None else "/"
+    path = url_path.strip("/")
+    return root + (path + "/" if path else "")
 
 
 def content_type_ids(labels: str) -> list[int]:
@@ -113,7 +123,7 @@ class PagesQuery(graphene.ObjectType):
         pages = public_pages(WagtailPage.objects.all(), info.context)
         if content_type:
             pages = pages.filter(content_type__in=content_type_ids(content_type))
-        page = single_page(WagtailPage, pages, **args)
+        page = single_page(WagtailPage, info, pages, **args)
         return page.specific if page is not None else None
 
     def resolve_pages(

@@ -1,0 +1,1 @@
+"""GraphQL: the site's home page."""

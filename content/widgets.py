@@ -1,0 +1,59 @@
+"""Admin form widgets: disciplines picked from their tree instead of a Ctrl-click select."""
+
+from collections.abc import Iterable
+
+from django import forms
+
+
+def tree_order(disciplines: Iterable) -> list[tuple[object, int]]:
+    """(discipline, depth) pairs, depth first: each parent followed by its children, siblings in
+    the order given. A discipline whose parent is not among them is shown at the top level."""
+    disciplines = list(disciplines)
+    known = {discipline.pk for discipline in disciplines}
+    children: dict[int | None, list] = {}
+    for discipline in disciplines:
+        parent = discipline.parent_id if discipline.parent_id in known else None
+        children.setdefault(parent, []).append(discipline)
+    ordered, stack = [], [(discipline, 0) for discipline in reversed(children.get(None, []))]
+    while stack:
+        discipline, depth = stack.pop()
+        ordered.append((discipline, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(discipline.pk, [])))
+    return ordered
+
+
+class DisciplineTreeMixin:
+    """Options of a model choice field over disciplines, rendered as an indented tree with each
+    discipline's own name (its parent is the line above). The disciplines are read in one query
+    from the field's queryset, not through its labels, which name the parent (a query each)."""
+
+    template_name = "content/widgets/discipline_tree.html"
+
+    class Media:
+        css = {"all": ["content/admin/discipline-tree.css"]}
+
+    def optgroups(self, name, value, attrs=None):
+        selected = {str(v) for v in value if v not in (None, "")}
+        options = []
+        if not self.allow_multiple_selected and not self.is_required:
+            options.append(self.create_option(name, "", "None", not selected, 0, attrs=attrs))
+        for discipline, depth in tree_order(self.choices.queryset):
+            option = self.create_option(
+                name,
+                discipline.pk,
+                discipline.name,
+                str(discipline.pk) in selected,
+                len(options),
+                attrs=attrs,
+            )
+            option["depth"] = depth
+            options.append(option)
+        return [(None, [option], option["index"]) for option in options]
+
+
+class DisciplineTreeCheckboxes(DisciplineTreeMixin, forms.CheckboxSelectMultiple):
+    """Any number of disciplines (job postings, glossary terms)."""
+
+
+class DisciplineTreeRadios(DisciplineTreeMixin, forms.RadioSelect):
+    """One discipline or none (a guide)."""
