@@ -50,6 +50,7 @@ def manage(*args):
 FRONTEND = ROOT / "frontend"
 # What the frontend's build depends on: when none of it changed, the last build stands.
 FRONTEND_SOURCES = ["src", "package-lock.json", "next.config.ts", "codegen.ts", "tsconfig.json"]
+GENERATED = FRONTEND / "src" / "gql"  # written by the build's codegen step
 
 
 def node_env() -> dict[str, str]:
@@ -87,7 +88,7 @@ def npm(*args):
 def _digest(paths) -> str:
     digest = hashlib.sha256()
     for path in sorted(p for top in paths for p in ([top] if top.is_file() else top.rglob("*"))):
-        if path.is_file() and "gql" not in path.relative_to(FRONTEND).parts:
+        if path.is_file() and GENERATED not in path.parents:
             digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
