@@ -163,6 +163,8 @@ def up():
         "\n  Stop with Ctrl-C.\n",
         flush=True,
     )
+    # SIGTERM (docker, a supervisor, `kill`) stops the children as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         while all(p.poll() is None for p in processes):
             time.sleep(1)

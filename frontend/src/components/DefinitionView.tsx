@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { DefinitionFieldsFragment } from "@/gql/graphql";
+import type { DefinitionFieldsFragment, DefinitionQuery } from "@/gql/graphql";
 import { JsonLd } from "./JsonLd";
 import { StreamField } from "./StreamField";
 
@@ -19,8 +19,11 @@ function Links({ title, items }: { title: string; items: { key: string; href: st
   );
 }
 
-export function DefinitionView({ definition }: { definition: DefinitionFieldsFragment }) {
-  const related = definition.relatedTerms.flatMap((t) =>
+type Definition = DefinitionFieldsFragment &
+  Partial<Pick<NonNullable<DefinitionQuery["definition"]>, "relatedTerms">>;
+
+export function DefinitionView({ definition }: { definition: Definition }) {
+  const related = (definition.relatedTerms ?? []).flatMap((t) =>
     t ? [{ key: t.slug, href: t.url ?? `/glossary/${t.slug}/`, text: t.term }] : [],
   );
   const usedIn = definition.usedIn.flatMap((g) => (g ? [{ key: g.slug, href: g.url ?? `/guides/${g.slug}/`, text: g.title }] : []));

@@ -1,10 +1,13 @@
 import Link from "next/link";
-import type { GuideFieldsFragment } from "@/gql/graphql";
+import type { GuideFieldsFragment, GuideQuery } from "@/gql/graphql";
 import { dateText } from "@/lib/format";
 import { JsonLd } from "./JsonLd";
 import { StreamField } from "./StreamField";
 
-export function GuideView({ guide }: { guide: GuideFieldsFragment }) {
+type Guide = GuideFieldsFragment & Partial<Pick<NonNullable<GuideQuery["guide"]>, "relatedGuides">>;
+
+export function GuideView({ guide }: { guide: Guide }) {
+  const related = guide.relatedGuides?.filter((g) => g !== null) ?? [];
   return (
     <article className="guide">
       <JsonLd json={guide.jsonLd} />
@@ -15,17 +18,15 @@ export function GuideView({ guide }: { guide: GuideFieldsFragment }) {
         {guide.lastReviewed && <p className="meta">Last reviewed {dateText(guide.lastReviewed)}</p>}
       </header>
       <StreamField blocks={guide.body} />
-      {guide.relatedGuides.length > 0 && (
+      {related.length > 0 && (
         <nav aria-label="Related guides" className="related">
           <h2>Related guides</h2>
           <ul>
-            {guide.relatedGuides.map((related) =>
-              related ? (
-                <li key={related.slug}>
-                  <Link href={related.url ?? `/guides/${related.slug}/`}>{related.title}</Link>
-                </li>
-              ) : null,
-            )}
+            {related.map((other) => (
+              <li key={other.slug}>
+                <Link href={other.url ?? `/guides/${other.slug}/`}>{other.title}</Link>
+              </li>
+            ))}
           </ul>
         </nav>
       )}

@@ -3,6 +3,9 @@ import type { TypedDocumentString } from "@/gql/graphql";
 // The only door to the CMS: its public GraphQL endpoint, fetched on the server.
 export const CMS_GRAPHQL_URL = process.env.CMS_GRAPHQL_URL ?? "http://127.0.0.1:8000/graphql/";
 
+// How long a published answer may be reused; 0 turns the cache off (the browser tests do).
+const CACHE_SECONDS = Number(process.env.CMS_CACHE_SECONDS ?? 300);
+
 export class CmsError extends Error {}
 
 type Freshness =
@@ -20,9 +23,9 @@ export async function cms<Result, Variables>(
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json" },
     body: JSON.stringify({ query: document.toString(), variables }),
-    ...(freshness === "private"
+    ...(freshness === "private" || !CACHE_SECONDS
       ? { cache: "no-store" as const }
-      : { cache: "force-cache" as const, next: { revalidate: 300 } }),
+      : { cache: "force-cache" as const, next: { revalidate: CACHE_SECONDS } }),
   });
   const body = (await response.json().catch(() => null)) as {
     data?: Result;

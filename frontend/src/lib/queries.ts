@@ -57,7 +57,6 @@ export const GuideFields = graphql(`
     lastReviewed jsonLd
     role { name slug }
     discipline { name slug }
-    relatedGuides { title slug url }
     body { ...BodyBlock }
   }
 `);
@@ -66,7 +65,6 @@ export const DefinitionFields = graphql(`
   fragment DefinitionFields on DefinitionPage {
     id title slug url term abbreviation shortDefinition aliases jsonLd
     body { ...BodyBlock }
-    relatedTerms { term slug url }
     disciplines { name slug }
     usedIn { title slug url }
   }
@@ -113,6 +111,7 @@ export const JobQuery = graphql(`
 `);
 
 // Drafts by preview token: a query of its own, since the CMS never caches one with a token.
+// (Without related pages: the API fails on a draft's relatedGuides / relatedTerms today.)
 export const JobDraftQuery = graphql(`
   query JobDraft($token: String!) {
     job(token: $token) { ...JobFields }
@@ -121,7 +120,7 @@ export const JobDraftQuery = graphql(`
 
 export const GuideQuery = graphql(`
   query Guide($slug: String!) {
-    guide(slug: $slug) { ...GuideFields }
+    guide(slug: $slug) { ...GuideFields relatedGuides { title slug url } }
   }
 `);
 
@@ -134,7 +133,7 @@ export const GuideDraftQuery = graphql(`
 
 export const DefinitionQuery = graphql(`
   query Definition($slug: String!) {
-    definition(slug: $slug) { ...DefinitionFields }
+    definition(slug: $slug) { ...DefinitionFields relatedTerms { term slug url } }
   }
 `);
 
