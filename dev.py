@@ -73,7 +73,7 @@ def node_root() -> Path:
     return Path(out.stdout.strip())
 
 
-def npm(*args):
+def npm(*args, cwd=FRONTEND):
     root = node_root()
     # The wheel's bin/npm is a broken copy of a symlink; its npm-cli.js is the real entry point.
     run(
@@ -81,7 +81,7 @@ def npm(*args):
         root / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js",
         *args,
         env=node_env(),
-        cwd=FRONTEND,
+        cwd=cwd,
     )
 
 

@@ -3,7 +3,7 @@ import type { BlockOf } from "./types";
 export function BulletList({ block }: { block: BlockOf<"BulletListBlock"> }) {
   return (
     <section className="bullet-list">
-      {block.heading && <h4>{block.heading}</h4>}
+      {block.heading && <h3>{block.heading}</h3>}
       <ul>
         {block.items?.map((item, index) =>
           item?.__typename === "LabelledItemBlock" ? (
