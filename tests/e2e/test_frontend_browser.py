@@ -171,8 +171,9 @@ def test_subscribe_confirm_edit_then_the_digest_links_open_the_job(
 def test_an_editors_preview_shows_a_draft_never_published(
     demo, frontend, browser_pages, live_server, monkeypatch
 ):
-    monkeypatch.setitem(
-        headless_preview_settings.user_settings, "CLIENT_URLS", {"default": f"{frontend}/preview"}
+    # What PREVIEW_URL sets (the package caches each setting as an attribute on first use).
+    monkeypatch.setattr(
+        headless_preview_settings, "CLIENT_URLS", {"default": f"{frontend}/preview"}, raising=False
     )
     User.objects.create_superuser("eddie", "eddie@example.org", "editor-pw")
     draft = GuidePage(
@@ -191,6 +192,7 @@ def test_an_editors_preview_shows_a_draft_never_published(
     page.get_by_role("button", name=re.compile("Toggle preview", re.I)).click()
     preview = page.frame_locator("#w-preview-iframe").frame_locator("iframe")
     expect(preview.locator("h1")).to_have_text(draft.title, timeout=20_000)
-    expect(preview.locator("[role=status]")).to_contain_text("unpublished draft")
+    # Wagtail reloads the preview as it refreshes: wait again rather than read once.
+    expect(preview.locator("main")).to_contain_text("unpublished draft", timeout=20_000)
     # Published pages never show it.
     assert page.goto(f"{frontend}/guides/draft/").status == 404

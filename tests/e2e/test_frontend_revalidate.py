@@ -12,7 +12,9 @@ import requests
 
 from tests.e2e.conftest import WEBHOOK_SECRET
 
-pytestmark = [pytest.mark.e2e]
+# The frontend fixture uses the live server, which makes these tests transactional: roll back
+# as the other end-to-end tests do, or their serialized database cannot be restored after us.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 BODY = json.dumps(
     {

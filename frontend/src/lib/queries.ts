@@ -1,7 +1,7 @@
 import { graphql } from "@/gql";
 
 // Every query the frontend sends, typed by codegen from ../schema.graphql. Only the
-// contract's named root fields and concrete types are used (see docs/frontend.md).
+// contract's named root fields (design.md) and concrete types are used, never interfaces.
 
 export const JobCardFields = graphql(`
   fragment JobCardFields on JobPostingPage {
