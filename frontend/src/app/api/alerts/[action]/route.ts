@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { alertFromForm } from "@/lib/alerts";
 import { CmsError, cms } from "@/lib/cms";
 import {
@@ -11,68 +10,72 @@ import {
 } from "@/lib/queries";
 
 // Every alert form posts here (plain HTML forms: no JavaScript needed). Each action calls one
-// mutation, then redirects (303) to the page that shows the outcome.
-type Outcome = { path: string; status: string };
+// mutation, then redirects (303) to the page that shows the outcome by a fixed status code.
+const ACTIONS = ["subscribe", "confirm", "unsubscribe", "add", "update", "delete"] as const;
+type Action = (typeof ACTIONS)[number];
+type Outcome = { status: string; token?: string | null };
 
-const manage = (token: string) => `/alerts/manage/?token=${encodeURIComponent(token)}`;
-
-async function perform(action: string, form: FormData): Promise<Outcome | null> {
+async function perform(action: Action, form: FormData): Promise<Outcome> {
   const token = String(form.get("token") ?? "");
   const id = String(form.get("id") ?? "");
+  const ok = (result: { ok: boolean } | null | undefined, status: string) => (result?.ok ? status : "rejected");
   switch (action) {
     case "subscribe": {
-      const { subscribe } = await cms(
-        SubscribeMutation,
-        { email: String(form.get("email") ?? ""), alert: alertFromForm(form) },
-        "private",
-      );
-      return { path: "/alerts/subscribed/?", status: subscribe?.ok ? "subscribed" : "rejected" };
+      const email = String(form.get("email") ?? "");
+      const { subscribe } = await cms(SubscribeMutation, { email, alert: alertFromForm(form) }, "private");
+      return { status: ok(subscribe, "subscribed") };
     }
     case "confirm": {
       const { confirmSubscription: result } = await cms(ConfirmMutation, { token }, "private");
-      return result?.ok && result.token
-        ? { path: manage(result.token) + "&", status: "confirmed" }
-        : { path: `/alerts/confirm/${encodeURIComponent(token)}/?`, status: "invalid" };
+      return result?.ok && result.token ? { status: "confirmed", token: result.token } : { status: "invalid" };
     }
     case "unsubscribe": {
       const { unsubscribe } = await cms(UnsubscribeMutation, { token }, "private");
-      return { path: `/alerts/unsubscribe/${encodeURIComponent(token)}/?`, status: unsubscribe?.ok ? "unsubscribed" : "invalid" };
+      return { status: unsubscribe?.ok ? "unsubscribed" : "invalid" };
     }
     case "add": {
       const { addAlert } = await cms(AddAlertMutation, { token, alert: alertFromForm(form) }, "private");
-      return { path: manage(token) + "&", status: addAlert?.ok ? "added" : "rejected" };
+      return { status: ok(addAlert, "added") };
     }
     case "update": {
-      const { updateAlert } = await cms(UpdateAlertMutation, { token, id, alert: alertFromForm(form) }, "private");
-      return { path: manage(token) + "&", status: updateAlert?.ok ? "saved" : "rejected" };
+      const variables = { token, id, alert: alertFromForm(form) };
+      const { updateAlert } = await cms(UpdateAlertMutation, variables, "private");
+      return { status: ok(updateAlert, "saved") };
     }
     case "delete": {
       const { deleteAlert } = await cms(DeleteAlertMutation, { token, id }, "private");
-      return { path: manage(token) + "&", status: deleteAlert?.ok ? "deleted" : "rejected" };
+      return { status: ok(deleteAlert, "deleted") };
     }
-    default:
-      return null;
   }
 }
 
+/** The page that shows an action's outcome. */
+function pageFor(action: Action, token: string, outcome: Outcome): string {
+  const encoded = encodeURIComponent(outcome.token ?? token);
+  if (action === "subscribe") return `/alerts/subscribed/?status=${outcome.status}`;
+  if (action === "unsubscribe") return `/alerts/unsubscribe/${encoded}/?status=${outcome.status}`;
+  if (action === "confirm" && outcome.status !== "confirmed") return `/alerts/confirm/${encoded}/?status=${outcome.status}`;
+  return `/alerts/manage/?token=${encoded}&status=${outcome.status}`;
+}
+
 export async function POST(request: Request, { params }: { params: Promise<{ action: string }> }) {
-  const { action } = await params;
+  const action = (await params).action as Action;
+  if (!ACTIONS.includes(action)) return new Response("Not found", { status: 404 });
   const form = await request.formData().catch(() => new FormData());
-  const url = new URL(request.url);
-  if (!form.get("token") && url.searchParams.get("token")) form.set("token", url.searchParams.get("token")!);
-  let outcome: Outcome | null;
+  // The RFC 8058 one-click POST carries its token in the URL (see middleware.ts).
+  const token = String(form.get("token") ?? new URL(request.url).searchParams.get("token") ?? "");
+  form.set("token", token);
+  let outcome: Outcome;
   try {
     outcome = await perform(action, form);
   } catch (error) {
     if (!(error instanceof CmsError)) throw error;
-    outcome = { path: form.get("token") ? manage(String(form.get("token"))) + "&" : "/alerts/subscribed/?", status: "rejected" };
+    outcome = { status: action === "confirm" || action === "unsubscribe" ? "invalid" : "rejected" };
   }
-  if (!outcome) return new NextResponse("Not found", { status: 404 });
-  // RFC 8058: a mail client's one-click POST wants a plain answer, not a page.
   if (form.get("List-Unsubscribe") === "One-Click") {
-    return new NextResponse(outcome.status === "unsubscribed" ? "Unsubscribed\n" : "Link not valid\n", {
-      status: outcome.status === "unsubscribed" ? 200 : 400,
-    });
+    const done = outcome.status === "unsubscribed";
+    return new Response(done ? "Unsubscribed\n" : "Link not valid\n", { status: done ? 200 : 400 });
   }
-  return NextResponse.redirect(new URL(`${outcome.path}status=${outcome.status}`, url), 303);
+  // A relative Location: right behind any proxy, whatever host the request came through.
+  return new Response(null, { status: 303, headers: { Location: pageFor(action, token, outcome) } });
 }
