@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from tests.notifications.smtp import free_port
 from tests.processes import wait_for
@@ -54,6 +55,9 @@ def chromium():
         )
         yield browser
         browser.close()
+        # While Playwright's loop runs, Django's ORM calls in the test got connections of
+        # their own: close them here, or they keep the test database from being dropped.
+        connections.close_all()
     if previous is None:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
     else:
