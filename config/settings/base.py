@@ -140,6 +140,8 @@ WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Academic Jobs")
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
+# Admin avatars: Wagtail's default asks gravatar.com, which the admin must not reach.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 # --- GraphQL (the project's own schema on graphene; cms/graphql)
@@ -248,7 +250,10 @@ NOTIFICATIONS_CLAIM_SECONDS = env_int("NOTIFICATIONS_CLAIM_SECONDS", 900)
 NOTIFICATIONS_SENDING_LEASE_SECONDS = env_int("NOTIFICATIONS_SENDING_LEASE_SECONDS", 60)
 NOTIFICATIONS_RETRY_BACKOFF_SECONDS = env_int("NOTIFICATIONS_RETRY_BACKOFF_SECONDS", 30)
 NOTIFICATIONS_MAX_RETRIES = env_int("NOTIFICATIONS_MAX_RETRIES", 8)
-NOTIFICATIONS_PUBLIC_BASE_URL = env_str("NOTIFICATIONS_PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL)
+# Confirm and unsubscribe links: the frontend's pages when there is one (it POSTs to the API).
+NOTIFICATIONS_PUBLIC_BASE_URL = env_str(
+    "NOTIFICATIONS_PUBLIC_BASE_URL", FRONTEND_BASE_URL or WAGTAILADMIN_BASE_URL
+)
 NOTIFICATIONS_MANAGE_URL = env_str(
     "NOTIFICATIONS_MANAGE_URL",
     f"{FRONTEND_BASE_URL or WAGTAILADMIN_BASE_URL}/alerts/manage?token={{token}}",

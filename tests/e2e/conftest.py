@@ -1,11 +1,18 @@
 """Browser tests: Playwright driving Debian's Chromium (no browser download)."""
 
+import base64
 import os
 import re
 import shutil
+import signal
+import subprocess
 from pathlib import Path
 
 import pytest
+from django.db import connections
+
+from tests.notifications.smtp import free_port
+from tests.processes import wait_for
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,6 +59,9 @@ def chromium():
         )
         yield browser
         browser.close()
+        # While Playwright's loop runs, Django's ORM calls in the test got connections of
+        # their own: close them here, or they keep the test database from being dropped.
+        connections.close_all()
     if previous is None:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
     else:
@@ -99,3 +109,38 @@ def screenshot():
         return path
 
     return take
+
+
+WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"frontend-test-webhook-secret-32b").decode()
+
+
+@pytest.fixture(scope="session")
+def frontend(live_server, tmp_path_factory):
+    """The built reference frontend (`next start`) reading the live server's /graphql/."""
+    import dev  # builds it when its sources changed, as `dev.py up` and `dev.py test` do
+
+    dev.ensure_frontend()
+    port = free_port()
+    url = f"http://localhost:{port}"
+    log_path = tmp_path_factory.mktemp("frontend") / "next.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [dev.FRONTEND / "node_modules" / ".bin" / "next", "start", "-p", str(port)],
+            cwd=dev.FRONTEND,
+            env={
+                **dev.node_env(),
+                "CMS_GRAPHQL_URL": f"{live_server.url}/graphql/",
+                "CMS_CACHE_SECONDS": "0",  # each test writes its own content
+                "FRONTEND_BASE_URL": url,
+                "WEBHOOK_SECRET": WEBHOOK_SECRET,
+            },
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_for(lambda: "Ready" in log_path.read_text(), 60, "the frontend to start")
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)

@@ -1,0 +1,221 @@
+"""Lighthouse on the reference frontend: the guide, a search page and a job page.
+
+    python bench/lighthouse.py [--preset mobile|desktop] [--jobs 300]
+
+Builds a throwaway demo database (SQLite in a temporary folder), serves it with gunicorn,
+starts the built frontend (`next start`) on it, runs Lighthouse (npm, bench/lighthouse/) on
+Debian's Chromium for each page, prints the four category scores with the load average, and
+writes them to docs/benchmarks.md. Scores are Lighthouse's own 0-100; performance is
+simulated (Lantern) but still moves with a busy machine, so record figures with a quiet one.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import ExitStack
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import dev  # noqa: E402  (the same install and build steps as `dev.py up`)
+
+LIGHTHOUSE_DIR = ROOT / "bench" / "lighthouse"
+RESULTS = ROOT / "docs" / "benchmarks.md"
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# As the browser tests run it: headless, and no background traffic to a network we lack.
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-quic "
+    "--no-first-run --disable-background-networking --disable-component-update --disable-sync"
+)
+SECTION = "## Frontend: Lighthouse (`bench/lighthouse.py`)"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{url} did not come up")
+        time.sleep(0.5)
+
+
+def start(stack: ExitStack, args: list, env: dict, cwd: Path, log: Path) -> None:
+    out = stack.enter_context(log.open("w"))
+    process = subprocess.Popen([str(a) for a in args], cwd=cwd, env=env, stdout=out, stderr=out)
+    stack.callback(process.wait, 30)
+    stack.callback(process.terminate)
+
+
+def lighthouse(url: str, preset: str, report: Path) -> dict[str, int]:
+    node = dev.node_root() / "bin" / "node"
+    command = [
+        node,
+        LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js",
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={report}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags={CHROME_FLAGS}",
+    ]
+    if preset == "desktop":
+        command.append("--preset=desktop")
+    subprocess.run(
+        [str(c) for c in command], check=True, env={**dev.node_env(), "CHROME_PATH": CHROMIUM}
+    )
+    result = json.loads(report.read_text())
+    categories, audits = result["categories"], result["audits"]
+    for name in CATEGORIES:  # what cost points, so a drop can be acted on
+        for ref in categories[name]["auditRefs"]:
+            audit = audits[ref["id"]]
+            if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
+                print(f"  {name}: {audit['title']} ({audit['score']:.2f})")
+    return {name: round(categories[name]["score"] * 100) for name in CATEGORIES}
+
+
+def write_results(rows: list[tuple[str, str, dict]], preset: str, load: str, command: str) -> None:
+    lines = [
+        SECTION,
+        "",
+        f"Command: `{command}` ({date.today().isoformat()}, Lighthouse preset: {preset}, "
+        f"Chromium {chromium_version()}, load average before the run: {load}).",
+        "",
+        "| page | URL | performance | accessibility | best practices | SEO |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, path, scores in rows:
+        lines.append(
+            f"| {name} | `{path}` | " + " | ".join(str(scores[c]) for c in CATEGORIES) + " |"
+        )
+    lines.append("")
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    block = "\n".join(lines) + "\n"
+    text = pattern.sub(block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block
+    RESULTS.write_text(text)
+
+
+def chromium_version() -> str:
+    out = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout
+    return out.split()[1] if out.split() else "?"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--preset", choices=["mobile", "desktop"], default="mobile")
+    parser.add_argument("--jobs", type=int, default=300)
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    options = parser.parse_args()
+    if not shutil.which(CHROMIUM):
+        raise SystemExit(f"No Chromium at {CHROMIUM} (apt-get install chromium)")
+    load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    print(f"load average: {load}", flush=True)
+
+    dev.ensure_frontend()
+    if not (LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse").exists():
+        dev.npm("ci", "--no-audit", "--no-fund", cwd=LIGHTHOUSE_DIR)
+
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        tmp = Path(tmp)
+        cms_port, frontend_port = free_port(), free_port()
+        frontend = f"http://localhost:{frontend_port}"
+        cms_env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+            "DEBUG": "false",
+            "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+            "VAR_DIR": str(tmp / "var"),
+            "FRONTEND_BASE_URL": frontend,
+        }
+        for step in (["migrate", "--no-input"], ["seed_demo", "--jobs", str(options.jobs)]):
+            subprocess.run(
+                [dev.PYTHON, "manage.py", *step],
+                cwd=ROOT,
+                env=cms_env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        start(
+            stack,
+            [
+                dev.PYTHON,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{cms_port}",
+            ],
+            cms_env,
+            ROOT,
+            tmp / "cms.log",
+        )
+        start(
+            stack,
+            [
+                dev.FRONTEND / "node_modules" / ".bin" / "next",
+                "start",
+                "-p",
+                frontend_port,
+                "-H",
+                "127.0.0.1",
+            ],
+            {
+                **dev.node_env(),
+                "CMS_GRAPHQL_URL": f"http://127.0.0.1:{cms_port}/graphql/",
+                "FRONTEND_BASE_URL": frontend,
+            },
+            dev.FRONTEND,
+            tmp / "frontend.log",
+        )
+        wait_until_up(f"http://127.0.0.1:{cms_port}/healthz")
+        wait_until_up(f"{frontend}/jobs/")
+        with urllib.request.urlopen(f"{frontend}/jobs/feed.xml?disciplines=machine-learning") as r:
+            job_path = re.search(
+                r"<link>https?://[^/]+(/jobs/[^<]+)</link><guid>", r.read().decode()
+            )
+        pages = [
+            ("guide", "/guides/phd-jobs-in-machine-learning/"),
+            ("search", "/jobs/?disciplines=machine-learning&roles=phd"),
+            ("job", job_path.group(1)),
+        ]
+        rows = []
+        for name, path in pages:
+            urllib.request.urlopen(frontend + path).read()  # warm the server's caches once
+            scores = lighthouse(frontend + path, options.preset, tmp / f"{name}.json")
+            print(f"{name:7} {path}: " + ", ".join(f"{c} {scores[c]}" for c in CATEGORIES))
+            rows.append((name, path, scores))
+    after = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    print(f"load average after: {after}")
+    if not options.no_write:
+        flags = "" if options.preset == "mobile" else f" --preset {options.preset}"
+        write_results(rows, options.preset, load, f"python bench/lighthouse.py{flags}")
+        print(f"written to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+import Link from "next/link";
+import { Notice } from "@/components/Notice";
+import { noIndex } from "@/lib/metadata";
+import type { Params } from "@/lib/search";
+
+export const metadata = { title: "Job alert", ...noIndex };
+
+export default async function SubscribedPage({ searchParams }: { searchParams: Promise<Params> }) {
+  const { status } = await searchParams;
+  return (
+    <>
+      <h1>Job alert</h1>
+      <Notice status={status ?? "subscribed"} />
+      <p>
+        <Link href="/jobs/">Back to the jobs</Link>
+      </p>
+    </>
+  );
+}

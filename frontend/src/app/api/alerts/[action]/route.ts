@@ -1,0 +1,81 @@
+import { alertFromForm } from "@/lib/alerts";
+import { CmsError, cms } from "@/lib/cms";
+import {
+  AddAlertMutation,
+  ConfirmMutation,
+  DeleteAlertMutation,
+  SubscribeMutation,
+  UnsubscribeMutation,
+  UpdateAlertMutation,
+} from "@/lib/queries";
+
+// Every alert form posts here (plain HTML forms: no JavaScript needed). Each action calls one
+// mutation, then redirects (303) to the page that shows the outcome by a fixed status code.
+const ACTIONS = ["subscribe", "confirm", "unsubscribe", "add", "update", "delete"] as const;
+type Action = (typeof ACTIONS)[number];
+type Outcome = { status: string; token?: string | null };
+
+async function perform(action: Action, form: FormData): Promise<Outcome> {
+  const token = String(form.get("token") ?? "");
+  const id = String(form.get("id") ?? "");
+  const ok = (result: { ok: boolean } | null | undefined, status: string) => (result?.ok ? status : "rejected");
+  switch (action) {
+    case "subscribe": {
+      const email = String(form.get("email") ?? "");
+      const { subscribe } = await cms(SubscribeMutation, { email, alert: alertFromForm(form) }, "private");
+      return { status: ok(subscribe, "subscribed") };
+    }
+    case "confirm": {
+      const { confirmSubscription: result } = await cms(ConfirmMutation, { token }, "private");
+      return result?.ok && result.token ? { status: "confirmed", token: result.token } : { status: "invalid" };
+    }
+    case "unsubscribe": {
+      const { unsubscribe } = await cms(UnsubscribeMutation, { token }, "private");
+      return { status: unsubscribe?.ok ? "unsubscribed" : "invalid" };
+    }
+    case "add": {
+      const { addAlert } = await cms(AddAlertMutation, { token, alert: alertFromForm(form) }, "private");
+      return { status: ok(addAlert, "added") };
+    }
+    case "update": {
+      const variables = { token, id, alert: alertFromForm(form) };
+      const { updateAlert } = await cms(UpdateAlertMutation, variables, "private");
+      return { status: ok(updateAlert, "saved") };
+    }
+    case "delete": {
+      const { deleteAlert } = await cms(DeleteAlertMutation, { token, id }, "private");
+      return { status: ok(deleteAlert, "deleted") };
+    }
+  }
+}
+
+/** The page that shows an action's outcome. */
+function pageFor(action: Action, token: string, outcome: Outcome): string {
+  const encoded = encodeURIComponent(outcome.token ?? token);
+  if (action === "subscribe") return `/alerts/subscribed/?status=${outcome.status}`;
+  if (action === "unsubscribe") return `/alerts/unsubscribe/${encoded}/?status=${outcome.status}`;
+  if (action === "confirm" && outcome.status !== "confirmed") return `/alerts/confirm/${encoded}/?status=${outcome.status}`;
+  return `/alerts/manage/?token=${encoded}&status=${outcome.status}`;
+}
+
+export async function POST(request: Request, { params }: { params: Promise<{ action: string }> }) {
+  const action = (await params).action as Action;
+  if (!ACTIONS.includes(action)) return new Response("Not found", { status: 404 });
+  const form = await request.formData().catch(() => new FormData());
+  // The RFC 8058 one-click POST carries its token in the URL (see middleware.ts).
+  const token = String(form.get("token") ?? new URL(request.url).searchParams.get("token") ?? "");
+  form.set("token", token);
+  let outcome: Outcome;
+  try {
+    outcome = await perform(action, form);
+  } catch (error) {
+    if (!(error instanceof CmsError)) throw error;
+    outcome = { status: action === "confirm" || action === "unsubscribe" ? "invalid" : "rejected" };
+  }
+  if (form.get("List-Unsubscribe") === "One-Click") {
+    const done = outcome.status === "unsubscribed";
+    return new Response(done ? "Unsubscribed\n" : "Link not valid\n", { status: done ? 200 : 400 });
+  }
+  // A relative Location: right behind any proxy, whatever host the request came through.
+  return new Response(null, { status: 303, headers: { Location: pageFor(action, token, outcome) } });
+}

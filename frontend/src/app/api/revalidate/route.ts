@@ -1,0 +1,39 @@
+import { revalidatePath } from "next/cache";
+import { NextResponse } from "next/server";
+import { verifyWebhook } from "@/lib/webhook";
+
+// The CMS's signed publish / unpublish / expiry webhook (cms/webhooks.py): drop the cached
+// pages that show the page, and the listings it appears in.
+type Payload = { event: string; page: { type: string | null; slug: string; url: string | null } };
+
+type Target = [path: string, type?: "page"]; // "page": every page of a dynamic route
+
+const LISTINGS: Record<string, Target[]> = {
+  "content.JobPostingPage": [["/"], ["/jobs/"], ["/[landing]/[discipline]", "page"], ["/institutions/[slug]", "page"], ["/guides/[slug]", "page"], ["/jobs/feed.xml"], ["/sitemap.xml"]],
+  "content.GuidePage": [["/"], ["/guides/"], ["/glossary/[slug]", "page"], ["/sitemap.xml"]],
+  "content.DefinitionPage": [["/glossary/"], ["/guides/[slug]", "page"], ["/glossary/[slug]", "page"], ["/sitemap.xml"]],
+};
+
+export async function POST(request: Request) {
+  const body = await request.text();
+  const valid = verifyWebhook(
+    process.env.WEBHOOK_SECRET ?? "",
+    {
+      id: request.headers.get("webhook-id"),
+      timestamp: request.headers.get("webhook-timestamp"),
+      signature: request.headers.get("webhook-signature"),
+    },
+    body,
+  );
+  if (!valid) return NextResponse.json({ ok: false, error: "invalid signature" }, { status: 401 });
+  let payload: Payload;
+  try {
+    payload = JSON.parse(body) as Payload;
+  } catch {
+    return NextResponse.json({ ok: false, error: "invalid JSON" }, { status: 400 });
+  }
+  const paths: Target[] = [...(LISTINGS[payload.page?.type ?? ""] ?? [])];
+  if (payload.page?.url?.startsWith("/")) paths.unshift([payload.page.url]);
+  for (const [path, type] of paths) revalidatePath(path, type);
+  return NextResponse.json({ ok: true, revalidated: paths.map(([path]) => path) });
+}

@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { JobView } from "@/components/JobView";
+import { cms } from "@/lib/cms";
+import { pageMetadata } from "@/lib/metadata";
+import { JobQuery } from "@/lib/queries";
+
+type Props = { params: Promise<{ slug: string }> };
+
+async function load(slug: string) {
+  const { job } = await cms(JobQuery, { slug });
+  return job ?? notFound();
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const job = await load((await params).slug);
+  const description = job.searchDescription || `${job.title} at ${job.institution.name}, ${job.country.name}.`;
+  return pageMetadata(`${job.title}, ${job.institution.name}`, description, job.url ?? `/jobs/${job.slug}/`);
+}
+
+export default async function JobPage({ params }: Props) {
+  return <JobView job={await load((await params).slug)} />;
+}

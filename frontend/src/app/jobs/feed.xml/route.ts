@@ -1,0 +1,31 @@
+import { cms } from "@/lib/cms";
+import { JobSearchQuery } from "@/lib/queries";
+import { parseFilters, searchTitle, searchUrl, toVariables } from "@/lib/search";
+import { SITE_NAME, absolute } from "@/lib/site";
+
+// RSS 2.0 for any search: /jobs/feed.xml?<the same parameters as /jobs/>.
+function escape(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export async function GET(request: Request) {
+  const filters = { ...parseFilters(Object.fromEntries(groupParams(new URL(request.url).searchParams))), page: undefined };
+  const { jobs } = await cms(JobSearchQuery, toVariables(filters, 50));
+  const items = jobs.items.map((job) => {
+    const link = absolute(job.url ?? `/jobs/${job.slug}/`);
+    return `<item><title>${escape(job.title)}</title><link>${escape(link)}</link><guid>${escape(link)}</guid>${
+      job.postedAt ? `<pubDate>${new Date(job.postedAt).toUTCString()}</pubDate>` : ""
+    }<description>${escape(`${job.institution.name}, ${job.country.name}. Closes ${job.closingDate}.`)}</description></item>`;
+  });
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>${escape(`${searchTitle(filters)} | ${SITE_NAME}`)}</title><link>${escape(
+    absolute(searchUrl(filters)),
+  )}</link><description>${escape(`${jobs.pagination.total} open positions`)}</description>${items.join("")}</channel></rss>`;
+  return new Response(xml, { headers: { "content-type": "application/rss+xml; charset=utf-8" } });
+}
+
+function groupParams(params: URLSearchParams): Map<string, string[]> {
+  const grouped = new Map<string, string[]>();
+  for (const [key, value] of params) grouped.set(key, [...(grouped.get(key) ?? []), value]);
+  return grouped;
+}

@@ -1,0 +1,46 @@
+import type { TypedDocumentString } from "@/gql/graphql";
+
+// The only door to the CMS: its public GraphQL endpoint, fetched on the server.
+export const CMS_GRAPHQL_URL = process.env.CMS_GRAPHQL_URL ?? "http://127.0.0.1:8000/graphql/";
+
+// How long a published answer may be reused; 0 turns the cache off (the browser tests do).
+const CACHE_SECONDS = Number(process.env.CMS_CACHE_SECONDS ?? 300);
+
+export class CmsError extends Error {}
+
+type Freshness =
+  // Published content: cached, dropped by /api/revalidate when the CMS publishes.
+  | "published"
+  // Drafts and anything read with a subscriber's token: never cached.
+  | "private";
+
+export async function cms<Result, Variables>(
+  document: TypedDocumentString<Result, Variables>,
+  variables: Variables,
+  freshness: Freshness = "published",
+): Promise<Result> {
+  const response = await fetch(CMS_GRAPHQL_URL, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({ query: document.toString(), variables }),
+    ...(freshness === "private" || !CACHE_SECONDS
+      ? { cache: "no-store" as const }
+      : { cache: "force-cache" as const, next: { revalidate: CACHE_SECONDS } }),
+  });
+  const body = (await response.json().catch(() => null)) as {
+    data?: Result;
+    errors?: { message: string }[];
+  } | null;
+  if (!body?.data || body.errors?.length) {
+    const messages = body?.errors?.map((e) => e.message).join("; ") ?? `HTTP ${response.status}`;
+    throw new CmsError(`CMS query failed: ${messages}`);
+  }
+  return body.data;
+}
+
+// Media (images) are served by the CMS; its public address may differ from the API's.
+const CMS_PUBLIC_URL = process.env.CMS_PUBLIC_URL ?? new URL(CMS_GRAPHQL_URL).origin;
+
+export function mediaUrl(url: string): string {
+  return new URL(url, CMS_PUBLIC_URL).toString();
+}
