@@ -42,6 +42,11 @@ class TaxonomyQuery(graphene.ObjectType):
         ),
         **pagination_args(),
     )
+    institution = graphene.Field(
+        Institution,
+        slug=graphene.String(required=True, description="The institution's slug."),
+        description="One institution by slug (null if there is none).",
+    )
     countries = graphene.List(
         graphene.NonNull(Country),
         required=True,
@@ -64,6 +69,9 @@ class TaxonomyQuery(graphene.ObjectType):
         for word in search_words(search).split():
             institutions = institutions.filter(Q(name__icontains=word) | Q(city__icontains=word))
         return paginate(institutions.order_by("name", "pk"), page, per_page)
+
+    def resolve_institution(root, info, slug):
+        return InstitutionModel.objects.select_related("logo").filter(slug=slug).first()
 
     def resolve_countries(root, info):
         counts = live_job_counts(info.context).countries
