@@ -251,7 +251,7 @@ def _send_claimed(held, result: BatchResult):
                     smtp,
                     subscribers[subscriber_id],
                     [pk for pk, _ in deliveries],
-                    [render_job(jobs[job_id]) for _, job_id in deliveries],
+                    [jobs[job_id] for _, job_id in deliveries],
                     result,
                 )
     except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as err:
@@ -278,12 +278,15 @@ def _commits_without_flush_wait():
 
 
 def _send_one(smtp, subscriber: Subscriber, ids: list[int], jobs, result: BatchResult):
-    message = digest_message(subscriber, jobs)
+    """Build one subscriber's email and send it. Whatever goes wrong with this one email is
+    recorded against its rows; only trouble with the server or the connection stops the
+    batch (TransientSendError)."""
     try:
-        smtp.send_messages([message])
+        smtp.send_messages([digest_message(subscriber, [render_job(job) for job in jobs])])
     except smtplib.SMTPException as err:
         code = _smtp_code(err)
         if code is None or code < 500:
+            _count_attempt(ids, f"SMTP said {code}: {err}", result)
             raise TransientSendError(f"SMTP said {code}: {err}") from err
         reason = f"{code} {err}"[:300]
         if isinstance(err, smtplib.SMTPRecipientsRefused):
@@ -298,7 +301,36 @@ def _send_one(smtp, subscriber: Subscriber, ids: list[int], jobs, result: BatchR
             result.failed += _mark(ids, Delivery.Status.FAILED, error=reason)
         logger.warning("Digest to subscriber %s rejected: %s", subscriber.pk, reason)
         return
+    except OSError as err:
+        _count_attempt(ids, f"SMTP connection failed: {err}", result)
+        raise TransientSendError(f"SMTP connection failed: {err}") from err
+    except Exception as err:
+        # Building this email failed (bad data in a header, a template error, ...), or the
+        # backend refused it before talking to the server. Retrying would fail the same
+        # way: the rows fail now, with the reason, and the batch goes on. The connection
+        # may be mid-transaction, so the next email gets a fresh one.
+        reason = " ".join(f"{type(err).__name__}: {err}".split())[:300]
+        result.failed += _mark(ids, Delivery.Status.FAILED, error=reason)
+        logger.exception("Digest to subscriber %s could not be built or sent", subscriber.pk)
+        smtp.close()
+        smtp.open()
+        return
     # The duplicate window: accepted by the server, not yet recorded. Kept to this one
     # statement, committed on its own.
     result.sent += _mark_sent(ids)
     result.emails += 1
+
+
+def _count_attempt(ids: list[int], reason: str, result: BatchResult):
+    """An email that met a transient error. One that keeps meeting them (a message the
+    server or the connection chokes on every time) fails after
+    NOTIFICATIONS_MAX_ATTEMPTS, so it cannot hold its batch in retries forever."""
+    Delivery.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1)
+    result.failed += Delivery.objects.filter(
+        pk__in=ids,
+        status=Delivery.Status.PENDING,
+        attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS,
+    ).update(
+        status=Delivery.Status.FAILED,
+        error=f"Gave up after {settings.NOTIFICATIONS_MAX_ATTEMPTS} attempts: {reason}"[:300],
+    )

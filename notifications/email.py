@@ -97,7 +97,7 @@ class JobSummary:
 def job_summary(pk, title, slug, institution, city, country, remote_policy, closing_date):
     """A job's digest entry from the values of JOB_FIELDS, in that order."""
     return JobSummary(
-        title=title,
+        title=" ".join(title.split()),  # one line in the subject and the text part
         institution=institution,
         location=", ".join(part for part in (city, country_name(country)) if part),
         remote=_REMOTE_LABELS.get(remote_policy, remote_policy),

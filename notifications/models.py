@@ -180,6 +180,8 @@ class Delivery(models.Model):
     claim = models.CharField(max_length=32, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Sends of this row's email that met a transient error; see NOTIFICATIONS_MAX_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(db_default=0)  # also for the raw INSERT
     error = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from notifications.models import DigestRun
-from tests.notifications.helpers import confirmed_subscriber
+from notifications.models import Delivery, DigestRun
+from tests.notifications.helpers import confirmed_subscriber, publish_job
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +64,16 @@ def test_digest_runs_list_their_counts(django_user_model, admin_client):
     for figure in (b"12", b"30"):
         assert figure in page.content
     assert admin_client.get("/admin/digest_runs/new/").status_code in (302, 403, 404)
+
+
+def test_inspect_shows_why_deliveries_failed(django_user_model, subscriber, job_index):
+    job = publish_job(job_index, title="Postdoc in robotics")
+    Delivery.objects.create(
+        subscriber=subscriber,
+        job=job,
+        status=Delivery.Status.FAILED,
+        error="ValueError: Invalid address",
+    )
+    client = staff(django_user_model, "operator", "view_subscriber")
+    inspect = client.get(f"/admin/subscribers/inspect/{subscriber.pk}/")
+    assert f"job #{job.pk} failed: ValueError: Invalid address".encode() in inspect.content
