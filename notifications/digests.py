@@ -27,7 +27,16 @@ from django.utils import timezone
 
 from content.job_search import open_jobs
 from content.models import JobPostingPage
-from notifications.email import JOB_FIELDS, digest_message, job_summary, render_job
+from notifications.email import (
+    CLOSING_DATE,
+    JOB_FIELDS,
+    Branding,
+    Group,
+    alert_titles,
+    digest_message,
+    load_branding,
+    render_job,
+)
 from notifications.matching import oldest_unplanned, plan
 from notifications.models import Delivery, DigestRun, Frequency, Subscriber
 from notifications.publishing import record_missed_publications
@@ -218,18 +227,18 @@ def _send_claimed(held, result: BatchResult):
     lease_ends = _renew(held, sending_lease)
     # Plain values throughout: a batch lists the same few hundred jobs many times over, so
     # each job and each subscriber is read once.
-    rows = list(held.values_list("pk", "subscriber_id", "job_id"))
+    rows = list(held.values_list("pk", "subscriber_id", "job_id", "alert_id"))
     if not rows:
         return
     subscribers = Subscriber.objects.only("email", "status").in_bulk({row[1] for row in rows})
     open_job_values = open_jobs(JobPostingPage.objects.filter(pk__in={row[2] for row in rows}))
-    jobs = {values[0]: job_summary(*values) for values in open_job_values.values_list(*JOB_FIELDS)}
-    by_subscriber: dict[int, list[tuple[int, int]]] = {}
+    jobs = {values[0]: values for values in open_job_values.values_list(*JOB_FIELDS)}
+    by_subscriber: dict[int, list[tuple[int, int, int | None]]] = {}
     skipped = []
-    for pk, subscriber_id, job_id in rows:
+    for pk, subscriber_id, job_id, alert_id in rows:
         subscriber = subscribers.get(subscriber_id)
         if job_id in jobs and subscriber is not None and subscriber.can_receive:
-            by_subscriber.setdefault(subscriber_id, []).append((pk, job_id))
+            by_subscriber.setdefault(subscriber_id, []).append((pk, job_id, alert_id))
         else:
             skipped.append(pk)  # closed, unpublished or expired since; or the address left
     if skipped:
@@ -237,6 +246,8 @@ def _send_claimed(held, result: BatchResult):
     if not by_subscriber:
         return
 
+    titles = alert_titles({row[3] for row in rows if row[3] is not None})
+    branding = load_branding()
     pacer = _Pacer(settings.NOTIFICATIONS_SEND_RATE)
     smtp = get_connection()
     try:
@@ -246,12 +257,12 @@ def _send_claimed(held, result: BatchResult):
                 if lease_ends - timezone.now() < dt.timedelta(seconds=sending_lease / 2):
                     lease_ends = _renew(held, sending_lease)
                 pacer.wait()
-                deliveries.sort(key=lambda item: (jobs[item[1]].closing_date, item[1]))
                 _send_one(
                     smtp,
                     subscribers[subscriber_id],
-                    [pk for pk, _ in deliveries],
-                    [jobs[job_id] for _, job_id in deliveries],
+                    [pk for pk, _, _ in deliveries],
+                    lambda deliveries=deliveries: _groups(deliveries, jobs, titles, branding),
+                    branding,
                     result,
                 )
     except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as err:
@@ -277,12 +288,25 @@ def _commits_without_flush_wait():
             cursor.execute("RESET synchronous_commit")
 
 
-def _send_one(smtp, subscriber: Subscriber, ids: list[int], jobs, result: BatchResult):
-    """Build one subscriber's email and send it. Whatever goes wrong with this one email is
-    recorded against its rows; only trouble with the server or the connection stops the
-    batch (TransientSendError)."""
+def _groups(deliveries, jobs: dict, titles: dict[int, str], branding: Branding) -> list[Group]:
+    """A subscriber's jobs under the alert that found each (alerts in the order they were
+    made), soonest closing first."""
+    by_alert: dict[int | None, list] = {}
+    for _pk, job_id, alert_id in sorted(
+        deliveries, key=lambda row: (jobs[row[1]][CLOSING_DATE], row[1])
+    ):
+        by_alert.setdefault(alert_id, []).append(render_job(jobs[job_id], branding))
+    order = sorted(by_alert, key=lambda alert_id: (alert_id is None, alert_id or 0))
+    # No alert: it was deleted after planning; the job still matched it then.
+    return [Group(titles.get(pk, "More jobs for you"), by_alert[pk]) for pk in order]
+
+
+def _send_one(smtp, subscriber: Subscriber, ids: list[int], groups, branding, result):
+    """Build one subscriber's email (`groups()` gives its content) and send it. Whatever
+    goes wrong with this one email is recorded against its rows; only trouble with the
+    server or the connection stops the batch (TransientSendError)."""
     try:
-        smtp.send_messages([digest_message(subscriber, [render_job(job) for job in jobs])])
+        smtp.send_messages([digest_message(subscriber, groups(), branding)])
     except smtplib.SMTPException as err:
         code = _smtp_code(err)
         if code is None or code < 500:
