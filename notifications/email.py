@@ -17,7 +17,7 @@ from wagtail.models import Site
 from content.iso import country_name
 from content.models import RemotePolicy, SalaryPeriod
 from notifications.mime import AlternativesEmail
-from notifications.models import EmailBranding, JobAlert
+from notifications.models import AlertKeyword, EmailBranding, JobAlert
 from notifications.tokens import confirm_token, manage_token
 
 logger = logging.getLogger(__name__)
@@ -30,11 +30,19 @@ def _absolute(path: str) -> str:
     return settings.NOTIFICATIONS_PUBLIC_BASE_URL.rstrip("/") + path
 
 
+_TOKEN = "token0"  # stands for a token while reversing a URL once
+
+
+@lru_cache(maxsize=8)
+def _cms_link(name: str, base: str) -> str:
+    """The CMS's own page as a "{token}" template: reverse() once, not twice per email."""
+    return base.rstrip("/") + reverse(name, args=[_TOKEN]).replace(_TOKEN, "{token}")
+
+
 def _link(template: str, name: str, token: str) -> str:
     """The frontend's page when one is configured, else the CMS's own."""
-    if template:
-        return template.format(token=quote(token, safe=":"))  # as reverse() leaves it
-    return _absolute(reverse(name, args=[token]))
+    template = template or _cms_link(name, settings.NOTIFICATIONS_PUBLIC_BASE_URL)
+    return template.format(token=quote(token, safe=":"))  # as reverse() leaves a token
 
 
 def confirm_url(subscriber_id: int, alert_id: int) -> str:
@@ -49,7 +57,7 @@ def unsubscribe_url(token: str) -> str:
 
 def one_click_unsubscribe_url(token: str) -> str:
     """List-Unsubscribe's URL: always the CMS's endpoint, which takes the RFC 8058 POST."""
-    return _absolute(reverse("notifications:unsubscribe", args=[token]))
+    return _link("", "notifications:unsubscribe", token)
 
 
 def manage_url(token: str) -> str:
@@ -118,6 +126,26 @@ def load_branding() -> Branding:
     return Branding(**branding)
 
 
+@dataclass(frozen=True)
+class Chrome:
+    """What every email of one branding shares: rendered once, not once per email."""
+
+    styles: str
+    header: str
+    footer: str
+
+
+@lru_cache(maxsize=16)
+def email_chrome(branding: Branding) -> Chrome:
+    context = {"branding": branding}
+    return Chrome(
+        **{
+            part: mark_safe(render_to_string(f"notifications/email/_{part}.html", context))
+            for part in ("styles", "header", "footer")
+        }
+    )
+
+
 # --- confirmation -------------------------------------------------------------------------------
 
 
@@ -134,6 +162,7 @@ def confirmation_message(subscriber, alert) -> EmailMultiAlternatives:
     branding = load_branding()
     context = {
         "branding": branding,
+        "chrome": email_chrome(branding),
         "site_name": branding.site_name,
         "confirm_url": confirm_url(subscriber.pk, alert.pk),
         "alert": alert,
@@ -150,20 +179,43 @@ _REMOTE_LABELS = dict(RemotePolicy.choices)
 
 def alert_titles(alert_ids) -> dict[int, str]:
     """Each alert named after its criteria, e.g. "PhD studentship · Machine Learning ·
-    Germany": what the subscriber asked for, so they can tell their alerts apart."""
-    alerts = JobAlert.objects.filter(pk__in=alert_ids).prefetch_related(
-        "roles", "disciplines", "keyword_rows"
-    )
-    return {alert.pk: alert_title(alert) for alert in alerts}
+    Germany": what the subscriber asked for, so they can tell their alerts apart. Read as
+    plain values (a batch names a few hundred alerts; model instances cost more than the
+    whole email)."""
+    alert_ids = list(alert_ids)
+    criteria: dict[int, dict[str, list[str]]] = {
+        pk: {"roles": [], "disciplines": [], "keywords": []} for pk in alert_ids
+    }
+    through = JobAlert.roles.through.objects.filter(jobalert_id__in=alert_ids)
+    for pk, name in through.values_list("jobalert_id", "role__name"):
+        criteria[pk]["roles"].append(name)
+    through = JobAlert.disciplines.through.objects.filter(jobalert_id__in=alert_ids)
+    for pk, name in through.values_list("jobalert_id", "discipline__name"):
+        criteria[pk]["disciplines"].append(name)
+    for pk, word in AlertKeyword.objects.filter(alert_id__in=alert_ids).values_list(
+        "alert_id", "keyword"
+    ):
+        criteria[pk]["keywords"].append(word)
+    alerts = JobAlert.objects.filter(pk__in=alert_ids).values_list("pk", "countries", "remote")
+    return {
+        pk: alert_title(
+            roles=criteria[pk]["roles"],
+            disciplines=criteria[pk]["disciplines"],
+            countries=[code for code in countries.split(",") if code],
+            keywords=criteria[pk]["keywords"],
+            remote=remote,
+        )
+        for pk, countries, remote in alerts
+    }
 
 
-def alert_title(alert: JobAlert) -> str:
+def alert_title(*, roles, disciplines, countries, keywords, remote) -> str:
     parts = [
-        ", ".join(sorted(role.name for role in alert.roles.all())),
-        ", ".join(sorted(discipline.name for discipline in alert.disciplines.all())),
-        ", ".join(country_name(code) for code in alert.country_list),
-        ", ".join(f"“{row.keyword}”" for row in alert.keyword_rows.all()),
-        _REMOTE_LABELS.get(alert.remote, alert.remote),
+        ", ".join(sorted(roles)),
+        ", ".join(sorted(disciplines)),
+        ", ".join(country_name(code) for code in countries),
+        ", ".join(f"“{word}”" for word in sorted(keywords)),
+        _REMOTE_LABELS.get(remote, remote),
     ]
     return " · ".join(part for part in parts if part) or "All new jobs"
 
@@ -323,6 +375,7 @@ def digest_message(subscriber, groups: list[Group], branding: Branding) -> Email
         subject = f"{len(jobs)} new jobs matching your alerts"
     context = {
         "branding": branding,
+        "chrome": email_chrome(branding),
         "subject": subject,
         "preheader": _preheader(jobs),
         "preheader_padding": _PREHEADER_PADDING,
