@@ -342,13 +342,26 @@ class Group:
     title: str
     jobs: list[RenderedJob]
 
-    @property
-    def text(self) -> str:
-        return "".join(job.text for job in self.jobs)
 
-    @property
-    def html(self) -> str:
-        return mark_safe("".join(job.html for job in self.jobs))  # rendered, escaped
+@lru_cache(maxsize=4096)
+def _group_heading(title: str, branding: Branding) -> tuple[str, str]:
+    """A group's heading as (text, HTML), rendered once per worker like the jobs."""
+    context = {"title": title, "branding": branding}
+    return (
+        render_to_string("notifications/email/group.txt", context),
+        render_to_string("notifications/email/group.html", context),
+    )
+
+
+def _groups_text_and_html(groups: list[Group], branding: Branding) -> tuple[str, str]:
+    """The body of a digest, joined from rendered pieces: a template loop per email would
+    cost more than all the rest of the email's text."""
+    text, html = [], []
+    for group in groups:
+        heading_text, heading_html = _group_heading(group.title, branding)
+        text += [heading_text, *(job.text for job in group.jobs)]
+        html += [heading_html, *(job.html for job in group.jobs)]
+    return "".join(text), mark_safe("".join(html))  # rendered, escaped
 
 
 # Inbox previews run on into the body after the preheader; these invisible characters fill
@@ -373,14 +386,16 @@ def digest_message(subscriber, groups: list[Group], branding: Branding) -> Email
         subject = f"New job: {jobs[0].title}"
     else:
         subject = f"{len(jobs)} new jobs matching your alerts"
+    groups_text, groups_html = _groups_text_and_html(groups, branding)
     context = {
         "branding": branding,
         "chrome": email_chrome(branding),
         "subject": subject,
         "preheader": _preheader(jobs),
         "preheader_padding": _PREHEADER_PADDING,
-        "groups": groups,
-        "count": len(jobs),
+        "heading": f"{len(jobs)} new job{'s' if len(jobs) != 1 else ''} for you",
+        "groups_text": groups_text,
+        "groups_html": groups_html,
         "manage_url": manage_url(token),
         "unsubscribe_url": unsubscribe_url(token),
     }
