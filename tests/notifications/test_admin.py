@@ -3,8 +3,9 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
+from wagtail.models import Site
 
-from notifications.models import Delivery, DigestRun
+from notifications.models import Delivery, DigestRun, EmailBranding
 from tests.notifications.helpers import confirmed_subscriber, publish_job
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +78,19 @@ def test_inspect_shows_why_deliveries_failed(django_user_model, subscriber, job_
     client = staff(django_user_model, "operator", "view_subscriber")
     inspect = client.get(f"/admin/subscribers/inspect/{subscriber.pk}/")
     assert f"job #{job.pk} failed: ValueError: Invalid address".encode() in inspect.content
+
+
+def test_email_branding_is_a_site_setting_in_the_admin(django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    client = Client()
+    client.force_login(admin)
+    site = Site.objects.get(is_default_site=True)
+    url = f"/admin/settings/notifications/emailbranding/{site.pk}/"
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"site_name": "Findaphd", "accent_colour": "red;x:1"})
+    assert bad.status_code == 200 and b"A colour as #rrggbb" in bad.content
+    good = client.post(
+        url, {"site_name": "Findaphd", "accent_colour": "#7a1f5c", "postal_address": "1 Road"}
+    )
+    assert good.status_code == 302
+    assert EmailBranding.for_site(site).accent_colour == "#7a1f5c"
