@@ -251,6 +251,60 @@ def children(pid: int) -> list[int]:
     return found
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """utime + stime of a process (not of its children), or None once it has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def database_backends(database: str, exclude: int) -> list[int]:
+    """PostgreSQL backends serving this database (their title names it), but not `exclude`
+    (the bench's own connection, which only polls). The server is shared with other
+    databases, so its other processes are not counted."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != exclude:
+            try:
+                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if title.startswith("postgres: ") and f" {database} " in title:
+                found.append(int(entry.name))
+    return found
+
+
+class CpuMeter:
+    """CPU seconds used by a changing set of processes since start(): `pick()` lists them
+    at each poll; a process first seen after the start counts from zero. Poll often: a
+    process that exits between two polls loses what it used since the last one."""
+
+    def __init__(self, pick):
+        self.pick = pick
+        self.base: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+
+    def start(self):
+        self.base = {pid: cpu for pid in self.pick() if (cpu := cpu_seconds(pid)) is not None}
+        self.last = dict(self.base)
+
+    def poll(self):
+        for pid in self.pick():
+            cpu = cpu_seconds(pid)
+            if cpu is not None:
+                self.base.setdefault(pid, 0.0)
+                self.last[pid] = cpu
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.last[pid] - self.base[pid] for pid in self.last)
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -288,6 +342,7 @@ def start_worker(extra_env: dict, log: Path) -> subprocess.Popen:
 
 
 def timed_run(extra_env: dict, label: str) -> dict:
+    from django.db import connection
     from django.db.models import Sum
 
     from notifications.models import Delivery, DigestRun, JobPublication
@@ -295,7 +350,17 @@ def timed_run(extra_env: dict, label: str) -> dict:
 
     reset_run()
     worker = start_worker(extra_env, VAR / f"worker-{label}.log")
+    own_backend = 0  # SQLite: no server processes at all
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            own_backend = cursor.fetchone()[0]
+    database = connection.settings_dict["NAME"]
+    sender = CpuMeter(lambda: [worker.pid, *children(worker.pid)])
+    postgres = CpuMeter(lambda: database_backends(database, own_backend))
     try:
+        sender.start()
+        postgres.start()
         started = time.monotonic()
         run_digest.delay("INSTANT", True)
         while (
@@ -303,10 +368,14 @@ def timed_run(extra_env: dict, label: str) -> dict:
             or JobPublication.objects.filter(instant_planned_at__isnull=True).exists()
             or Delivery.objects.filter(status=Delivery.Status.PENDING).exists()
         ):
+            sender.poll()
+            postgres.poll()
             time.sleep(0.2)
             if time.monotonic() - started > 3600:
                 raise SystemExit("digest run did not finish within an hour")
         elapsed = time.monotonic() - started
+        sender.poll()
+        postgres.poll()
         run = DigestRun.objects.get()
         pool = children(worker.pid)
         rss = sorted(peak_rss_mb(pid) for pid in pool)
@@ -321,6 +390,10 @@ def timed_run(extra_env: dict, label: str) -> dict:
         "emails_per_s": totals["emails"] / elapsed,
         "plan_seconds": (run.planned_at - run.started_at).total_seconds(),
         "rss_mb": rss,
+        # The product's own CPU: the worker processes (planning included) and the database
+        # backends serving them; the SMTP server and this driver are not counted.
+        "sender_ms": 1000 * sender.seconds / max(totals["emails"], 1),
+        "postgres_ms": 1000 * postgres.seconds / max(totals["emails"], 1),
     }
 
 
@@ -336,6 +409,7 @@ def measure(n_subscribers: int, n_jobs: int, with_smtp: bool, repeat: int) -> di
     from tests.notifications.smtp import free_port
 
     t0 = time.monotonic()
+    load_before = os.getloadavg()[0]
     alerts = build(n_subscribers, n_jobs)
     build_seconds = time.monotonic() - t0
     print(
@@ -349,7 +423,7 @@ def measure(n_subscribers: int, n_jobs: int, with_smtp: bool, repeat: int) -> di
     print(f"  sending off: {off}", file=sys.stderr)
     result = {"subscribers": n_subscribers, "alerts": alerts, "jobs": n_jobs, "off": off}
     if not with_smtp:
-        return result
+        return {**result, "load": (load_before, os.getloadavg()[0])}
     handler = CountingHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -366,7 +440,7 @@ def measure(n_subscribers: int, n_jobs: int, with_smtp: bool, repeat: int) -> di
     print(f"  SMTP: {smtp}", file=sys.stderr)
     emails = sum(run["emails"] for run in runs)
     assert handler.count == emails, "the SMTP server must have received every email"
-    return {**result, "smtp": smtp}
+    return {**result, "smtp": smtp, "load": (load_before, os.getloadavg()[0])}
 
 
 # --- report ---------------------------------------------------------------------------------------
@@ -383,9 +457,15 @@ def report(results: list[dict], database: str, broker: str, repeat: int) -> str:
         off, smtp = r["off"], r.get("smtp")
         smtp_rate = f"**{smtp['emails_per_s']:.0f}** ({_sending_rate(smtp):.0f})" if smtp else "-"
         smtp_rss = " / ".join(f"{m:.0f}" for m in smtp["rss_mb"]) if smtp else "-"
+        cpu = smtp or off
+        cpu_cell = (
+            f"**{cpu['sender_ms'] + cpu['postgres_ms']:.2f}** "
+            f"({cpu['sender_ms']:.2f} + {cpu['postgres_ms']:.2f})"
+        )
         rows.append(
             f"| {r['subscribers']:,} | {r['alerts']:,} | {off['emails']:,} "
-            f"| {off['jobs_sent']:,} | {smtp_rate} "
+            f"| {off['jobs_sent']:,} | {smtp_rate} | {cpu_cell} "
+            f"| {r['load'][0]:.2f} → {r['load'][1]:.2f} "
             f"| {off['emails_per_s']:.0f} ({_sending_rate(off):.0f}) "
             f"| {off['plan_seconds']:.1f} | {smtp_rss} "
             f"| {' / '.join(f'{m:.0f}' for m in off['rss_mb'])} "
@@ -407,13 +487,18 @@ def report(results: list[dict], database: str, broker: str, repeat: int) -> str:
             f"writes without SMTP. In brackets: the sending phase alone (after planning). Each "
             f"mode ran {repeat} time(s) from the same vacuumed state; the table shows the median "
             f"run and the last column every run's emails/s to SMTP. Peak RSS is each worker "
-            f"process's VmHWM.",
+            f"process's VmHWM. CPU per email (of the median SMTP run) is the product's own: "
+            f"utime + stime from /proc of the worker's processes (planning included) plus the "
+            f"PostgreSQL backends serving the bench database, divided by the emails sent; the "
+            f"SMTP server and the driver are not counted. CPU time is less sensitive to a busy "
+            f"machine than emails/s, which needs a load average under 1 to mean much.",
             "",
             "| subscribers | alerts | emails | jobs delivered | emails/s to SMTP "
+            "| CPU per email, ms (sender + PostgreSQL) | load average (1 min, before → after) "
             "| emails/s sending off "
             "| planning s (off) | peak RSS per worker, MB (SMTP) | peak RSS per worker, MB (off) "
             "| every run, emails/s to SMTP |",
-            "|---:|---:|---:|---:|---:|---:|---:|---|---|---|",
+            "|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|---|",
             *rows,
             "",
             "Command: `.venv/bin/python bench/digest_bench.py` (`--subscribers`, `--jobs`, "
@@ -467,6 +552,7 @@ def main():
             write_section(text)
             print(f"wrote the Digests section of {DOC}", file=sys.stderr)
     print(text)
+    print(f"load average now: {os.getloadavg()}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -85,7 +85,15 @@ class SubscriberInspectView(generic.InspectView):
         counts = dict(
             self.object.deliveries.values_list("status").annotate(n=Count("pk")).order_by()
         )
-        return ", ".join(f"{status}: {n}" for status, n in sorted(counts.items())) or "-"
+        summary = ", ".join(f"{status}: {n}" for status, n in sorted(counts.items())) or "-"
+        # Why the last few failed: a bounce, an email that could not be built, ...
+        errors = (
+            self.object.deliveries.filter(status=Delivery.Status.FAILED)
+            .order_by("-pk")
+            .values_list("job_id", "error")[:5]
+        )
+        reasons = [f"job #{job_id} failed: {error}" for job_id, error in errors]
+        return " | ".join([summary, *reasons])
 
 
 class AlertsDashboardPanel(Component):

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import psycopg
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection
@@ -27,7 +28,16 @@ from django.utils import timezone
 
 from content.models import JobPostingPage
 from content.visibility import open_jobs
-from notifications.email import JOB_FIELDS, digest_message, job_summary, render_job
+from notifications.email import (
+    CLOSING_DATE,
+    JOB_FIELDS,
+    Branding,
+    Group,
+    alert_titles,
+    digest_message,
+    load_branding,
+    render_job,
+)
 from notifications.matching import oldest_unplanned, plan
 from notifications.models import Delivery, DigestRun, Frequency, Subscriber
 from notifications.publishing import record_missed_publications
@@ -144,13 +154,25 @@ def _mark(ids, status, **fields) -> int:
 
 def _mark_sent(ids: list[int]) -> int:
     """The statement that closes the duplicate window, once per email: plain SQL, because
-    the ORM's update machinery costs more than the statement itself."""
+    the ORM's update machinery costs more than the statement itself. On PostgreSQL it is a
+    prepared statement (psycopg's server-side binding; Django's cursors bind client-side),
+    so the server parses and plans it once per connection instead of once per email."""
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET status = %s, sent_at = %s WHERE id = ANY(%s)",
+                [Delivery.Status.SENT, now, ids],
+                prepare=True,
+            )
+            return cursor.rowcount
     placeholders = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Delivery._meta.db_table} SET status = %s, sent_at = %s "
-            f"WHERE id IN ({placeholders})",
-            [Delivery.Status.SENT, timezone.now(), *ids],
+            f"UPDATE {table} SET status = %s, sent_at = %s WHERE id IN ({placeholders})",
+            [Delivery.Status.SENT, now, *ids],
         )
         return cursor.rowcount
 
@@ -218,18 +240,18 @@ def _send_claimed(held, result: BatchResult):
     lease_ends = _renew(held, sending_lease)
     # Plain values throughout: a batch lists the same few hundred jobs many times over, so
     # each job and each subscriber is read once.
-    rows = list(held.values_list("pk", "subscriber_id", "job_id"))
+    rows = list(held.values_list("pk", "subscriber_id", "job_id", "alert_id"))
     if not rows:
         return
     subscribers = Subscriber.objects.only("email", "status").in_bulk({row[1] for row in rows})
     open_job_values = open_jobs(JobPostingPage.objects.filter(pk__in={row[2] for row in rows}))
-    jobs = {values[0]: job_summary(*values) for values in open_job_values.values_list(*JOB_FIELDS)}
-    by_subscriber: dict[int, list[tuple[int, int]]] = {}
+    jobs = {values[0]: values for values in open_job_values.values_list(*JOB_FIELDS)}
+    by_subscriber: dict[int, list[tuple[int, int, int | None]]] = {}
     skipped = []
-    for pk, subscriber_id, job_id in rows:
+    for pk, subscriber_id, job_id, alert_id in rows:
         subscriber = subscribers.get(subscriber_id)
         if job_id in jobs and subscriber is not None and subscriber.can_receive:
-            by_subscriber.setdefault(subscriber_id, []).append((pk, job_id))
+            by_subscriber.setdefault(subscriber_id, []).append((pk, job_id, alert_id))
         else:
             skipped.append(pk)  # closed, unpublished or expired since; or the address left
     if skipped:
@@ -237,6 +259,8 @@ def _send_claimed(held, result: BatchResult):
     if not by_subscriber:
         return
 
+    titles = alert_titles({row[3] for row in rows if row[3] is not None})
+    branding = load_branding()
     pacer = _Pacer(settings.NOTIFICATIONS_SEND_RATE)
     smtp = get_connection()
     try:
@@ -246,12 +270,12 @@ def _send_claimed(held, result: BatchResult):
                 if lease_ends - timezone.now() < dt.timedelta(seconds=sending_lease / 2):
                     lease_ends = _renew(held, sending_lease)
                 pacer.wait()
-                deliveries.sort(key=lambda item: (jobs[item[1]].closing_date, item[1]))
                 _send_one(
                     smtp,
                     subscribers[subscriber_id],
-                    [pk for pk, _ in deliveries],
-                    [render_job(jobs[job_id]) for _, job_id in deliveries],
+                    [pk for pk, _, _ in deliveries],
+                    lambda deliveries=deliveries: _groups(deliveries, jobs, titles, branding),
+                    branding,
                     result,
                 )
     except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as err:
@@ -277,13 +301,29 @@ def _commits_without_flush_wait():
             cursor.execute("RESET synchronous_commit")
 
 
-def _send_one(smtp, subscriber: Subscriber, ids: list[int], jobs, result: BatchResult):
-    message = digest_message(subscriber, jobs)
+def _groups(deliveries, jobs: dict, titles: dict[int, str], branding: Branding) -> list[Group]:
+    """A subscriber's jobs under the alert that found each (alerts in the order they were
+    made), soonest closing first."""
+    by_alert: dict[int | None, list] = {}
+    for _pk, job_id, alert_id in sorted(
+        deliveries, key=lambda row: (jobs[row[1]][CLOSING_DATE], row[1])
+    ):
+        by_alert.setdefault(alert_id, []).append(render_job(jobs[job_id], branding))
+    order = sorted(by_alert, key=lambda alert_id: (alert_id is None, alert_id or 0))
+    # No alert: it was deleted after planning; the job still matched it then.
+    return [Group(titles.get(pk, "More jobs for you"), by_alert[pk]) for pk in order]
+
+
+def _send_one(smtp, subscriber: Subscriber, ids: list[int], groups, branding, result):
+    """Build one subscriber's email (`groups()` gives its content) and send it. Whatever
+    goes wrong with this one email is recorded against its rows; only trouble with the
+    server or the connection stops the batch (TransientSendError)."""
     try:
-        smtp.send_messages([message])
+        smtp.send_messages([digest_message(subscriber, groups(), branding)])
     except smtplib.SMTPException as err:
         code = _smtp_code(err)
         if code is None or code < 500:
+            _count_attempt(ids, f"SMTP said {code}: {err}", result)
             raise TransientSendError(f"SMTP said {code}: {err}") from err
         reason = f"{code} {err}"[:300]
         if isinstance(err, smtplib.SMTPRecipientsRefused):
@@ -298,7 +338,36 @@ def _send_one(smtp, subscriber: Subscriber, ids: list[int], jobs, result: BatchR
             result.failed += _mark(ids, Delivery.Status.FAILED, error=reason)
         logger.warning("Digest to subscriber %s rejected: %s", subscriber.pk, reason)
         return
+    except OSError as err:
+        _count_attempt(ids, f"SMTP connection failed: {err}", result)
+        raise TransientSendError(f"SMTP connection failed: {err}") from err
+    except Exception as err:
+        # Building this email failed (bad data in a header, a template error, ...), or the
+        # backend refused it before talking to the server. Retrying would fail the same
+        # way: the rows fail now, with the reason, and the batch goes on. The connection
+        # may be mid-transaction, so the next email gets a fresh one.
+        reason = " ".join(f"{type(err).__name__}: {err}".split())[:300]
+        result.failed += _mark(ids, Delivery.Status.FAILED, error=reason)
+        logger.exception("Digest to subscriber %s could not be built or sent", subscriber.pk)
+        smtp.close()
+        smtp.open()
+        return
     # The duplicate window: accepted by the server, not yet recorded. Kept to this one
     # statement, committed on its own.
     result.sent += _mark_sent(ids)
     result.emails += 1
+
+
+def _count_attempt(ids: list[int], reason: str, result: BatchResult):
+    """An email that met a transient error. One that keeps meeting them (a message the
+    server or the connection chokes on every time) fails after
+    NOTIFICATIONS_MAX_ATTEMPTS, so it cannot hold its batch in retries forever."""
+    Delivery.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1)
+    result.failed += Delivery.objects.filter(
+        pk__in=ids,
+        status=Delivery.Status.PENDING,
+        attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS,
+    ).update(
+        status=Delivery.Status.FAILED,
+        error=f"Gave up after {settings.NOTIFICATIONS_MAX_ATTEMPTS} attempts: {reason}"[:300],
+    )

@@ -1,7 +1,9 @@
-"""The emails: confirmation and digest messages, with their links and list headers."""
+"""The emails: confirmation and digest messages, with their links, branding and list headers."""
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -10,24 +12,52 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from wagtail.models import Site
 
 from content.iso import country_name
-from content.models import RemotePolicy
+from content.models import RemotePolicy, SalaryPeriod
 from notifications.mime import AlternativesEmail
+from notifications.models import AlertKeyword, EmailBranding, JobAlert
 from notifications.tokens import confirm_token, manage_token
+
+logger = logging.getLogger(__name__)
+
+
+# --- links --------------------------------------------------------------------------------------
 
 
 def _absolute(path: str) -> str:
     return settings.NOTIFICATIONS_PUBLIC_BASE_URL.rstrip("/") + path
 
 
+_TOKEN = "token0"  # stands for a token while reversing a URL once
+
+
+@lru_cache(maxsize=8)
+def _cms_link(name: str, base: str) -> str:
+    """The CMS's own page as a "{token}" template: reverse() once, not twice per email."""
+    return base.rstrip("/") + reverse(name, args=[_TOKEN]).replace(_TOKEN, "{token}")
+
+
+def _link(template: str, name: str, token: str) -> str:
+    """The frontend's page when one is configured, else the CMS's own."""
+    template = template or _cms_link(name, settings.NOTIFICATIONS_PUBLIC_BASE_URL)
+    return template.format(token=quote(token, safe=":"))  # as reverse() leaves a token
+
+
 def confirm_url(subscriber_id: int, alert_id: int) -> str:
     token = confirm_token(subscriber_id, alert_id)
-    return _absolute(reverse("notifications:confirm", args=[token]))
+    return _link(settings.NOTIFICATIONS_CONFIRM_URL, "notifications:confirm", token)
 
 
 def unsubscribe_url(token: str) -> str:
-    return _absolute(reverse("notifications:unsubscribe", args=[token]))
+    """The visible unsubscribe link."""
+    return _link(settings.NOTIFICATIONS_UNSUBSCRIBE_URL, "notifications:unsubscribe", token)
+
+
+def one_click_unsubscribe_url(token: str) -> str:
+    """List-Unsubscribe's URL: always the CMS's endpoint, which takes the RFC 8058 POST."""
+    return _link("", "notifications:unsubscribe", token)
 
 
 def manage_url(token: str) -> str:
@@ -35,7 +65,7 @@ def manage_url(token: str) -> str:
 
 
 def _list_headers(token: str) -> dict[str, str]:
-    targets = [f"<{unsubscribe_url(token)}>"]
+    targets = [f"<{one_click_unsubscribe_url(token)}>"]
     if settings.NOTIFICATIONS_UNSUBSCRIBE_MAILTO:
         targets.append(f"<mailto:{settings.NOTIFICATIONS_UNSUBSCRIBE_MAILTO}?subject=unsubscribe>")
     return {
@@ -45,6 +75,78 @@ def _list_headers(token: str) -> dict[str, str]:
         "List-Id": settings.NOTIFICATIONS_LIST_ID,
         "Auto-Submitted": "auto-generated",
     }
+
+
+# --- branding -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Branding:
+    site_name: str
+    accent: str
+    accent_on_dark: str  # the accent lightened, for links on a dark background
+    postal_address: str = ""
+    logo_url: str = ""
+    logo_width: int = 0
+    logo_height: int = 0
+
+
+def _lighten(colour: str, share: float = 0.45) -> str:
+    """Mix a #rrggbb colour with white, so a dark brand colour stays readable in dark mode."""
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * share):02x}" for c in channels)
+
+
+def load_branding() -> Branding:
+    """The default site's EmailBranding setting, read once per batch."""
+    site = Site.objects.filter(is_default_site=True).first()
+    setting = EmailBranding.for_site(site) if site else EmailBranding()
+    accent = setting.accent_colour
+    if len(accent) != 7 or not accent.startswith("#"):  # validated in the form; not in SQL
+        accent = EmailBranding._meta.get_field("accent_colour").default
+    branding = {
+        "site_name": setting.site_name or settings.WAGTAIL_SITE_NAME,
+        "accent": accent,
+        "accent_on_dark": _lighten(accent),
+        "postal_address": setting.postal_address.strip(),
+    }
+    if setting.logo_id:
+        try:
+            # Twice the displayed size, for high-density screens.
+            rendition = setting.logo.get_rendition("max-360x120")
+        except OSError:  # the file went missing: an email without the logo, not no email
+            logger.warning("Email logo (image %s) could not be rendered", setting.logo_id)
+        else:
+            url = rendition.url
+            branding.update(
+                logo_url=url if "://" in url else _absolute(url),
+                logo_width=rendition.width // 2,
+                logo_height=rendition.height // 2,
+            )
+    return Branding(**branding)
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """What every email of one branding shares: rendered once, not once per email."""
+
+    styles: str
+    header: str
+    footer: str
+
+
+@lru_cache(maxsize=16)
+def email_chrome(branding: Branding) -> Chrome:
+    context = {"branding": branding}
+    return Chrome(
+        **{
+            part: mark_safe(render_to_string(f"notifications/email/_{part}.html", context))
+            for part in ("styles", "header", "footer")
+        }
+    )
+
+
+# --- confirmation -------------------------------------------------------------------------------
 
 
 def _message(template: str, subject: str, to: str, context: dict, headers=None):
@@ -57,15 +159,68 @@ def _message(template: str, subject: str, to: str, context: dict, headers=None):
 
 def confirmation_message(subscriber, alert) -> EmailMultiAlternatives:
     """The only email an unconfirmed address ever gets."""
+    branding = load_branding()
     context = {
-        "site_name": settings.WAGTAIL_SITE_NAME,
+        "branding": branding,
+        "chrome": email_chrome(branding),
+        "site_name": branding.site_name,
         "confirm_url": confirm_url(subscriber.pk, alert.pk),
         "alert": alert,
         "valid_days": max(1, settings.NOTIFICATIONS_CONFIRM_MAX_AGE_SECONDS // 86400),
     }
-    subject = f"Confirm your job alert at {settings.WAGTAIL_SITE_NAME}"
+    subject = f"Confirm your job alert at {branding.site_name}"
     return _message("confirm", subject, subscriber.email, context)
 
+
+# --- what an alert is called ------------------------------------------------------------------
+
+_REMOTE_LABELS = dict(RemotePolicy.choices)
+
+
+def alert_titles(alert_ids) -> dict[int, str]:
+    """Each alert named after its criteria, e.g. "PhD studentship · Machine Learning ·
+    Germany": what the subscriber asked for, so they can tell their alerts apart. Read as
+    plain values (a batch names a few hundred alerts; model instances cost more than the
+    whole email)."""
+    alert_ids = list(alert_ids)
+    criteria: dict[int, dict[str, list[str]]] = {
+        pk: {"roles": [], "disciplines": [], "keywords": []} for pk in alert_ids
+    }
+    through = JobAlert.roles.through.objects.filter(jobalert_id__in=alert_ids)
+    for pk, name in through.values_list("jobalert_id", "role__name"):
+        criteria[pk]["roles"].append(name)
+    through = JobAlert.disciplines.through.objects.filter(jobalert_id__in=alert_ids)
+    for pk, name in through.values_list("jobalert_id", "discipline__name"):
+        criteria[pk]["disciplines"].append(name)
+    for pk, word in AlertKeyword.objects.filter(alert_id__in=alert_ids).values_list(
+        "alert_id", "keyword"
+    ):
+        criteria[pk]["keywords"].append(word)
+    alerts = JobAlert.objects.filter(pk__in=alert_ids).values_list("pk", "countries", "remote")
+    return {
+        pk: alert_title(
+            roles=criteria[pk]["roles"],
+            disciplines=criteria[pk]["disciplines"],
+            countries=[code for code in countries.split(",") if code],
+            keywords=criteria[pk]["keywords"],
+            remote=remote,
+        )
+        for pk, countries, remote in alerts
+    }
+
+
+def alert_title(*, roles, disciplines, countries, keywords, remote) -> str:
+    parts = [
+        ", ".join(sorted(roles)),
+        ", ".join(sorted(disciplines)),
+        ", ".join(country_name(code) for code in countries),
+        ", ".join(f"“{word}”" for word in sorted(keywords)),
+        _REMOTE_LABELS.get(remote, remote),
+    ]
+    return " · ".join(part for part in parts if part) or "All new jobs"
+
+
+# --- one job in a digest ------------------------------------------------------------------------
 
 # What a digest shows of a job, read as plain values: a batch reads a few hundred jobs and
 # needs none of the page machinery.
@@ -76,12 +231,37 @@ JOB_FIELDS = (
     "institution__name",
     "city",
     "country",
+    "institution__country",
     "remote_policy",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "funded",
     "closing_date",
 )
 
+CLOSING_DATE = JOB_FIELDS.index("closing_date")
 
-_REMOTE_LABELS = dict(RemotePolicy.choices)
+_PERIODS = {value: label.lower() for value, label in SalaryPeriod.choices}
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
+def salary_text(low, high, currency: str, period: str) -> str:
+    """ "EUR 45,000–52,000 per year", "from GBP 19,237 per year", or "" when not given."""
+    if low is None and high is None:
+        return ""
+    if low is not None and high is not None:
+        span = _amount(low) if low == high else f"{_amount(low)}–{_amount(high)}"
+        amount = f"{currency} {span}"
+    elif high is None:
+        amount = f"from {currency} {_amount(low)}"
+    else:
+        amount = f"up to {currency} {_amount(high)}"
+    return f"{amount} {_PERIODS[period]}" if period in _PERIODS else amount
 
 
 @dataclass(frozen=True)
@@ -90,19 +270,40 @@ class JobSummary:
     institution: str
     location: str
     remote: str
+    salary: str
+    funded: bool
     closing_date: dt.date
     url: str
 
 
-def job_summary(pk, title, slug, institution, city, country, remote_policy, closing_date):
+def job_summary(
+    pk,
+    title,
+    slug,
+    institution,
+    city,
+    country,
+    institution_country,
+    remote_policy,
+    salary_min,
+    salary_max,
+    salary_currency,
+    salary_period,
+    funded,
+    closing_date,
+):
     """A job's digest entry from the values of JOB_FIELDS, in that order."""
     return JobSummary(
-        title=title,
+        title=" ".join(title.split()),  # one line in the subject and the text part
         institution=institution,
-        location=", ".join(part for part in (city, country_name(country)) if part),
+        location=", ".join(
+            part for part in (city, country_name(country or institution_country)) if part
+        ),
         remote=_REMOTE_LABELS.get(remote_policy, remote_policy),
+        salary=salary_text(salary_min, salary_max, salary_currency, salary_period),
+        funded=funded,
         closing_date=closing_date,
-        url=settings.NOTIFICATIONS_JOB_URL.format(slug=slug, id=pk),
+        url=settings.NOTIFICATIONS_JOB_URL.format(slug=quote(slug), id=pk),
     )
 
 
@@ -111,33 +312,90 @@ class RenderedJob:
     """A job's entry in a digest, rendered once and shared by every email that lists it."""
 
     title: str
+    institution: str
     text: str
     html: str
 
 
 @lru_cache(maxsize=4096)
-def render_job(job: JobSummary) -> RenderedJob:
-    """Keyed on everything the entry shows, so a worker renders each job once across its
-    batches and a changed job is rendered afresh."""
-    context = {"job": job}
+def render_job(values: tuple, branding: Branding) -> RenderedJob:
+    """A job's entry from its JOB_FIELDS values. Keyed on everything the entry shows, so a
+    worker renders each job once across its batches and a changed job (or brand colour) is
+    rendered afresh."""
+    job = job_summary(*values)
+    context = {"job": job, "branding": branding}
     return RenderedJob(
         title=job.title,
+        institution=job.institution,
         text=render_to_string("notifications/email/job.txt", context),
         html=render_to_string("notifications/email/job.html", context),
     )
 
 
-def digest_message(subscriber, jobs: list[RenderedJob]) -> EmailMultiAlternatives:
-    """One email with every job of this run for one subscriber."""
+# --- the digest ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    """The jobs one alert found, under the alert's name."""
+
+    title: str
+    jobs: list[RenderedJob]
+
+
+@lru_cache(maxsize=4096)
+def _group_heading(title: str, branding: Branding) -> tuple[str, str]:
+    """A group's heading as (text, HTML), rendered once per worker like the jobs."""
+    context = {"title": title, "branding": branding}
+    return (
+        render_to_string("notifications/email/group.txt", context),
+        render_to_string("notifications/email/group.html", context),
+    )
+
+
+def _groups_text_and_html(groups: list[Group], branding: Branding) -> tuple[str, str]:
+    """The body of a digest, joined from rendered pieces: a template loop per email would
+    cost more than all the rest of the email's text."""
+    text, html = [], []
+    for group in groups:
+        heading_text, heading_html = _group_heading(group.title, branding)
+        text += [heading_text, *(job.text for job in group.jobs)]
+        html += [heading_html, *(job.html for job in group.jobs)]
+    return "".join(text), mark_safe("".join(html))  # rendered, escaped
+
+
+# Inbox previews run on into the body after the preheader; these invisible characters fill
+# the preview instead. Two lines: a body line must stay under SMTP's 998 characters.
+_PREHEADER_PADDING = mark_safe(("&#847;&zwnj;&nbsp;" * 30 + "\n") * 2)
+
+
+def _preheader(jobs: list[RenderedJob]) -> str:
+    """The line inbox lists show after the subject: what the subject does not say."""
+    if len(jobs) == 1:
+        return f"At {jobs[0].institution}. See the details and apply."
+    shown = ", ".join(job.title for job in jobs[:2])
+    more = len(jobs) - 2
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def digest_message(subscriber, groups: list[Group], branding: Branding) -> EmailMultiAlternatives:
+    """One email with every job of this run for one subscriber, grouped by alert."""
     token = manage_token(subscriber.pk)
+    jobs = [job for group in groups for job in group.jobs]
     if len(jobs) == 1:
         subject = f"New job: {jobs[0].title}"
     else:
         subject = f"{len(jobs)} new jobs matching your alerts"
+    groups_text, groups_html = _groups_text_and_html(groups, branding)
     context = {
-        "site_name": settings.WAGTAIL_SITE_NAME,
-        "jobs_text": "".join(job.text for job in jobs),
-        "jobs_html": mark_safe("".join(job.html for job in jobs)),  # rendered, escaped
+        "branding": branding,
+        "chrome": email_chrome(branding),
+        "subject": subject,
+        "preheader": _preheader(jobs),
+        "preheader_padding": _PREHEADER_PADDING,
+        "heading": f"{len(jobs)} new job{'s' if len(jobs) != 1 else ''} for you",
+        "groups_text": groups_text,
+        "groups_html": groups_html,
         "manage_url": manage_url(token),
         "unsubscribe_url": unsubscribe_url(token),
     }

@@ -40,7 +40,8 @@ def _values(rows, width: int) -> tuple[str, list]:
 
 
 def _matching_sql(job_rows, discipline_pairs, frequency: str) -> tuple[str, list]:
-    """SELECT DISTINCT (subscriber_id, job_id) for the jobs given as VALUES.
+    """(subscriber_id, job_id, alert_id) for the jobs given as VALUES: each matching pair
+    once, with the first of the subscriber's alerts that matched (the email's group).
 
     Set-based so the database can hash-join instead of probing alerts job by job:
     candidate (alert, job) pairs are the alerts naming one of a job's disciplines (or an
@@ -81,7 +82,7 @@ def _matching_sql(job_rows, discipline_pairs, frequency: str) -> tuple[str, list
     # work_mem stops being hashed and is scanned again for every candidate.
     sql = (
         f"WITH {', '.join(ctes)} "
-        "SELECT DISTINCT a.subscriber_id, j.job_id FROM candidates c "
+        "SELECT a.subscriber_id, j.job_id, MIN(a.id) AS alert_id FROM candidates c "
         "JOIN jobs j ON j.job_id = c.job_id "
         f"JOIN {alerts} a ON a.id = c.alert_id "
         f"JOIN {subscribers} s ON s.id = a.subscriber_id "
@@ -96,7 +97,8 @@ def _matching_sql(job_rows, discipline_pairs, frequency: str) -> tuple[str, list
         f"AND (any_role.alert_id IS NULL OR r.{role_alert} IS NOT NULL) "
         "AND (any_keyword.alert_id IS NULL "
         f"OR EXISTS (SELECT 1 FROM {keywords} k WHERE k.{keyword_alert} = a.id "
-        f"AND {substring_at}(j.text, k.keyword) > 0))"
+        f"AND {substring_at}(j.text, k.keyword) > 0)) "
+        "GROUP BY a.subscriber_id, j.job_id"
     )
     return sql, [*params, frequency, Subscriber.Status.CONFIRMED]
 
@@ -122,14 +124,15 @@ def _reserve(jobs, frequency: str, published, parents, run_id: int) -> int:
     ]
     matches, params = _matching_sql(job_rows, discipline_pairs, frequency)
     table = connection.ops.quote_name(Delivery._meta.db_table)
-    # DISTINCT: a subscriber with several matching alerts is one row. The unique
+    # GROUP BY: a subscriber with several matching alerts is one row. The unique
     # (subscriber, job) constraint turns a second match (another frequency, a concurrent
     # run) into a no-op instead of a second email. ORDER BY puts a subscriber's rows next
     # to each other on disk: sending reads and updates them subscriber by subscriber.
     # (WHERE 1 = 1 keeps SQLite from reading ON CONFLICT as a join's ON.)
     sql = (
-        f"INSERT INTO {table} (subscriber_id, job_id, run_id, status, created_at, claim, error) "
-        f"SELECT m.subscriber_id, m.job_id, %s, %s, %s, '', '' FROM ({matches}) m "
+        f"INSERT INTO {table} "
+        "(subscriber_id, job_id, alert_id, run_id, status, created_at, claim, error) "
+        f"SELECT m.subscriber_id, m.job_id, m.alert_id, %s, %s, %s, '', '' FROM ({matches}) m "
         "WHERE 1 = 1 ORDER BY m.subscriber_id, m.job_id "
         "ON CONFLICT (subscriber_id, job_id) DO NOTHING"
     )

@@ -4,7 +4,8 @@ Every email here has the same shape: a multipart/alternative of a text and an HT
 no attachments, no preamble. The standard library's generator handles any shape, and for a
 digest it costs more CPU than rendering the templates and the SMTP exchange together (it
 splits and re-joins every line and builds a Header object for every header). This writes
-the same bytes for our shape; anything else goes to the standard generator.
+the same bytes for our shape; anything else goes to the standard generator. Either way the
+result carries a DKIM signature when a key is configured (notifications/dkim.py).
 """
 
 import re
@@ -14,6 +15,8 @@ from functools import cache
 
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEMultipart, SafeMIMEText
+
+from notifications.dkim import signed
 
 NEWLINES = re.compile(r"\r\n|\r|\n")  # what email.generator treats as a line break
 
@@ -43,6 +46,10 @@ class FlatAlternatives(SafeMIMEMultipart):
     """A multipart/alternative of text parts that serialises itself directly."""
 
     def as_bytes(self, unixfrom=False, linesep="\n"):
+        raw = self._serialised(unixfrom, linesep)
+        return raw if unixfrom else signed(raw, linesep)
+
+    def _serialised(self, unixfrom: bool, linesep: str) -> bytes:
         parts = self.get_payload()
         if unixfrom or not all(
             type(part) is SafeMIMEText and str(part.encoding).lower() == "utf-8" for part in parts

@@ -1,8 +1,11 @@
 """Subscribers, their job alerts, and the ledger that makes every delivery a unique fact."""
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
 class Frequency(models.TextChoices):
@@ -165,6 +168,15 @@ class Delivery(models.Model):
     job = models.ForeignKey(
         "content.JobPostingPage", on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
+    # The alert the job is listed under in the email (the subscriber's first matching one).
+    alert = models.ForeignKey(
+        JobAlert,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     run = models.ForeignKey(
         DigestRun,
         on_delete=models.SET_NULL,
@@ -180,6 +192,8 @@ class Delivery(models.Model):
     claim = models.CharField(max_length=32, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Sends of this row's email that met a transient error; see NOTIFICATIONS_MAX_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(db_default=0)  # also for the raw INSERT
     error = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -197,3 +211,41 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"Delivery #{self.pk} ({self.status})"
+
+
+@register_setting(icon="mail")
+class EmailBranding(BaseSiteSetting):
+    """How the emails look: the name, logo and colour they carry, and the postal address
+    that bulk mail must show (CAN-SPAM, and most ESPs' terms)."""
+
+    site_name = models.CharField(
+        max_length=80, blank=True, help_text="Shown in every email; empty: the site's name."
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown at the top of emails, at most 180 px wide. Keep a background on "
+        "it, or make it readable on dark backgrounds too.",
+    )
+    accent_colour = models.CharField(
+        max_length=7,
+        default="#1f5f8b",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour as #rrggbb, e.g. #1f5f8b.")],
+        help_text="Header bar and links, as #rrggbb. White text must be readable on it.",
+    )
+    postal_address = models.TextField(
+        blank=True, help_text="The sender's postal address, printed in every email's footer."
+    )
+
+    panels = [
+        FieldPanel("site_name"),
+        FieldPanel("logo"),
+        FieldPanel("accent_colour"),
+        FieldPanel("postal_address"),
+    ]
+
+    class Meta:
+        verbose_name = "email branding"

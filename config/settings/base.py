@@ -200,6 +200,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Academic Jobs <alerts@localhost>")
+# DKIM signature on every email sent over SMTP (an ESP through anymail signs for you): the
+# private key as PEM (literal "\n" accepted for one-line env files), the selector and the
+# domain of the public key's DNS record (<selector>._domainkey.<domain>).
+EMAIL_DKIM_PRIVATE_KEY = env_str("EMAIL_DKIM_PRIVATE_KEY").replace("\\n", "\n")
+EMAIL_DKIM_SELECTOR = env_str("EMAIL_DKIM_SELECTOR")
+EMAIL_DKIM_DOMAIN = env_str("EMAIL_DKIM_DOMAIN")
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -250,13 +256,22 @@ NOTIFICATIONS_CLAIM_SECONDS = env_int("NOTIFICATIONS_CLAIM_SECONDS", 900)
 NOTIFICATIONS_SENDING_LEASE_SECONDS = env_int("NOTIFICATIONS_SENDING_LEASE_SECONDS", 60)
 NOTIFICATIONS_RETRY_BACKOFF_SECONDS = env_int("NOTIFICATIONS_RETRY_BACKOFF_SECONDS", 30)
 NOTIFICATIONS_MAX_RETRIES = env_int("NOTIFICATIONS_MAX_RETRIES", 8)
-# Confirm and unsubscribe links: the frontend's pages when there is one (it POSTs to the API).
-NOTIFICATIONS_PUBLIC_BASE_URL = env_str(
-    "NOTIFICATIONS_PUBLIC_BASE_URL", FRONTEND_BASE_URL or WAGTAILADMIN_BASE_URL
-)
+# Transient failures of one email before its rows fail for good (a poison message).
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 10)
+NOTIFICATIONS_PUBLIC_BASE_URL = env_str("NOTIFICATIONS_PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL)
 NOTIFICATIONS_MANAGE_URL = env_str(
     "NOTIFICATIONS_MANAGE_URL",
     f"{FRONTEND_BASE_URL or WAGTAILADMIN_BASE_URL}/alerts/manage?token={{token}}",
+)
+# The visible confirm and unsubscribe links ({token}): the frontend's pages when there is a
+# frontend, else "" for the CMS's own. List-Unsubscribe always names the CMS's endpoint.
+NOTIFICATIONS_CONFIRM_URL = env_str(
+    "NOTIFICATIONS_CONFIRM_URL",
+    f"{FRONTEND_BASE_URL}/alerts/confirm/{{token}}/" if FRONTEND_BASE_URL else "",
+)
+NOTIFICATIONS_UNSUBSCRIBE_URL = env_str(
+    "NOTIFICATIONS_UNSUBSCRIBE_URL",
+    f"{FRONTEND_BASE_URL}/alerts/unsubscribe/{{token}}/" if FRONTEND_BASE_URL else "",
 )
 NOTIFICATIONS_JOB_URL = env_str(
     "NOTIFICATIONS_JOB_URL", f"{FRONTEND_BASE_URL or WAGTAILADMIN_BASE_URL}/jobs/{{slug}}/"

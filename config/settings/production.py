@@ -2,13 +2,22 @@
 frontends, JSON logs, and any email service provider through django-anymail."""
 
 import os
+from email.utils import parseaddr
 
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_str
 
 from .base import *  # noqa: F403
-from .base import CORS_ALLOWED_ORIGINS, INSTALLED_APPS, SECRET_KEY
+from .base import (
+    CORS_ALLOWED_ORIGINS,
+    DEFAULT_FROM_EMAIL,
+    EMAIL_DKIM_DOMAIN,
+    EMAIL_DKIM_PRIVATE_KEY,
+    EMAIL_DKIM_SELECTOR,
+    INSTALLED_APPS,
+    SECRET_KEY,
+)
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
@@ -35,6 +44,26 @@ CORS_ALLOW_CREDENTIALS = False
 CORS_PREFLIGHT_MAX_AGE = env_int("CORS_PREFLIGHT_MAX_AGE", 86400)
 if "*" in CORS_ALLOWED_ORIGINS:
     raise ImproperlyConfigured("CORS_ALLOWED_ORIGINS takes origins (https://host), not '*'.")
+
+# --- The sender: receivers drop mail from a domain that cannot be theirs (no SPF or DKIM
+# record can exist for localhost), so digests would vanish without an error anywhere.
+_from_local, _at, _from_domain = parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")
+_from_domain = _from_domain.lower().rstrip(".")
+if (
+    not (_from_local and _at)
+    or _from_domain in ("", "localhost")
+    or _from_domain.endswith((".localhost", ".local"))
+):
+    raise ImproperlyConfigured(
+        f"DEFAULT_FROM_EMAIL must be an address at your own domain, not {DEFAULT_FROM_EMAIL!r}."
+    )
+
+# DKIM takes all three or none: a half-configured key would send unsigned mail silently.
+_dkim = (EMAIL_DKIM_PRIVATE_KEY, EMAIL_DKIM_SELECTOR, EMAIL_DKIM_DOMAIN)
+if any(_dkim) and not all(_dkim):
+    raise ImproperlyConfigured(
+        "Set all of EMAIL_DKIM_PRIVATE_KEY, EMAIL_DKIM_SELECTOR and EMAIL_DKIM_DOMAIN, or none."
+    )
 
 # --- Email through an ESP's HTTP API (optional): `pip install -e .[esp]`, then e.g.
 #   EMAIL_BACKEND=anymail.backends.mailgun.EmailBackend

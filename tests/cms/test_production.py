@@ -41,6 +41,7 @@ def run_production(tmp_path, **env) -> subprocess.CompletedProcess:
         VAR_DIR=str(tmp_path),
         ALLOWED_HOSTS="testserver",
         GRAPHQL_CACHE_SECONDS="0",
+        DEFAULT_FROM_EMAIL="Academic Jobs <alerts@jobs.example.org>",
     )
     base.update(env)
     return subprocess.run(
@@ -89,3 +90,18 @@ def test_cors_only_for_configured_frontends(client, settings):
     assert "Access-Control-Allow-Origin" not in foreign
     admin = client.options("/admin/", HTTP_ORIGIN="https://jobs.example.org", **preflight)
     assert "Access-Control-Allow-Origin" not in admin
+
+
+@pytest.mark.parametrize(
+    "sender", ["Academic Jobs <alerts@localhost>", "alerts@LOCALHOST.", "a@mail.localhost", "x"]
+)
+def test_production_refuses_a_sender_on_localhost(tmp_path, sender):
+    result = run_production(tmp_path, SECRET_KEY="x" * 50, DEFAULT_FROM_EMAIL=sender)
+    assert result.returncode != 0
+    assert "DEFAULT_FROM_EMAIL must be an address at your own domain" in result.stderr
+
+
+def test_production_refuses_half_a_dkim_configuration(tmp_path):
+    result = run_production(tmp_path, SECRET_KEY="x" * 50, EMAIL_DKIM_SELECTOR="mail")
+    assert result.returncode != 0
+    assert "EMAIL_DKIM_PRIVATE_KEY, EMAIL_DKIM_SELECTOR and EMAIL_DKIM_DOMAIN" in result.stderr

@@ -35,6 +35,7 @@ class SteerableHandler:
         self.refuse_next_rcpt = 0
         self.refuse_next_data = 0
         self.refusals = 0
+        self.refuse_always: set[str] = set()  # 451 at DATA for mail to these, every time
         self.hold_after: int | None = None  # hold every message after this many accepted
         self.holding = 0
         self.release = threading.Event()
@@ -59,6 +60,9 @@ class SteerableHandler:
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
+            if self.refuse_always.intersection(envelope.rcpt_tos):
+                self.refusals += 1
+                return "451 4.3.0 Cannot take this message now"
             if self.refuse_next_data > 0:
                 self.refuse_next_data -= 1
                 self.refusals += 1

@@ -3,9 +3,10 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
+from wagtail.models import Site
 
-from notifications.models import DigestRun
-from tests.notifications.helpers import confirmed_subscriber
+from notifications.models import Delivery, DigestRun, EmailBranding
+from tests.notifications.helpers import confirmed_subscriber, publish_job
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +65,32 @@ def test_digest_runs_list_their_counts(django_user_model, admin_client):
     for figure in (b"12", b"30"):
         assert figure in page.content
     assert admin_client.get("/admin/digest_runs/new/").status_code in (302, 403, 404)
+
+
+def test_inspect_shows_why_deliveries_failed(django_user_model, subscriber, job_index):
+    job = publish_job(job_index, title="Postdoc in robotics")
+    Delivery.objects.create(
+        subscriber=subscriber,
+        job=job,
+        status=Delivery.Status.FAILED,
+        error="ValueError: Invalid address",
+    )
+    client = staff(django_user_model, "operator", "view_subscriber")
+    inspect = client.get(f"/admin/subscribers/inspect/{subscriber.pk}/")
+    assert f"job #{job.pk} failed: ValueError: Invalid address".encode() in inspect.content
+
+
+def test_email_branding_is_a_site_setting_in_the_admin(django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    client = Client()
+    client.force_login(admin)
+    site = Site.objects.get(is_default_site=True)
+    url = f"/admin/settings/notifications/emailbranding/{site.pk}/"
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"site_name": "Findaphd", "accent_colour": "red;x:1"})
+    assert bad.status_code == 200 and b"A colour as #rrggbb" in bad.content
+    good = client.post(
+        url, {"site_name": "Findaphd", "accent_colour": "#7a1f5c", "postal_address": "1 Road"}
+    )
+    assert good.status_code == 302
+    assert EmailBranding.for_site(site).accent_colour == "#7a1f5c"

@@ -7,7 +7,8 @@ import time
 import pytest
 from django.utils import timezone
 
-from notifications.models import Delivery, JobPublication, Subscriber
+from content.models import JobPostingPage
+from notifications.models import Delivery, DigestRun, JobPublication, Subscriber
 from tests.factories import DisciplineFactory, JobIndexPageFactory, site_root
 from tests.notifications.helpers import add_alert, confirmed_subscriber, publish_job
 from tests.notifications.smtp import smtp_server
@@ -53,8 +54,8 @@ def world(eager_celery):
 def worker_factory(tmp_path):
     workers = []
 
-    def make(port):
-        worker = Worker(tmp_path, port)
+    def make(port, **extra_env):
+        worker = Worker(tmp_path, port, **extra_env)
         workers.append(worker)
         return worker
 
@@ -115,3 +116,58 @@ def test_smtp_refusing_for_a_while_then_recovering(world, worker_factory):
     assert set(Delivery.objects.filter(subscriber=subscriber).values_list("status", flat=True)) == {
         Delivery.Status.FAILED
     }
+
+
+def test_one_bad_email_fails_alone_and_the_batch_run_and_queue_go_on(world, worker_factory):
+    """Data that slipped past validation (written straight to the database): a job title
+    with CRLF and a header in it, an address with a line break. The title is shown on one
+    line; the email that cannot be built fails with its reason and nobody else waits."""
+    job = JobPostingPage.objects.get(title="E2E job 0")
+    JobPostingPage.objects.filter(pk=job.pk).update(title="E2E job 0\r\nBcc: evil@example.org")
+    poisoned = "reader03@example.org"
+    Subscriber.objects.filter(email=poisoned).update(email="reader03@example.org\r\nBcc: x@y.z")
+    with smtp_server() as (smtp, port):
+        worker = worker_factory(port)
+        worker.start()
+        worker.trigger_digest()
+        wait_for(all_done, 180, "every delivery to be sent or failed")
+        received = smtp.received()
+        rcpts = [rcpt for rcpt, _raw in smtp.accepted]
+
+    flattened = "E2E job 0 Bcc: evil@example.org"
+    expected = {
+        rcpt: sorted(flattened if title == "E2E job 0" else title for title in titles)
+        for rcpt, titles in world.items()
+        if rcpt != poisoned
+    }
+    assert {rcpt: sorted(titles) for rcpt, titles in received.items()} == expected, worker.log()
+    assert "evil@example.org" not in rcpts and "x@y.z" not in rcpts
+    failed = Delivery.objects.filter(subscriber__email__startswith=poisoned)
+    assert failed.count() == len(world[poisoned])
+    assert {row.status for row in failed} == {Delivery.Status.FAILED}
+    assert all(row.error.startswith("ValueError: Invalid address") for row in failed), [
+        row.error for row in failed
+    ]
+    run = DigestRun.objects.get()
+    assert run.finished_at is not None
+    assert (run.failed, run.emails_sent) == (len(world[poisoned]), len(expected))
+
+
+def test_an_email_the_server_always_defers_gives_up_after_the_attempt_limit(world, worker_factory):
+    poisoned = "reader05@example.org"
+    with smtp_server() as (smtp, port):
+        smtp.refuse_always = {poisoned}
+        worker = worker_factory(port, NOTIFICATIONS_MAX_ATTEMPTS="3")
+        worker.start()
+        worker.trigger_digest()
+        wait_for(all_done, 180, "every delivery to be sent or failed")
+        received = smtp.received()
+        refusals = smtp.refusals
+
+    assert refusals == 3
+    expected = {rcpt: titles for rcpt, titles in world.items() if rcpt != poisoned}
+    assert {rcpt: sorted(titles) for rcpt, titles in received.items()} == expected, worker.log()
+    rows = Delivery.objects.filter(subscriber__email=poisoned)
+    assert {(row.status, row.attempts) for row in rows} == {(Delivery.Status.FAILED, 3)}
+    assert rows[0].error.startswith("Gave up after 3 attempts: SMTP said 451")
+    assert Subscriber.objects.get(email=poisoned).status == Subscriber.Status.CONFIRMED
