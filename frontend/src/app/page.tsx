@@ -2,6 +2,7 @@ import Link from "next/link";
 import { JobList } from "@/components/JobCard";
 import { cms } from "@/lib/cms";
 import { HomeQuery } from "@/lib/queries";
+import { pagePath } from "@/lib/site";
 
 export default async function Home() {
   const { guides, jobs } = await cms(HomeQuery, {});
@@ -16,7 +17,7 @@ export default async function Home() {
         <ul>
           {guides.items.map((guide) => (
             <li key={guide.id}>
-              <Link href={guide.url ?? `/guides/${guide.slug}/`}>{guide.title}</Link>
+              <Link href={pagePath(guide.url, `/guides/${guide.slug}/`)}>{guide.title}</Link>
               <p className="meta">{guide.summary}</p>
             </li>
           ))}

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { DefinitionFieldsFragment, DefinitionQuery } from "@/gql/graphql";
 import { JsonLd } from "./JsonLd";
 import { StreamField } from "./StreamField";
+import { pagePath } from "@/lib/site";
 
 function Links({ title, items }: { title: string; items: { key: string; href: string; text: string }[] }) {
   if (!items.length) return null;
@@ -24,9 +25,9 @@ type Definition = DefinitionFieldsFragment &
 
 export function DefinitionView({ definition }: { definition: Definition }) {
   const related = (definition.relatedTerms ?? []).flatMap((t) =>
-    t ? [{ key: t.slug, href: t.url ?? `/glossary/${t.slug}/`, text: t.term }] : [],
+    t ? [{ key: t.slug, href: pagePath(t.url, `/glossary/${t.slug}/`), text: t.term }] : [],
   );
-  const usedIn = definition.usedIn.flatMap((g) => (g ? [{ key: g.slug, href: g.url ?? `/guides/${g.slug}/`, text: g.title }] : []));
+  const usedIn = definition.usedIn.flatMap((g) => (g ? [{ key: g.slug, href: pagePath(g.url, `/guides/${g.slug}/`), text: g.title }] : []));
   return (
     <article className="definition">
       <JsonLd json={definition.jsonLd} />

@@ -3,6 +3,7 @@ import type { GuideFieldsFragment, GuideQuery } from "@/gql/graphql";
 import { dateText } from "@/lib/format";
 import { JsonLd } from "./JsonLd";
 import { StreamField } from "./StreamField";
+import { pagePath } from "@/lib/site";
 
 type Guide = GuideFieldsFragment & Partial<Pick<NonNullable<GuideQuery["guide"]>, "relatedGuides">>;
 
@@ -24,7 +25,7 @@ export function GuideView({ guide }: { guide: Guide }) {
           <ul>
             {related.map((other) => (
               <li key={other.slug}>
-                <Link href={other.url ?? `/guides/${other.slug}/`}>{other.title}</Link>
+                <Link href={pagePath(other.url, `/guides/${other.slug}/`)}>{other.title}</Link>
               </li>
             ))}
           </ul>

@@ -1,13 +1,14 @@
 import Link from "next/link";
 import type { JobCardFieldsFragment } from "@/gql/graphql";
 import { dateText, label, salaryText } from "@/lib/format";
+import { pagePath } from "@/lib/site";
 
 export function JobCard({ job }: { job: JobCardFieldsFragment }) {
   const salary = salaryText(job.salary);
   return (
     <li className="job-card">
       <h3>
-        <Link href={job.url ?? `/jobs/${job.slug}/`}>{job.title}</Link>
+        <Link href={pagePath(job.url, `/jobs/${job.slug}/`)}>{job.title}</Link>
       </h3>
       <p className="meta">
         <Link href={`/institutions/${job.institution.slug}/`}>{job.institution.name}</Link>

@@ -5,3 +5,9 @@ export const SITE_NAME = process.env.SITE_NAME ?? "Academic Jobs";
 export function absolute(path: string): string {
   return new URL(path, SITE_URL + "/").toString();
 }
+
+// The API's `url` is a page's public address (the CMS's FRONTEND_BASE_URL); links inside this
+// site use its path, so they work whatever host the CMS was told.
+export function pagePath(url: string | null | undefined, fallback: string): string {
+  return url ? new URL(url, SITE_URL + "/").pathname : fallback;
+}

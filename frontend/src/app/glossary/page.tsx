@@ -3,6 +3,7 @@ import { cms } from "@/lib/cms";
 import { pageMetadata } from "@/lib/metadata";
 import { GlossaryQuery } from "@/lib/queries";
 import type { Params } from "@/lib/search";
+import { pagePath } from "@/lib/site";
 
 const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".split("");
 
@@ -32,7 +33,7 @@ export default async function Glossary({ searchParams }: { searchParams: Promise
         {definitions.items.map((term) => (
           <div key={term.slug}>
             <dt>
-              <Link href={term.url ?? `/glossary/${term.slug}/`}>{term.term}</Link>
+              <Link href={pagePath(term.url, `/glossary/${term.slug}/`)}>{term.term}</Link>
               {term.abbreviation && ` (${term.abbreviation})`}
             </dt>
             <dd>{term.shortDefinition}</dd>

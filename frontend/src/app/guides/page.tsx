@@ -2,6 +2,7 @@ import Link from "next/link";
 import { cms } from "@/lib/cms";
 import { pageMetadata } from "@/lib/metadata";
 import { HomeQuery } from "@/lib/queries";
+import { pagePath } from "@/lib/site";
 
 export const metadata = pageMetadata("Career guides", "Guides to academic careers and research positions.", "/guides/");
 
@@ -13,7 +14,7 @@ export default async function Guides() {
       <ul>
         {guides.items.map((guide) => (
           <li key={guide.id}>
-            <Link href={guide.url ?? `/guides/${guide.slug}/`}>{guide.title}</Link>
+            <Link href={pagePath(guide.url, `/guides/${guide.slug}/`)}>{guide.title}</Link>
             <p className="meta">{guide.summary}</p>
           </li>
         ))}

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { BlockOf } from "./types";
+import { pagePath } from "@/lib/site";
 
 // Terms are glossary pages, written once: each links to its own page.
 export function DefinitionList({ block }: { block: BlockOf<"DefinitionListBlock"> }) {
@@ -10,7 +11,7 @@ export function DefinitionList({ block }: { block: BlockOf<"DefinitionListBlock"
         {block.terms.map((term) => (
           <div key={term.id ?? term.slug}>
             <dt>
-              <Link href={term.url ?? `/glossary/${term.slug}/`}>{term.term}</Link>
+              <Link href={pagePath(term.url, `/glossary/${term.slug}/`)}>{term.term}</Link>
               {term.abbreviation && <abbr title={term.term}> ({term.abbreviation})</abbr>}
             </dt>
             <dd>{term.shortDefinition}</dd>

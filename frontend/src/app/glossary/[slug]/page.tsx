@@ -4,6 +4,7 @@ import { DefinitionView } from "@/components/DefinitionView";
 import { cms } from "@/lib/cms";
 import { pageMetadata } from "@/lib/metadata";
 import { DefinitionQuery } from "@/lib/queries";
+import { pagePath } from "@/lib/site";
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -14,7 +15,7 @@ async function load(slug: string) {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const term = await load((await params).slug);
-  return pageMetadata(term.term, term.shortDefinition, term.url ?? `/glossary/${term.slug}/`, "article");
+  return pageMetadata(term.term, term.shortDefinition, pagePath(term.url, `/glossary/${term.slug}/`), "article");
 }
 
 export default async function DefinitionPage({ params }: Props) {

@@ -4,6 +4,7 @@ import { GuideView } from "@/components/GuideView";
 import { cms } from "@/lib/cms";
 import { pageMetadata } from "@/lib/metadata";
 import { GuideQuery } from "@/lib/queries";
+import { pagePath } from "@/lib/site";
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -14,7 +15,7 @@ async function load(slug: string) {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const guide = await load((await params).slug);
-  return pageMetadata(guide.title, guide.summary, guide.url ?? `/guides/${guide.slug}/`, "article");
+  return pageMetadata(guide.title, guide.summary, pagePath(guide.url, `/guides/${guide.slug}/`), "article");
 }
 
 export default async function GuidePage({ params }: Props) {

@@ -4,6 +4,7 @@ import { JobView } from "@/components/JobView";
 import { cms } from "@/lib/cms";
 import { pageMetadata } from "@/lib/metadata";
 import { JobQuery } from "@/lib/queries";
+import { pagePath } from "@/lib/site";
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -15,7 +16,7 @@ async function load(slug: string) {
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const job = await load((await params).slug);
   const description = job.searchDescription || `${job.title} at ${job.institution.name}, ${job.country.name}.`;
-  return pageMetadata(`${job.title}, ${job.institution.name}`, description, job.url ?? `/jobs/${job.slug}/`);
+  return pageMetadata(`${job.title}, ${job.institution.name}`, description, pagePath(job.url, `/jobs/${job.slug}/`));
 }
 
 export default async function JobPage({ params }: Props) {

@@ -1,7 +1,7 @@
 import { cms } from "@/lib/cms";
 import { JobSearchQuery } from "@/lib/queries";
 import { parseFilters, searchTitle, searchUrl, toVariables } from "@/lib/search";
-import { SITE_NAME, absolute } from "@/lib/site";
+import { SITE_NAME, absolute, pagePath } from "@/lib/site";
 
 // RSS 2.0 for any search: /jobs/feed.xml?<the same parameters as /jobs/>.
 function escape(text: string): string {
@@ -12,7 +12,7 @@ export async function GET(request: Request) {
   const filters = { ...parseFilters(Object.fromEntries(groupParams(new URL(request.url).searchParams))), page: undefined };
   const { jobs } = await cms(JobSearchQuery, toVariables(filters, 50));
   const items = jobs.items.map((job) => {
-    const link = absolute(job.url ?? `/jobs/${job.slug}/`);
+    const link = absolute(pagePath(job.url, `/jobs/${job.slug}/`));
     return `<item><title>${escape(job.title)}</title><link>${escape(link)}</link><guid>${escape(link)}</guid>${
       job.postedAt ? `<pubDate>${new Date(job.postedAt).toUTCString()}</pubDate>` : ""
     }<description>${escape(`${job.institution.name}, ${job.country.name}. Closes ${job.closingDate}.`)}</description></item>`;
