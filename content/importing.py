@@ -363,7 +363,10 @@ def prepare_job(
     page = existing.get_latest_revision_as_object() if existing else JobPostingPage()
     before = _snapshot(page) if existing else None
 
-    values = {name: str(data.get(name) or "").strip() for name in TEXT_FIELDS}
+    # `is None`, not falsiness: a salary or a duration of 0 is a value (and may be refused).
+    values = {
+        name: "" if data.get(name) is None else str(data[name]).strip() for name in TEXT_FIELDS
+    }
     for name in CHOICE_FIELDS:
         if values[name]:
             values[name] = _choice(values[name], JobPostingPage._meta.get_field(name).choices)
