@@ -563,6 +563,7 @@ class JobPostingPage(SingleLineTitles, HeadlessMixin, Page):
         index.FilterField("remote_policy"),
         index.FilterField("employment_type"),
         index.FilterField("funded"),
+        index.FilterField("institution"),  # the admin's searches for institution accounts
     ]
     graphql_fields = [
         GraphQLForeignKey("institution", "content.Institution", required=True),
