@@ -1,5 +1,5 @@
-"""Production: refuses to start without a secret; secure cookies, HSTS, CORS for the configured
-frontends, JSON logs, and any email service provider through django-anymail."""
+"""Production: refuses to start without a secret of its own; secure cookies, HSTS, CORS for
+the configured frontends, JSON logs, and any email service provider through django-anymail."""
 
 import os
 
@@ -8,10 +8,15 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_bool, env_int, env_str
 
 from .base import *  # noqa: F403
-from .base import CORS_ALLOWED_ORIGINS, INSTALLED_APPS, SECRET_KEY
+from .base import CORS_ALLOWED_ORIGINS, INSTALLED_APPS, PUBLISHED_SECRET_KEYS, SECRET_KEY
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+if SECRET_KEY in PUBLISHED_SECRET_KEYS or SECRET_KEY.startswith("django-insecure-"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a development key published with the code; set your own: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 
 DEBUG = env_bool("DEBUG", False)
 
