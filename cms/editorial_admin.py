@@ -115,3 +115,10 @@ def employer_creates_for_own_institution(request, parent_page, page_class):
 @hooks.register("before_edit_page")
 def employer_edits_for_own_institution(request, page):
     _own_institution_only(request)
+
+
+@hooks.register("construct_reports_menu")
+def no_reports_for_institution_accounts(request, menu_items):
+    # The reports span every institution: cms/employer_access.py closes them to these accounts.
+    if membership(request.user) is not None:
+        menu_items.clear()

@@ -141,6 +141,9 @@ def test_an_institution_account_sees_nothing_of_another_institution_anywhere(wor
         assert response.status_code == 200, url
         assert "Oxford own job" in response.content.decode(), url
 
+    # The reports are closed to it, and not offered in its menu either.
+    assert "/admin/reports/" not in client.get("/admin/").content.decode()
+
     problems, visited = [], 0
     for regex, name in admin_routes():
         if name in SKIP:
