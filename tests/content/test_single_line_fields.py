@@ -21,6 +21,7 @@ from tests.factories import (
     DefinitionPageFactory,
     GuidePageFactory,
     InstitutionFactory,
+    JobPostingPageFactory,
     RoleFactory,
 )
 
@@ -137,6 +138,21 @@ def test_the_api_key_form_refuses_a_line_break(editor):
     assert response.status_code == 200
     assert "Use a single line of text" in response.content.decode()
     assert not EmployerApiKey.objects.exists()
+
+
+def test_copying_a_page_refuses_a_line_break_in_the_new_title(editor, job_index):
+    original = JobPostingPageFactory(parent=job_index, title="Original")
+    url = reverse("wagtailadmin_pages:copy", args=[original.pk])
+    form = {
+        "new_title": "Copy\r\nX-Injected: 1",
+        "new_slug": "copy",
+        "new_parent_page": job_index.pk,
+    }
+    response = editor.post(url, form, follow=True)
+    assert "Use a single line of text" in response.content.decode()
+    assert list(JobPostingPage.objects.values_list("title", flat=True)) == ["Original"]
+    editor.post(url, {**form, "new_title": "A fine copy"})
+    assert JobPostingPage.objects.filter(title="A fine copy").exists()  # the check can pass
 
 
 # --- submitJobPosting ------------------------------------------------------------------------
