@@ -103,6 +103,7 @@ def world(job_index):
             cam_user.pk,
             WorkflowState.objects.get(base_content_type__isnull=False).pk,
             job_index.pk,
+            own.pk,  # with another's revision or workflow state in the same URL
         )
     }
     client = Client(raise_request_exception=False)
