@@ -652,8 +652,11 @@ class JobPostingPage(SingleLineTitles, HeadlessMixin, Page):
             return None
 
     def clean(self):
-        super().clean()
         errors = {}
+        try:
+            super().clean()  # the title's and slug's errors, reported with ours
+        except ValidationError as err:
+            errors = err.update_error_dict(errors)
         start, closing = self._checked("start_date"), self._checked("closing_date")
         if start and closing and closing > start:
             errors["closing_date"] = (

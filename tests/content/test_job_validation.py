@@ -87,9 +87,16 @@ def test_every_mistake_is_reported_at_once():
             salary_max=1,
             salary_currency="ZZZ",
             application_url="",
+            title="Two\nlines",
         )
     )
-    assert set(errors) == {"closing_date", "salary_min", "salary_currency", "application_url"}
+    assert set(errors) == {
+        "title",
+        "closing_date",
+        "salary_min",
+        "salary_currency",
+        "application_url",
+    }
 
 
 # --- The admin form ----------------------------------------------------------------------
