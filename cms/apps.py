@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class CmsConfig(AppConfig):
@@ -10,6 +11,9 @@ class CmsConfig(AppConfig):
 
         connect_invalidation()
 
+        from cms.webhooks import check_secret
         from cms.webhooks import connect as connect_webhooks
 
+        if settings.WEBHOOK_SECRET:  # a malformed secret stops the start, not each delivery
+            check_secret(settings.WEBHOOK_SECRET)
         connect_webhooks()

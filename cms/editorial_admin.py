@@ -1,6 +1,9 @@
 """Admin for employers (API keys, institution accounts, what an institution account sees)
 and for operators (the webhook delivery log)."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from wagtail import hooks
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -10,6 +13,7 @@ from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetV
 from cms.models import WebhookDelivery
 from content.employers import issue_key, membership, visible_pages
 from content.models import EmployerApiKey, InstitutionMembership
+from content.validators import validate_single_line
 
 
 class ApiKeyCreateView(CreateView):
@@ -115,3 +119,22 @@ def employer_creates_for_own_institution(request, parent_page, page_class):
 @hooks.register("before_edit_page")
 def employer_edits_for_own_institution(request, page):
     _own_institution_only(request)
+
+
+@hooks.register("construct_reports_menu")
+def no_reports_for_institution_accounts(request, menu_items):
+    # The reports span every institution: cms/employer_access.py closes them to these accounts.
+    if membership(request.user) is not None:
+        menu_items.clear()
+
+
+@hooks.register("before_copy_page")
+def copies_keep_single_line_titles(request, page):
+    # Wagtail saves a copy without the model's clean(), so its new title is checked here.
+    if request.method == "POST":
+        try:
+            validate_single_line(request.POST.get("new_title", "").strip())
+        except ValidationError as err:
+            messages.error(request, err.messages[0])
+            return redirect(request.get_full_path())
+    return None

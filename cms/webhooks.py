@@ -3,20 +3,26 @@ JSON payload to every URL in WEBHOOK_URLS (e.g. a Next.js revalidation endpoint)
 
 Each (event, URL) is a `WebhookDelivery` row written in the publishing transaction and sent
 after commit by a Celery task that retries with backoff; the rows are the delivery log in
-the admin. Receivers verify `X-Webhook-Signature: sha256=<HMAC-SHA256 of the raw body keyed
-with WEBHOOK_SECRET>` before trusting the payload.
+the admin. Requests are signed with the Standard Webhooks scheme (standardwebhooks.com):
+`webhook-id` (the delivery's id, the same on every retry), `webhook-timestamp` (unix seconds
+of this attempt) and `webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`
+keyed with WEBHOOK_SECRET (`whsec_<base64 key>`), so a receiver can refuse forgeries, old
+requests and replays.
 """
 
-import hashlib
-import hmac
+import base64
+import binascii
+import datetime as dt
 import json
 import logging
 import uuid
 
 import requests
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
+from standardwebhooks import Webhook
 from wagtail.signals import page_published, page_unpublished
 
 from cms.models import WebhookDelivery
@@ -32,8 +38,40 @@ class RetryableDeliveryError(Exception):
     pass
 
 
-def sign(body: bytes, secret: str) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+SECRET_PREFIX = "whsec_"
+# What Standard Webhooks asks of a key: 24 to 64 random bytes.
+MIN_KEY_BYTES, MAX_KEY_BYTES = 24, 64
+NEW_SECRET_COMMAND = (
+    'python -c "import base64, secrets; '
+    "print('whsec_' + base64.b64encode(secrets.token_bytes(32)).decode())\""
+)
+
+
+def check_secret(secret: str) -> None:
+    """Raise ImproperlyConfigured unless `secret` is `whsec_` and base64 of a key of the
+    standard's size (the library itself would accept, and mangle, almost anything)."""
+    encoded = secret.removeprefix(SECRET_PREFIX)
+    try:
+        key = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if not secret.startswith(SECRET_PREFIX) or not MIN_KEY_BYTES <= len(key) <= MAX_KEY_BYTES:
+        raise ImproperlyConfigured(
+            f"WEBHOOK_SECRET must be '{SECRET_PREFIX}' followed by the base64 of "
+            f"{MIN_KEY_BYTES} to {MAX_KEY_BYTES} random bytes. Make one with: "
+            f"{NEW_SECRET_COMMAND}"
+        )
+
+
+def signature_headers(message_id: str, body: bytes, secret: str) -> dict[str, str]:
+    """The Standard Webhooks headers for one attempt to send `body`. The timestamp is the
+    machine's clock, which receivers compare with theirs (within minutes) to refuse replays."""
+    now = dt.datetime.now(dt.UTC)
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": Webhook(secret).sign(message_id, now, body.decode()),
+    }
 
 
 def page_payload(page, event: str) -> dict:
@@ -87,8 +125,7 @@ def deliver(delivery: WebhookDelivery) -> None:
                 "Content-Type": "application/json",
                 "User-Agent": "academic-jobs-cms-webhooks/1",
                 "X-Webhook-Event": delivery.event,
-                "X-Webhook-Delivery": delivery.payload["id"],
-                "X-Webhook-Signature": sign(body, settings.WEBHOOK_SECRET),
+                **signature_headers(delivery.payload["id"], body, settings.WEBHOOK_SECRET),
             },
         )
     except requests.RequestException as err:

@@ -410,7 +410,10 @@ def fill_job(page: JobPostingPage, row: ParsedRow, lookups: Lookups) -> dict[str
         else:
             disciplines.append(discipline)
 
-    values = {name: str(data.get(name) or "").strip() for name in TEXT_FIELDS}
+    # `is None`, not falsiness: a salary or a duration of 0 is a value (and may be refused).
+    values = {
+        name: "" if data.get(name) is None else str(data[name]).strip() for name in TEXT_FIELDS
+    }
     for name in CHOICE_FIELDS:
         if values[name]:
             values[name] = _choice(values[name], JobPostingPage._meta.get_field(name).choices)

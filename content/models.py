@@ -18,6 +18,7 @@ from wagtail_headless_preview.models import HeadlessMixin
 from content import jsonld
 from content.blocks import DefinitionBodyBlock, GuideBodyBlock
 from content.iso import validate_country_code, validate_currency_code
+from content.validators import single_line_errors, validate_single_line
 from content.values import CountryValue, SalaryValue
 from content.widgets import DisciplineTreeCheckboxes, DisciplineTreeRadios
 
@@ -53,7 +54,7 @@ class CountryCodeField(models.CharField):
 
 
 class Discipline(index.Indexed, models.Model):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     slug = models.SlugField(max_length=120, unique=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -85,7 +86,7 @@ class Discipline(index.Indexed, models.Model):
 
 
 class Role(index.Indexed, models.Model):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True)
 
@@ -105,11 +106,11 @@ class Institution(index.Indexed, models.Model):
         RESEARCH_INSTITUTE = "RESEARCH_INSTITUTE", "Research institute"
         INDUSTRY_LAB = "INDUSTRY_LAB", "Industry lab"
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=200, unique=True)
     country = CountryCodeField(db_index=True)
-    city = models.CharField(max_length=120, blank=True)
-    website_url = models.URLField(blank=True)
+    city = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
+    website_url = models.URLField(blank=True, validators=[validate_single_line])
     logo = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -141,7 +142,30 @@ class Institution(index.Indexed, models.Model):
 # --- Pages --------------------------------------------------------------------------------
 
 
-class ListingPage(HeadlessMixin, Page):
+class SingleLineTitles:
+    """Wagtail's own `title` and `seo_title` follow the single-line rule of our fields
+    (content.validators): checked in `clean` (admin forms, import, submitJobPosting) and in
+    `minimal_clean` (a draft saved in code)."""
+
+    title_fields = ("title", "seo_title")
+
+    def clean(self):
+        errors = single_line_errors(self, self.title_fields)
+        try:
+            super().clean()
+        except ValidationError as err:
+            errors = err.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def minimal_clean(self):
+        errors = single_line_errors(self, self.title_fields)
+        if errors:
+            raise ValidationError(errors)
+        super().minimal_clean()
+
+
+class ListingPage(SingleLineTitles, HeadlessMixin, Page):
     """A section root (guides, glossary, jobs); one of each per site."""
 
     intro = models.TextField(blank=True)
@@ -205,8 +229,8 @@ class GuideIndexPage(ListingPage):
     subpage_types = ["content.GuidePage"]
 
 
-class GuidePage(HeadlessMixin, Page):
-    subtitle = models.CharField(max_length=250, blank=True)
+class GuidePage(SingleLineTitles, HeadlessMixin, Page):
+    subtitle = models.CharField(max_length=250, blank=True, validators=[validate_single_line])
     summary = models.TextField(help_text="One or two sentences for listings and search results.")
     role = models.ForeignKey(
         Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="guides"
@@ -251,11 +275,15 @@ class GlossaryIndexPage(ListingPage):
     subpage_types = ["content.DefinitionPage"]
 
 
-class DefinitionPage(HeadlessMixin, Page):
+class DefinitionPage(SingleLineTitles, HeadlessMixin, Page):
     term = models.CharField(
-        max_length=150, help_text="The term as it is written, e.g. “Deep Learning”."
+        max_length=150,
+        help_text="The term as it is written, e.g. “Deep Learning”.",
+        validators=[validate_single_line],
     )
-    abbreviation = models.CharField(max_length=30, blank=True, help_text="e.g. PhD, ML.")
+    abbreviation = models.CharField(
+        max_length=30, blank=True, help_text="e.g. PhD, ML.", validators=[validate_single_line]
+    )
     short_definition = models.TextField(
         max_length=400,
         help_text="Plain text, one or two sentences. Shown wherever the term is used.",
@@ -263,7 +291,10 @@ class DefinitionPage(HeadlessMixin, Page):
     body = StreamField(DefinitionBodyBlock(), use_json_field=True, blank=True)
     # `aliases` is taken by Wagtail's page aliasing; GraphQL still calls this `aliases`.
     alternative_names = models.CharField(
-        max_length=300, blank=True, help_text="Other names for the term, separated by commas."
+        max_length=300,
+        blank=True,
+        help_text="Other names for the term, separated by commas.",
+        validators=[validate_single_line],
     )
     related_terms = ParentalManyToManyField("self", blank=True, symmetrical=False)
     disciplines = ParentalManyToManyField(Discipline, blank=True, related_name="definitions")
@@ -342,14 +373,17 @@ class EducationRequirement(models.TextChoices):
     PROFESSIONAL_CERTIFICATE = "professional certificate", "Professional certificate"
 
 
+MAX_DURATION_MONTHS = 240  # twenty years: longer is a typing mistake, not a contract
+
+
 class JobIndexPage(ListingPage):
     subpage_types = ["content.JobPostingPage"]
 
 
-class JobPostingPage(HeadlessMixin, Page):
+class JobPostingPage(SingleLineTitles, HeadlessMixin, Page):
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="jobs")
-    department = models.CharField(max_length=200, blank=True)
-    city = models.CharField(max_length=120, blank=True)
+    department = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
+    city = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
     country = CountryCodeField(
         blank=True, help_text="Leave blank to use the institution's country."
     )
@@ -365,7 +399,11 @@ class JobPostingPage(HeadlessMixin, Page):
         max_length=12, choices=ContractType.choices, default=ContractType.FIXED_TERM
     )
     duration_months = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="For fixed-term contracts."
+        null=True,
+        blank=True,
+        help_text="For fixed-term contracts.",
+        # Explicit: SQLite would store any size, PostgreSQL's smallint stops at 32767.
+        validators=[MaxValueValidator(MAX_DURATION_MONTHS)],
     )
     salary_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     salary_max = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
@@ -392,16 +430,28 @@ class JobPostingPage(HeadlessMixin, Page):
         blank=True,
         max_length=500,
         help_text="The page where candidates apply online. Give this, an email below, or both.",
+        validators=[validate_single_line],
     )
     application_email = models.EmailField(
         blank=True,
         help_text="Where candidates send applications. Give this, a URL above, or both.",
+        validators=[validate_single_line],
     )
-    reference = models.CharField(max_length=100, blank=True, help_text="The employer's reference.")
+    reference = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The employer's reference.",
+        validators=[validate_single_line],
+    )
     education_requirement = models.CharField(
         max_length=32, choices=EducationRequirement.choices, blank=True
     )
-    keywords = models.CharField(max_length=500, blank=True, help_text="Separated by commas.")
+    keywords = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Separated by commas.",
+        validators=[validate_single_line],
+    )
     # Kept from first_published_at (or go_live_at) on every save, on this table, so that the
     # newest-first listing walks one index instead of sorting every open job per request.
     posted_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -471,6 +521,7 @@ class JobPostingPage(HeadlessMixin, Page):
         index.FilterField("remote_policy"),
         index.FilterField("employment_type"),
         index.FilterField("funded"),
+        index.FilterField("institution"),  # the admin's searches for institution accounts
     ]
 
     class Meta:
@@ -515,21 +566,33 @@ class JobPostingPage(HeadlessMixin, Page):
     def get_json_ld(self, request=None):
         return jsonld.job_posting(self, request)
 
+    def _checked(self, name: str):
+        """The field's value as its own validation leaves it, or None when that fails.
+
+        `full_clean` runs `clean` even after a field failed (it reports both), leaving the
+        raw input on the instance: "NaN", "1e30", "abc", a date that does not exist. The
+        rules below compare values, so they take only values that passed."""
+        try:
+            return self._meta.get_field(name).clean(getattr(self, name), self)
+        except ValidationError:
+            return None
+
     def clean(self):
-        super().clean()
         errors = {}
-        if self.start_date and self.closing_date and self.closing_date > self.start_date:
+        try:
+            super().clean()  # the title's and slug's errors, reported with ours
+        except ValidationError as err:
+            errors = err.update_error_dict(errors)
+        start, closing = self._checked("start_date"), self._checked("closing_date")
+        if start and closing and closing > start:
             errors["closing_date"] = (
-                f"Applications must close on or before the start date ({self.start_date:%d %b %Y})."
+                f"Applications must close on or before the start date ({start:%d %b %Y})."
             )
-        if (
-            self.salary_min is not None
-            and self.salary_max is not None
-            and self.salary_min > self.salary_max
-        ):
+        salary_min, salary_max = self._checked("salary_min"), self._checked("salary_max")
+        if salary_min is not None and salary_max is not None and salary_min > salary_max:
             errors["salary_min"] = "The minimum salary is higher than the maximum."
-        for field in ("salary_min", "salary_max"):
-            if getattr(self, field) is not None and getattr(self, field) < 0:
+        for field, amount in (("salary_min", salary_min), ("salary_max", salary_max)):
+            if amount is not None and amount < 0:
                 errors[field] = "A salary cannot be negative."
         if (
             self.salary_min is not None or self.salary_max is not None
@@ -545,7 +608,8 @@ class JobPostingPage(HeadlessMixin, Page):
             errors["application_url"] = (
                 "Give an application URL or an application email, so candidates can apply."
             )
-        if self.contract_type == ContractType.FIXED_TERM and self.duration_months == 0:
+        duration = self._checked("duration_months")
+        if self.contract_type == ContractType.FIXED_TERM and duration == 0:
             errors["duration_months"] = "A fixed-term contract lasts at least one month."
         if errors:
             raise ValidationError(errors)
@@ -596,7 +660,11 @@ class EmployerApiKey(models.Model):
     """A key an employer's system sends as `Authorization: Bearer <key>`; only its hash is kept."""
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="api_keys")
-    name = models.CharField(max_length=100, help_text="What uses the key, e.g. “HR system”.")
+    name = models.CharField(
+        max_length=100,
+        help_text="What uses the key, e.g. “HR system”.",
+        validators=[validate_single_line],
+    )
     prefix = models.CharField(max_length=12, editable=False, help_text="Start of the key.")
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     active = models.BooleanField(default=True, help_text="Untick to revoke the key.")

@@ -7,6 +7,8 @@ from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from content.validators import validate_single_line
+
 
 class Frequency(models.TextChoices):
     INSTANT = "INSTANT", "As soon as jobs are published"
@@ -21,7 +23,7 @@ class Subscriber(models.Model):
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
         BOUNCED = "bounced", "Bounced"
 
-    email = models.EmailField(max_length=254)
+    email = models.EmailField(max_length=254, validators=[validate_single_line])
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -91,7 +93,7 @@ class AlertKeyword(models.Model):
     """A keyword of an alert, a row of its own so matching can join on it."""
 
     alert = models.ForeignKey(JobAlert, on_delete=models.CASCADE, related_name="keyword_rows")
-    keyword = models.CharField(max_length=60)  # stored lower-case
+    keyword = models.CharField(max_length=60, validators=[validate_single_line])  # lower-case
 
     class Meta:
         constraints = [

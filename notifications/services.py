@@ -3,6 +3,9 @@
 GraphQL resolvers and the link views call these; every write validates first and
 writes nothing when the input is wrong."""
 
+import contextlib
+import logging
+import re
 import smtplib
 from dataclasses import dataclass, field
 
@@ -15,9 +18,12 @@ from django.utils import timezone
 
 from content.iso import validate_country_code
 from content.models import Discipline, RemotePolicy, Role
+from content.validators import validate_single_line
 from notifications.email import confirmation_message
 from notifications.models import AlertKeyword, Frequency, JobAlert, Subscriber
 from notifications.tokens import read_confirm_token, read_manage_token
+
+logger = logging.getLogger(__name__)
 
 MAX_ALERTS = 10
 MAX_KEYWORDS = 10
@@ -33,10 +39,6 @@ class SubscriptionError(Exception):
     """Input a subscriber can fix; the message says how."""
 
 
-class RateLimited(SubscriptionError):
-    pass
-
-
 @dataclass
 class AlertSpec:
     """A validated alert, ready to save."""
@@ -50,15 +52,44 @@ class AlertSpec:
 
 
 def normalise_email(raw: str) -> str:
+    """The address as it is stored and looked up: trimmed, a needlessly quoted local part
+    unquoted (`"ann"@x.org` is `ann@x.org`), the domain in lower case. Refused: addresses
+    that are not one line, need quotes, or are at an IP address or a bare host name."""
     email = (raw or "").strip()
     if len(email) > 254:
         raise SubscriptionError("The email address is too long (254 characters at most).")
     try:
+        validate_single_line(email)
         validate_email(email)
     except ValidationError as err:
         raise SubscriptionError("Enter a valid email address.") from err
     local, _, domain = email.rpartition("@")
+    if domain.startswith("[") or "." not in domain:
+        raise SubscriptionError("Enter an address at an internet domain name.")
+    if local.startswith('"'):
+        local = _QUOTED_PAIR.sub(r"\1", local[1:-1])
+        if not _DOT_ATOM.fullmatch(local):
+            raise SubscriptionError("Addresses with a quoted name before the @ are not supported.")
     return f"{local}@{domain.lower()}"
+
+
+# RFC 5322's dot-atom local part, the form nearly every address has; quoted pairs (\x).
+_DOT_ATOM = re.compile(r"[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+(\.[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+)*")
+_QUOTED_PAIR = re.compile(r"\\(.)")
+# Mail services that ignore dots in the local part (and where googlemail is gmail).
+_DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox_key(email: str) -> str:
+    """One key for every spelling that reaches the same mailbox, for rate limiting:
+    case, a `+tag` (sub-addressing), dots where the provider ignores them, IDN domains."""
+    local, _, domain = normalise_email(email).lower().rpartition("@")
+    local = local.split("+", 1)[0] or local
+    with contextlib.suppress(UnicodeError):  # validate_email accepted it: keep it as is
+        domain = domain.encode("idna").decode("ascii")
+    if domain in _DOTLESS_DOMAINS:
+        local, domain = local.replace(".", ""), _DOTLESS_DOMAINS[domain]
+    return f"{local}@{domain}"
 
 
 def _taxonomy(model, slugs, label: str) -> list:
@@ -92,6 +123,11 @@ def validate_alert(
         raise SubscriptionError(f"An alert takes at most {MAX_KEYWORDS} keywords.")
     if any(len(word) > MAX_KEYWORD_LENGTH for word in words):
         raise SubscriptionError(f"Keywords are limited to {MAX_KEYWORD_LENGTH} characters.")
+    try:
+        for word in words:
+            validate_single_line(word)
+    except ValidationError as err:
+        raise SubscriptionError(f"Keywords: {err.messages[0]}") from err
     return AlertSpec(
         frequency=frequency,
         disciplines=_taxonomy(Discipline, disciplines, "disciplines"),
@@ -132,11 +168,13 @@ def _hit(key: str, limit: int) -> bool:
     return count <= limit
 
 
-def check_rate_limits(email: str, client_ip: str):
-    if not _hit(f"ip:{client_ip}", settings.NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR):
-        raise RateLimited("Too many sign-ups from this network; please try again later.")
-    if not _hit(f"email:{email.lower()}", settings.NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR):
-        raise RateLimited("Too many sign-ups for this address; please try again later.")
+def within_rate_limits(email: str, client_ip: str) -> bool:
+    """Both counters count every attempt; a limited attempt is answered like any other."""
+    per_ip = _hit(f"ip:{client_ip}", settings.NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR)
+    per_mailbox = _hit(
+        f"email:{mailbox_key(email)}", settings.NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR
+    )
+    return per_ip and per_mailbox
 
 
 # --- subscriber actions -----------------------------------------------------------------------
@@ -146,11 +184,15 @@ def subscribe(email: str, alert_input: dict, client_ip: str) -> str:
     """Store the alert (inactive until confirmed) and send a confirmation email.
 
     The answer is the same whether the address is new, pending, confirmed or gone, so it
-    tells nobody whether an address is subscribed. A confirmed subscriber's new alert is
-    also confirmed by email, so nobody can add alerts to someone else's address."""
+    tells nobody whether an address is subscribed, nor whether it was just used: over a
+    rate limit, nothing is stored or sent and the answer is the same. A confirmed
+    subscriber's new alert is also confirmed by email, so nobody can add alerts to someone
+    else's address."""
     email = normalise_email(email)
     spec = validate_alert(**alert_input)
-    check_rate_limits(email, client_ip)
+    if not within_rate_limits(email, client_ip):
+        logger.info("Sign-up over the rate limit from %s; nothing stored or sent.", client_ip)
+        return SUBSCRIBE_MESSAGE
     with transaction.atomic():
         subscriber = Subscriber.objects.filter(email__iexact=email).first()
         if subscriber is None:
@@ -170,22 +212,41 @@ def subscribe(email: str, alert_input: dict, client_ip: str) -> str:
     return SUBSCRIBE_MESSAGE
 
 
+def _confirmable(token: str, *, lock: bool = False) -> tuple[Subscriber, JobAlert]:
+    """The subscriber and alert a confirmation link names, if it may still confirm them.
+    A link made before the address last unsubscribed is refused: an old email (or a
+    scanner opening it) never undoes an unsubscribe."""
+    link = read_confirm_token(token)
+    subscribers = Subscriber.objects.select_for_update() if lock else Subscriber.objects
+    subscriber = subscribers.filter(pk=link.subscriber_id).first()
+    alert = JobAlert.objects.filter(pk=link.alert_id, subscriber_id=link.subscriber_id).first()
+    if subscriber is None or alert is None:
+        raise SubscriptionError("This alert no longer exists; please subscribe again.")
+    issued_at = link.issued_at or alert.created_at
+    if subscriber.unsubscribed_at is not None and issued_at < subscriber.unsubscribed_at:
+        raise SubscriptionError(
+            "You unsubscribed after this link was sent; subscribe again to get alerts."
+        )
+    return subscriber, alert
+
+
+def read_confirm_link(token: str) -> Subscriber:
+    """Check a confirmation link without confirming anything (what a GET of it shows)."""
+    return _confirmable(token)[0]
+
+
 def confirm(token: str) -> Subscriber:
-    subscriber_id, alert_id = read_confirm_token(token)
     now = timezone.now()
     with transaction.atomic():
-        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
-        alert = JobAlert.objects.filter(pk=alert_id, subscriber_id=subscriber_id).first()
-        if subscriber is None or alert is None:
-            raise SubscriptionError("This alert no longer exists; please subscribe again.")
+        subscriber, alert = _confirmable(token, lock=True)
         if alert.active_since is None:
             alert.active_since = now
             alert.save(update_fields=["active_since"])
         if subscriber.status != Subscriber.Status.CONFIRMED:
+            # unsubscribed_at stays: links older than it must keep failing.
             subscriber.status = Subscriber.Status.CONFIRMED
             subscriber.confirmed_at = now
             subscriber.consented_at = now
-            subscriber.unsubscribed_at = None
             subscriber.bounced_at = None
             subscriber.bounce_reason = ""
             subscriber.save()

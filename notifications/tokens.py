@@ -1,5 +1,9 @@
 """Signed tokens for links in emails. A token names one subscriber and cannot be forged."""
 
+import datetime as dt
+import time
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core import signing
 
@@ -12,11 +16,20 @@ class InvalidToken(Exception):
 
 
 def confirm_token(subscriber_id: int, alert_id: int) -> str:
-    return signing.dumps({"s": subscriber_id, "a": alert_id}, salt=CONFIRM_SALT, compress=True)
+    # "t": when the link was made, so a confirmation cannot undo a later unsubscribe.
+    payload = {"s": subscriber_id, "a": alert_id, "t": time.time()}
+    return signing.dumps(payload, salt=CONFIRM_SALT, compress=True)
 
 
-def read_confirm_token(token: str) -> tuple[int, int]:
-    """(subscriber id, alert id) of a confirmation token that has not expired."""
+@dataclass(frozen=True)
+class ConfirmToken:
+    subscriber_id: int
+    alert_id: int
+    issued_at: dt.datetime | None  # None in links made before tokens carried it
+
+
+def read_confirm_token(token: str) -> ConfirmToken:
+    """What a confirmation token that has not expired names."""
     try:
         data = signing.loads(
             token, salt=CONFIRM_SALT, max_age=settings.NOTIFICATIONS_CONFIRM_MAX_AGE_SECONDS
@@ -25,7 +38,12 @@ def read_confirm_token(token: str) -> tuple[int, int]:
         raise InvalidToken("This confirmation link has expired; please subscribe again.") from err
     except signing.BadSignature as err:
         raise InvalidToken("This confirmation link is not valid.") from err
-    return int(data["s"]), int(data["a"])
+    issued = data.get("t")
+    return ConfirmToken(
+        int(data["s"]),
+        int(data["a"]),
+        dt.datetime.fromtimestamp(issued, dt.UTC) if issued is not None else None,
+    )
 
 
 def manage_token(subscriber_id: int) -> str:

@@ -17,9 +17,14 @@ def _page(request, title: str, message: str, status: int = 200, template="base")
     return response
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def confirm(request, token: str):
+    """A GET only asks: mail scanners open every link, and that must not give consent.
+    The person's button press (a POST, CSRF-checked) confirms."""
     try:
+        if request.method == "GET":
+            services.read_confirm_link(token)
+            return _page(request, "Confirm your job alert", "", template="confirm")
         services.confirm(token)
     except (InvalidToken, services.SubscriptionError) as err:
         return _page(request, "Link not valid", str(err), status=400)

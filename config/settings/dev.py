@@ -3,10 +3,10 @@
 from config.env import env_bool, env_int, env_str
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import PUBLISHED_SECRET_KEYS, VAR_DIR
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+SECRET_KEY = env_str("SECRET_KEY", PUBLISHED_SECRET_KEYS[0])
 GRAPHQL_ENABLE_GRAPHIQL = env_bool("GRAPHQL_ENABLE_GRAPHIQL", True)
 GRAPHQL_ENABLE_INTROSPECTION = env_bool("GRAPHQL_ENABLE_INTROSPECTION", True)
 

@@ -1,5 +1,5 @@
-"""Production: refuses to start without a secret; secure cookies, HSTS, CORS for the configured
-frontends, JSON logs, and any email service provider through django-anymail."""
+"""Production: refuses to start without a secret of its own; secure cookies, HSTS, CORS for
+the configured frontends, JSON logs, and any email service provider through django-anymail."""
 
 import os
 from email.utils import parseaddr
@@ -16,11 +16,17 @@ from .base import (
     EMAIL_DKIM_PRIVATE_KEY,
     EMAIL_DKIM_SELECTOR,
     INSTALLED_APPS,
+    PUBLISHED_SECRET_KEYS,
     SECRET_KEY,
 )
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+if SECRET_KEY in PUBLISHED_SECRET_KEYS or SECRET_KEY.startswith("django-insecure-"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a development key published with the code; set your own: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 
 DEBUG = env_bool("DEBUG", False)
 

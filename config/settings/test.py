@@ -5,10 +5,10 @@ import os
 from config.env import env_str
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL, VAR_DIR
+from .base import DATABASES, PUBLISHED_SECRET_KEYS, REDIS_URL, VAR_DIR
 
 DEBUG = False
-SECRET_KEY = env_str("SECRET_KEY", "test-only-key")
+SECRET_KEY = env_str("SECRET_KEY", PUBLISHED_SECRET_KEYS[1])
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 GRAPHQL_ENABLE_GRAPHIQL = True
 GRAPHQL_ENABLE_INTROSPECTION = True

@@ -74,6 +74,21 @@ def test_production_refuses_to_start_without_a_secret(tmp_path):
     assert "SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "published", ["dev-only-insecure-key-do-not-use-in-production", "test-only-key"]
+)
+def test_production_refuses_the_published_development_secret(tmp_path, published):
+    result = run_production(tmp_path, SECRET_KEY=published)
+    assert result.returncode != 0
+    assert "development key published with the code" in result.stderr
+
+
+def test_production_refuses_a_webhook_secret_not_in_the_standard_form(tmp_path):
+    result = run_production(tmp_path, SECRET_KEY="x" * 50, WEBHOOK_SECRET="free-form secret")
+    assert result.returncode != 0
+    assert "WEBHOOK_SECRET must be 'whsec_'" in result.stderr
+
+
 def test_production_refuses_a_wildcard_cors_origin(tmp_path):
     result = run_production(tmp_path, SECRET_KEY="x" * 50, CORS_ALLOWED_ORIGINS="*")
     assert result.returncode != 0

@@ -1,12 +1,20 @@
 """Webhooks: signed POSTs to a real local HTTP server on publish, unpublish and expiry."""
 
+import base64
+import hashlib
+import hmac
+import time
+
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from standardwebhooks import Webhook, WebhookVerificationError
 
 from cms.models import WebhookDelivery
+from cms.webhooks import check_secret
 from config.celery import app as celery_app
 from tests.cms.webhook_receiver import SECRET, Receiver
 from tests.factories import JobPostingPageFactory
@@ -78,7 +86,9 @@ def test_unreachable_receiver_gives_up_after_max_attempts(
 def test_wrong_secret_is_refused_by_the_receiver(
     job_index, receiver, settings, django_capture_on_commit_callbacks
 ):
-    settings.WEBHOOK_SECRET = "not-the-shared-secret"
+    settings.WEBHOOK_SECRET = (
+        "whsec_" + base64.b64encode(b"another-key-of-32-bytes-length!!").decode()
+    )
     publish(JobPostingPageFactory(parent=job_index, live=False), django_capture_on_commit_callbacks)
     assert receiver.requests[0]["valid"] is False
     assert WebhookDelivery.objects.get().status == "FAILED"
@@ -143,3 +153,56 @@ def test_delivery_log_in_the_admin_is_read_only(
     assert add.status_code in (302, 403)
     edit = client.get(reverse("wagtailsnippets_cms_webhookdelivery:edit", args=[delivery.pk]))
     assert edit.status_code in (302, 403)
+
+
+def test_the_signature_is_the_standard_webhooks_scheme_exactly(
+    job_index, receiver, django_capture_on_commit_callbacks
+):
+    """What a receiver in any language computes: base64(HMAC-SHA256(key, "id.timestamp.body"))
+    with key = base64-decoded WEBHOOK_SECRET after `whsec_`."""
+    publish(JobPostingPageFactory(parent=job_index, live=False), django_capture_on_commit_callbacks)
+    [request] = receiver.requests
+    headers, body = request["headers"], request["body"]
+    message_id, timestamp = headers["webhook-id"], headers["webhook-timestamp"]
+    assert message_id == request["payload"]["id"]
+    assert timestamp.isdigit() and abs(int(timestamp) - time.time()) < 300  # the tolerance
+    key = base64.b64decode(SECRET.removeprefix("whsec_"))
+    expected = hmac.new(key, f"{message_id}.{timestamp}.".encode() + body, hashlib.sha256)
+    assert headers["webhook-signature"] == "v1," + base64.b64encode(expected.digest()).decode()
+    assert "X-Webhook-Signature" not in headers  # one scheme only
+
+
+def test_a_replay_cannot_be_given_a_fresh_timestamp_or_another_body(
+    job_index, receiver, django_capture_on_commit_callbacks
+):
+    publish(JobPostingPageFactory(parent=job_index, live=False), django_capture_on_commit_callbacks)
+    [request] = receiver.requests
+    headers, body = request["headers"], request["body"]
+    Webhook(SECRET).verify(body, headers)  # the original passes
+    newer = {**headers, "webhook-timestamp": str(int(headers["webhook-timestamp"]) + 60)}
+    other_id = {**headers, "webhook-id": "another-id"}
+    for forged_headers, forged_body in ((newer, body), (other_id, body), (headers, body + b" ")):
+        with pytest.raises(WebhookVerificationError):
+            Webhook(SECRET).verify(forged_body, forged_headers)
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "a-long-random-string-shared-with-the-receivers",  # the old, free-form kind
+        "whsec_",
+        "whsec_" + base64.b64encode(b"too short").decode(),
+        "whsec_not base64!",
+        "whsec_" + base64.b64encode(b"x" * 65).decode(),
+        base64.b64encode(b"k" * 32).decode(),  # no prefix
+    ],
+)
+def test_a_secret_not_in_the_standard_form_is_a_configuration_error(secret):
+    with pytest.raises(ImproperlyConfigured) as caught:
+        check_secret(secret)
+    assert "whsec_" in str(caught.value) and "secrets.token_bytes(32)" in str(caught.value)
+
+
+def test_a_generated_secret_is_accepted():
+    check_secret(SECRET)
+    check_secret("whsec_" + base64.b64encode(b"k" * 24).decode())

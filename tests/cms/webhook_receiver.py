@@ -1,12 +1,14 @@
-"""A frontend's webhook endpoint for tests: a real HTTP server on a free local port."""
+"""A frontend's webhook endpoint for tests: a real HTTP server on a free local port that
+verifies requests the Standard Webhooks way, with the reference library."""
 
-import hashlib
-import hmac
+import base64
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-SECRET = "webhook-test-secret"
+from standardwebhooks import Webhook, WebhookVerificationError
+
+SECRET = "whsec_" + base64.b64encode(b"webhook-test-key-32-bytes-long!!").decode()
 
 
 class Receiver:
@@ -20,18 +22,24 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-                signature = self.headers.get("X-Webhook-Signature", "")
+                headers = dict(self.headers.items())
+                try:
+                    Webhook(SECRET).verify(body, headers)
+                    valid = True
+                except WebhookVerificationError:
+                    valid = False
                 receiver.requests.append(
                     {
-                        "valid": hmac.compare_digest(expected, signature),
+                        "valid": valid,
                         "event": self.headers.get("X-Webhook-Event"),
-                        "delivery": self.headers.get("X-Webhook-Delivery"),
+                        "delivery": self.headers.get("webhook-id"),
+                        "headers": headers,
+                        "body": body,
                         "payload": json.loads(body),
                     }
                 )
                 status = receiver.answers.pop(0) if receiver.answers else 200
-                if not hmac.compare_digest(expected, signature):
+                if not valid:
                     status = 401
                 self.send_response(status)
                 self.end_headers()

@@ -277,3 +277,36 @@ def test_without_a_job_index_nothing_is_read(tmp_path, taxonomy):
     _, _, failure = run(write_csv(tmp_path, GOOD_ROWS))
     assert failure == "There is no job index page to put postings under."
     assert JobPostingPage.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        ("salary_min", {"salary_min": "NaN"}),
+        ("salary_min", {"salary_min": "Infinity", "salary_max": "1"}),
+        ("salary_max", {"salary_max": "-Infinity"}),
+        ("salary_max", {"salary_max": "1e30"}),
+        ("salary_min", {"salary_min": "-1"}),
+        ("salary_min", {"salary_min": "abc", "salary_max": "100"}),
+        ("salary_min", {"salary_min": 30000, "salary_max": 10000}),
+        ("duration_months", {"duration_months": "nan"}),
+        ("duration_months", {"duration_months": -3}),
+        ("duration_months", {"duration_months": "1e9"}),
+        ("duration_months", {"duration_months": 0, "contract_type": "FIXED_TERM"}),
+        ("start_date", {"start_date": "2030-02-31"}),
+    ],
+)
+def test_impossible_numbers_and_dates_are_field_errors(taxonomy, field, values):
+    record = {
+        "title": "Postdoc",
+        "institution": "oxford",
+        "role": "postdoc",
+        "reference": "OX-9",
+        "closing_date": CLOSING,
+        "salary_currency": "GBP",
+        "application_url": "https://ox.example/9",
+        "description": "Text.",
+        **values,
+    }
+    prepared, errors = prepare_job(record)
+    assert prepared is None and field in errors, errors

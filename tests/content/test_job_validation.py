@@ -83,9 +83,16 @@ def test_every_mistake_is_reported_at_once():
             salary_max=1,
             salary_currency="ZZZ",
             application_url="",
+            title="Two\nlines",
         )
     )
-    assert set(errors) == {"closing_date", "salary_min", "salary_currency", "application_url"}
+    assert set(errors) == {
+        "title",
+        "closing_date",
+        "salary_min",
+        "salary_currency",
+        "application_url",
+    }
 
 
 # --- The admin form ----------------------------------------------------------------------
@@ -113,4 +120,24 @@ def test_the_admin_form_shows_the_error_and_creates_nothing(editor, add_job_url)
     start = CLOSES - dt.timedelta(days=5)
     assert f"Applications must close on or before the start date ({start:%d %b %Y})." in html
     assert "is not a currency code" in html
+    assert not JobPostingPage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"salary_min": "NaN"},
+        {"salary_min": "Infinity"},
+        {"salary_max": "-Infinity"},
+        {"salary_max": "1e30"},
+        {"salary_min": "-1"},
+        {"duration_months": "-1"},
+        {"duration_months": "99999"},
+        {"start_date": "2030-02-31"},
+    ],
+)
+def test_the_admin_form_refuses_impossible_numbers(editor, add_job_url, overrides):
+    response = editor.post(add_job_url, admin_form(**overrides))
+    assert response.status_code == 200
+    assert "The page could not be created due to validation errors" in response.content.decode()
     assert not JobPostingPage.objects.exists()

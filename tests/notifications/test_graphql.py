@@ -185,22 +185,86 @@ def test_bad_input_is_an_error_and_writes_nothing(graphql, ml, client_ip, email,
     assert mail.outbox == []
 
 
-def test_signups_are_rate_limited_per_address_and_per_client(graphql, ml, client_ip, settings):
+def test_signups_are_rate_limited_silently_per_mailbox_and_per_client(
+    graphql, ml, client_ip, settings
+):
+    """Over a limit the answer is the one everybody gets, and nothing is stored or sent: a
+    caller cannot learn that an address was just used."""
     settings.NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR = 2
-    settings.NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR = 4
+    settings.NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR = 5
     alert = {"frequency": "DAILY"}
-    email = unique_email()
-    for _ in range(2):
-        assert "errors" not in post(graphql, SUBSCRIBE, {"email": email, "alert": alert}, client_ip)
-    limited = post(graphql, SUBSCRIBE, {"email": email.upper(), "alert": alert}, client_ip)
-    assert "this address" in limited["errors"][0]["message"]
+    name = f"known{uuid.uuid4().hex[:6]}"
+    first = post(graphql, SUBSCRIBE, {"email": f"{name}@example.org", "alert": alert}, client_ip)
+    assert first["data"]["subscribe"]["ok"] is True
+    # Other spellings of the same mailbox count against the same limit.
+    spellings = [f'"{name}"@EXAMPLE.org', f"{name}+jobs@example.org", f"{name.upper()}@Example.ORG"]
+    answers = [
+        post(graphql, SUBSCRIBE, {"email": email, "alert": alert}, client_ip) for email in spellings
+    ]
+    assert answers == [first] * 3
+    assert len(mail.outbox) == 2  # the first two attempts; the rest were silently dropped
+    assert JobAlert.objects.filter(subscriber__email__iexact=f"{name}@example.org").count() == 2
+    assert Subscriber.objects.filter(email__iexact=f"{name}+jobs@example.org").count() == 0
 
-    assert "errors" not in post(
-        graphql, SUBSCRIBE, {"email": unique_email(), "alert": alert}, client_ip
+    fresh = post(graphql, SUBSCRIBE, {"email": unique_email(), "alert": alert}, client_ip)
+    assert fresh == first and len(mail.outbox) == 3  # 5th attempt from this client
+    over = post(graphql, SUBSCRIBE, {"email": unique_email(), "alert": alert}, client_ip)
+    assert over == first and len(mail.outbox) == 3
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ('"ann.lee"@example.org', "ann.lee@example.org"),
+        ('"ann\\.lee"@Example.ORG', "ann.lee@example.org"),
+        ("  Ann.Lee@EXAMPLE.org ", "Ann.Lee@example.org"),
+    ],
+)
+def test_addresses_are_stored_in_one_spelling(graphql, ml, client_ip, given, stored):
+    post(graphql, SUBSCRIBE, {"email": given, "alert": {"frequency": "DAILY"}}, client_ip)
+    assert list(Subscriber.objects.values_list("email", flat=True)) == [stored]
+    assert mail.outbox[0].to == [stored]
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "ann@[127.0.0.1]",
+        "ann@[IPv6:::1]",
+        "ann@localhost",
+        '"ann lee"@example.org',  # a quoted local part that needs its quotes
+    ],
+)
+def test_addresses_at_ip_literals_or_needing_quotes_are_refused(graphql, ml, client_ip, email):
+    response = graphql.post(
+        SUBSCRIBE, {"email": email, "alert": {"frequency": "DAILY"}}, REMOTE_ADDR=client_ip
     )
-    limited = post(graphql, SUBSCRIBE, {"email": unique_email(), "alert": alert}, client_ip)
-    assert "this network" in limited["errors"][0]["message"]
-    assert len(mail.outbox) == 3
+    assert response.json()["errors"][0]["extensions"]["code"] == "SubscriptionError"
+    assert Subscriber.objects.count() == 0 and mail.outbox == []
+
+
+def test_an_old_confirmation_never_undoes_an_unsubscribe(graphql, ml, client_ip):
+    email = unique_email()
+    post(graphql, SUBSCRIBE, {"email": email, "alert": {"frequency": "DAILY"}}, client_ip)
+    old_link = confirm_link_token(mail.outbox[0])
+    token = graphql.execute(CONFIRM, {"token": old_link})["confirmSubscription"]["token"]
+    graphql.execute(UNSUBSCRIBE, {"token": token})
+
+    errors = graphql.errors(CONFIRM, {"token": old_link})
+    assert "unsubscribed after this link was sent" in errors[0]["message"]
+    browser = Client()
+    assert browser.get(f"/alerts/confirm/{old_link}/").status_code == 400
+    assert browser.post(f"/alerts/confirm/{old_link}/").status_code == 400
+    subscriber = Subscriber.objects.get(email__iexact=email)
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+    # Subscribing again is new consent: its own, newer link confirms, the old one still not.
+    post(graphql, SUBSCRIBE, {"email": email, "alert": {"frequency": "WEEKLY"}}, client_ip)
+    graphql.execute(CONFIRM, {"token": confirm_link_token(mail.outbox[-1])})
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+    assert graphql.errors(CONFIRM, {"token": old_link})
+    assert subscriber.alerts.filter(active_since__isnull=False).count() == 2
 
 
 def test_old_manage_tokens_unsubscribe_but_no_longer_open_the_alerts(graphql, ml, settings):
@@ -220,9 +284,20 @@ def test_links_in_emails_work_on_this_service(graphql, ml, client_ip):
     post(graphql, SUBSCRIBE, {"email": email, "alert": {"frequency": "DAILY"}}, client_ip)
     browser = Client(enforce_csrf_checks=True)
 
-    response = browser.get(f"/alerts/confirm/{confirm_link_token(mail.outbox[0])}/")
-    assert response.status_code == 200
+    confirm_url = f"/alerts/confirm/{confirm_link_token(mail.outbox[0])}/"
+    page = browser.get(confirm_url)
+    assert page.status_code == 200 and b'<form method="post">' in page.content
     subscriber = Subscriber.objects.get(email__iexact=email)
+    # A GET (a mail scanner opening the link) confirms nothing.
+    assert subscriber.status == Subscriber.Status.PENDING
+    assert not subscriber.alerts.filter(active_since__isnull=False).exists()
+    # Nor does a cross-site POST without the page's CSRF token.
+    assert Client(enforce_csrf_checks=True).post(confirm_url).status_code == 403
+    # The person's button press does.
+    csrf = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.content).group(1)
+    response = browser.post(confirm_url, {"csrfmiddlewaretoken": csrf.decode()})
+    assert response.status_code == 200 and b"Alert confirmed" in response.content
+    subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.CONFIRMED
 
     url = f"/alerts/unsubscribe/{manage_token(subscriber.pk)}/"
