@@ -42,6 +42,7 @@ def server_env(args, cache_seconds: int) -> dict:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "load-test-only-not-a-secret",
+        "DEFAULT_FROM_EMAIL": "Load test <load@bench.example>",
         "DATABASE_URL": args.database_url,
         "REDIS_URL": args.redis_url,
         "CACHE_KEY_PREFIX": "ajc-load",

@@ -5,6 +5,8 @@ import os
 
 # Production refuses to start without a secret; the bench server only listens on loopback.
 os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+# ...nor with a localhost sender; the bench sends no mail.
+os.environ.setdefault("DEFAULT_FROM_EMAIL", "Bench <bench@bench.example>")
 
 from config.settings.production import *  # noqa: F403
 

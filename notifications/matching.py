@@ -92,6 +92,7 @@ def _matching_sql(job_rows, discipline_pairs, frequency: str) -> tuple[str, list
         f"LEFT JOIN (SELECT DISTINCT {keyword_alert} AS alert_id FROM {keywords}) any_keyword "
         "ON any_keyword.alert_id = a.id "
         "WHERE a.frequency = %s AND s.status = %s AND a.active_since <= j.published_at "
+        "AND a.paused_at IS NULL "
         "AND (a.countries = '' OR a.countries LIKE '%%,' || j.country || ',%%') "
         "AND (a.remote = '' OR a.remote = j.remote_policy) "
         f"AND (any_role.alert_id IS NULL OR r.{role_alert} IS NOT NULL) "

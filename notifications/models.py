@@ -65,6 +65,9 @@ class JobAlert(models.Model):
     # Set when the alert takes effect (confirmed by email, or added with a manage token);
     # only jobs first published after that moment are sent, so a new alert is no flood.
     active_since = models.DateTimeField(null=True, blank=True, db_index=True)
+    # A paused alert matches nothing; on resuming it starts again from that moment, so the
+    # jobs published while it was paused do not arrive in one flood.
+    paused_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

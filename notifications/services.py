@@ -292,6 +292,20 @@ def update_alert(token: str, alert_id, alert_input: dict) -> JobAlert:
         return _save_alert(alert, spec)
 
 
+def set_alert_paused(token: str, alert_id, paused: bool) -> JobAlert:
+    """Pause an alert (no matches, no digests) or resume it from now."""
+    subscriber = subscriber_for_token(token)
+    alert = _own_alert(subscriber, alert_id)
+    now = timezone.now()
+    if paused and alert.paused_at is None:
+        alert.paused_at = now
+    elif not paused and alert.paused_at is not None:
+        alert.paused_at = None
+        alert.active_since = now
+    alert.save(update_fields=["paused_at", "active_since"])
+    return alert
+
+
 def delete_alert(token: str, alert_id) -> None:
     subscriber = subscriber_for_token(token)
     _own_alert(subscriber, alert_id).delete()

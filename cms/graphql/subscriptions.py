@@ -12,11 +12,24 @@ from notifications import services
 from notifications.models import Frequency
 from notifications.tokens import InvalidToken, manage_token
 
-AlertFrequency = graphene.Enum(
-    "AlertFrequency",
-    [(value, value) for value in Frequency.values],
-    description="How often an alert's digest is sent.",
-)
+
+class AlertFrequency(graphene.Enum):
+    """How often an alert's digest is sent."""
+
+    INSTANT = Frequency.INSTANT.value
+    DAILY = Frequency.DAILY.value
+    WEEKLY = Frequency.WEEKLY.value
+
+    @property
+    def description(self):
+        return {
+            "INSTANT": "Within minutes of a matching job's publication (batched).",
+            "DAILY": "Once a day.",
+            "WEEKLY": "Once a week.",
+        }[self.name]
+
+
+MANAGE_TOKEN = "The manage token from a digest or confirmation email"
 
 
 def _value(enum_or_value):
@@ -25,12 +38,16 @@ def _value(enum_or_value):
 
 
 class JobAlertInput(graphene.InputObjectType):
+    """What an alert matches: empty criteria match everything on that axis."""
+
     disciplines = graphene.List(graphene.NonNull(graphene.String), description="Slugs.")
     roles = graphene.List(graphene.NonNull(graphene.String), description="Slugs.")
     countries = graphene.List(graphene.NonNull(graphene.String), description="ISO codes.")
-    keywords = graphene.List(graphene.NonNull(graphene.String))
-    remote = RemotePolicy()
-    frequency = AlertFrequency(required=True)
+    keywords = graphene.List(
+        graphene.NonNull(graphene.String), description="Words a job's text must contain."
+    )
+    remote = RemotePolicy(description="Only jobs with this remote policy.")
+    frequency = AlertFrequency(required=True, description="How often to send the digest.")
 
 
 def _alert_args(alert: JobAlertInput) -> dict:
@@ -45,17 +62,26 @@ def _alert_args(alert: JobAlertInput) -> dict:
 
 
 class JobAlert(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    frequency = AlertFrequency(required=True)
-    disciplines = graphene.List(graphene.NonNull(Discipline), required=True)
-    roles = graphene.List(graphene.NonNull(Role), required=True)
-    countries = graphene.List(graphene.NonNull(graphene.String), required=True)
-    keywords = graphene.List(graphene.NonNull(graphene.String), required=True)
-    remote = RemotePolicy()
+    """One set of criteria of a subscriber, with how often its digest is sent."""
+
+    id = graphene.ID(required=True, description="The alert's id.")
+    frequency = AlertFrequency(required=True, description="How often its digest is sent.")
+    disciplines = graphene.List(
+        graphene.NonNull(Discipline), required=True, description="Disciplines it matches."
+    )
+    roles = graphene.List(graphene.NonNull(Role), required=True, description="Roles it matches.")
+    countries = graphene.List(
+        graphene.NonNull(graphene.String), required=True, description="ISO codes it matches."
+    )
+    keywords = graphene.List(
+        graphene.NonNull(graphene.String), required=True, description="Words it looks for."
+    )
+    remote = RemotePolicy(description="The remote policy it matches, if any.")
     active = graphene.Boolean(
         required=True, description="False until the alert is confirmed by email."
     )
-    created_at = graphene.DateTime(required=True)
+    paused = graphene.Boolean(required=True, description="True while the alert is paused.")
+    created_at = graphene.DateTime(required=True, description="When it was created.")
 
     def resolve_disciplines(alert, info):
         return alert.disciplines.all()
@@ -75,31 +101,42 @@ class JobAlert(graphene.ObjectType):
     def resolve_active(alert, info):
         return alert.active_since is not None
 
+    def resolve_paused(alert, info):
+        return alert.paused_at is not None
+
 
 class Subscriber(graphene.ObjectType):
-    email = graphene.String(required=True)
+    """A subscriber, read with their own manage token."""
+
+    email = graphene.String(required=True, description="The subscriber's address.")
     status = graphene.String(required=True, description="pending, confirmed, unsubscribed...")
-    alerts = graphene.List(graphene.NonNull(JobAlert), required=True)
+    alerts = graphene.List(graphene.NonNull(JobAlert), required=True, description="Their alerts.")
 
     def resolve_alerts(subscriber, info):
         return services.alerts_of(subscriber)
 
 
 class SubscribeResult(graphene.ObjectType):
-    ok = graphene.Boolean(required=True)
-    message = graphene.String(required=True)
+    """The answer to a sign-up or an unsubscribe: the same whether or not the address is known."""
+
+    ok = graphene.Boolean(required=True, description="Whether the request was taken.")
+    message = graphene.String(required=True, description="What to tell the visitor.")
 
 
 class ConfirmResult(graphene.ObjectType):
-    ok = graphene.Boolean(required=True)
-    message = graphene.String(required=True)
+    """The answer to a confirmation."""
+
+    ok = graphene.Boolean(required=True, description="Whether the alert is now confirmed.")
+    message = graphene.String(required=True, description="What to tell the subscriber.")
     token = graphene.String(description="The manage token, for `subscription` and alert edits.")
 
 
 class AlertResult(graphene.ObjectType):
-    ok = graphene.Boolean(required=True)
-    message = graphene.String(required=True)
-    alert = graphene.Field(JobAlert)
+    """The answer to a change of an alert."""
+
+    ok = graphene.Boolean(required=True, description="Whether the change was made.")
+    message = graphene.String(required=True, description="What to tell the subscriber.")
+    alert = graphene.Field(JobAlert, description="The alert as it now is (null once deleted).")
 
 
 def _client_error(err: Exception) -> GraphQLError:
@@ -117,7 +154,7 @@ def _call(fn, *args):
 class SubscriptionQuery(graphene.ObjectType):
     subscription = graphene.Field(
         Subscriber,
-        token=graphene.String(required=True),
+        token=graphene.String(required=True, description="A manage token from a digest email."),
         description="The subscriber a manage token belongs to, with their alerts.",
     )
 
@@ -127,8 +164,8 @@ class SubscriptionQuery(graphene.ObjectType):
 
 class Subscribe(graphene.Mutation):
     class Arguments:
-        email = graphene.String(required=True)
-        alert = JobAlertInput(required=True)
+        email = graphene.String(required=True, description="The address to send alerts to.")
+        alert = JobAlertInput(required=True, description="The first alert's criteria.")
 
     Output = SubscribeResult
 
@@ -140,7 +177,7 @@ class Subscribe(graphene.Mutation):
 
 class ConfirmSubscription(graphene.Mutation):
     class Arguments:
-        token = graphene.String(required=True)
+        token = graphene.String(required=True, description="The token of the confirmation link.")
 
     Output = ConfirmResult
 
@@ -153,8 +190,8 @@ class ConfirmSubscription(graphene.Mutation):
 
 class AddAlert(graphene.Mutation):
     class Arguments:
-        token = graphene.String(required=True)
-        alert = JobAlertInput(required=True)
+        token = graphene.String(required=True, description=MANAGE_TOKEN)
+        alert = JobAlertInput(required=True, description="The alert's criteria.")
 
     Output = AlertResult
 
@@ -165,9 +202,9 @@ class AddAlert(graphene.Mutation):
 
 class UpdateAlert(graphene.Mutation):
     class Arguments:
-        token = graphene.String(required=True)
-        id = graphene.ID(required=True)
-        alert = JobAlertInput(required=True)
+        token = graphene.String(required=True, description=MANAGE_TOKEN)
+        id = graphene.ID(required=True, description="The alert's id.")
+        alert = JobAlertInput(required=True, description="The alert's new criteria.")
 
     Output = AlertResult
 
@@ -178,8 +215,8 @@ class UpdateAlert(graphene.Mutation):
 
 class DeleteAlert(graphene.Mutation):
     class Arguments:
-        token = graphene.String(required=True)
-        id = graphene.ID(required=True)
+        token = graphene.String(required=True, description=MANAGE_TOKEN)
+        id = graphene.ID(required=True, description="The alert's id.")
 
     Output = AlertResult
 
@@ -190,7 +227,7 @@ class DeleteAlert(graphene.Mutation):
 
 class Unsubscribe(graphene.Mutation):
     class Arguments:
-        token = graphene.String(required=True)
+        token = graphene.String(required=True, description=MANAGE_TOKEN + " (of any age)")
 
     Output = SubscribeResult
 
@@ -199,10 +236,30 @@ class Unsubscribe(graphene.Mutation):
         return SubscribeResult(ok=True, message="You will get no more job alert emails.")
 
 
+class SetAlertPaused(graphene.Mutation):
+    class Arguments:
+        token = graphene.String(required=True, description=MANAGE_TOKEN)
+        id = graphene.ID(required=True, description="The alert's id.")
+        paused = graphene.Boolean(required=True, description="True to pause, false to resume.")
+
+    Output = AlertResult
+
+    def mutate(self, info, token, id, paused):
+        saved = _call(services.set_alert_paused, token, id, paused)
+        return AlertResult(
+            ok=True, message="Alert paused." if paused else "Alert resumed.", alert=saved
+        )
+
+
 class SubscriptionMutation(graphene.ObjectType):
-    subscribe = Subscribe.Field()
-    confirm_subscription = ConfirmSubscription.Field()
-    add_alert = AddAlert.Field()
-    update_alert = UpdateAlert.Field()
-    delete_alert = DeleteAlert.Field()
-    unsubscribe = Unsubscribe.Field()
+    subscribe = Subscribe.Field(
+        description="Ask for job alerts; a confirmation email is sent (same answer for all)."
+    )
+    confirm_subscription = ConfirmSubscription.Field(
+        description="Confirm an address from its confirmation link (a person's button press)."
+    )
+    add_alert = AddAlert.Field(description="Add an alert to a subscription.")
+    update_alert = UpdateAlert.Field(description="Change an alert's criteria or frequency.")
+    set_alert_paused = SetAlertPaused.Field(description="Pause an alert, or resume it from now.")
+    delete_alert = DeleteAlert.Field(description="Delete an alert.")
+    unsubscribe = Unsubscribe.Field(description="Stop every email to the address at once.")

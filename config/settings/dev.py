@@ -3,14 +3,12 @@
 from config.env import env_bool, env_int, env_str
 
 from .base import *  # noqa: F403
-from .base import PUBLISHED_SECRET_KEYS, VAR_DIR
+from .base import PUBLISHED_SECRET_KEYS
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", PUBLISHED_SECRET_KEYS[0])
 GRAPHQL_ENABLE_GRAPHIQL = env_bool("GRAPHQL_ENABLE_GRAPHIQL", True)
 GRAPHQL_ENABLE_INTROSPECTION = env_bool("GRAPHQL_ENABLE_INTROSPECTION", True)
-
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # Locally, a published job reaches the mail folder within a minute or two, not ten.
 NOTIFICATIONS_INSTANT_WINDOW_SECONDS = env_int("NOTIFICATIONS_INSTANT_WINDOW_SECONDS", 60)

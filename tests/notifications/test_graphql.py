@@ -316,3 +316,36 @@ def test_links_in_emails_work_on_this_service(graphql, ml, client_ip):
 
     assert browser.get("/alerts/unsubscribe/forged-token/").status_code == 400
     assert browser.get("/alerts/confirm/forged-token/").status_code == 400
+
+
+PAUSE = """
+mutation($token: String!, $id: ID!, $paused: Boolean!) {
+  setAlertPaused(token: $token, id: $id, paused: $paused) { ok alert { id paused } }
+}
+"""
+
+
+def test_a_paused_alert_gets_nothing_until_resumed(graphql, ml, job_index):
+    from notifications import digests
+    from tests.notifications.helpers import publish_job
+
+    subscriber = confirmed_subscriber("pauser@example.org", disciplines=[ml])
+    alert = subscriber.alerts.get()
+    token = manage_token(subscriber.pk)
+    paused = graphql.execute(PAUSE, {"token": token, "id": alert.pk, "paused": True})
+    assert paused["setAlertPaused"]["alert"]["paused"] is True
+    publish_job(job_index, title="While paused", disciplines=[ml])
+    mail.outbox.clear()
+    digests.run_digest("INSTANT", force=True, send=digests.send_batch)
+    assert mail.outbox == []
+    resumed = graphql.execute(PAUSE, {"token": token, "id": alert.pk, "paused": False})
+    assert resumed["setAlertPaused"]["alert"]["paused"] is False
+    publish_job(job_index, title="After resuming", disciplines=[ml])
+    digests.run_digest("INSTANT", force=True, send=digests.send_batch)
+    [message] = mail.outbox
+    assert "After resuming" in message.body and "While paused" not in message.body
+    other = confirmed_subscriber("other@example.org")
+    errors = graphql.errors(
+        PAUSE, {"token": manage_token(other.pk), "id": alert.pk, "paused": True}
+    )
+    assert errors[0]["message"] == "No such alert for this subscription."

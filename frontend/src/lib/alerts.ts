@@ -25,6 +25,8 @@ export const STATUS_TEXT: Record<string, string> = {
   saved: "Your alert is saved.",
   added: "Your new alert is saved.",
   deleted: "The alert is deleted.",
+  paused: "The alert is paused: it sends nothing until you resume it.",
+  resumed: "The alert is on again, for jobs published from now on.",
   unsubscribed: "You are unsubscribed and will get no more job alert emails.",
   invalid: "That link is not valid or has expired.",
   rejected: "That did not work: please check what you entered and try again.",

@@ -179,7 +179,7 @@ export const SitemapQuery = graphql(`
 
 export const AlertFields = graphql(`
   fragment AlertFields on JobAlert {
-    id frequency countries keywords remote active
+    id frequency countries keywords remote active paused
     disciplines { name slug }
     roles { name slug }
   }
@@ -212,6 +212,12 @@ export const AddAlertMutation = graphql(`
 export const UpdateAlertMutation = graphql(`
   mutation UpdateAlert($token: String!, $id: ID!, $alert: JobAlertInput!) {
     updateAlert(token: $token, id: $id, alert: $alert) { ok message }
+  }
+`);
+
+export const SetAlertPausedMutation = graphql(`
+  mutation SetAlertPaused($token: String!, $id: ID!, $paused: Boolean!) {
+    setAlertPaused(token: $token, id: $id, paused: $paused) { ok message }
   }
 `);
 

@@ -42,8 +42,14 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
         <section key={alert.id} data-alert={alert.id}>
           <h2>
             Alert {index + 1} {!alert.active && <span className="meta">(not active)</span>}
+            {alert.paused && <span className="meta">(paused)</span>}
           </h2>
           <AlertForm token={token} options={options} alert={alert} />
+          <form method="post" action={alert.paused ? "/api/alerts/resume/" : "/api/alerts/pause/"}>
+            <input type="hidden" name="token" value={token} />
+            <input type="hidden" name="id" value={alert.id} />
+            <button type="submit">{alert.paused ? "Resume this alert" : "Pause this alert"}</button>
+          </form>
           <form method="post" action="/api/alerts/delete/">
             <input type="hidden" name="token" value={token} />
             <input type="hidden" name="id" value={alert.id} />

@@ -4,6 +4,7 @@ import {
   AddAlertMutation,
   ConfirmMutation,
   DeleteAlertMutation,
+  SetAlertPausedMutation,
   SubscribeMutation,
   UnsubscribeMutation,
   UpdateAlertMutation,
@@ -11,7 +12,7 @@ import {
 
 // Every alert form posts here (plain HTML forms: no JavaScript needed). Each action calls one
 // mutation, then redirects (303) to the page that shows the outcome by a fixed status code.
-const ACTIONS = ["subscribe", "confirm", "unsubscribe", "add", "update", "delete"] as const;
+const ACTIONS = ["subscribe", "confirm", "unsubscribe", "add", "update", "pause", "resume", "delete"] as const;
 type Action = (typeof ACTIONS)[number];
 type Outcome = { status: string; token?: string | null };
 
@@ -41,6 +42,12 @@ async function perform(action: Action, form: FormData): Promise<Outcome> {
       const variables = { token, id, alert: alertFromForm(form) };
       const { updateAlert } = await cms(UpdateAlertMutation, variables, "private");
       return { status: ok(updateAlert, "saved") };
+    }
+    case "pause":
+    case "resume": {
+      const paused = action === "pause";
+      const { setAlertPaused } = await cms(SetAlertPausedMutation, { token, id, paused }, "private");
+      return { status: ok(setAlertPaused, paused ? "paused" : "resumed") };
     }
     case "delete": {
       const { deleteAlert } = await cms(DeleteAlertMutation, { token, id }, "private");
