@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from content.employers import issue_key
-from content.importing import import_records, prepare_job, read_records
+from content.bulk_import import import_rows
+from content.importing import prepare_job, read_records
 from content.iso import validate_country_code, validate_currency_code
 from content.models import EmployerApiKey, Institution, JobPostingPage
 from content.validators import validate_single_line
@@ -244,14 +245,14 @@ def test_the_importer_refuses_a_line_break_in_csv_and_json(job_index, tmp_path):
         f'"Postdoc\nBcc: x@y.org",postdoc,OX-1,{CLOSES.isoformat()},https://ox.example/1,Text.\n',
         encoding="utf-8",
     )
-    report = import_records(read_records(csv_path), institution=oxford)
+    report = import_rows(read_records(csv_path), institution=oxford)
     assert report.count("failed") == 1 and "title" in report.failures[0].errors
 
     for field in ("title", "department", "city", "reference"):
         record = {**base, field: "A\u2028B"}
         json_path = tmp_path / f"{field}.json"
         json_path.write_text(json.dumps([record]), encoding="utf-8")
-        report = import_records(read_records(json_path), institution=oxford)
+        report = import_rows(read_records(json_path), institution=oxford)
         assert report.count("failed") == 1 and field in report.failures[0].errors, field
     assert not JobPostingPage.objects.exists()
 
