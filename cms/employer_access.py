@@ -46,6 +46,9 @@ OPEN_VIEWS = (
     "wagtailsnippetchoosers_content_role:",
     "wagtailsnippetchoosers_content_discipline:",
     "wagtailsnippetchoosers_content_institution:",
+    "definition_chooser:",  # the glossary-term picker of definition lists
+    "job_feeds:",  # an institution's own feeds (content/feed_admin.py scopes them)
+    "job_feed_runs:",
 )
 # Views inside those that list pages with no hook to filter them, or reorder the tree.
 CLOSED_VIEWS = {

@@ -91,6 +91,11 @@ class JobFeedForm(WagtailAdminModelForm):
             institution.initial = self.member.institution_id
             # Publishing without review is an editor's decision, for trusted institutions.
             self.fields["publish_directly"].disabled = True
+            # Only the institution's own accounts are offered as the feed's owner.
+            owner = self.fields["owner"]
+            owner.queryset = owner.queryset.filter(
+                institution_membership__institution_id=self.member.institution_id
+            )
 
     def clean(self):
         data = super().clean()

@@ -7,6 +7,8 @@ from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.utils import timezone
 
+from content.validators import validate_single_line
+
 
 class ImportedJob(models.Model):
     """The fingerprint of the row a job was last imported from, and the revision that import
@@ -42,10 +44,14 @@ class JobFeed(models.Model):
     institution = models.ForeignKey(
         "content.Institution", on_delete=models.CASCADE, related_name="feeds"
     )
-    name = models.CharField(max_length=120, help_text="What the feed is, e.g. “HR system”.")
+    name = models.CharField(
+        max_length=120,
+        help_text="What the feed is, e.g. “HR system”.",
+        validators=[validate_single_line],
+    )
     url = models.URLField(
         max_length=500,
-        validators=[URLValidator(schemes=["http", "https"])],
+        validators=[URLValidator(schemes=["http", "https"]), validate_single_line],
         help_text="An http(s) URL the feed is fetched from.",
     )
     format = models.CharField(max_length=8, choices=FeedFormat.choices, default=FeedFormat.JSON_LD)

@@ -224,7 +224,10 @@ class EmailBranding(BaseSiteSetting):
     that bulk mail must show (CAN-SPAM, and most ESPs' terms)."""
 
     site_name = models.CharField(
-        max_length=80, blank=True, help_text="Shown in every email; empty: the site's name."
+        max_length=80,
+        blank=True,
+        help_text="Shown in every email; empty: the site's name.",
+        validators=[validate_single_line],
     )
     logo = models.ForeignKey(
         "wagtailimages.Image",

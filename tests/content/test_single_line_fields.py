@@ -33,6 +33,10 @@ BREAKS = ["\r\n", "\n", "\r", "\t", "\x0b", "\x1b", "\x7f", "\x85", "\x9b", "\u2
 
 # Written by the system from values it made itself, never typed or sent by anyone.
 SYSTEM_FIELDS = {
+    "content.ImportedJob.fingerprint",  # a hash the importer computes
+    "content.JobFeed.etag",  # sent back by the feed's server, never shown
+    "content.JobFeed.last_modified",
+    "notifications.EmailBranding.accent_colour",  # #rrggbb, by its own validator
     "content.EmployerApiKey.prefix",
     "content.EmployerApiKey.key_hash",
     "notifications.JobAlert.countries",  # packed from validated ISO codes
