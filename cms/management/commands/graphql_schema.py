@@ -1,6 +1,7 @@
 """Write, check or compare the public GraphQL contract (schema.graphql at the repo root).
 
     manage.py graphql_schema                 # write schema.graphql from the live schema
+    manage.py graphql_schema --out FILE      # write it to FILE instead
     manage.py graphql_schema --check         # fail when schema.graphql differs from it
     manage.py graphql_schema --against REF   # list breaking and dangerous changes from the
                                              # schema.graphql of git REF (e.g. origin/main)
@@ -33,8 +34,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="Fail if it is out of date.")
         parser.add_argument("--against", metavar="REF", help="Compare with a git revision.")
+        parser.add_argument("--out", metavar="FILE", help="Write the schema here instead.")
 
-    def handle(self, *args, check=False, against=None, **options):
+    def handle(self, *args, check=False, against=None, out=None, **options):
         if against:
             self.compare(against)
         elif check:
@@ -44,8 +46,9 @@ class Command(BaseCommand):
                 )
             self.stdout.write("schema.graphql matches the live schema.")
         else:
-            CONTRACT.write_text(live_contract())
-            self.stdout.write(f"Wrote {CONTRACT}.")
+            target = Path(out) if out else CONTRACT
+            target.write_text(live_contract())
+            self.stdout.write(f"Wrote {target}.")
 
     def compare(self, ref: str):
         shown = subprocess.run(
