@@ -85,7 +85,10 @@ def test_query_count_is_constant_in_page_size(graphql, job_index, django_assert_
             graphql.execute(JOBS, {"perPage": per_page})
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
-    assert counts[0] <= 8, counts
+    # count, page, disciplines (+ parents), two visibility facts (view restrictions,
+    # unpublished sections), the site root paths; PostgreSQL adds the request's
+    # `SET LOCAL statement_timeout` and the savepoint its transaction is inside a test.
+    assert counts[0] <= 10, counts
 
 
 JOB = """

@@ -6,9 +6,11 @@ import re
 import shutil
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 from django.db import connections
 
 from tests.notifications.smtp import free_port
@@ -27,6 +29,38 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"report_{report.when}", report)
+
+
+class _RequestsInFlight:
+    """Requests the live server is answering (Django's request signals, in its thread)."""
+
+    count = 0
+    last_change = 0.0
+
+    @classmethod
+    def started(cls, **_kwargs):
+        cls.count += 1
+        cls.last_change = time.monotonic()
+
+    @classmethod
+    def finished(cls, **_kwargs):
+        cls.count -= 1
+        cls.last_change = time.monotonic()
+
+
+request_started.connect(_RequestsInFlight.started, dispatch_uid="e2e-requests-started")
+request_finished.connect(_RequestsInFlight.finished, dispatch_uid="e2e-requests-finished")
+
+
+def wait_until_the_live_server_is_idle(quiet: float = 0.5, timeout: float = 15) -> None:
+    """The frontend can still be asking the live server (rendering, prefetching a link) when
+    a test ends; flushing the database then deadlocks with that request on PostgreSQL."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        idle = _RequestsInFlight.count <= 0
+        if idle and time.monotonic() - _RequestsInFlight.last_change > quiet:
+            return
+        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -59,6 +93,7 @@ def chromium():
         )
         yield browser
         browser.close()
+        wait_until_the_live_server_is_idle()
         # While Playwright's loop runs, Django's ORM calls in the test got connections of
         # their own: close them here, or they keep the test database from being dropped.
         connections.close_all()
