@@ -7,6 +7,8 @@ each of them.
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, make_dataclass
 from typing import Any
 
@@ -23,9 +25,33 @@ class JobOrder:
     RELEVANCE = "RELEVANCE"
 
 
+# Set inside `one_discipline_tree()`: the tree as read once for a batch of searches.
+_shared_tree: ContextVar[dict | None] = ContextVar("shared_discipline_tree", default=None)
+
+
+@contextmanager
+def one_discipline_tree():
+    """Searches run inside read the discipline tree once between them (a loader's batch of
+    searches would otherwise read it once per search)."""
+    token = _shared_tree.set({})
+    try:
+        yield
+    finally:
+        _shared_tree.reset(token)
+
+
+def _discipline_rows() -> list:
+    shared = _shared_tree.get()
+    if shared is None:
+        return list(Discipline.objects.values_list("id", "parent_id", "slug"))
+    if "rows" not in shared:
+        shared["rows"] = list(Discipline.objects.values_list("id", "parent_id", "slug"))
+    return shared["rows"]
+
+
 def discipline_ids_with_descendants(slugs: list[str]) -> set[int]:
     """Ids of the named disciplines and everything below them (one query for the whole tree)."""
-    rows = list(Discipline.objects.values_list("id", "parent_id", "slug"))
+    rows = _discipline_rows()
     children: dict[int | None, list[int]] = {}
     for pk, parent_id, _slug in rows:
         children.setdefault(parent_id, []).append(pk)

@@ -183,3 +183,46 @@ def test_facets_and_taxonomy_counts(graphql, job_index):
     assert taxonomy["institutions"]["items"] == [
         {"slug": "inria", "jobCount": 1, "country": {"name": "France"}}
     ]
+
+
+def test_call_to_action_blocks_batched_show_each_search_s_own_open_jobs(
+    graphql, job_index, guide_index
+):
+    """The blocks of a page of guides are answered by one batch of searches: each block still
+    gets what search_jobs gives for its own criteria, newest first, open jobs only."""
+    from content.job_search import JobFilters, search_jobs
+
+    phd, postdoc = RoleFactory(slug="phd"), RoleFactory(slug="postdoc")
+    physics = DisciplineFactory(slug="physics")
+    optics = DisciplineFactory(slug="optics", parent=physics)
+    for _ in range(4):
+        JobPostingPageFactory(parent=job_index, role=phd, disciplines=[optics], country="DE")
+    JobPostingPageFactory(parent=job_index, role=postdoc, disciplines=[physics], country="FR")
+    JobPostingPageFactory(parent=job_index, role=phd, remote_policy="REMOTE", country="FR")
+    closed = JobPostingPageFactory(parent=job_index, role=phd, disciplines=[optics])
+    closed.closing_date = closed.closing_date.replace(year=2020)
+    closed.save()
+    searches = [
+        ({"role": phd}, JobFilters(roles=["phd"])),
+        ({"discipline": physics}, JobFilters(disciplines=["physics"])),
+        ({"role": phd, "country": "DE"}, JobFilters(roles=["phd"], countries=["DE"])),
+        ({"remote_only": True}, JobFilters(remote="REMOTE")),
+        ({"role": postdoc, "country": "DE"}, JobFilters(roles=["postdoc"], countries=["DE"])),
+    ]
+    for n, (value, _filters) in enumerate(searches):
+        block = {"button_label": "Go", "role": None, "discipline": None, **value}
+        GuidePageFactory(
+            parent=guide_index,
+            title=f"Guide {n}",
+            body=[("job_search", block)],
+        )
+    data = graphql.execute(
+        """{ guides(perPage: 10) { items { title body {
+             ... on JobSearchBlock { jobCount jobs(limit: 3) { id } } } } } }"""
+    )
+    blocks = {guide["title"]: guide["body"][0] for guide in data["guides"]["items"]}
+    for n, (_value, filters) in enumerate(searches):
+        expected = list(search_jobs(filters).values_list("pk", flat=True))
+        assert closed.pk not in expected
+        assert blocks[f"Guide {n}"]["jobCount"] == len(expected), n
+        assert [int(job["id"]) for job in blocks[f"Guide {n}"]["jobs"]] == expected[:3], n

@@ -30,7 +30,8 @@ LIST_QUERIES = {
         body { blockType
           ... on DefinitionListBlock { terms { term url } }
           ... on CaptionedImageBlock { image { url } }
-          ... on JobSearchBlock { role { name } discipline { name } } } } } }""",
+          ... on JobSearchBlock { role { name } discipline { name } jobCount
+            jobs(limit: 3) { title url institution { name } role { name } } } } } } }""",
     "definitions": """{ definitions(perPage: 100) { items {
         term url aliases jsonLd relatedTerms { term } disciplines { name } usedIn { title }
         body { blockType } } } }""",

@@ -12,14 +12,13 @@ from django.utils.text import slugify
 
 from cms.graphql.core.scalars import RichText
 from cms.graphql.glossary.loaders import DefinitionByIdLoader
+from cms.graphql.guides.loaders import MAX_CTA_JOBS, JobsBySearchLoader, newest_jobs, search_key
 from cms.graphql.media.loaders import ImageByIdLoader
 from cms.graphql.media.types import ImageObjectType
 from cms.graphql.taxonomy.loaders import DisciplineByIdLoader, RoleByIdLoader
 from cms.graphql.taxonomy.types import Discipline, Role
 from content.iso import country_name
-from content.job_search import JobFilters, search_jobs, with_job_relations
 
-MAX_CTA_JOBS = 20
 # Struct children that hold ids, and the loader for each.
 CHOSEN = {
     "terms": DefinitionByIdLoader,
@@ -72,6 +71,13 @@ def prime_bodies(info, streams) -> None:
     for name, ids in wanted.items():
         if ids:
             CHOSEN[name].of(info).load_many(ids)
+    # Their call-to-action searches run together, when the first block asks for its jobs.
+    JobsBySearchLoader.of(info).prime(
+        _cta_search(raw["value"], info)
+        for stream in streams
+        for raw in stream.raw_data
+        if raw.get("type") == "job_search" and isinstance(raw.get("value"), dict)
+    )
 
 
 def first_image(stream, info):
@@ -239,26 +245,29 @@ class JobSearchBlock(graphene.ObjectType):
         return country_name(node["country"] or "") or None
 
     def resolve_job_count(node, info):
-        return _cta_search(node, info).count()
+        return JobsBySearchLoader.of(info).load(_cta_search(node, info))[1]
 
     def resolve_jobs(node, info, limit):
         from graphql import GraphQLError
 
         if not 0 <= limit <= MAX_CTA_JOBS:
             raise GraphQLError(f"limit must be between 0 and {MAX_CTA_JOBS}.")
-        return list(with_job_relations(_cta_search(node, info))[:limit])
+        return newest_jobs(info, _cta_search(node, info), limit)
 
 
-def _cta_search(node, info):
-    role = RoleByIdLoader.of(info).load(node["role"])
-    discipline = DisciplineByIdLoader.of(info).load(node["discipline"])
-    filters = JobFilters(
-        roles=[role.slug] if role else None,
-        disciplines=[discipline.slug] if discipline else None,
-        countries=[node["country"]] if node["country"] else None,
-        remote="REMOTE" if node["remote_only"] else None,
+def _cta_search(value: dict, info) -> tuple:
+    """The job search a call to action stands for (filters of content.job_search.FILTERS),
+    as a JobsBySearchLoader key. A role or discipline since deleted is left out."""
+    role = RoleByIdLoader.of(info).load(value.get("role"))
+    discipline = DisciplineByIdLoader.of(info).load(value.get("discipline"))
+    return search_key(
+        {
+            "roles": (role.slug,) if role else None,
+            "disciplines": (discipline.slug,) if discipline else None,
+            "countries": (value["country"],) if value.get("country") else None,
+            "remote": "REMOTE" if value.get("remote_only") else None,
+        }
     )
-    return search_jobs(filters, request=info.context)
 
 
 BLOCK_TYPES = {
