@@ -1,5 +1,6 @@
 """Helpers for tests that run real worker processes against the test database."""
 
+import json
 import os
 import signal
 import subprocess
@@ -24,51 +25,50 @@ def database_url() -> str:
 
 
 class Worker:
-    """`celery -A config worker` in its own process group, on the test's database."""
+    """`celery -A config worker` in its own process group, on the test's database and on a
+    queue of its own (nothing else on a shared Redis reaches it). `smtp_port`: where its
+    emails go; `extra_env`: settings of the test (they win over the defaults here)."""
 
-    def __init__(self, tmp_path: Path, smtp_port: int, **extra_env: str):
+    def __init__(self, tmp_path: Path, smtp_port: int | None = None, **extra_env: str):
         self.log_path = tmp_path / "worker.log"
         broker = tmp_path / "var"
-        for folder in ("broker/queue", "broker/processed"):
+        for folder in ("broker/queue", "broker/processed", "broker/control"):
             (broker / folder).mkdir(parents=True, exist_ok=True)
+        email = {
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(smtp_port),
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        }
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.dev",
             "DATABASE_URL": database_url(),
             "VAR_DIR": str(broker),
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(smtp_port),
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            # A queue of its own: nothing else on a shared Redis reaches this worker.
+            **(email if smtp_port else {}),
             "CELERY_TASK_DEFAULT_QUEUE": f"e2e-{uuid.uuid4().hex[:12]}",
             "NOTIFICATIONS_INSTANT_WINDOW_SECONDS": "0",
-            "NOTIFICATIONS_BATCH_SIZE": "3",
-            "NOTIFICATIONS_CLAIM_SECONDS": "4",
-            "NOTIFICATIONS_SENDING_LEASE_SECONDS": "4",
-            "NOTIFICATIONS_RETRY_BACKOFF_SECONDS": "1",
-            "NOTIFICATIONS_MAX_RETRIES": "5",
             "LOG_LEVEL": "INFO",
             **extra_env,
         }
         self.process = None
 
-    def start(self):
-        log = self.log_path.open("a")
-        self.process = subprocess.Popen(
-            [
-                *CELERY,
-                "worker",
-                "--concurrency=2",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    def start(self, concurrency: int = 2):
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                [
+                    *CELERY,
+                    "worker",
+                    f"--concurrency={concurrency}",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--loglevel=INFO",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         wait_for(lambda: "ready." in self.log_path.read_text(), 90, "the worker to start")
 
     def kill(self):
@@ -80,22 +80,20 @@ class Worker:
         if self.process and self.process.poll() is None:
             self.kill()
 
-    def trigger_digest(self):
-        """What beat does every minute (and what publishing queues): run INSTANT."""
+    def call(self, task: str, *args):
+        """Queue a task on this worker's broker and queue, as the web process would."""
         subprocess.run(
-            [
-                *CELERY,
-                "call",
-                "notifications.tasks.run_digest",
-                "--args",
-                '["INSTANT", true]',
-            ],
+            [*CELERY, "call", task, "--args", json.dumps(list(args))],
             cwd=ROOT,
             env=self.env,
             check=True,
             capture_output=True,
             timeout=120,
         )
+
+    def trigger_digest(self):
+        """What beat does every minute (and what publishing queues): run INSTANT."""
+        self.call("notifications.tasks.run_digest", "INSTANT", True)
 
     def log(self) -> str:
         return self.log_path.read_text()[-4000:]
@@ -109,19 +107,3 @@ def wait_for(condition, timeout: float, what: str, every=None):
         if every:
             every()
         time.sleep(0.3)
-
-
-def start_worker(env: dict, log_path: Path) -> subprocess.Popen:
-    """`celery -A config worker` (one process) in its own process group, once it is ready;
-    stop it with `os.killpg(process.pid, signal.SIGKILL)`."""
-    with log_path.open("a") as log:
-        process = subprocess.Popen(
-            [*CELERY, "worker", "-c1", "--without-gossip", "--without-mingle", "-l", "INFO"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    wait_for(lambda: "ready." in log_path.read_text(), 90, "the worker to start")
-    return process

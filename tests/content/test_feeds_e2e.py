@@ -4,11 +4,7 @@ the digest the bulk publish queued, through a real SMTP server."""
 
 import datetime as dt
 import json
-import os
-import signal
-import subprocess
 import time
-import uuid
 
 import pytest
 from django.utils import timezone
@@ -25,7 +21,7 @@ from tests.factories import (
 )
 from tests.notifications.helpers import confirmed_subscriber
 from tests.notifications.smtp import smtp_server
-from tests.processes import CELERY, ROOT, database_url, start_worker, wait_for
+from tests.processes import Worker, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -48,37 +44,18 @@ def posting(n: int, title: str = "") -> dict:
 @pytest.fixture
 def worker(tmp_path):
     """`celery -A config worker` on the test database, on a queue of its own."""
-    processes = []
+    workers = []
 
-    def start(smtp_port: int) -> dict:
-        broker = tmp_path / "var"
-        for folder in ("broker/queue", "broker/processed"):
-            (broker / folder).mkdir(parents=True, exist_ok=True)
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-            "DATABASE_URL": database_url(),
-            "VAR_DIR": str(broker),
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(smtp_port),
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "CELERY_TASK_DEFAULT_QUEUE": f"e2e-feeds-{uuid.uuid4().hex[:12]}",
-            "NOTIFICATIONS_INSTANT_WINDOW_SECONDS": "0",
-            "FEEDS_ALLOW_PRIVATE_ADDRESSES": "true",  # the feed server is on 127.0.0.1
-            "LOG_LEVEL": "INFO",
-        }
-        processes.append(start_worker(env, tmp_path / "worker.log"))
-        return env
+    def start(smtp_port: int) -> Worker:
+        # The feed server is on 127.0.0.1.
+        worker = Worker(tmp_path, smtp_port, FEEDS_ALLOW_PRIVATE_ADDRESSES="true")
+        workers.append(worker)
+        worker.start(concurrency=1)
+        return worker
 
     yield start
-    for process in processes:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-
-
-def call(env: dict, task: str, *args) -> None:
-    command = [*CELERY, "call", task, "--args", json.dumps(list(args))]
-    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    for worker in workers:
+        worker.stop()
 
 
 def test_a_worker_runs_a_changing_feed_and_subscribers_hear_once(worker):
@@ -98,9 +75,9 @@ def test_a_worker_runs_a_changing_feed_and_subscribers_hear_once(worker):
             format=FeedFormat.JSON_LD,
             publish_directly=True,
         )
-        env = worker(port)
+        celery = worker(port)
 
-        call(env, "content.tasks.fetch_due_feeds")  # what beat does: the new feed is due
+        celery.call("content.tasks.fetch_due_feeds")  # what beat does: the new feed is due
         wait_for(lambda: feed.runs.filter(finished_at__isnull=False).exists(), 120, "run 1")
         run = feed.runs.get()
         assert (run.status, run.created, run.rows_done) == ("SUCCEEDED", 3, 3), run.error
@@ -111,7 +88,7 @@ def test_a_worker_runs_a_changing_feed_and_subscribers_hear_once(worker):
         server.routes["/feed"] = Response(
             json.dumps([posting(0, "Glacier job 0, funded"), posting(2), posting(5)]).encode()
         )
-        call(env, "content.tasks.run_feed", feed.pk)
+        celery.call("content.tasks.run_feed", feed.pk)
         wait_for(lambda: feed.runs.filter(finished_at__isnull=False).count() == 2, 120, "run 2")
         run = feed.runs.order_by("-started_at").first()
         assert (run.created, run.updated, run.unchanged, run.closed) == (1, 1, 1, 1), run.error

@@ -50,12 +50,23 @@ def world(eager_celery):
     return expected
 
 
+TUNING = {
+    "NOTIFICATIONS_BATCH_SIZE": "3",
+    "NOTIFICATIONS_CLAIM_SECONDS": "4",
+    "NOTIFICATIONS_SENDING_LEASE_SECONDS": "4",
+    "NOTIFICATIONS_RETRY_BACKOFF_SECONDS": "1",
+    "NOTIFICATIONS_MAX_RETRIES": "5",
+}
+
+
 @pytest.fixture
 def worker_factory(tmp_path):
     workers = []
 
     def make(port, **extra_env):
-        worker = Worker(tmp_path, port, **extra_env)
+        # Small batches, short leases and quick retries: a crash and SMTP refusals are
+        # recovered from within the test's time.
+        worker = Worker(tmp_path, port, **TUNING, **extra_env)
         workers.append(worker)
         return worker
 
