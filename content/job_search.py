@@ -1,9 +1,18 @@
 """Finding open jobs: the job filters, declared once, and the search that applies them.
 
 `FILTERS` is the single declaration of how jobs can be narrowed. The GraphQL `jobs` and
-`jobFacets` arguments, the facet dimensions, the guide's call-to-action blocks and the
-employer import's checks of slugs are all built from it; a filter added here appears in
-each of them.
+`jobFacets` arguments, the facet dimensions and the guide's call-to-action searches are
+built from it; so are job alerts' criteria where a filter declares `alert`: the
+`JobAlertInput` fields, their validation and storage (notifications/criteria.py) and the
+digest's matching SQL (notifications/matching.py). A test proves, on generated data, that
+an alert's matching selects exactly what `search_jobs` returns for its filters. The job
+import validates with the model's own rules (content/importing.py); a test proves that
+every filter here finds a job as the import stored it.
+
+An alert's keywords are not a filter here: they are the alert's own criterion (any keyword
+a substring of the job's title, keywords, department or discipline names), where `search`
+is full-text with every word required. They differ by design: an alert keeps a few words
+to look out for, each enough on its own, checked by the matching's one statement.
 """
 
 from collections.abc import Callable
@@ -74,10 +83,26 @@ def _in_disciplines(qs, slugs):
 
 
 @dataclass(frozen=True)
+class AlertMatch:
+    """How a job alert keeps a filter, in the JobAlert field named like the filter, and how
+    the digest's matching SQL (notifications/matching.py) compares it with the job's
+    `job_field`. Empty matches every job, as an unset filter does. `stored` is one of:
+    "tree": a many-to-many; the job's values, or one of their ancestors, are among it (the
+        discipline tree: the matching starts from these pairs, so there is one such filter);
+    "set": a many-to-many; the job's foreign key is among it;
+    "list": text ",A,B,"; the job's value is in the list;
+    "value": text; the job's value equals it."""
+
+    stored: str
+    job_field: str
+
+
+@dataclass(frozen=True)
 class JobFilter:
     """One way to narrow jobs. `kind` says what values it takes (and so its GraphQL type):
     "slugs" (lower-cased), "codes" (upper-cased ISO codes), "choice" or "choices" (of
-    `choices`), "flag" (applies when true), "date"."""
+    `choices`), "flag" (applies when true), "date". `alert`: how job alerts keep it, if
+    they take it (their GraphQL input, validation, storage and matching follow from it)."""
 
     name: str
     kind: str
@@ -85,6 +110,7 @@ class JobFilter:
     apply: Callable[[QuerySet, Any], QuerySet]
     choices: type | None = None
     facet: bool = False  # counted per value by jobFacets
+    alert: AlertMatch | None = None
 
     def normalise(self, value):
         if self.kind == "slugs":
@@ -104,6 +130,7 @@ FILTERS: tuple[JobFilter, ...] = (
         "Discipline slugs; a discipline matches jobs in it and in every discipline below it.",
         _in_disciplines,
         facet=True,
+        alert=AlertMatch("tree", "disciplines"),
     ),
     JobFilter(
         "roles",
@@ -111,6 +138,7 @@ FILTERS: tuple[JobFilter, ...] = (
         "Role slugs, e.g. phd, postdoc.",
         lambda qs, v: qs.filter(role__slug__in=v),
         facet=True,
+        alert=AlertMatch("set", "role"),
     ),
     JobFilter(
         "countries",
@@ -118,6 +146,7 @@ FILTERS: tuple[JobFilter, ...] = (
         "ISO 3166-1 alpha-2 country codes, e.g. GB, DE.",
         lambda qs, v: qs.filter(country__in=v),
         facet=True,
+        alert=AlertMatch("list", "country"),
     ),
     JobFilter(
         "institutions",
@@ -132,6 +161,7 @@ FILTERS: tuple[JobFilter, ...] = (
         "Only jobs with this remote policy.",
         lambda qs, v: qs.filter(remote_policy=v),
         choices=RemotePolicy,
+        alert=AlertMatch("value", "remote_policy"),
     ),
     JobFilter(
         "employment_types",
@@ -161,6 +191,7 @@ FILTERS: tuple[JobFilter, ...] = (
 )
 FILTERS_BY_NAME = {job_filter.name: job_filter for job_filter in FILTERS}
 FACETS = tuple(job_filter.name for job_filter in FILTERS if job_filter.facet)
+ALERT_FILTERS = tuple(job_filter for job_filter in FILTERS if job_filter.alert)
 
 # The values of a search: every declared filter (None: not applied), the free text, and the
 # filters a facet count leaves out.
@@ -205,4 +236,12 @@ def with_job_relations(qs: QuerySet) -> QuerySet:
     )
 
 
-__all__ = ["FACETS", "FILTERS", "JobFilter", "JobFilters", "JobOrder", "search_jobs"]
+__all__ = [
+    "ALERT_FILTERS",
+    "FACETS",
+    "FILTERS",
+    "JobFilter",
+    "JobFilters",
+    "JobOrder",
+    "search_jobs",
+]

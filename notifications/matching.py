@@ -6,6 +6,7 @@ import datetime as dt
 from django.db import connection, transaction
 from django.utils import timezone
 
+from content.job_search import ALERT_FILTERS
 from content.models import Discipline, JobPostingPage
 from content.visibility import open_jobs
 from notifications.models import AlertKeyword, Delivery, JobAlert, JobPublication, Subscriber
@@ -32,6 +33,24 @@ _SUBSTRING_AT = {"postgresql": "strpos", "sqlite": "instr"}
 
 JOBS_PER_STATEMENT = 100
 
+# The criteria the matching tests, as content.job_search.FILTERS declares them: the "tree"
+# one (disciplines) makes the candidate pairs, each of the others a condition on a column
+# the jobs' VALUES list carries.
+(TREE,) = [f for f in ALERT_FILTERS if f.alert.stored == "tree"]
+# (The many-to-many ones last: their outer joins are the dearest test.)
+COLUMN_FILTERS = sorted(
+    (f for f in ALERT_FILTERS if f.alert.stored != "tree"), key=lambda f: f.alert.stored == "set"
+)
+
+
+def _job_column(job_filter) -> str:
+    return JobPostingPage._meta.get_field(job_filter.alert.job_field).column
+
+
+def _job_values(job: JobPostingPage) -> list:
+    """The job's value for each column criterion, in COLUMN_FILTERS order."""
+    return [getattr(job, _job_column(job_filter)) for job_filter in COLUMN_FILTERS]
+
 
 def _values(rows, width: int) -> tuple[str, list]:
     """A VALUES list of placeholders for rows of `width` columns, and their parameters."""
@@ -39,7 +58,31 @@ def _values(rows, width: int) -> tuple[str, list]:
     return ", ".join([row] * len(rows)), [value for r in rows for value in r]
 
 
-def _matching_sql(job_rows, discipline_pairs, frequency: str) -> tuple[str, list]:
+def _condition(job_filter) -> tuple[str, str]:
+    """(joins, condition) testing one column criterion of alert `a` against job `j`.
+    Empty (no rows, '') matches any job. Many-to-many criteria are outer joins, not NOT IN:
+    a NOT IN list too big for work_mem stops being hashed and is scanned again for every
+    candidate."""
+    quote = connection.ops.quote_name
+    name, stored, job_column = job_filter.name, job_filter.alert.stored, _job_column(job_filter)
+    if stored == "set":
+        m2m = JobAlert._meta.get_field(name)
+        through = quote(m2m.remote_field.through._meta.db_table)
+        alert_id, value_id = m2m.m2m_column_name(), m2m.m2m_reverse_name()
+        joins = (
+            f"LEFT JOIN (SELECT DISTINCT {alert_id} AS alert_id FROM {through}) any_{name} "
+            f"ON any_{name}.alert_id = a.id "
+            f"LEFT JOIN {through} {name} ON {name}.{alert_id} = a.id "
+            f"AND {name}.{value_id} = j.{job_column} "
+        )
+        return joins, f"(any_{name}.alert_id IS NULL OR {name}.{alert_id} IS NOT NULL)"
+    column = JobAlert._meta.get_field(name).column
+    if stored == "list":
+        return "", f"(a.{column} = '' OR a.{column} LIKE '%%,' || j.{job_column} || ',%%')"
+    return "", f"(a.{column} = '' OR a.{column} = j.{job_column})"
+
+
+def _matching_sql(job_rows, tree_pairs, frequency: str) -> tuple[str, list]:
     """(subscriber_id, job_id, alert_id) for the jobs given as VALUES: each matching pair
     once, with the first of the subscriber's alerts that matched (the email's group).
 
@@ -52,50 +95,41 @@ def _matching_sql(job_rows, discipline_pairs, frequency: str) -> tuple[str, list
     subscribers = quote(Subscriber._meta.db_table)
     keywords = quote(AlertKeyword._meta.db_table)
     keyword_alert = AlertKeyword._meta.get_field("alert").column
-    fields_m2m, roles_m2m = JobAlert.disciplines.field, JobAlert.roles.field
-    alert_fields = quote(fields_m2m.remote_field.through._meta.db_table)
-    alert_roles = quote(roles_m2m.remote_field.through._meta.db_table)
-    field_alert, field_id = fields_m2m.m2m_column_name(), fields_m2m.m2m_reverse_name()
-    role_alert, role_id = roles_m2m.m2m_column_name(), roles_m2m.m2m_reverse_name()
+    tree_m2m = JobAlert._meta.get_field(TREE.name)
+    alert_tree = quote(tree_m2m.remote_field.through._meta.db_table)
+    tree_alert, tree_id = tree_m2m.m2m_column_name(), tree_m2m.m2m_reverse_name()
     substring_at = _SUBSTRING_AT[connection.vendor]
 
-    jobs_values, params = _values(job_rows, 6)
-    ctes = [
-        "jobs (job_id, published_at, role_id, country, remote_policy, text) "
-        f"AS (VALUES {jobs_values})"
-    ]
+    columns = [_job_column(job_filter) for job_filter in COLUMN_FILTERS]
+    jobs_values, params = _values(job_rows, len(columns) + 3)
+    ctes = [f"jobs (job_id, published_at, {', '.join(columns)}, text) AS (VALUES {jobs_values})"]
     candidates = [
         f"SELECT a.id AS alert_id, j.job_id FROM jobs j CROSS JOIN {alerts} a "
         "WHERE a.any_discipline AND a.frequency = %s"
     ]
-    if discipline_pairs:
-        pairs_values, pairs_params = _values(discipline_pairs, 2)
-        ctes.append(f"job_fields (job_id, discipline_id) AS (VALUES {pairs_values})")
+    if tree_pairs:
+        pairs_values, pairs_params = _values(tree_pairs, 2)
+        ctes.append(f"job_tree (job_id, value_id) AS (VALUES {pairs_values})")
         params += pairs_params
         candidates.append(
-            f"SELECT f.{field_alert}, jf.job_id FROM job_fields jf "
-            f"JOIN {alert_fields} f ON f.{field_id} = jf.discipline_id"
+            f"SELECT t.{tree_alert}, jt.job_id FROM job_tree jt "
+            f"JOIN {alert_tree} t ON t.{tree_id} = jt.value_id"
         )
     ctes.append(f"candidates (alert_id, job_id) AS ({' UNION ALL '.join(candidates)})")
     params.append(frequency)  # placeholders count in text order: this one follows the VALUES
-    # Roles and "has keywords" are outer joins, not NOT IN: a NOT IN list too big for
-    # work_mem stops being hashed and is scanned again for every candidate.
+    joins, conditions = zip(*map(_condition, COLUMN_FILTERS), strict=True)
     sql = (
         f"WITH {', '.join(ctes)} "
         "SELECT a.subscriber_id, j.job_id, MIN(a.id) AS alert_id FROM candidates c "
         "JOIN jobs j ON j.job_id = c.job_id "
         f"JOIN {alerts} a ON a.id = c.alert_id "
         f"JOIN {subscribers} s ON s.id = a.subscriber_id "
-        f"LEFT JOIN (SELECT DISTINCT {role_alert} AS alert_id FROM {alert_roles}) any_role "
-        "ON any_role.alert_id = a.id "
-        f"LEFT JOIN {alert_roles} r ON r.{role_alert} = a.id AND r.{role_id} = j.role_id "
+        f"{''.join(joins)}"
         f"LEFT JOIN (SELECT DISTINCT {keyword_alert} AS alert_id FROM {keywords}) any_keyword "
         "ON any_keyword.alert_id = a.id "
         "WHERE a.frequency = %s AND s.status = %s AND a.active_since <= j.published_at "
         "AND a.paused_at IS NULL "
-        "AND (a.countries = '' OR a.countries LIKE '%%,' || j.country || ',%%') "
-        "AND (a.remote = '' OR a.remote = j.remote_policy) "
-        f"AND (any_role.alert_id IS NULL OR r.{role_alert} IS NOT NULL) "
+        f"AND {' AND '.join(conditions)} "
         "AND (any_keyword.alert_id IS NULL "
         f"OR EXISTS (SELECT 1 FROM {keywords} k WHERE k.{keyword_alert} = a.id "
         f"AND {substring_at}(j.text, k.keyword) > 0)) "
@@ -108,22 +142,18 @@ def _reserve(jobs, frequency: str, published, parents, run_id: int) -> int:
     """Insert a pending ledger row per matching (subscriber, job) not already reserved."""
     adapt = connection.ops.adapt_datetimefield_value
     job_rows = [
-        (
-            job.pk,
-            adapt(published[job.pk]),
-            job.role_id,
-            job.country,
-            job.remote_policy,
-            _keyword_text(job),
+        (job.pk, adapt(published[job.pk]), *_job_values(job), _keyword_text(job)) for job in jobs
+    ]
+    # The tree criterion matches a value or anything below it, so a job matches alerts on
+    # any of its values' ancestors.
+    tree_pairs = [
+        (job.pk, value_id)
+        for job in jobs
+        for value_id in _ancestors_and_self(
+            [value.pk for value in getattr(job, TREE.alert.job_field).all()], parents
         )
-        for job in jobs
     ]
-    discipline_pairs = [
-        (job.pk, discipline_id)
-        for job in jobs
-        for discipline_id in _ancestors_and_self([d.pk for d in job.disciplines.all()], parents)
-    ]
-    matches, params = _matching_sql(job_rows, discipline_pairs, frequency)
+    matches, params = _matching_sql(job_rows, tree_pairs, frequency)
     table = connection.ops.quote_name(Delivery._meta.db_table)
     # GROUP BY: a subscriber with several matching alerts is one row. The unique
     # (subscriber, job) constraint turns a second match (another frequency, a concurrent

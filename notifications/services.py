@@ -16,9 +16,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from content.iso import validate_country_code
-from content.models import Discipline, RemotePolicy, Role
 from content.validators import validate_single_line
+from notifications import criteria as alert_criteria
 from notifications.email import confirmation_message
 from notifications.models import AlertKeyword, Frequency, JobAlert, Subscriber
 from notifications.tokens import read_confirm_token, read_manage_token
@@ -28,7 +27,6 @@ logger = logging.getLogger(__name__)
 MAX_ALERTS = 10
 MAX_KEYWORDS = 10
 MAX_KEYWORD_LENGTH = 60
-MAX_TAXONOMY_VALUES = 20
 
 SUBSCRIBE_MESSAGE = (
     "Thanks. If the address can receive alerts, an email is on its way with a link to confirm them."
@@ -41,14 +39,11 @@ class SubscriptionError(Exception):
 
 @dataclass
 class AlertSpec:
-    """A validated alert, ready to save."""
+    """A validated alert, ready to save: `criteria` by filter name (notifications.criteria)."""
 
     frequency: str
-    disciplines: list[Discipline] = field(default_factory=list)
-    roles: list[Role] = field(default_factory=list)
-    countries: list[str] = field(default_factory=list)
+    criteria: dict
     keywords: list[str] = field(default_factory=list)
-    remote: str = ""
 
 
 def normalise_email(raw: str) -> str:
@@ -92,32 +87,14 @@ def mailbox_key(email: str) -> str:
     return f"{local}@{domain}"
 
 
-def _taxonomy(model, slugs, label: str) -> list:
-    slugs = [slug.strip().lower() for slug in slugs or [] if slug.strip()]
-    if len(slugs) > MAX_TAXONOMY_VALUES:
-        raise SubscriptionError(f"An alert takes at most {MAX_TAXONOMY_VALUES} {label}.")
-    found = {obj.slug: obj for obj in model.objects.filter(slug__in=slugs)}
-    unknown = sorted(set(slugs) - set(found))
-    if unknown:
-        raise SubscriptionError(f"Unknown {label}: {', '.join(unknown)}.")
-    return [found[slug] for slug in dict.fromkeys(slugs)]
-
-
-def validate_alert(
-    *, frequency, disciplines=None, roles=None, countries=None, keywords=None, remote=None
-) -> AlertSpec:
+def validate_alert(*, frequency, keywords=None, **filters) -> AlertSpec:
+    """`filters`: the alert's job filters by name (content.job_search.ALERT_FILTERS)."""
     if frequency not in Frequency.values:
         raise SubscriptionError(f"frequency must be one of {', '.join(Frequency.values)}.")
-    if remote and remote not in RemotePolicy.values:
-        raise SubscriptionError(f"remote must be one of {', '.join(RemotePolicy.values)}.")
-    codes = [code.strip().upper() for code in countries or [] if code.strip()]
-    if len(codes) > MAX_TAXONOMY_VALUES:
-        raise SubscriptionError(f"An alert takes at most {MAX_TAXONOMY_VALUES} countries.")
-    for code in codes:
-        try:
-            validate_country_code(code)
-        except ValidationError as err:
-            raise SubscriptionError(f"Unknown country code: {code}.") from err
+    try:
+        criteria = alert_criteria.validate(filters)
+    except alert_criteria.CriteriaError as err:
+        raise SubscriptionError(str(err)) from err
     words = [word.strip().lower() for word in keywords or [] if word.strip()]
     if len(words) > MAX_KEYWORDS:
         raise SubscriptionError(f"An alert takes at most {MAX_KEYWORDS} keywords.")
@@ -128,24 +105,14 @@ def validate_alert(
             validate_single_line(word)
     except ValidationError as err:
         raise SubscriptionError(f"Keywords: {err.messages[0]}") from err
-    return AlertSpec(
-        frequency=frequency,
-        disciplines=_taxonomy(Discipline, disciplines, "disciplines"),
-        roles=_taxonomy(Role, roles, "roles"),
-        countries=sorted(set(codes)),
-        keywords=list(dict.fromkeys(words)),
-        remote=remote or "",
-    )
+    return AlertSpec(frequency=frequency, criteria=criteria, keywords=list(dict.fromkeys(words)))
 
 
 def _save_alert(alert: JobAlert, spec: AlertSpec) -> JobAlert:
     alert.frequency = spec.frequency
-    alert.countries = JobAlert.pack_countries(spec.countries)
-    alert.remote = spec.remote
-    alert.any_discipline = not spec.disciplines
+    alert_criteria.set_columns(alert, spec.criteria)
     alert.save()
-    alert.disciplines.set(spec.disciplines)
-    alert.roles.set(spec.roles)
+    alert_criteria.set_relations(alert, spec.criteria)
     alert.keyword_rows.all().delete()
     AlertKeyword.objects.bulk_create(AlertKeyword(alert=alert, keyword=w) for w in spec.keywords)
     return alert

@@ -6,8 +6,9 @@ subscribe answer never says whether an address is known."""
 import graphene
 from graphql import GraphQLError
 
-from cms.graphql.jobs.filters import RemotePolicy
+from cms.graphql.jobs.filters import RemotePolicy, filter_type
 from cms.graphql.taxonomy.types import Discipline, Role
+from content.job_search import ALERT_FILTERS
 from notifications import services
 from notifications.models import Frequency
 from notifications.tokens import InvalidToken, manage_token
@@ -37,27 +38,35 @@ def _value(enum_or_value):
     return getattr(enum_or_value, "value", enum_or_value)
 
 
-class JobAlertInput(graphene.InputObjectType):
-    """What an alert matches: empty criteria match everything on that axis."""
+# The job filters alerts take (content.job_search.ALERT_FILTERS), typed and described as
+# `jobs` takes them, then the alert's own keywords and frequency.
+JobAlertInput = type(
+    "JobAlertInput",
+    (graphene.InputObjectType,),
+    {
+        "__doc__": "What an alert matches: empty criteria match everything on that axis.",
+        **{
+            job_filter.name: graphene.InputField(
+                filter_type(job_filter), description=job_filter.description
+            )
+            for job_filter in ALERT_FILTERS
+        },
+        "keywords": graphene.List(
+            graphene.NonNull(graphene.String),
+            description="Words or phrases to look out for: a job matches when any of them "
+            "appears in its title, keywords, department or discipline names (not full-text "
+            "like `jobs(search:)`; `bayes` matches Bayesian).",
+        ),
+        "frequency": AlertFrequency(required=True, description="How often to send the digest."),
+    },
+)
 
-    disciplines = graphene.List(graphene.NonNull(graphene.String), description="Slugs.")
-    roles = graphene.List(graphene.NonNull(graphene.String), description="Slugs.")
-    countries = graphene.List(graphene.NonNull(graphene.String), description="ISO codes.")
-    keywords = graphene.List(
-        graphene.NonNull(graphene.String), description="Words a job's text must contain."
-    )
-    remote = RemotePolicy(description="Only jobs with this remote policy.")
-    frequency = AlertFrequency(required=True, description="How often to send the digest.")
 
-
-def _alert_args(alert: JobAlertInput) -> dict:
+def _alert_args(alert) -> dict:
     return {
         "frequency": _value(alert.frequency),
-        "disciplines": alert.get("disciplines"),
-        "roles": alert.get("roles"),
-        "countries": alert.get("countries"),
         "keywords": alert.get("keywords"),
-        "remote": _value(alert.get("remote")),
+        **{job_filter.name: _value(alert.get(job_filter.name)) for job_filter in ALERT_FILTERS},
     }
 
 

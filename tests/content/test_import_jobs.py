@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from content import jsonld
 from content.bulk_import import import_rows
-from content.importing import Record, prepare_job
+from content.importing import Mode, Record, prepare_job, save_job
+from content.job_search import FILTERS, JobFilters, search_jobs
 from content.models import JobPostingPage
 from tests.factories import (
     DisciplineFactory,
@@ -310,3 +311,51 @@ def test_impossible_numbers_and_dates_are_field_errors(taxonomy, field, values):
     }
     prepared, errors = prepare_job(record)
     assert prepared is None and field in errors, errors
+
+
+# For each job filter (content.job_search.FILTERS): a value that must find the imported job
+# below, and one that must not (None: the filter has no excluding value).
+FILTER_VALUES = {
+    "disciplines": (["nlp"], ["physics"]),
+    "roles": (["phd"], ["postdoc"]),
+    "countries": (["GB"], ["CH"]),
+    "institutions": (["oxford"], ["eth"]),
+    "remote": ("REMOTE", "ON_SITE"),
+    "employment_types": (["FULL_TIME"], ["PART_TIME"]),
+    "funded_only": (True, None),
+    "posted_after": (timezone.localdate(), timezone.localdate() + dt.timedelta(days=1)),
+    "closing_after": (
+        dt.date.fromisoformat(CLOSING),
+        dt.date.fromisoformat(CLOSING) + dt.timedelta(days=1),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", [job_filter.name for job_filter in FILTERS])
+def test_every_job_filter_finds_a_job_as_the_import_accepted_it(job_index, taxonomy, name):
+    """The import accepts names, labels and any case; what it stores must be what each job
+    filter compares (a new filter needs a line in FILTER_VALUES, and the import may need to
+    learn its field)."""
+    DisciplineFactory(slug="physics")
+    prepared, errors = prepare_job(
+        {
+            "title": "Glacier PhD",
+            "institution": "University of Oxford",
+            "role": "PhD studentship",
+            "disciplines": "Machine Learning; nlp",
+            "reference": "R-1",
+            "closing_date": CLOSING,
+            "description": "Ice.",
+            "application_url": "https://ox.example/1",
+            "country": "gb",
+            "remote_policy": "remote",
+            "employment_type": "Full time",
+            "funded": "yes",
+        }
+    )
+    assert errors == {}
+    job = save_job(prepared, mode=Mode.PUBLISH)
+    found, other = FILTER_VALUES[name]
+    assert list(search_jobs(JobFilters(**{name: found}))) == [job]
+    if other is not None:
+        assert list(search_jobs(JobFilters(**{name: other}))) == []

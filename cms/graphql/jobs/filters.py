@@ -50,7 +50,8 @@ class JobOrderEnum(graphene.Enum):
         }[self.value]
 
 
-def _argument(job_filter):
+def filter_type(job_filter):
+    """The GraphQL type of a filter's values (for `jobs` arguments and JobAlertInput)."""
     slugs = graphene.List(graphene.NonNull(graphene.String))
     kinds = {
         "slugs": lambda: slugs,
@@ -62,7 +63,11 @@ def _argument(job_filter):
         "flag": lambda: graphene.Boolean,
         "date": lambda: graphene.Date,
     }
-    return graphene.Argument(kinds[job_filter.kind](), description=job_filter.description)
+    return kinds[job_filter.kind]()
+
+
+def _argument(job_filter):
+    return graphene.Argument(filter_type(job_filter), description=job_filter.description)
 
 
 def job_filter_args() -> dict:
