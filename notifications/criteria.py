@@ -50,6 +50,9 @@ def _clean(job_filter, value):
 def validate(values: dict) -> dict:
     """Each alert criterion's value (slugs, codes or a choice, as JobAlertInput takes them),
     checked and cleaned; an absent criterion is empty (any)."""
+    unknown = set(values) - {f.name for f in ALERT_FILTERS}
+    if unknown:
+        raise TypeError(f"Not alert criteria: {', '.join(sorted(unknown))}.")
     return {f.name: _clean(f, values.get(f.name)) for f in ALERT_FILTERS}
 
 
