@@ -29,7 +29,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench/import_bench.py: begin -->", "<!-- bench/import_bench.py: end -->"
-WORK = Path("/tmp/import-bench")
+DEFAULT_WORK = "/tmp/import-bench"
+
+
+def work_dir() -> Path:
+    """Generated files and the SQLite database: --work-dir, passed on to the child processes
+    in $IMPORT_BENCH_DIR, keeps parallel runs apart."""
+    return Path(os.environ.get("IMPORT_BENCH_DIR", DEFAULT_WORK))
+
+
 COLUMNS = [
     "title", "institution", "role", "disciplines", "reference", "department", "city", "country",
     "remote_policy", "employment_type", "contract_type", "duration_months", "salary_min",
@@ -74,7 +82,7 @@ def child_setup(database_url: str, rows: int, prefixes: list[str]) -> dict:
     disciplines = dict(Discipline.objects.values_list("pk", "slug"))
     today, now = timezone.localdate(), timezone.now()
     for prefix in prefixes:
-        with (WORK / f"{prefix}.csv").open("w", newline="") as out:
+        with (work_dir() / f"{prefix}.csv").open("w", newline="") as out:
             writer = csv.DictWriter(out, COLUMNS)
             writer.writeheader()
             for n in range(rows):
@@ -107,23 +115,65 @@ def _save_one_by_one(record, lookups, mode) -> int:
     return 1
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _backend_cpu_seconds(connection) -> float | None:
+    """CPU time of this connection's PostgreSQL backend, when the server runs on this machine
+    (its process is in /proc): the other half of an import's cost."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def child_import(database_url: str, path: str, publish: bool, baseline: bool) -> dict:
     _django(database_url)
+    from django.db import connection
+
     from content.bulk_import import import_rows
     from content.importing import Lookups, Mode, read_records
 
+    statements = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal statements
+        statements += 1
+        return execute(sql, params, many, context)
+
     mode = Mode.PUBLISH if publish else Mode.DRAFT
-    started = time.perf_counter()
-    if baseline:
-        lookups = Lookups()
-        rows = sum(_save_one_by_one(r, lookups, mode) for r in read_records(path))
-        failed = 0
-    else:
-        report = import_rows(read_records(path), mode=mode)
-        rows, failed = report.total, report.count("failed")
-    elapsed = time.perf_counter() - started
+    backend_before = _backend_cpu_seconds(connection)
+    cpu_before, started = _cpu_seconds(), time.perf_counter()
+    with connection.execute_wrapper(count):
+        if baseline:
+            lookups = Lookups()
+            rows = sum(_save_one_by_one(r, lookups, mode) for r in read_records(path))
+            failed = 0
+        else:
+            report = import_rows(read_records(path), mode=mode)
+            rows, failed = report.total, report.count("failed")
+    elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_before
+    backend_after = _backend_cpu_seconds(connection)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"rows": rows, "failed": failed, "seconds": elapsed, "peak_mb": peak_kb / 1024}
+    return {
+        "rows": rows,
+        "failed": failed,
+        "seconds": elapsed,
+        "peak_mb": peak_kb / 1024,
+        "cpu_ms_per_row": 1000 * cpu / rows,
+        "db_cpu_ms_per_row": None
+        if backend_before is None
+        else 1000 * (backend_after - backend_before) / rows,
+        "statements_per_row": statements / rows,
+    }
 
 
 def _run_child(*args) -> dict:
@@ -142,7 +192,7 @@ def _run_child(*args) -> dict:
 
 def fresh_database(kind: str, postgres_url: str) -> str:
     if kind == "sqlite":
-        path = WORK / "bench.sqlite3"
+        path = work_dir() / "bench.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
@@ -160,18 +210,25 @@ def measure(kind: str, size: int, postgres_url: str, baseline: bool) -> dict:
     _run_child("setup", url, size, ["A", "B"])
     results = {}
     for case in CASES:
-        file = WORK / ("B.csv" if case == "published" else "A.csv")
-        results[case] = _run_child("import", url, str(file), case == "published", baseline)
-        result = results[case]
+        file = work_dir() / ("B.csv" if case == "published" else "A.csv")
+        result = results[case] = _run_child("import", url, str(file), case == "published", baseline)
         result["rows_per_s"] = result["rows"] / result["seconds"]
+        result["load"] = os.getloadavg()[0]
         label = "baseline" if baseline else "bulk"
         print(
             f"  {kind:8} {label:8} {size:>7} {case:9} {result['rows_per_s']:9.0f} rows/s "
             f"{result['peak_mb']:7.0f} MB peak  ({result['seconds']:.1f} s, "
-            f"{result['failed']} failed)",
+            f"{result['failed']} failed; CPU {_cpu(result)} ms/row, "
+            f"{result['statements_per_row']:.2f} SQL/row; load {result['load']:.2f})",
             flush=True,
         )
     return results
+
+
+def _cpu(result: dict) -> str:
+    """The importing process's CPU per row, plus its PostgreSQL backend's when known."""
+    db_cpu = result["db_cpu_ms_per_row"]
+    return f"{result['cpu_ms_per_row']:.2f}" + ("" if db_cpu is None else f" + {db_cpu:.2f}")
 
 
 # --- Report -----------------------------------------------------------------------------------
@@ -193,7 +250,9 @@ def main():
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--db", action="append", choices=["sqlite", "postgres"])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--baseline-size", type=int, default=300)
+    parser.add_argument(
+        "--baseline-size", type=int, default=300, help="0 skips the one-by-one baseline."
+    )
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get(
@@ -202,26 +261,39 @@ def main():
         help="A database this script may drop and recreate.",
     )
     parser.add_argument("--no-write", action="store_true", help="Print only.")
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=work_dir(),
+        help=f"Generated files, SQLite database (default $IMPORT_BENCH_DIR or {DEFAULT_WORK}).",
+    )
     args = parser.parse_args()
     if args.child:
         step, *rest = json.loads(args.child)
         print(json.dumps((child_setup if step == "setup" else child_import)(*rest)))
         return
 
-    WORK.mkdir(parents=True, exist_ok=True)
+    args.work_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["IMPORT_BENCH_DIR"] = str(args.work_dir.resolve())
     load = os.getloadavg()
     print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, {os.cpu_count()} CPUs")
     table = []
     for kind in args.db or ["sqlite", "postgres"]:
-        base = measure(kind, args.baseline_size, args.postgres_url, baseline=True)
+        base = None
+        if args.baseline_size:
+            base = measure(kind, args.baseline_size, args.postgres_url, baseline=True)
         for size in args.sizes:
             bulk = measure(kind, size, args.postgres_url, baseline=False)
             for case in CASES:
-                ratio = bulk[case]["rows_per_s"] / base[case]["rows_per_s"]
+                result = bulk[case]
+                versus = "| – | –"
+                if base:
+                    ratio = result["rows_per_s"] / base[case]["rows_per_s"]
+                    versus = f"| {base[case]['rows_per_s']:,.1f} | {ratio:,.0f}x"
                 table.append(
-                    f"| {kind} | {size:,} | {case} | {bulk[case]['rows_per_s']:,.0f} "
-                    f"| {base[case]['rows_per_s']:,.1f} | {ratio:,.0f}x "
-                    f"| {bulk[case]['peak_mb']:,.0f} MB |"
+                    f"| {kind} | {size:,} | {case} | {result['rows_per_s']:,.0f} "
+                    f"| {_cpu(result)} | {result['statements_per_row']:.2f} "
+                    f"| {result['peak_mb']:,.0f} MB {versus} | {result['load']:.2f} |"
                 )
     after = os.getloadavg()
     print(f"load average after: {after[0]:.2f} {after[1]:.2f} {after[2]:.2f}")
@@ -230,10 +302,17 @@ def main():
         "",
         f"`{' '.join(['.venv/bin/python', 'bench/import_bench.py', *sys.argv[1:]])}`, "
         f"{os.cpu_count()} CPUs, load average {load[0]:.2f} before and {after[0]:.2f} after. "
-        f"Baseline: the one-by-one path on {args.baseline_size} rows, same run, same database.",
+        "CPU: the importing process's time per row (user + system), plus its PostgreSQL "
+        "backend's. "
+        + (
+            f"Baseline: the one-by-one path on {args.baseline_size} rows, same run, same database."
+            if args.baseline_size
+            else "No baseline run."
+        ),
         "",
-        "| database | rows | case | bulk rows/s | baseline rows/s | ratio | peak RSS |",
-        "|---|---:|---|---:|---:|---:|---:|",
+        "| database | rows | case | rows/s | CPU ms/row | SQL/row | peak RSS "
+        "| baseline rows/s | ratio | load after |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
         *table,
     ]
     print("\n".join(lines))
