@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import COMMENTS_RELATION_NAME, GroupPagePermission, Page, Revision
 
-from content import bulk_pages
+from content import bulk_pages, bulk_search
 from content.employers import GROUP_PREFIX
 from content.importing import (
     ImportFileError,
@@ -307,7 +307,7 @@ class _ChunkImporter:
         if publish:
             bulk_pages.log_actions(pages, "wagtail.publish", user=self.user, at=now)
             record_first_publications(pages)
-        bulk_pages.index_for_search(pages)
+        bulk_search.index_pages(pages)
         bulk_pages.update_references(pages)
         self._grant_institution_groups(new)
         ImportedJob.objects.bulk_create(

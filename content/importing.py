@@ -8,6 +8,7 @@ time with `prepare_job` and `save_job`.
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -263,7 +264,14 @@ def _rich_text(value) -> str:
         paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
         return "".join(f"<p>{escape(part)}</p>" for part in paragraphs)
     # Only the features the admin's editor allows survive (no scripts, styles or handlers).
-    return EditorHTMLConverter().to_database_format(text)
+    return _editor_html().to_database_format(text)
+
+
+@functools.cache
+def _editor_html() -> EditorHTMLConverter:
+    """One converter for the process: building it reads the feature registry, which cost
+    as much as the cleaning itself when done per field."""
+    return EditorHTMLConverter()
 
 
 def _as_list(value) -> list[str]:
