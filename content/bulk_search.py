@@ -26,7 +26,8 @@ TITLE, BODY, AUTOCOMPLETE = "title", "body", "autocomplete"
 
 def index_pages(pages: list) -> None:
     """Add or update the search entries of pages of one model (related fields read from
-    memory). Runs inside the caller's transaction."""
+    memory). Runs inside the caller's transaction. New entries rank by title length once
+    `refresh_title_norms` has run: once per import, not per chunk, as it reads every entry."""
     if not pages:
         return
     model = type(pages[0])
@@ -38,7 +39,6 @@ def index_pages(pages: list) -> None:
         backend.add_bulk(model, pages)
         return
     writer(model, pages, backend)
-    _refresh_title_norms()
 
 
 def _writer(backend):
@@ -106,7 +106,10 @@ def _write_postgres(model, pages, backend) -> None:
             configs.append(backend.autocomplete_config if autocomplete else backend.config)
             texts.append(text)
             weights.append("D" if autocomplete else get_weight(boost))
-            {TITLE: titles, BODY: bodies}.get(column, []).append(text)
+            if column == TITLE:
+                titles.append(text)
+            elif column == BODY:
+                bodies.append(text)
         entry_ids.append(object_id)
         title_texts.append(" ".join(titles))
         body_texts.append(" ".join(bodies))
@@ -183,9 +186,12 @@ def _write_sqlite(model, pages, backend) -> None:
     IndexEntry.objects.bulk_create(entries.values())
 
 
-def _refresh_title_norms() -> None:
+def refresh_title_norms() -> None:
     """What the backend does after each add: new entries' title_norm (1.0) becomes the
-    average title length over theirs, for ranking."""
+    average title length over theirs, for ranking. (An import that stops before this leaves
+    1.0, which the backend's next add puts right.)"""
+    if _writer(get_search_backend()) is None:
+        return  # another backend: its add_bulk did this itself
     entries = IndexEntry.objects.annotate(title_length=Length("title")).filter(title_length__gt=0)
     average = entries.aggregate(Avg("title_length"))["title_length__avg"]
     entries.filter(title_norm=1.0).update(title_norm=average / F("title_length"))

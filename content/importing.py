@@ -263,8 +263,15 @@ def _rich_text(value) -> str:
     if "<" not in text:
         paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
         return "".join(f"<p>{escape(part)}</p>" for part in paragraphs)
-    # Only the features the admin's editor allows survive (no scripts, styles or handlers).
-    return _editor_html().to_database_format(text)
+    return _clean_html(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _clean_html(html: str) -> str:
+    """Only the features the admin's editor allows survive (no scripts, styles or handlers).
+    Parsing is most of a row's validation, and a feed repeats its boilerplate (requirements,
+    how to apply) row after row: the same text is cleaned once."""
+    return _editor_html().to_database_format(html)
 
 
 @functools.cache

@@ -279,6 +279,7 @@ def bulk_create_jobs(index: JobIndexPage, specs: list[JobSpec]) -> list[int]:
         for discipline_id in spec.discipline_ids
     )
     bulk_search.index_pages(jobs)
+    bulk_search.refresh_title_norms()
     # A real save rather than a queryset update: bulk inserts send no signals, and this
     # post_save is what tells listeners (such as the GraphQL response cache) that content changed.
     index.numchild = index.get_children().count()
