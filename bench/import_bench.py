@@ -4,15 +4,18 @@
     .venv/bin/python bench/import_bench.py --sizes 1000 --baseline-size 50 --no-write  # smoke
 
 For each database and size it migrates a fresh database with the demo taxonomy and
-institutions (no jobs), writes two CSV files of N generated postings (different
-references), and times, each in its own process (so peak RSS is that import's alone):
+institutions (no jobs), writes two CSV files of N generated postings (different references;
+once per size, for both databases) in --work-dir, and times, each in its own process (so
+peak RSS is that import's alone):
   - drafts: file A imported as drafts;
   - unchanged: file A imported again (every row recognised by its fingerprint);
   - published: file B imported with --publish (search entries, first-publication records).
 The baseline is the one-by-one path (`prepare_job` + `save_job`, one transaction a row, what
 `import_jobs` did before the bulk path), measured in the same run on `--baseline-size` rows.
-Results (rows/s, peak RSS, ratios to the baseline, load average) go to the "Bulk imports"
-section of docs/benchmarks.md. Not run by CI.
+Results (rows/s, CPU time per row of the importing process and of its PostgreSQL backend, SQL
+statements per row, peak RSS, ratios to the baseline, load average) go to the "Bulk imports"
+section of docs/benchmarks.md. CPU per row is the figure to compare on a busy machine. Options:
+--db, --sizes, --baseline-size (0: none), --work-dir, --postgres-url, --no-write. Not run by CI.
 """
 
 import argparse
@@ -65,7 +68,8 @@ def _django(database_url: str):
 
 
 def child_setup(database_url: str, rows: int, prefixes: list[str]) -> dict:
-    """Migrate, seed taxonomy and institutions, write one CSV file per prefix."""
+    """Migrate, seed taxonomy and institutions, write one CSV file per prefix unless this
+    run wrote it already (the seeded taxonomy is the same whatever the database)."""
     _django(database_url)
     from django.core.management import call_command
     from django.utils import timezone
@@ -82,7 +86,10 @@ def child_setup(database_url: str, rows: int, prefixes: list[str]) -> dict:
     disciplines = dict(Discipline.objects.values_list("pk", "slug"))
     today, now = timezone.localdate(), timezone.now()
     for prefix in prefixes:
-        with (work_dir() / f"{prefix}.csv").open("w", newline="") as out:
+        path = csv_path(prefix, rows)
+        if path.exists():
+            continue
+        with path.open("w", newline="") as out:
             writer = csv.DictWriter(out, COLUMNS)
             writer.writeheader()
             for n in range(rows):
@@ -98,6 +105,10 @@ def child_setup(database_url: str, rows: int, prefixes: list[str]) -> dict:
                 )
                 writer.writerow({k: "" if v is None else v for k, v in row.items()})
     return {}
+
+
+def csv_path(prefix: str, rows: int) -> Path:
+    return work_dir() / f"{prefix}-{rows}.csv"
 
 
 def _save_one_by_one(record, lookups, mode) -> int:
@@ -210,7 +221,7 @@ def measure(kind: str, size: int, postgres_url: str, baseline: bool) -> dict:
     _run_child("setup", url, size, ["A", "B"])
     results = {}
     for case in CASES:
-        file = work_dir() / ("B.csv" if case == "published" else "A.csv")
+        file = csv_path("B" if case == "published" else "A", size)
         result = results[case] = _run_child("import", url, str(file), case == "published", baseline)
         result["rows_per_s"] = result["rows"] / result["seconds"]
         result["load"] = os.getloadavg()[0]
@@ -251,7 +262,7 @@ def main():
     parser.add_argument("--db", action="append", choices=["sqlite", "postgres"])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument(
-        "--baseline-size", type=int, default=300, help="0 skips the one-by-one baseline."
+        "--baseline-size", type=int, default=100, help="0 skips the one-by-one baseline."
     )
     parser.add_argument(
         "--postgres-url",
@@ -275,6 +286,8 @@ def main():
 
     args.work_dir.mkdir(parents=True, exist_ok=True)
     os.environ["IMPORT_BENCH_DIR"] = str(args.work_dir.resolve())
+    for old in args.work_dir.glob("[AB]-*.csv"):  # dated closing dates: written afresh per run
+        old.unlink()
     load = os.getloadavg()
     print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, {os.cpu_count()} CPUs")
     table = []
