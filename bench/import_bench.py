@@ -3,8 +3,8 @@
     .venv/bin/python bench/import_bench.py                    # SQLite and PostgreSQL, 10k and 100k
     .venv/bin/python bench/import_bench.py --sizes 1000 --baseline-size 50 --no-write  # smoke
 
-For each database and size it migrates a fresh database with the demo taxonomy and
-institutions (no jobs), writes two CSV files of N generated postings (different references;
+For each database and size it starts from a fresh copy of a database migrated and seeded with
+the demo taxonomy and institutions (no jobs; seeded once per run), writes two CSV files of N generated postings (different references;
 once per size, for both databases) in --work-dir, and times, each in its own process (so
 peak RSS is that import's alone):
   - drafts: file A imported as drafts;
@@ -23,6 +23,7 @@ import csv
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -67,19 +68,28 @@ def _django(database_url: str):
 # --- Child processes: each prints one JSON line --------------------------------------------
 
 
-def child_setup(database_url: str, rows: int, prefixes: list[str]) -> dict:
-    """Migrate, seed taxonomy and institutions, write one CSV file per prefix unless this
-    run wrote it already (the seeded taxonomy is the same whatever the database)."""
+def child_seed(database_url: str) -> dict:
+    """Migrate, seed taxonomy and institutions (no jobs)."""
     _django(database_url)
     from django.core.management import call_command
-    from django.utils import timezone
 
-    from content.demo.jobs import generate_job
-    from content.demo.seeding import catalogue, seed_demo
-    from content.models import Discipline, Institution, Role
+    from content.demo.seeding import seed_demo
 
     call_command("migrate", verbosity=0)
     seed_demo(jobs=0)
+    return {}
+
+
+def child_setup(database_url: str, rows: int, prefixes: list[str]) -> dict:
+    """Write one CSV file per prefix unless this run wrote it already (the seeded taxonomy is
+    the same whatever the database)."""
+    _django(database_url)
+    from django.utils import timezone
+
+    from content.demo.jobs import generate_job
+    from content.demo.seeding import catalogue
+    from content.models import Discipline, Institution, Role
+
     known = catalogue()
     institutions = dict(Institution.objects.values_list("pk", "slug"))
     roles = dict(Role.objects.values_list("pk", "slug"))
@@ -202,18 +212,40 @@ def _run_child(*args) -> dict:
 
 
 def fresh_database(kind: str, postgres_url: str) -> str:
+    """A migrated database with the demo taxonomy and institutions, no jobs: a copy of a seed
+    made once per run and database (migrating and seeding take longer than a 10k import)."""
     if kind == "sqlite":
-        path = work_dir() / "bench.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        seed, path = work_dir() / "seed.sqlite3", work_dir() / "bench.sqlite3"
+        if kind not in _seeded:
+            _remove_sqlite(seed)
+            _run_child("seed", f"sqlite:///{seed}")
+        _remove_sqlite(path)
+        for suffix in ("", "-wal"):  # the seed's last writes may still be in its WAL
+            if Path(f"{seed}{suffix}").exists():
+                shutil.copyfile(f"{seed}{suffix}", f"{path}{suffix}")
+        _seeded.add(kind)
         return f"sqlite:///{path}"
     import psycopg
 
     base, _, name = postgres_url.rpartition("/")
+    seed = f"{name}_seed"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        if kind not in _seeded:
+            connection.execute(f'DROP DATABASE IF EXISTS "{seed}"')
+            connection.execute(f'CREATE DATABASE "{seed}"')
+            _run_child("seed", f"{base}/{seed}")
+            _seeded.add(kind)
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{seed}"')
     return postgres_url
+
+
+_seeded: set[str] = set()  # the databases whose seed this run made
+
+
+def _remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def measure(kind: str, size: int, postgres_url: str, baseline: bool) -> dict:
@@ -269,7 +301,7 @@ def main():
         default=os.environ.get(
             "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/ajc_imports"
         ),
-        help="A database this script may drop and recreate.",
+        help="A database this script may drop and recreate (and NAME_seed next to it).",
     )
     parser.add_argument("--no-write", action="store_true", help="Print only.")
     parser.add_argument(
@@ -281,7 +313,8 @@ def main():
     args = parser.parse_args()
     if args.child:
         step, *rest = json.loads(args.child)
-        print(json.dumps((child_setup if step == "setup" else child_import)(*rest)))
+        children = {"seed": child_seed, "setup": child_setup, "import": child_import}
+        print(json.dumps(children[step](*rest)))
         return
 
     args.work_dir.mkdir(parents=True, exist_ok=True)
