@@ -4,9 +4,9 @@
     .venv/bin/python bench/import_bench.py --sizes 1000 --baseline-size 50 --no-write  # smoke
 
 For each database and size it starts from a fresh copy of a database migrated and seeded with
-the demo taxonomy and institutions (no jobs; seeded once per run), writes two CSV files of N generated postings (different references;
-once per size, for both databases) in --work-dir, and times, each in its own process (so
-peak RSS is that import's alone):
+the demo taxonomy and institutions (no jobs; seeded once per run), writes two CSV files of N
+generated postings (different references; once per size, for both databases) in --work-dir,
+and times, each in its own process (so peak RSS is that import's alone):
   - drafts: file A imported as drafts;
   - unchanged: file A imported again (every row recognised by its fingerprint);
   - published: file B imported with --publish (search entries, first-publication records).
