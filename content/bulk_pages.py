@@ -1,5 +1,6 @@
-"""Writing many pages of one type at once: tree positions, rows, revisions, audit log, search
-entries and reference index entries, a few statements per chunk instead of dozens per page.
+"""Writing many pages of one type at once: tree positions, rows, revisions, audit log and
+reference index entries, a few statements per chunk instead of dozens per page (search entries:
+content/bulk_search.py).
 
 Bulk writes send no model signals, so callers do explicitly what the signal receivers would
 (see content/bulk_import.py). Every function here runs inside the caller's transaction.
@@ -9,7 +10,6 @@ import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
-from wagtail.search.backends import get_search_backend
 
 
 def place_under(parent: Page, pages: list[Page]) -> None:
@@ -89,13 +89,6 @@ def log_actions(pages: list[Page], action: str, *, user, at: dt.datetime) -> Non
         )
         for page in pages
     )
-
-
-def index_for_search(pages: list[Page]) -> None:
-    """Add or update the pages' search entries (related fields read from memory)."""
-    if not pages:
-        return
-    get_search_backend().add_bulk(type(pages[0]), pages)
 
 
 def update_references(pages: list[Page]) -> None:

@@ -8,6 +8,7 @@ time with `prepare_job` and `save_job`.
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -262,8 +263,22 @@ def _rich_text(value) -> str:
     if "<" not in text:
         paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
         return "".join(f"<p>{escape(part)}</p>" for part in paragraphs)
-    # Only the features the admin's editor allows survive (no scripts, styles or handlers).
-    return EditorHTMLConverter().to_database_format(text)
+    return _clean_html(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _clean_html(html: str) -> str:
+    """Only the features the admin's editor allows survive (no scripts, styles or handlers).
+    Parsing is most of a row's validation, and a feed repeats its boilerplate (requirements,
+    how to apply) row after row: the same text is cleaned once."""
+    return _editor_html().to_database_format(html)
+
+
+@functools.cache
+def _editor_html() -> EditorHTMLConverter:
+    """One converter for the process: building it reads the feature registry, which cost
+    as much as the cleaning itself when done per field."""
+    return EditorHTMLConverter()
 
 
 def _as_list(value) -> list[str]:

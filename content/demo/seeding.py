@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from content import bulk_pages
+from content import bulk_pages, bulk_search
 from content.demo.glossary import TERMS
 from content.demo.guides import GUIDES, GuideSeed
 from content.demo.home import seed_home
@@ -278,7 +278,8 @@ def bulk_create_jobs(index: JobIndexPage, specs: list[JobSpec]) -> list[int]:
         for job, spec in zip(jobs, specs, strict=True)
         for discipline_id in spec.discipline_ids
     )
-    bulk_pages.index_for_search(jobs)
+    bulk_search.index_pages(jobs)
+    bulk_search.refresh_title_norms()
     # A real save rather than a queryset update: bulk inserts send no signals, and this
     # post_save is what tells listeners (such as the GraphQL response cache) that content changed.
     index.numchild = index.get_children().count()

@@ -1,0 +1,197 @@
+"""Search index entries for a chunk of pages in a few statements: the entries Wagtail's database
+search backend writes, without its cost per page.
+
+Its `add_bulk` walks every search field of a page once per entry column (five times on
+PostgreSQL, stripping each rich text field each time) and, on PostgreSQL, compiles a Django
+expression per text; that was most of a bulk import's time. Here each page's texts are read
+once and PostgreSQL builds the vectors from arrays in one INSERT. The entries are the
+backend's own (tests/content/test_bulk_search.py compares them); any other backend gets
+`add_bulk`.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import Avg, F, Manager
+from django.db.models.functions import Length
+from django.utils.encoding import force_str
+from modelsearch import index
+from wagtail.search.backends import get_search_backend
+from wagtail.search.models import IndexEntry
+
+# content/migrations/0013_tsvector_concat_aggregate.py: `||` as an aggregate, so the parts of
+# an entry are joined in SQL exactly as the backend's chained `||` joins them.
+CONCAT = "content_tsvector_concat"
+TITLE, BODY, AUTOCOMPLETE = "title", "body", "autocomplete"
+
+
+def index_pages(pages: list) -> None:
+    """Add or update the search entries of pages of one model (related fields read from
+    memory). Runs inside the caller's transaction. New entries rank by title length once
+    `refresh_title_norms` has run: once per import, not per chunk, as it reads every entry."""
+    if not pages:
+        return
+    model = type(pages[0])
+    backend = get_search_backend()
+    if not model.get_search_fields():
+        return
+    writer = _writer(backend)
+    if writer is None:
+        backend.add_bulk(model, pages)
+        return
+    writer(model, pages, backend)
+
+
+def _writer(backend):
+    """Ours for Wagtail's database backend on this database, if that is the one in use (each
+    backend's module loads only on its own database)."""
+    if connection.vendor == "postgresql":
+        from modelsearch.backends.database.postgres.postgres import PostgresSearchBackend
+
+        return _write_postgres if isinstance(backend, PostgresSearchBackend) else None
+    if connection.vendor == "sqlite":
+        from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
+
+        return _write_sqlite if isinstance(backend, SQLiteSearchBackend) else None
+    return None
+
+
+def _text(value) -> str:
+    """A field's value as the backend indexes it (lists and dicts joined with commas)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return ", ".join(_text(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(_text(item) for item in value.values())
+    return force_str(value)
+
+
+def parts(obj, fields=None):
+    """(column, boost, text) for each search field of obj, related objects' fields included,
+    in the order the backend joins them."""
+    for field in obj.get_search_fields() if fields is None else fields:
+        if isinstance(field, index.SearchField):
+            column = TITLE if field.field_name == "title" else BODY
+            yield column, field.boost, _text(field.get_value(obj))
+        elif isinstance(field, index.AutocompleteField):
+            yield AUTOCOMPLETE, None, _text(field.get_value(obj))
+        elif isinstance(field, index.RelatedFields):
+            related = field.get_value(obj)
+            if related is None:
+                continue
+            if isinstance(related, Manager):
+                related = related.all()
+            else:
+                related = [related() if callable(related) else related]
+            for sub_obj in related:
+                yield from parts(sub_obj, field.fields)
+
+
+def _write_postgres(model, pages, backend) -> None:
+    from modelsearch.backends.database.postgres.weights import get_weight
+
+    entry_ids, title_texts, body_texts = [], [], []
+    part_ids, columns, orders, configs, texts, weights = [], [], [], [], [], []
+    for page in pages:
+        object_id = str(page.pk)
+        titles, bodies = [], []
+        for order, (column, boost, raw) in enumerate(parts(page)):
+            text = raw.strip()  # blank texts are left out of vectors and plain texts alike
+            if not text:
+                continue
+            autocomplete = column == AUTOCOMPLETE
+            part_ids.append(object_id)
+            columns.append(column)
+            orders.append(order)
+            configs.append(backend.autocomplete_config if autocomplete else backend.config)
+            texts.append(text)
+            weights.append("D" if autocomplete else get_weight(boost))
+            if column == TITLE:
+                titles.append(text)
+            elif column == BODY:
+                bodies.append(text)
+        entry_ids.append(object_id)
+        title_texts.append(" ".join(titles))
+        body_texts.append(" ".join(bodies))
+
+    vectors = ", ".join(
+        f"COALESCE({CONCAT}(part.vector ORDER BY part.n) FILTER (WHERE part.col = '{column}'), "
+        f"''::tsvector) AS {column}"
+        for column in (TITLE, AUTOCOMPLETE, BODY)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {IndexEntry._meta.db_table}
+                (content_type_id, object_id, title, autocomplete, body, title_norm,
+                 title_text, body_text)
+            SELECT %s, entry.object_id,
+                   COALESCE(vector.title, ''), COALESCE(vector.autocomplete, ''),
+                   COALESCE(vector.body, ''), 1.0, entry.title_text, entry.body_text
+            FROM unnest(%s::text[], %s::text[], %s::text[])
+                AS entry (object_id, title_text, body_text)
+            LEFT JOIN (
+                SELECT part.object_id, {vectors}
+                FROM (
+                    SELECT object_id, col, n, setweight(
+                        to_tsvector(COALESCE(config::regconfig, get_current_ts_config()), text),
+                        weight::"char"
+                    ) AS vector
+                    FROM unnest(%s::text[], %s::text[], %s::int[], %s::text[], %s::text[],
+                                %s::text[]) AS p (object_id, col, n, config, text, weight)
+                ) AS part
+                GROUP BY part.object_id
+            ) AS vector ON vector.object_id = entry.object_id
+            ON CONFLICT (content_type_id, object_id) DO UPDATE SET
+                title = EXCLUDED.title, title_norm = 1.0, autocomplete = EXCLUDED.autocomplete,
+                body = EXCLUDED.body, title_text = EXCLUDED.title_text,
+                body_text = EXCLUDED.body_text
+            """,
+            [
+                ContentType.objects.get_for_model(model).pk,
+                entry_ids,
+                title_texts,
+                body_texts,
+                part_ids,
+                columns,
+                orders,
+                configs,
+                texts,
+                weights,
+            ],
+        )
+
+
+def _write_sqlite(model, pages, backend) -> None:
+    """Plain texts, blanks included as the backend joins them (SQLite's FTS5 table follows
+    the entries by trigger); existing entries are updated, so full-text rows keep their ids."""
+    content_type = ContentType.objects.get_for_model(model)
+    entries = {}
+    for page in pages:
+        texts = {TITLE: [], BODY: [], AUTOCOMPLETE: []}
+        for column, _boost, text in parts(page):
+            texts[column].append(text)
+        entries[str(page.pk)] = IndexEntry(
+            content_type=content_type,
+            object_id=str(page.pk),
+            **{column: " ".join(values) for column, values in texts.items()},
+        )
+    existing = IndexEntry.objects.filter(content_type=content_type, object_id__in=entries)
+    updated = []
+    for pk, object_id in existing.values_list("pk", "object_id"):
+        entry = entries.pop(object_id)
+        entry.pk = pk
+        updated.append(entry)
+    IndexEntry.objects.bulk_update(updated, [TITLE, AUTOCOMPLETE, BODY])
+    IndexEntry.objects.bulk_create(entries.values())
+
+
+def refresh_title_norms() -> None:
+    """What the backend does after each add: new entries' title_norm (1.0) becomes the
+    average title length over theirs, for ranking. (An import that stops before this leaves
+    1.0, which the backend's next add puts right.)"""
+    if _writer(get_search_backend()) is None:
+        return  # another backend: its add_bulk did this itself
+    entries = IndexEntry.objects.annotate(title_length=Length("title")).filter(title_length__gt=0)
+    average = entries.aggregate(Avg("title_length"))["title_length__avg"]
+    entries.filter(title_norm=1.0).update(title_norm=average / F("title_length"))
