@@ -208,10 +208,6 @@ def is_public_media(item, request=None) -> bool:
     return item is not None and item.collection_id not in private_collection_ids(request)
 
 
-def public_media_or_none(item, request=None):
-    return item if is_public_media(item, request) else None
-
-
 # --- Drafts by preview token
 
 

@@ -17,7 +17,7 @@ from cms.graphql.media.types import ImageObjectType
 from cms.graphql.taxonomy.loaders import DisciplineByIdLoader, RoleByIdLoader
 from cms.graphql.taxonomy.types import Discipline, Role
 from content.iso import country_name
-from content.job_search import JobFilters, search_jobs, with_job_relations
+from content.job_search import JobFilters, search_jobs
 
 MAX_CTA_JOBS = 20
 # Struct children that hold ids, and the loader for each.
@@ -244,9 +244,12 @@ class JobSearchBlock(graphene.ObjectType):
     def resolve_jobs(node, info, limit):
         from graphql import GraphQLError
 
+        from cms.graphql.jobs.types import with_listing_relations
+        from cms.graphql.pages.types import prime_pages
+
         if not 0 <= limit <= MAX_CTA_JOBS:
             raise GraphQLError(f"limit must be between 0 and {MAX_CTA_JOBS}.")
-        return list(with_job_relations(_cta_search(node, info))[:limit])
+        return prime_pages(info, list(with_listing_relations(_cta_search(node, info))[:limit]))
 
 
 def _cta_search(node, info):
