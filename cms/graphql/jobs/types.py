@@ -20,14 +20,14 @@ class Salary(graphene.ObjectType):
 
 
 def with_listing_relations(jobs):
-    """A job queryset with the relations every job shows joined in (logos and disciplines
-    come from their loaders)."""
-    return jobs.select_related("institution", "role")
+    """A job queryset with the relations every job shows joined in (the logo for `jsonLd`;
+    the `logo` field and the disciplines come from their loaders)."""
+    return jobs.select_related("institution", "institution__logo", "role")
 
 
 def prime_jobs(info, jobs: list) -> list:
     """What a list of jobs shows, for all of them at once."""
-    prefetch_related_objects(jobs, "institution", "role")
+    prefetch_related_objects(jobs, "institution__logo", "role")
     want_logos(info, [job.institution for job in jobs])
     DisciplinesByJobLoader.of(info).want([job.pk for job in jobs])
     return jobs
