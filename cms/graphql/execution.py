@@ -53,6 +53,9 @@ MAX_TOKENS = 20_000  # graphql-core stops parsing past this many tokens
 
 # A getter returns this when the value needs the field's real resolver after all.
 USE_RESOLVER = object()
+# Completed values graphql-core's is_awaitable always says no to (an object's dict of
+# fields, a list, a leaf): checked by type before asking it, as most results are these.
+NEVER_AWAITABLE = frozenset({dict, list, str, int, float, bool, type(None)})
 
 
 def _default_getter(resolve):
@@ -172,7 +175,7 @@ class FastExecutionContext(ExecutionContext):
                 if result is Undefined:
                     continue
             results[response_name] = result
-            if is_awaitable(result):
+            if result.__class__ not in NEVER_AWAITABLE and is_awaitable(result):
                 awaitable_fields.append(response_name)
         if not awaitable_fields:
             return results
