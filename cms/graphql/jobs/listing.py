@@ -22,6 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 from wagtail.models import Page, Site
 
+from cms.graphql.jobs.loaders import DisciplinesByJobLoader
 from cms.graphql.taxonomy.types import want_logos
 from content.models import Institution, JobPostingPage, Role
 
@@ -182,7 +183,7 @@ def listing_plan(info) -> ListingPlan | None:
     return ListingPlan(tuple(columns), root_paths)
 
 
-def _related(rows: list[dict], relation: str, lookups: tuple[str, ...], model, db) -> list:
+def _related(rows: list[dict], lookups: tuple[str, ...], model, db) -> list:
     """Each row's related object, built from its joined columns (taken out of the row), one
     instance per distinct row; None for every row when the relation was not selected."""
     if not rows or lookups[0] not in rows[0]:
@@ -203,11 +204,9 @@ def _related(rows: list[dict], relation: str, lookups: tuple[str, ...], model, d
 def fetch_listings(info, jobs, plan: ListingPlan) -> list[JobListing]:
     """The page of `jobs` as JobListings, with their institutions' logos and disciplines
     announced to their loaders (fetched only if the query shows them)."""
-    from cms.graphql.jobs.loaders import DisciplinesByJobLoader
-
     rows = list(jobs.values(*plan.columns))
-    institutions = _related(rows, "institution", INSTITUTION, Institution, jobs.db)
-    roles = _related(rows, "role", ROLE, Role, jobs.db)
+    institutions = _related(rows, INSTITUTION, Institution, jobs.db)
+    roles = _related(rows, ROLE, Role, jobs.db)
     listings = [
         JobListing(row, institution, role, plan.root_paths)
         for row, institution, role in zip(rows, institutions, roles, strict=True)
