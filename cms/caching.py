@@ -14,7 +14,6 @@ is only ever the answer to a GET.
 import functools
 import hashlib
 import json
-import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -26,9 +25,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from cms.graphql.execution import prepare
 from cms.graphql.http import response_media_type
-from content.visibility import changes_visibility
+from content.visibility import bump_generation, changes_visibility, current_generation
 
-GENERATION_KEY = "graphql:generation"
 # Bigger bodies go straight to the view, whose own limits apply: we never parse them here.
 MAX_CACHEABLE_BODY = 32 * 1024
 NO_STORE = "private, no-store"
@@ -112,23 +110,7 @@ def is_cacheable(request, info: GraphQLRequest) -> bool:
     )
 
 
-# --- Generation: one counter for all content; bumping it orphans every cached answer.
-
-
-def current_generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # Start from the clock so a counter lost from the cache never repeats an old value.
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
-
-
-def bump_generation() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+# --- Generation (content.visibility's): bumping it orphans every cached answer and fact.
 
 
 def content_changed(**_kwargs) -> None:

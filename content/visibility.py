@@ -6,14 +6,19 @@
 - An image or document is public when its collection is not under a view restriction.
 - A draft is readable only through a valid, unexpired preview token, which names its page.
 
-Per-request facts (restricted and unpublished subtrees, private collections) are read once
-and remembered on the request, so checking a page of fifty results costs no extra query.
-`VISIBILITY_MODELS` lists what can change any of this, for the response cache.
+Global facts (restricted and unpublished subtrees, private collections) are read once per
+content generation and remembered in the process and on the request, so checking a page of
+fifty results costs no extra query. `VISIBILITY_MODELS` lists what can change any of this;
+every such change bumps the generation (cms.caching connects the signals), which both the
+response cache and these facts are keyed by. What depends on the clock (go-live, expiry,
+closing dates) is never part of a fact: it is compared with the time of each query.
 """
 
 import datetime as dt
+import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.signing import BadSignature
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -54,15 +59,56 @@ def changes_visibility(model) -> bool:
     )
 
 
-# --- Per-request facts
+# --- The content generation: one counter for all content, bumped by every change above.
+
+GENERATION_KEY = "graphql:generation"
+
+
+def current_generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # Start from the clock so a counter lost from the cache never repeats an old value.
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def bump_generation() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+# --- Global facts, kept for the current generation
+
+# name -> (generation, value); only the latest generation's value is kept.
+_FACTS: dict[str, tuple[int, object]] = {}
+
+
+def _request_generation(request) -> int:
+    """The generation, read once per request (so one request sees one set of facts)."""
+    if request is None:
+        return current_generation()
+    if "_content_generation" not in request.__dict__:
+        request._content_generation = current_generation()
+    return request._content_generation
 
 
 def _remembered(request, name: str, compute):
-    value = getattr(request, name, None) if request is not None else None
-    if value is None:
+    """The fact `name` for the current generation. The generation is read before computing,
+    so a change committed meanwhile (which bumps it again) is never kept past it."""
+    if request is not None and name in request.__dict__:
+        return request.__dict__[name]
+    generation = _request_generation(request)
+    kept = _FACTS.get(name)
+    if kept is not None and kept[0] == generation:
+        value = kept[1]
+    else:
         value = compute()
-        if request is not None:
-            setattr(request, name, value)
+        _FACTS[name] = (generation, value)
+    if request is not None:
+        request.__dict__[name] = value
     return value
 
 
@@ -160,10 +206,6 @@ def public_media(items: QuerySet, request=None) -> QuerySet:
 
 def is_public_media(item, request=None) -> bool:
     return item is not None and item.collection_id not in private_collection_ids(request)
-
-
-def public_media_or_none(item, request=None):
-    return item if is_public_media(item, request) else None
 
 
 # --- Drafts by preview token

@@ -19,13 +19,15 @@ Limits: the response's size is counted as leaves are serialised and the clock is
 per object; past GRAPHQL_MAX_RESPONSE_BYTES or GRAPHQL_MAX_SECONDS execution stops at once.
 """
 
+import inspect
 import time
 from asyncio import gather
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
 
 from django.conf import settings
-from graphene.types.resolver import dict_or_attr_resolver
+from graphene.types.field import source_resolver
+from graphene.types.resolver import dict_or_attr_resolver, get_default_resolver
 from graphql import (
     DocumentNode,
     ExecutionContext,
@@ -51,6 +53,9 @@ MAX_TOKENS = 20_000  # graphql-core stops parsing past this many tokens
 
 # A getter returns this when the value needs the field's real resolver after all.
 USE_RESOLVER = object()
+# Completed values graphql-core's is_awaitable always says no to (an object's dict of
+# fields, a list, a leaf): checked by type before asking it, as most results are these.
+NEVER_AWAITABLE = frozenset({dict, list, str, int, float, bool, type(None)})
 
 
 def _default_getter(resolve):
@@ -65,13 +70,30 @@ def _default_getter(resolve):
     return get
 
 
+def _source_getter(resolve):
+    """graphene's resolver of a field declared with `source=`: the default resolver's value,
+    called when it is a function or method (a property is just read)."""
+    (attname,) = resolve.args
+    get = _default_getter(partial(dict_or_attr_resolver, attname, None))
+
+    def get_source(source):
+        value = get(source)
+        return value() if inspect.isfunction(value) or inspect.ismethod(value) else value
+
+    return get_source
+
+
 def plain_getter(field_def):
     """A function reading the field's value straight from its source, or None."""
     if field_def.args:
         return None
     resolve = field_def.resolve
-    if isinstance(resolve, partial) and resolve.func is dict_or_attr_resolver:
-        return None if resolve.keywords else _default_getter(resolve)
+    if not isinstance(resolve, partial) or resolve.keywords:
+        return None
+    if resolve.func is dict_or_attr_resolver:
+        return _default_getter(resolve)
+    if resolve.func is source_resolver and get_default_resolver() is dict_or_attr_resolver:
+        return _source_getter(resolve)
     return None
 
 
@@ -153,7 +175,7 @@ class FastExecutionContext(ExecutionContext):
                 if result is Undefined:
                     continue
             results[response_name] = result
-            if is_awaitable(result):
+            if result.__class__ not in NEVER_AWAITABLE and is_awaitable(result):
                 awaitable_fields.append(response_name)
         if not awaitable_fields:
             return results

@@ -25,6 +25,13 @@ LIST_QUERIES = {
         institution { name logo { url } country { code } jobCount }
         role { name jobCount } disciplines { name parent { name } jobCount }
         parent { title } } pagination { total } } }""",
+    # The same list on the projection path (cms/graphql/jobs/listing.py): no field it does
+    # not plan for.
+    "jobsListing": """{ jobs(perPage: 50) { items {
+        title url country { name } salary { min currency }
+        institution { name logo { url } country { code } jobCount }
+        role { name jobCount } disciplines { name parent { name } jobCount } }
+        pagination { total } } }""",
     "guides": """{ guides(perPage: 20) { items {
         title url jsonLd role { name } discipline { name } relatedGuides { title }
         body { blockType

@@ -1,10 +1,10 @@
 """Per-request loaders: one cache per loader class per request (saleor's pattern).
 
 Execution here is synchronous, so a loader batches what it is asked for at once: list
-resolvers hand it every key of the page (`load_many`), and the objects of that page then
-find theirs in the cache. A loader's `batch_load` returns a dict of the keys it found.
-Where a list knows its keys before the fields that need them are asked for (a page of
-bodies), it `prime`s them: no query then, but the first `load` fetches them in its batch.
+resolvers hand it every key of the page, either loaded at once (`load_many`) or announced
+(`want`: fetched together with the first key actually loaded, so a relation the query does
+not select costs nothing), and the objects of that page then find theirs in the cache.
+A loader's `batch_load` returns a dict of the keys it found (it may find more).
 """
 
 
@@ -12,12 +12,15 @@ class Loader:
     def __init__(self, request):
         self.request = request
         self.cache: dict = {}
-        self.pending: dict = {}  # primed keys, in order (a dict as an ordered set)
+        self.wanted: dict = {}  # keys to fetch with the next miss (a dict keeps their order)
 
     @classmethod
     def of(cls, info) -> "Loader":
         """This request's instance of the loader."""
-        request = info.context
+        return cls.for_request(info.context)
+
+    @classmethod
+    def for_request(cls, request) -> "Loader":
         loaders = request.__dict__.setdefault("_graphql_loaders", {})
         if cls not in loaders:
             loaders[cls] = cls(request)
@@ -26,18 +29,24 @@ class Loader:
     def batch_load(self, keys: list) -> dict:
         raise NotImplementedError
 
-    def prime(self, keys) -> None:
-        """Fetch these keys with the next batch, without querying now."""
-        self.pending.update(dict.fromkeys(key for key in keys if key not in self.cache))
+    def want(self, keys) -> None:
+        """Keys likely to be loaded: fetched in the same batch as the first miss, if any."""
+        self.wanted.update(
+            dict.fromkeys(key for key in keys if key is not None and key not in self.cache)
+        )
 
     def load_many(self, keys) -> list:
-        wanted = dict.fromkeys([*keys, *self.pending])
-        self.pending = {}
-        missing = [key for key in wanted if key not in self.cache]
+        missing = [key for key in dict.fromkeys(keys) if key not in self.cache]
         if missing:
-            found = self.batch_load(missing)
-            self.cache.update({key: found.get(key) for key in missing})
+            batch = list({**dict.fromkeys(missing), **self.wanted})
+            self.wanted = {}
+            found = self.batch_load(batch)
+            # A loader may find more than it was asked for (a whole small table): keep all.
+            self.cache.update({**dict.fromkeys(batch), **found})
         return [self.cache[key] for key in keys]
 
     def load(self, key):
-        return None if key is None else self.load_many([key])[0]
+        if key is None:
+            return None
+        # Most calls are hits (a page of objects after its batch): answer them directly.
+        return self.cache[key] if key in self.cache else self.load_many([key])[0]

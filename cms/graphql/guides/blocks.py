@@ -72,7 +72,7 @@ def prime_bodies(info, streams) -> None:
         if ids:
             CHOSEN[name].of(info).load_many(ids)
     # Their call-to-action searches run together, when the first block asks for its jobs.
-    JobsBySearchLoader.of(info).prime(
+    JobsBySearchLoader.of(info).want(
         _cta_search(raw["value"], info)
         for stream in streams
         for raw in stream.raw_data

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, Window
 
 from cms.graphql.core.loaders import Loader
-from content.job_search import JobFilters, one_discipline_tree, search_jobs, with_job_relations
+from content.job_search import JobFilters, one_discipline_tree, search_jobs
 from content.visibility import open_jobs
 
 MAX_CTA_JOBS = 20
@@ -50,13 +50,17 @@ class OpenJobByIdLoader(Loader):
     never yields a job that is not public."""
 
     def batch_load(self, keys):
-        return with_job_relations(open_jobs(request=self.request)).in_bulk(keys)
+        from cms.graphql.jobs.types import with_listing_relations
+
+        return with_listing_relations(open_jobs(request=self.request)).in_bulk(keys)
 
 
 def newest_jobs(info, key: tuple, limit: int) -> list:
     """The newest `limit` open jobs of a search. The first block asking loads those of every
     search of the request, so the other blocks find theirs loaded."""
+    from cms.graphql.pages.types import prime_pages
+
     searches, jobs = JobsBySearchLoader.of(info), OpenJobByIdLoader.of(info)
     ids = searches.load(key)[0][:limit]
-    jobs.prime(pk for found, _total in searches.cache.values() for pk in found[:limit])
-    return [job for job in jobs.load_many(ids) if job is not None]
+    jobs.want(pk for found, _total in searches.cache.values() for pk in found[:limit])
+    return prime_pages(info, [job for job in jobs.load_many(ids) if job is not None])

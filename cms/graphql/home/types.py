@@ -5,7 +5,7 @@ from django.db.models import prefetch_related_objects
 
 from cms.graphql.core.scalars import JSONString
 from cms.graphql.pages.types import PageInterface, page_type, prime_pages
-from content.job_search import JobFilters, search_jobs, with_job_relations
+from content.job_search import JobFilters, search_jobs
 from content.models import HomePage
 from content.visibility import visible
 
@@ -41,7 +41,11 @@ class HomePageType(graphene.ObjectType):
         return prime_pages(info, visible(guides, info.context))
 
     def resolve_latest_jobs(home, info):
-        jobs = with_job_relations(search_jobs(JobFilters(), request=info.context))
+        # Imported here: at module level it would register the job types before this one
+        # and reorder the printed schema.
+        from cms.graphql.jobs.types import with_listing_relations
+
+        jobs = with_listing_relations(search_jobs(JobFilters(), request=info.context))
         return prime_pages(info, list(jobs[: home.latest_jobs_count]))
 
     def resolve_json_ld(home, info):

@@ -4,12 +4,13 @@ import graphene
 
 from cms.graphql.core.pagination import paginate, paginated_type, pagination_args
 from cms.graphql.jobs.filters import JobOrderEnum, job_filter_args, job_filters_from_args
-from cms.graphql.jobs.types import JobPostingPageType
+from cms.graphql.jobs.listing import fetch_listings, listing_plan
+from cms.graphql.jobs.types import JobPostingPageType, with_listing_relations
 from cms.graphql.pages.queries import single_page, single_page_args
 from cms.graphql.pages.types import prime_pages
 from content.iso import country_name
 from content.job_counts import JobCounts
-from content.job_search import FACETS, search_jobs, with_job_relations
+from content.job_search import FACETS, search_jobs
 from content.models import Discipline, Institution, JobPostingPage, Role
 from content.visibility import open_jobs
 
@@ -107,12 +108,18 @@ class JobQuery(graphene.ObjectType):
     def resolve_jobs(root, info, order, page=None, per_page=None, **args):
         filters = job_filters_from_args(args)
         jobs = search_jobs(filters, getattr(order, "value", order), request=info.context)
+        plan = listing_plan(info)
+        if plan is not None:
+            return paginate(jobs, page, per_page, prepare=lambda qs: fetch_listings(info, qs, plan))
         return paginate(
-            jobs, page, per_page, prepare=lambda qs: prime_pages(info, list(with_job_relations(qs)))
+            jobs,
+            page,
+            per_page,
+            prepare=lambda qs: prime_pages(info, list(with_listing_relations(qs))),
         )
 
     def resolve_job(root, info, **args):
-        jobs = with_job_relations(open_jobs(request=info.context))
+        jobs = with_listing_relations(open_jobs(request=info.context))
         return single_page(JobPostingPage, info, jobs, **args)
 
     def resolve_job_facets(root, info, **args):

@@ -4,8 +4,9 @@ import graphene
 from django.db.models import prefetch_related_objects
 
 from cms.graphql.core.scalars import JSONString, RichText
+from cms.graphql.jobs.loaders import DisciplinesByJobLoader
 from cms.graphql.pages.types import PageInterface, listing_page_type, page_type
-from cms.graphql.taxonomy.types import Country, Discipline, Institution, Role
+from cms.graphql.taxonomy.types import Country, Discipline, Institution, Role, want_logos
 from content.models import JobIndexPage, JobPostingPage
 
 
@@ -18,9 +19,17 @@ class Salary(graphene.ObjectType):
     period = graphene.String(required=True, description="YEAR, MONTH, WEEK, DAY or HOUR.")
 
 
+def with_listing_relations(jobs):
+    """A job queryset with the relations every job shows joined in (the logo for `jsonLd`;
+    the `logo` field and the disciplines come from their loaders)."""
+    return jobs.select_related("institution", "institution__logo", "role")
+
+
 def prime_jobs(info, jobs: list) -> list:
     """What a list of jobs shows, for all of them at once."""
-    prefetch_related_objects(jobs, "institution__logo", "role", "disciplines__parent")
+    prefetch_related_objects(jobs, "institution__logo", "role")
+    want_logos(info, [job.institution for job in jobs])
+    DisciplinesByJobLoader.of(info).want([job.pk for job in jobs])
     return jobs
 
 
@@ -36,7 +45,9 @@ class JobPostingPageType(graphene.ObjectType):
     institution = graphene.Field(Institution, required=True, description="The employer.")
     department = graphene.String(description="Department, school or group.")
     city = graphene.String(description="Where the job is (the institution's city by default).")
-    country = graphene.Field(Country, required=True, description="Where the job is.")
+    country = graphene.Field(
+        Country, required=True, source="country_info", description="Where the job is."
+    )
     remote_policy = graphene.String(required=True, description="ON_SITE, HYBRID or REMOTE.")
     role = graphene.Field(Role, required=True, description="The kind of position.")
     disciplines = graphene.List(
@@ -47,7 +58,9 @@ class JobPostingPageType(graphene.ObjectType):
     )
     contract_type = graphene.String(required=True, description="PERMANENT or FIXED_TERM.")
     duration_months = graphene.Int(description="Length of a fixed-term contract, in months.")
-    salary = graphene.Field(Salary, description="Salary or stipend; null when not stated.")
+    salary = graphene.Field(
+        Salary, source="salary_info", description="Salary or stipend; null when not stated."
+    )
     funded = graphene.Boolean(required=True, description="Fully funded (e.g. a studentship).")
     funding_details = graphene.String(description="Who funds it and what the funding covers.")
     start_date = graphene.Date(description="When the job starts, if known.")
@@ -65,23 +78,17 @@ class JobPostingPageType(graphene.ObjectType):
         description="schema.org credential category, e.g. postgraduate degree."
     )
     keywords = graphene.List(
-        graphene.NonNull(graphene.String), required=True, description="The employer's keywords."
+        graphene.NonNull(graphene.String),
+        required=True,
+        source="keyword_list",
+        description="The employer's keywords.",
     )
     json_ld = JSONString(
         required=True, description="schema.org JobPosting (Google for Jobs) to embed as is."
     )
 
-    def resolve_country(job, info):
-        return job.country_info
-
     def resolve_disciplines(job, info):
-        return job.disciplines.all()
-
-    def resolve_salary(job, info):
-        return job.salary_info
-
-    def resolve_keywords(job, info):
-        return job.keyword_list
+        return DisciplinesByJobLoader.of(info).load(job.pk)
 
     def resolve_json_ld(job, info):
         return job.get_json_ld(info.context)

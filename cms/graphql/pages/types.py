@@ -37,11 +37,12 @@ def parent_path(page) -> str:
 
 
 def prime_pages(info, pages: list) -> list:
-    """Load what a list of pages shows in a few queries for all: their parents, then each
-    page type's own relations (a list may mix types: the tree, `pages`, `search`)."""
+    """Prepare what a list of pages shows, for all of them at once: their parents (fetched
+    together if any is asked for), then each page type's own relations (a list may mix
+    types: the tree, `pages`, `search`)."""
     from cms.graphql.pages.loaders import PageByPathLoader
 
-    PageByPathLoader.of(info).load_many([parent_path(page) for page in pages if page.path])
+    PageByPathLoader.of(info).want([parent_path(page) for page in pages if page.path])
     by_model: dict[type, list] = {}
     for page in pages:
         by_model.setdefault(type(page), []).append(page)

@@ -10,5 +10,8 @@ class RoleByIdLoader(Loader):
 
 
 class DisciplineByIdLoader(Loader):
+    """Disciplines are a small taxonomy (tens to a few hundred rows), so the first miss
+    loads them all: parents, and any discipline asked for later, then cost no query."""
+
     def batch_load(self, keys):
-        return Discipline.objects.in_bulk(keys)
+        return Discipline.objects.in_bulk()

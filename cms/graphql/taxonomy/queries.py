@@ -4,7 +4,7 @@ import graphene
 from django.db.models import Q
 
 from cms.graphql.core.pagination import paginate, paginated_type, pagination_args
-from cms.graphql.taxonomy.types import Country, Discipline, Institution, Role
+from cms.graphql.taxonomy.types import Country, Discipline, Institution, Role, want_logos
 from content.iso import country_name
 from content.job_counts import live_job_counts
 from content.models import Discipline as DisciplineModel
@@ -63,15 +63,20 @@ class TaxonomyQuery(graphene.ObjectType):
         return list(RoleModel.objects.all())
 
     def resolve_institutions(root, info, search=None, countries=None, page=None, per_page=None):
-        institutions = InstitutionModel.objects.select_related("logo")
+        institutions = InstitutionModel.objects.all()
         if countries is not None:
             institutions = institutions.filter(country__in=[code.upper() for code in countries])
         for word in search_words(search).split():
             institutions = institutions.filter(Q(name__icontains=word) | Q(city__icontains=word))
-        return paginate(institutions.order_by("name", "pk"), page, per_page)
+        return paginate(
+            institutions.order_by("name", "pk"),
+            page,
+            per_page,
+            prepare=lambda items: want_logos(info, list(items)),
+        )
 
     def resolve_institution(root, info, slug):
-        return InstitutionModel.objects.select_related("logo").filter(slug=slug).first()
+        return InstitutionModel.objects.filter(slug=slug).first()
 
     def resolve_countries(root, info):
         counts = live_job_counts(info.context).countries

@@ -2,9 +2,10 @@
 
 import graphene
 
+from cms.graphql.media.loaders import ImageByIdLoader
 from cms.graphql.media.types import ImageObjectType
+from cms.graphql.taxonomy.loaders import DisciplineByIdLoader
 from content.job_counts import live_job_counts
-from content.visibility import public_media_or_none
 
 
 class Country(graphene.ObjectType):
@@ -42,6 +43,9 @@ class Discipline(graphene.ObjectType):
         required=True, description="Open jobs in this discipline or any below it."
     )
 
+    def resolve_parent(discipline, info):
+        return DisciplineByIdLoader.of(info).load(discipline.parent_id)
+
     def resolve_children(discipline, info):
         return discipline.children.all()
 
@@ -60,13 +64,22 @@ class Role(graphene.ObjectType):
     resolve_job_count = _job_count("roles")
 
 
+def want_logos(info, institutions: list) -> list:
+    """Announce a list of institutions' logos to their loader: one query for all of them,
+    made only if one is shown."""
+    ImageByIdLoader.of(info).want([institution.logo_id for institution in institutions])
+    return institutions
+
+
 class Institution(graphene.ObjectType):
     """An employer: a university, research institute or industry lab."""
 
     id = graphene.ID(required=True, description="The institution's id.")
     name = graphene.String(required=True, description="Display name.")
     slug = graphene.String(required=True, description="Stable identifier used in filters and URLs.")
-    country = graphene.Field(Country, required=True, description="Where it is.")
+    country = graphene.Field(
+        Country, required=True, source="country_info", description="Where it is."
+    )
     city = graphene.String(description="City, if given.")
     website_url = graphene.String(description="Its website.")
     logo = graphene.Field(ImageObjectType, description="Its logo; null if private or unset.")
@@ -75,12 +88,8 @@ class Institution(graphene.ObjectType):
     )
     job_count = graphene.Int(required=True, description="Its open jobs.")
 
-    def resolve_country(institution, info):
-        return institution.country_info
-
     def resolve_logo(institution, info):
-        if institution.logo_id is None:
-            return None
-        return public_media_or_none(institution.logo, info.context)
+        # Public images only; lists of institutions announce their logos to the loader.
+        return ImageByIdLoader.of(info).load(institution.logo_id)
 
     resolve_job_count = _job_count("institutions")
