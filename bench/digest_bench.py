@@ -207,9 +207,17 @@ def _bench_job(index, j, rng, institutions, roles, leaves):
 
 
 def reset_run():
+    from django.db import connection
+
     from notifications.models import Delivery, DigestRun, JobPublication
 
-    Delivery.objects.all().delete()
+    if connection.vendor == "postgresql":
+        # 1.5 million ledger rows at 100k subscribers: TRUNCATE is instant, where DELETE
+        # and the VACUUM after it took most of a minute per run.
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {connection.ops.quote_name(Delivery._meta.db_table)}")
+    else:
+        Delivery.objects.all().delete()
     DigestRun.objects.all().delete()
     JobPublication.objects.update(instant_planned_at=None)
     vacuum()

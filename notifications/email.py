@@ -342,24 +342,58 @@ class Group:
     jobs: list[RenderedJob]
 
 
-@lru_cache(maxsize=4096)
-def _group_heading(title: str, branding: Branding) -> tuple[str, str]:
-    """A group's heading as (text, HTML), rendered once per worker like the jobs."""
-    context = {"title": title, "branding": branding}
-    return (
-        render_to_string("notifications/email/group.txt", context),
-        render_to_string("notifications/email/group.html", context),
+# A per-email value's stand-in in a rendered frame; no template writes this character.
+_SLOT = "\x00"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A template rendered once per branding with stand-ins for the values that change
+    from email to email, so an email is its pieces joined instead of a template render
+    (which cost more than everything else in building the email). Values are escaped as the
+    template would escape them: conditional_escape in the HTML (rendered fragments are
+    safe strings), as they are in the text part (autoescape off). A template that
+    filtered a per-email value would mangle its stand-in and fail with a KeyError here;
+    tests compare a filled frame with a full render."""
+
+    pieces: tuple[str, ...]  # literal text at even indexes, value names at odd ones
+    html: bool
+
+    def fill(self, values: dict) -> str:
+        pieces = list(self.pieces)
+        for i in range(1, len(pieces), 2):
+            value = values[pieces[i]]
+            pieces[i] = conditional_escape(value) if self.html else value
+        return "".join(pieces)
+
+
+def _frames(template: str, context: dict, names) -> tuple[Frame, Frame]:
+    """The (text, HTML) frames of a template pair, with stand-ins for `names`."""
+    context = {**context, **{name: mark_safe(f"{_SLOT}{name}{_SLOT}") for name in names}}
+    return tuple(
+        Frame(
+            tuple(render_to_string(f"notifications/email/{template}.{ext}", context).split(_SLOT)),
+            html,
+        )
+        for ext, html in (("txt", False), ("html", True))
     )
+
+
+@lru_cache(maxsize=16)
+def group_frames(branding: Branding) -> tuple[Frame, Frame]:
+    """A group's heading as frames: alerts are named in many ways, one render each."""
+    return _frames("group", {"branding": branding}, ["title"])
 
 
 def _groups_text_and_html(groups: list[Group], branding: Branding) -> tuple[str, str]:
     """The body of a digest, joined from rendered pieces: a template loop per email would
     cost more than all the rest of the email's text."""
     text, html = [], []
+    text_frame, html_frame = group_frames(branding)
     for group in groups:
-        heading_text, heading_html = _group_heading(group.title, branding)
-        text += [heading_text, *(job.text for job in group.jobs)]
-        html += [heading_html, *(job.html for job in group.jobs)]
+        heading = {"title": group.title}
+        text += [text_frame.fill(heading), *(job.text for job in group.jobs)]
+        html += [html_frame.fill(heading), *(job.html for job in group.jobs)]
     return "".join(text), mark_safe("".join(html))  # rendered, escaped
 
 
@@ -377,8 +411,6 @@ def _preheader(jobs: list[RenderedJob]) -> str:
     return f"{shown} and {more} more" if more > 0 else shown
 
 
-# A per-email value's stand-in in a rendered frame; no template writes this character.
-_SLOT = "\x00"
 DIGEST_VALUES = (
     "subject",
     "preheader",
@@ -388,27 +420,6 @@ DIGEST_VALUES = (
     "manage_url",
     "unsubscribe_url",
 )
-
-
-@dataclass(frozen=True)
-class Frame:
-    """A digest template rendered once per branding with stand-ins for the per-email
-    values, so an email is its pieces joined instead of a template render (which cost
-    more than everything else in building the email). Values are escaped as the
-    template would escape them: conditional_escape in the HTML (rendered fragments are
-    safe strings), as they are in the text part (autoescape off). A template that
-    filtered a per-email value would mangle its stand-in and fail with a KeyError here;
-    tests compare a filled frame with a full render."""
-
-    pieces: tuple[str, ...]  # literal text at even indexes, value names at odd ones
-    html: bool
-
-    def fill(self, values: dict) -> str:
-        pieces = list(self.pieces)
-        for i in range(1, len(pieces), 2):
-            value = values[pieces[i]]
-            pieces[i] = conditional_escape(value) if self.html else value
-        return "".join(pieces)
 
 
 def digest_context(branding: Branding) -> dict:
@@ -423,14 +434,7 @@ def digest_context(branding: Branding) -> dict:
 @lru_cache(maxsize=16)
 def digest_frames(branding: Branding) -> tuple[Frame, Frame]:
     """The (text, HTML) frames of the digest for this branding, made once per worker."""
-    stand_ins = {name: mark_safe(f"{_SLOT}{name}{_SLOT}") for name in DIGEST_VALUES}
-    context = {**digest_context(branding), **stand_ins}
-    return tuple(
-        Frame(
-            tuple(render_to_string(f"notifications/email/digest.{ext}", context).split(_SLOT)), html
-        )
-        for ext, html in (("txt", False), ("html", True))
-    )
+    return _frames("digest", digest_context(branding), DIGEST_VALUES)
 
 
 def digest_email(subscriber, groups: list[Group], branding: Branding) -> Email:

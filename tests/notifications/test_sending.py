@@ -10,7 +10,13 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from notifications import mime, sending
-from notifications.email import DIGEST_VALUES, Branding, digest_context, digest_frames
+from notifications.email import (
+    DIGEST_VALUES,
+    Branding,
+    digest_context,
+    digest_frames,
+    group_frames,
+)
 from notifications.mime import Email
 from tests.notifications.smtp import free_port
 
@@ -151,3 +157,16 @@ def test_a_filled_frame_is_the_template_rendered_in_full(branding):
     context = {**digest_context(branding), **values}
     assert text_frame.fill(values) == render_to_string("notifications/email/digest.txt", context)
     assert html_frame.fill(values) == render_to_string("notifications/email/digest.html", context)
+
+
+@pytest.mark.parametrize("branding", BRANDINGS)
+def test_a_filled_group_heading_is_the_template_rendered_in_full(branding):
+    title = "PhD · “robots & <AI>” · Germany"
+    text_frame, html_frame = group_frames(branding)
+    context = {"title": title, "branding": branding}
+    assert text_frame.fill({"title": title}) == render_to_string(
+        "notifications/email/group.txt", context
+    )
+    assert html_frame.fill({"title": title}) == render_to_string(
+        "notifications/email/group.html", context
+    )
