@@ -66,7 +66,7 @@ def configure(database_url: str):
 
 def build(n_subscribers: int, n_jobs: int, seed: int = 7):
     """Replace all notification data and bench jobs with a fresh, deterministic set."""
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
     from wagtail.models import Site
 
@@ -81,10 +81,19 @@ def build(n_subscribers: int, n_jobs: int, seed: int = 7):
     )
 
     rng = random.Random(seed)
-    Delivery.objects.all().delete()
-    DigestRun.objects.all().delete()
-    JobPublication.objects.all().delete()
-    Subscriber.objects.all().delete()
+    if connection.vendor == "postgresql":
+        # Django's cascade collects every alert and ledger row of 100k subscribers first
+        # (minutes); TRUNCATE ... CASCADE empties the alerts' tables with them at once.
+        tables = [
+            model._meta.db_table for model in (Delivery, DigestRun, JobPublication, Subscriber)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+    else:
+        Delivery.objects.all().delete()
+        DigestRun.objects.all().delete()
+        JobPublication.objects.all().delete()
+        Subscriber.objects.all().delete()
 
     tops = []
     for t in range(6):
