@@ -352,9 +352,9 @@ class Frame:
     from email to email, so an email is its pieces joined instead of a template render
     (which cost more than everything else in building the email). Values are escaped as the
     template would escape them: conditional_escape in the HTML (rendered fragments are
-    safe strings), as they are in the text part (autoescape off). A template that
-    filtered a per-email value would mangle its stand-in and fail with a KeyError here;
-    tests compare a filled frame with a full render."""
+    safe strings), as they are in the text part (autoescape off). So a template must show
+    these values as they are, without filters: tests compare each filled frame with a
+    full render (tests/notifications/test_sending.py)."""
 
     pieces: tuple[str, ...]  # literal text at even indexes, value names at odd ones
     html: bool
