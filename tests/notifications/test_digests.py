@@ -303,6 +303,42 @@ def test_one_smtp_connection_per_batch(job_index, taxonomy, settings):
     assert sessions == 1
 
 
+def test_sent_marks_every_few_emails_and_whenever_the_batch_stops(
+    job_index, taxonomy, settings, monkeypatch
+):
+    """Rows are marked sent SENT_MARKS_EVERY emails at a time (the duplicate window), and
+    whatever stops a batch, every email the server accepted is recorded as sent."""
+    from tests.notifications.smtp import smtp_server
+
+    monkeypatch.setattr(digests, "SENT_MARKS_EVERY", 2)
+    statements = []
+    mark_sent = digests._mark_sent
+    monkeypatch.setattr(digests, "_mark_sent", lambda ids: statements.append(ids) or mark_sent(ids))
+    since = timezone.now() - dt.timedelta(minutes=1)
+    for i in range(5):
+        confirmed_subscriber(f"r{i}@example.org", since=since)
+    publish_job(job_index, title="Shared job")
+    batches = []
+    with smtp_server() as (smtp, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        smtp.refuse_always = {"r3@example.org"}  # 451: the batch stops for a retry
+        digests.run_digest("INSTANT", force=True, send=lambda *batch: batches.append(batch))
+        with pytest.raises(digests.TransientSendError):
+            digests.send_batch(*batches[0])
+        accepted = {rcpt for rcpt, _raw in smtp.accepted}
+        sent = Delivery.objects.filter(status=Delivery.Status.SENT)
+        assert set(sent.values_list("subscriber__email", flat=True)) == accepted
+
+        smtp.refuse_always = set()
+        digests.send_batch(*batches[0])  # the retry, same claim
+        received = smtp.received()
+    assert sorted(received) == [f"r{i}@example.org" for i in range(5)]
+    assert all(len(titles) == 1 for titles in received.values())
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 5
+    assert max(len(ids) for ids in statements) == 2  # one job per email here
+
+
 def test_send_digests_command_rejects_unknown_frequencies():
     from django.core.management import CommandError, call_command
 

@@ -1,7 +1,6 @@
 """The digest email as a subscriber reads it: groups per alert, every fact of each job in
 both parts, branding from the site setting, links, list headers and a DKIM signature."""
 
-import base64
 import datetime as dt
 import email
 import json
@@ -205,24 +204,6 @@ def test_frontend_base_url_sets_every_visible_link():
         "https://jobs.example.org/alerts/unsubscribe/{token}/",
         "https://jobs.example.org/jobs/{slug}/",
     ]
-
-
-@pytest.fixture
-def dkim_key(tmp_path):
-    key = tmp_path / "dkim.pem"
-    subprocess.run(
-        ["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"],
-        stdout=key.open("wb"),
-        check=True,
-        stderr=subprocess.DEVNULL,
-    )
-    public = subprocess.run(
-        ["openssl", "pkey", "-in", str(key), "-pubout", "-outform", "DER"],
-        check=True,
-        capture_output=True,
-    ).stdout
-    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
-    return key.read_text(), record
 
 
 def test_dkim_signature_verifies_after_real_smtp(job_index, settings, dkim_key):
