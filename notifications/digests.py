@@ -3,12 +3,13 @@
 The ledger protocol, per job and subscriber (a `Delivery` row):
 1. planning reserves the row as `pending` in the planning transaction;
 2. a batch claims pending rows for a while (a lease), so no two workers send one row;
-3. after the SMTP server accepts the email the row becomes `sent`; the rows of up to
-   SENT_MARKS_EVERY accepted emails are marked in one statement.
+3. after the SMTP server accepts the email the row becomes `sent` (by default at once; the
+   rows of up to NOTIFICATIONS_SENT_MARKS_EVERY accepted emails are marked in one statement).
 A worker that dies between 1 and 3 leaves pending rows whose lease runs out; the next run
 (beat runs INSTANT every minute) hands them out again. Between the server's "250 OK" and
 the commit of step 3 lies the one window in which a crash causes a duplicate: at most
-SENT_MARKS_EVERY emails per crashed worker process (see docs/notifications.md).
+NOTIFICATIONS_SENT_MARKS_EVERY emails (1 by default) per crashed worker process (see
+docs/notifications.md).
 """
 
 import datetime as dt
@@ -153,13 +154,6 @@ def _mark(ids, status, **fields) -> int:
     return Delivery.objects.filter(pk__in=ids).update(status=status, **fields)
 
 
-# Accepted emails whose rows are marked sent in one statement: the duplicate window, in
-# emails per crashed worker process. A statement (and its commit) per email cost about
-# half a millisecond of CPU between the worker and PostgreSQL, a third of all an email
-# costs; one per ten emails, a twentieth of that.
-SENT_MARKS_EVERY = 10
-
-
 def _mark_sent(ids: list[int]) -> int:
     """The statement that closes the duplicate window: plain SQL, because the ORM's update
     machinery costs more than the statement itself. On PostgreSQL it is a prepared
@@ -186,10 +180,13 @@ def _mark_sent(ids: list[int]) -> int:
 
 
 class _SentMarks:
-    """Rows of emails the server accepted, marked sent every SENT_MARKS_EVERY emails and
-    whenever the batch stops (`flush`)."""
+    """Rows of emails the server accepted, marked sent every NOTIFICATIONS_SENT_MARKS_EVERY
+    emails and whenever the batch stops (`flush`). That number is the duplicate window in
+    emails per crashed worker process: 1 (the default) keeps it at one email; more saves a
+    statement and its commit per email (about 0.2 ms of CPU between worker and PostgreSQL)."""
 
     def __init__(self, result: BatchResult):
+        self.every = settings.NOTIFICATIONS_SENT_MARKS_EVERY
         self.result = result
         self.ids: list[int] = []
         self.emails = 0
@@ -198,7 +195,7 @@ class _SentMarks:
         self.ids += ids
         self.emails += 1
         self.result.emails += 1
-        if self.emails >= SENT_MARKS_EVERY:
+        if self.emails >= self.every:
             self.flush()
 
     def flush(self):
@@ -389,7 +386,7 @@ def _send_one(smtp, subscriber: Subscriber, ids: list[int], groups, branding, ma
         smtp.open()
         return
     # The duplicate window: accepted by the server, not yet recorded until the marks are
-    # flushed (at most SENT_MARKS_EVERY emails later).
+    # flushed (at most NOTIFICATIONS_SENT_MARKS_EVERY emails later).
     marks.add(ids)
 
 

@@ -306,11 +306,12 @@ def test_one_smtp_connection_per_batch(job_index, taxonomy, settings):
 def test_sent_marks_every_few_emails_and_whenever_the_batch_stops(
     job_index, taxonomy, settings, monkeypatch
 ):
-    """Rows are marked sent SENT_MARKS_EVERY emails at a time (the duplicate window), and
+    """Rows are marked sent NOTIFICATIONS_SENT_MARKS_EVERY emails at a time (the duplicate
+    window), and
     whatever stops a batch, every email the server accepted is recorded as sent."""
     from tests.notifications.smtp import smtp_server
 
-    monkeypatch.setattr(digests, "SENT_MARKS_EVERY", 2)
+    settings.NOTIFICATIONS_SENT_MARKS_EVERY = 2
     statements = []
     mark_sent = digests._mark_sent
     monkeypatch.setattr(digests, "_mark_sent", lambda ids: statements.append(ids) or mark_sent(ids))
