@@ -179,6 +179,15 @@ def import_batch(rows: list[dict], institution: Institution, *, mode: str = Mode
     return import_rows(records, institution=institution, mode=mode, keep_outcomes=True)
 
 
+def existing_jobs(keys: list[tuple[int, str]]):
+    """The jobs that may be those these (institution, reference) keys name: matched by
+    reference alone, the caller checking the institution. A reference is all but unique,
+    while filtering on the chunk's institutions too let SQLite's planner (which has no
+    statistics) walk every job of those institutions for each chunk, so an import slowed
+    down as the board grew."""
+    return JobPostingPage.objects.filter(reference__in={reference for _inst, reference in keys})
+
+
 class _ChunkImporter:
     def __init__(self, parent: JobIndexPage, mode: str, user, lookups: Lookups, report, feed):
         self.parent, self.mode, self.user = parent, mode, user
@@ -242,10 +251,7 @@ class _ChunkImporter:
             return {}
         wanted = set(keys)
         rows = (
-            JobPostingPage.objects.filter(
-                institution_id__in={key[0] for key in keys},
-                reference__in={key[1] for key in keys},
-            )
+            existing_jobs(keys)
             .order_by("pk")
             .values(
                 "pk",
@@ -259,7 +265,7 @@ class _ChunkImporter:
             )
         )
         found = {}
-        for row in rows:
+        for row in rows:  # the institution is checked here (see existing_jobs)
             key = (row["institution_id"], row["reference"])
             if key in wanted:
                 found.setdefault(key, row)

@@ -16,7 +16,13 @@ from wagtail.models import GroupPagePermission, Page, PageLogEntry, ReferenceInd
 from wagtail.search.backends import get_search_backend
 
 from content import bulk_search, employers
-from content.bulk_import import ImportReport, _ChunkImporter, import_batch, import_rows
+from content.bulk_import import (
+    ImportReport,
+    _ChunkImporter,
+    existing_jobs,
+    import_batch,
+    import_rows,
+)
 from content.importing import Lookups, Mode, Record, json_records
 from content.models import ImportedJob, JobPostingPage
 from content.moderation import ensure_job_moderation
@@ -279,3 +285,21 @@ def test_a_changed_closing_date_moves_the_expiry(job_index, taxonomy):
     job = JobPostingPage.objects.get()
     assert job.closing_date.isoformat() == later and job.expire_at == job.closes_at
     assert job.get_latest_revision_as_object().expire_at == job.closes_at
+
+
+def test_a_reference_is_matched_within_its_institution(job_index, taxonomy):
+    InstitutionFactory(name="University of Leeds", slug="leeds")
+    import_rows(records([row(1), row(1, institution="leeds", title="Leeds position")]))
+    import_rows(records([row(1, institution="leeds", title="Leeds position, revised")]))
+    titles = {
+        job.institution.slug: job.latest_revision.content["title"]
+        for job in JobPostingPage.objects.filter(reference="OX-1")
+    }
+    assert titles == {"oxford": "PhD position 1 in glaciology", "leeds": "Leeds position, revised"}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner, without statistics")
+def test_matching_a_chunk_probes_the_reference_index(job_index, taxonomy):
+    """Filtering on institutions too let SQLite walk every job of the chunk's institutions."""
+    plan = existing_jobs([(taxonomy["oxford"].pk, "OX-1"), (taxonomy["oxford"].pk, "OX-2")])
+    assert "job_reference_idx" in plan.explain()
