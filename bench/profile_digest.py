@@ -65,7 +65,6 @@ def main():
             (mime.Email, "as_bytes", "  MIME bytes (fast path)"),
             (mime.Email, "message", "  Django's EmailMessage (other path)"),
             (smtplib.SMTP, "sendmail", "  smtplib.sendmail"),
-            (digests, "_record_accepted", "recording accepted emails"),
             (digests, "_settle_accepted", "marking rows sent (per batch)"),
         ]:
             timed(owner, name, label, spent)

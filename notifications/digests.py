@@ -159,10 +159,12 @@ def _mark(ids, status, **fields) -> int:
     return Delivery.objects.filter(pk__in=ids).update(status=status, **fields)
 
 
-def _record_accepted(claim: str, subscriber_id: int):
-    """The statement that closes the duplicate window: one small row per accepted email,
-    committed at once. Plain SQL, because the ORM's insert machinery costs more than the
-    statement itself. On PostgreSQL it is a prepared statement (psycopg's server-side
+@contextmanager
+def _recorder(claim: str) -> Iterator[Callable[[int], None]]:
+    """Gives the batch `record(subscriber_id)`, the statement that closes the duplicate
+    window: one small row per accepted email, committed at once. Plain SQL on one cursor
+    for the batch, because the ORM's insert machinery and a cursor per email cost more than
+    the statement itself. On PostgreSQL it is a prepared statement (psycopg's server-side
     binding; Django's cursors bind client-side), so the server parses and plans it once per
     connection instead of once per email."""
     table = connection.ops.quote_name(AcceptedEmail._meta.db_table)
@@ -170,10 +172,10 @@ def _record_accepted(claim: str, subscriber_id: int):
     if connection.vendor == "postgresql":
         connection.ensure_connection()
         with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, [claim, subscriber_id], prepare=True)
+            yield lambda subscriber_id: cursor.execute(sql, [claim, subscriber_id], prepare=True)
         return
     with connection.cursor() as cursor:
-        cursor.execute(sql, [claim, subscriber_id])
+        yield lambda subscriber_id: cursor.execute(sql, [claim, subscriber_id])
 
 
 def _settle_accepted(claim: str | None = None) -> int:
@@ -232,7 +234,7 @@ def send_batch(run_id: int | None, claim: str, subscriber_ids: list[int]) -> Bat
     result = BatchResult()
     held = _held(claim, subscriber_ids)
     try:
-        _send_claimed(claim, held, result)
+        _send_claimed(claim, subscriber_ids, held, result)
     except TransientSendError:
         # The task is retried after a backoff: hold the rest as a queued batch meanwhile.
         _renew(held, settings.NOTIFICATIONS_CLAIM_SECONDS)
@@ -270,19 +272,39 @@ def _renew(held, seconds: int) -> dt.datetime:
     return until
 
 
-def _send_claimed(claim: str, held, result: BatchResult):
+def _renew_and_read(claim: str, subscriber_ids: list[int], seconds: int):
+    """Extend the lease of the batch's rows and read them in one statement (UPDATE ...
+    RETURNING, PostgreSQL and SQLite 3.35+): returns when the lease now ends and the rows
+    as plain (pk, subscriber, job, alert) values, since a batch lists the same few hundred
+    jobs many times over and reads each job and each subscriber once."""
+    until = timezone.now() + dt.timedelta(seconds=seconds)
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    subscribers = ", ".join(["%s"] * len(subscriber_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET claimed_until = %s WHERE claim = %s AND status = %s"
+            f" AND subscriber_id IN ({subscribers})"
+            " RETURNING id, subscriber_id, job_id, alert_id",
+            [
+                connection.ops.adapt_datetimefield_value(until),
+                claim,
+                Delivery.Status.PENDING,
+                *subscriber_ids,
+            ],
+        )
+        return until, cursor.fetchall()
+
+
+def _send_claimed(claim: str, subscriber_ids: list[int], held, result: BatchResult):
     # A retried or redelivered batch first settles the emails it sent before it stopped,
     # so their rows are not read, and sent, again.
     result.sent += _settle_accepted(claim)
     # A queued batch holds its rows for NOTIFICATIONS_CLAIM_SECONDS; once it runs, only for
     # the short sending lease, renewed as it goes, so rows of a worker that dies mid-batch
-    # go back to the pool within a minute or so. Renewing before reading also drops rows
-    # another run took over while this batch waited in the queue.
+    # go back to the pool within a minute or so. The rows are read as they are renewed, so
+    # rows another run took over while this batch waited in the queue are left out.
     sending_lease = settings.NOTIFICATIONS_SENDING_LEASE_SECONDS
-    lease_ends = _renew(held, sending_lease)
-    # Plain values throughout: a batch lists the same few hundred jobs many times over, so
-    # each job and each subscriber is read once.
-    rows = list(held.values_list("pk", "subscriber_id", "job_id", "alert_id"))
+    lease_ends, rows = _renew_and_read(claim, subscriber_ids, sending_lease)
     if not rows:
         return
     subscribers = Subscriber.objects.only("email", "status").in_bulk({row[1] for row in rows})
@@ -308,7 +330,7 @@ def _send_claimed(claim: str, held, result: BatchResult):
     smtp = get_connection()
     try:
         smtp.open()
-        with _commits_without_flush_wait():
+        with _commits_without_flush_wait(), _recorder(claim) as record:
             try:
                 for subscriber_id, deliveries in by_subscriber.items():
                     if lease_ends - timezone.now() < dt.timedelta(seconds=sending_lease / 2):
@@ -316,7 +338,7 @@ def _send_claimed(claim: str, held, result: BatchResult):
                     pacer.wait()
                     _send_one(
                         smtp,
-                        claim,
+                        record,
                         subscribers[subscriber_id],
                         [pk for pk, _, _ in deliveries],
                         lambda deliveries=deliveries: _groups(deliveries, jobs, rendered, titles),
@@ -364,7 +386,7 @@ def _groups(deliveries, jobs: dict, rendered: dict, titles: dict[int, str]) -> l
 
 
 def _send_one(
-    smtp, claim: str, subscriber: Subscriber, ids: list[int], groups, branding, result: BatchResult
+    smtp, record, subscriber: Subscriber, ids: list[int], groups, branding, result: BatchResult
 ):
     """Build one subscriber's email (`groups()` gives its content) and send it. Whatever
     goes wrong with this one email is recorded against its rows; only trouble with the
@@ -404,7 +426,7 @@ def _send_one(
         smtp.open()
         return
     # The duplicate window: accepted by the server, not recorded until this commits.
-    _record_accepted(claim, subscriber.pk)
+    record(subscriber.pk)
     result.emails += 1
 
 
