@@ -65,7 +65,7 @@ def main():
             (mime.Email, "as_bytes", "  MIME bytes (fast path)"),
             (mime.Email, "message", "  Django's EmailMessage (other path)"),
             (smtplib.SMTP, "sendmail", "  smtplib.sendmail"),
-            (digests, "_mark_sent", "marking rows sent"),
+            (digests, "_settle_accepted", "marking rows sent (per batch)"),
         ]:
             timed(owner, name, label, spent)
     handler = CountingHandler()

@@ -3,13 +3,15 @@
 The ledger protocol, per job and subscriber (a `Delivery` row):
 1. planning reserves the row as `pending` in the planning transaction;
 2. a batch claims pending rows for a while (a lease), so no two workers send one row;
-3. after the SMTP server accepts the email the row becomes `sent` (by default at once; the
-   rows of up to NOTIFICATIONS_SENT_MARKS_EVERY accepted emails are marked in one statement).
-A worker that dies between 1 and 3 leaves pending rows whose lease runs out; the next run
-(beat runs INSTANT every minute) hands them out again. Between the server's "250 OK" and
-the commit of step 3 lies the one window in which a crash causes a duplicate: at most
-NOTIFICATIONS_SENT_MARKS_EVERY emails (1 by default) per crashed worker process (see
-docs/notifications.md).
+3. after the SMTP server accepts an email, an `AcceptedEmail` row (claim, subscriber) is
+   committed at once;
+4. whenever the batch stops, its accepted emails' rows become `sent` in one statement that
+   also drops their records ("settling" them).
+A worker that dies before 4 leaves pending rows whose lease runs out; before they are handed
+out again (by the next run, beat runs INSTANT every minute, or by a retry or redelivery of
+the same batch) the records of 3 are settled, so only emails without a record are sent again.
+Between the server's "250 OK" and the commit of step 3 lies the one window in which a crash
+causes a duplicate: at most one email per crashed worker process (see docs/notifications.md).
 """
 
 import datetime as dt
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 import psycopg
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -41,7 +43,7 @@ from notifications.email import (
     render_job,
 )
 from notifications.matching import oldest_unplanned, plan
-from notifications.models import Delivery, DigestRun, Frequency, Subscriber
+from notifications.models import AcceptedEmail, Delivery, DigestRun, Frequency, Subscriber
 from notifications.publishing import record_missed_publications
 
 logger = logging.getLogger(__name__)
@@ -101,7 +103,10 @@ def claim_batches(size: int) -> Iterator[tuple[str, list[int]]]:
     """Claim pending deliveries, `size` subscribers at a time; yield (claim, subscriber ids).
     The ids let the batch find its rows through the (subscriber, job) index, so the claim
     columns need no index of their own and claiming a row is a cheap in-place update.
-    Walks subscriber ids in order (keyset pages), so memory does not grow with the list."""
+    Walks subscriber ids in order (keyset pages), so memory does not grow with the list.
+    Emails that crashed batches sent are settled first, so their rows are not handed out
+    again."""
+    _settle_accepted()
     after = 0
     while True:
         ids = list(
@@ -154,54 +159,63 @@ def _mark(ids, status, **fields) -> int:
     return Delivery.objects.filter(pk__in=ids).update(status=status, **fields)
 
 
-def _mark_sent(ids: list[int]) -> int:
-    """The statement that closes the duplicate window: plain SQL, because the ORM's update
-    machinery costs more than the statement itself. On PostgreSQL it is a prepared
-    statement (psycopg's server-side binding; Django's cursors bind client-side), so the
-    server parses and plans it once per connection instead of once per use."""
-    table = connection.ops.quote_name(Delivery._meta.db_table)
-    now = timezone.now()
+@contextmanager
+def _recorder(claim: str) -> Iterator[Callable[[int], None]]:
+    """Gives the batch `record(subscriber_id)`, the statement that closes the duplicate
+    window: one small row per accepted email, committed at once. Plain SQL on one cursor
+    for the batch, because the ORM's insert machinery and a cursor per email cost more than
+    the statement itself. On PostgreSQL it is a prepared statement (psycopg's server-side
+    binding; Django's cursors bind client-side), so the server parses and plans it once per
+    connection instead of once per email."""
+    table = connection.ops.quote_name(AcceptedEmail._meta.db_table)
+    sql = f"INSERT INTO {table} (claim, subscriber_id) VALUES (%s, %s)"
     if connection.vendor == "postgresql":
         connection.ensure_connection()
         with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET status = %s, sent_at = %s WHERE id = ANY(%s)",
-                [Delivery.Status.SENT, now, ids],
-                prepare=True,
-            )
-            return cursor.rowcount
-    placeholders = ", ".join(["%s"] * len(ids))
+            yield lambda subscriber_id: cursor.execute(sql, [claim, subscriber_id], prepare=True)
+        return
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET status = %s, sent_at = %s WHERE id IN ({placeholders})",
-            [Delivery.Status.SENT, now, *ids],
+        yield lambda subscriber_id: cursor.execute(sql, [claim, subscriber_id])
+
+
+def _settle_accepted(claim: str | None = None) -> int:
+    """Mark sent the rows of the accepted emails recorded by `claim`, or (None) by any
+    batch whose lease ran out, and drop those records, in one transaction; returns the rows
+    marked. An email's rows are its subscriber's pending rows under the claim that sent it:
+    the batch marked the others skipped or failed before sending. DELETE ... RETURNING
+    (PostgreSQL, SQLite 3.35+) settles exactly the records it removes, even while batches
+    add new ones."""
+    table = connection.ops.quote_name(AcceptedEmail._meta.db_table)
+    now = timezone.now()
+    if claim:
+        condition, params = "claim = %s", [claim]
+    else:
+        # Only crashed or stalled batches: a live one settles its own at its end (and so
+        # counts them in its run).
+        ledger = connection.ops.quote_name(Delivery._meta.db_table)
+        condition = (
+            f"EXISTS (SELECT 1 FROM {ledger} d WHERE d.claim = {table}.claim"
+            f" AND d.subscriber_id = {table}.subscriber_id AND d.status = %s"
+            " AND d.claimed_until < %s)"
         )
-        return cursor.rowcount
-
-
-class _SentMarks:
-    """Rows of emails the server accepted, marked sent every NOTIFICATIONS_SENT_MARKS_EVERY
-    emails and whenever the batch stops (`flush`). That number is the duplicate window in
-    emails per crashed worker process: 1 (the default) keeps it at one email; more saves a
-    statement and its commit per email (about 0.2 ms of CPU between worker and PostgreSQL)."""
-
-    def __init__(self, result: BatchResult):
-        self.every = settings.NOTIFICATIONS_SENT_MARKS_EVERY
-        self.result = result
-        self.ids: list[int] = []
-        self.emails = 0
-
-    def add(self, ids: list[int]):
-        self.ids += ids
-        self.emails += 1
-        self.result.emails += 1
-        if self.emails >= self.every:
-            self.flush()
-
-    def flush(self):
-        if self.ids:
-            self.result.sent += _mark_sent(self.ids)
-        self.ids, self.emails = [], 0
+        params = [Delivery.Status.PENDING, now]
+    marked = 0
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {condition} RETURNING claim, subscriber_id", params
+            )
+            accepted = cursor.fetchall()
+        by_claim: dict[str, list[int]] = {}
+        for accepted_claim, subscriber_id in accepted:
+            by_claim.setdefault(accepted_claim, []).append(subscriber_id)
+        for accepted_claim, subscriber_ids in by_claim.items():
+            marked += Delivery.objects.filter(
+                claim=accepted_claim,
+                subscriber_id__in=subscriber_ids,
+                status=Delivery.Status.PENDING,
+            ).update(status=Delivery.Status.SENT, sent_at=now)
+    return marked
 
 
 def _smtp_code(err: Exception) -> int | None:
@@ -220,7 +234,7 @@ def send_batch(run_id: int | None, claim: str, subscriber_ids: list[int]) -> Bat
     result = BatchResult()
     held = _held(claim, subscriber_ids)
     try:
-        _send_claimed(held, result)
+        _send_claimed(claim, subscriber_ids, held, result)
     except TransientSendError:
         # The task is retried after a backoff: hold the rest as a queued batch meanwhile.
         _renew(held, settings.NOTIFICATIONS_CLAIM_SECONDS)
@@ -258,16 +272,39 @@ def _renew(held, seconds: int) -> dt.datetime:
     return until
 
 
-def _send_claimed(held, result: BatchResult):
+def _renew_and_read(claim: str, subscriber_ids: list[int], seconds: int):
+    """Extend the lease of the batch's rows and read them in one statement (UPDATE ...
+    RETURNING, PostgreSQL and SQLite 3.35+): returns when the lease now ends and the rows
+    as plain (pk, subscriber, job, alert) values, since a batch lists the same few hundred
+    jobs many times over and reads each job and each subscriber once."""
+    until = timezone.now() + dt.timedelta(seconds=seconds)
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    subscribers = ", ".join(["%s"] * len(subscriber_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET claimed_until = %s WHERE claim = %s AND status = %s"
+            f" AND subscriber_id IN ({subscribers})"
+            " RETURNING id, subscriber_id, job_id, alert_id",
+            [
+                connection.ops.adapt_datetimefield_value(until),
+                claim,
+                Delivery.Status.PENDING,
+                *subscriber_ids,
+            ],
+        )
+        return until, cursor.fetchall()
+
+
+def _send_claimed(claim: str, subscriber_ids: list[int], held, result: BatchResult):
+    # A retried or redelivered batch first settles the emails it sent before it stopped,
+    # so their rows are not read, and sent, again.
+    result.sent += _settle_accepted(claim)
     # A queued batch holds its rows for NOTIFICATIONS_CLAIM_SECONDS; once it runs, only for
     # the short sending lease, renewed as it goes, so rows of a worker that dies mid-batch
-    # go back to the pool within a minute or so. Renewing before reading also drops rows
-    # another run took over while this batch waited in the queue.
+    # go back to the pool within a minute or so. The rows are read as they are renewed, so
+    # rows another run took over while this batch waited in the queue are left out.
     sending_lease = settings.NOTIFICATIONS_SENDING_LEASE_SECONDS
-    lease_ends = _renew(held, sending_lease)
-    # Plain values throughout: a batch lists the same few hundred jobs many times over, so
-    # each job and each subscriber is read once.
-    rows = list(held.values_list("pk", "subscriber_id", "job_id", "alert_id"))
+    lease_ends, rows = _renew_and_read(claim, subscriber_ids, sending_lease)
     if not rows:
         return
     subscribers = Subscriber.objects.only("email", "status").in_bulk({row[1] for row in rows})
@@ -290,11 +327,10 @@ def _send_claimed(held, result: BatchResult):
     branding = load_branding()
     rendered = {pk: render_job(values, branding) for pk, values in jobs.items()}
     pacer = _Pacer(settings.NOTIFICATIONS_SEND_RATE)
-    marks = _SentMarks(result)
     smtp = get_connection()
     try:
         smtp.open()
-        with _commits_without_flush_wait():
+        with _commits_without_flush_wait(), _recorder(claim) as record:
             try:
                 for subscriber_id, deliveries in by_subscriber.items():
                     if lease_ends - timezone.now() < dt.timedelta(seconds=sending_lease / 2):
@@ -302,14 +338,17 @@ def _send_claimed(held, result: BatchResult):
                     pacer.wait()
                     _send_one(
                         smtp,
+                        record,
                         subscribers[subscriber_id],
                         [pk for pk, _, _ in deliveries],
                         lambda deliveries=deliveries: _groups(deliveries, jobs, rendered, titles),
                         branding,
-                        marks,
+                        result,
                     )
             finally:
-                marks.flush()  # whatever stopped the batch, accepted emails are recorded
+                # Whatever stopped the batch, the rows of the emails it sent are marked now,
+                # in one statement for the whole batch.
+                result.sent += _settle_accepted(claim)
     except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as err:
         raise TransientSendError(f"SMTP connection failed: {err}") from err
     finally:
@@ -346,11 +385,12 @@ def _groups(deliveries, jobs: dict, rendered: dict, titles: dict[int, str]) -> l
     return [Group(titles.get(pk, "More jobs for you"), by_alert[pk]) for pk in order]
 
 
-def _send_one(smtp, subscriber: Subscriber, ids: list[int], groups, branding, marks: _SentMarks):
+def _send_one(
+    smtp, record, subscriber: Subscriber, ids: list[int], groups, branding, result: BatchResult
+):
     """Build one subscriber's email (`groups()` gives its content) and send it. Whatever
     goes wrong with this one email is recorded against its rows; only trouble with the
     server or the connection stops the batch (TransientSendError)."""
-    result = marks.result
     try:
         sending.send(smtp, digest_email(subscriber, groups(), branding))
     except smtplib.SMTPException as err:
@@ -385,9 +425,9 @@ def _send_one(smtp, subscriber: Subscriber, ids: list[int], groups, branding, ma
         smtp.close()
         smtp.open()
         return
-    # The duplicate window: accepted by the server, not yet recorded until the marks are
-    # flushed (at most NOTIFICATIONS_SENT_MARKS_EVERY emails later).
-    marks.add(ids)
+    # The duplicate window: accepted by the server, not recorded until this commits.
+    record(subscriber.pk)
+    result.emails += 1
 
 
 def _count_attempt(ids: list[int], reason: str, result: BatchResult):

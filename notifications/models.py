@@ -157,7 +157,7 @@ class Delivery(models.Model):
         FAILED = "failed", "Failed permanently"
         SKIPPED = "skipped", "Skipped (job closed or subscriber left)"
 
-    # Few indexes: every row is written three times (reserved, claimed, sent). Lookups by
+    # Few indexes: every row is written several times (reserved, claimed, sent). Lookups by
     # subscriber use the unique (subscriber, job) index.
     # No database foreign keys: planning writes one row per subscriber x job in bulk, and
     # checking three constraints per row at commit took 2.2 of 5 s at 10k subscribers.
@@ -216,6 +216,22 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"Delivery #{self.pk} ({self.status})"
+
+
+class AcceptedEmail(models.Model):
+    """An email the SMTP server accepted whose ledger rows are not marked sent yet: the
+    batch `claim` sent it to `subscriber_id` (all that subscriber's rows it held). One small
+    insert per email is what closes the duplicate window; the rows themselves are marked
+    sent a batch at a time, and whoever hands rows out again settles these first (see
+    notifications/digests.py). The table holds only the emails of running or crashed
+    batches, so its primary key is its only index."""
+
+    pk = models.CompositePrimaryKey("claim", "subscriber_id")
+    claim = models.CharField(max_length=32)
+    subscriber_id = models.BigIntegerField()
+
+    def __str__(self):
+        return f"Accepted email ({self.claim}, {self.subscriber_id})"
 
 
 @register_setting(icon="mail")

@@ -253,10 +253,7 @@ NOTIFICATIONS_INSTANT_WINDOW_SECONDS = env_int("NOTIFICATIONS_INSTANT_WINDOW_SEC
 NOTIFICATIONS_DAILY_HOUR = env_int("NOTIFICATIONS_DAILY_HOUR", 7)
 NOTIFICATIONS_WEEKLY_DAY = env_str("NOTIFICATIONS_WEEKLY_DAY", "mon")
 NOTIFICATIONS_SEND_RATE = env_int("NOTIFICATIONS_SEND_RATE", 0)  # emails/s per process; 0: no cap
-NOTIFICATIONS_BATCH_SIZE = env_int("NOTIFICATIONS_BATCH_SIZE", 100)  # subscribers per batch task
-# Accepted emails recorded per ledger statement: the duplicate window after a worker crash, in
-# emails per worker process (docs/notifications.md). 1 keeps the window at one email.
-NOTIFICATIONS_SENT_MARKS_EVERY = env_int("NOTIFICATIONS_SENT_MARKS_EVERY", 1)
+NOTIFICATIONS_BATCH_SIZE = env_int("NOTIFICATIONS_BATCH_SIZE", 500)  # subscribers per batch task
 # How long a handed-out batch may wait in the queue, and how long a running one holds its
 # rows without renewing (the recovery delay after a worker dies mid-batch).
 NOTIFICATIONS_CLAIM_SECONDS = env_int("NOTIFICATIONS_CLAIM_SECONDS", 900)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications import digests
-from notifications.models import Delivery, DigestRun, JobPublication, Subscriber
+from notifications.models import AcceptedEmail, Delivery, DigestRun, JobPublication, Subscriber
 from tests.factories import DisciplineFactory, InstitutionFactory, RoleFactory
 from tests.notifications.helpers import add_alert, confirmed_subscriber, publish_job
 
@@ -303,18 +303,19 @@ def test_one_smtp_connection_per_batch(job_index, taxonomy, settings):
     assert sessions == 1
 
 
-def test_sent_marks_every_few_emails_and_whenever_the_batch_stops(
+def test_each_accepted_email_is_recorded_and_the_batch_marked_whenever_it_stops(
     job_index, taxonomy, settings, monkeypatch
 ):
-    """Rows are marked sent NOTIFICATIONS_SENT_MARKS_EVERY emails at a time (the duplicate
-    window), and
-    whatever stops a batch, every email the server accepted is recorded as sent."""
+    """Each email the server accepts is recorded on its own (the duplicate window stays one
+    email); its rows are marked sent in one statement for the batch, and whatever stops a
+    batch, every email the server accepted is marked sent."""
     from tests.notifications.smtp import smtp_server
 
-    settings.NOTIFICATIONS_SENT_MARKS_EVERY = 2
-    statements = []
-    mark_sent = digests._mark_sent
-    monkeypatch.setattr(digests, "_mark_sent", lambda ids: statements.append(ids) or mark_sent(ids))
+    settled = []
+    settle = digests._settle_accepted
+    monkeypatch.setattr(
+        digests, "_settle_accepted", lambda claim=None: settled.append(settle(claim)) or settled[-1]
+    )
     since = timezone.now() - dt.timedelta(minutes=1)
     for i in range(5):
         confirmed_subscriber(f"r{i}@example.org", since=since)
@@ -328,8 +329,10 @@ def test_sent_marks_every_few_emails_and_whenever_the_batch_stops(
         with pytest.raises(digests.TransientSendError):
             digests.send_batch(*batches[0])
         accepted = {rcpt for rcpt, _raw in smtp.accepted}
+        assert len(accepted) == 3
         sent = Delivery.objects.filter(status=Delivery.Status.SENT)
         assert set(sent.values_list("subscriber__email", flat=True)) == accepted
+        assert not AcceptedEmail.objects.exists()
 
         smtp.refuse_always = set()
         digests.send_batch(*batches[0])  # the retry, same claim
@@ -337,7 +340,60 @@ def test_sent_marks_every_few_emails_and_whenever_the_batch_stops(
     assert sorted(received) == [f"r{i}@example.org" for i in range(5)]
     assert all(len(titles) == 1 for titles in received.values())
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 5
-    assert max(len(ids) for ids in statements) == 2  # one job per email here
+    # Planning's hand-out (nothing to settle), then each try: its start (nothing left
+    # over) and its end (all its accepted emails at once).
+    assert settled == [0, 0, 3, 0, 2]
+
+
+def test_emails_a_crashed_batch_recorded_are_marked_sent_not_sent_again(
+    job_index, taxonomy, settings, monkeypatch
+):
+    """A worker that dies after the server accepted some emails of its batch, before the
+    batch's marks: once the lease runs out, the next run marks the recorded emails' rows
+    sent and sends only the others. A retry of the batch itself (same claim) does the same."""
+    since = timezone.now() - dt.timedelta(minutes=1)
+    for i in range(3):
+        confirmed_subscriber(f"r{i}@example.org", since=since)
+    publish_job(job_index, title="Shared job")
+    batches = []
+    digests.run_digest("INSTANT", force=True, send=lambda *batch: batches.append(batch))
+    send_one = digests._send_one
+    sent = []
+
+    def dies_after_two(*args):
+        if len(sent) == 2:
+            raise SystemExit("killed")
+        send_one(*args)
+        sent.append(args)
+
+    monkeypatch.setattr(digests, "_send_one", dies_after_two)
+    monkeypatch.setattr(digests, "_settle_accepted", lambda claim=None: 0)  # dies before it
+    with pytest.raises(SystemExit):
+        digests.send_batch(*batches[0])
+    monkeypatch.undo()
+    assert AcceptedEmail.objects.count() == 2
+    assert not Delivery.objects.filter(status=Delivery.Status.SENT).exists()
+    assert len(mail.outbox) == 2
+
+    Delivery.objects.update(claimed_until=timezone.now() - dt.timedelta(seconds=1))
+    run_now()
+    assert sorted(jobs_by_recipient()) == [f"r{i}@example.org" for i in range(3)]
+    assert len(mail.outbox) == 3
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 3
+    assert not AcceptedEmail.objects.exists()
+
+
+def test_a_retried_batch_settles_what_it_sent_before_reading_its_rows(job_index, taxonomy):
+    since = timezone.now() - dt.timedelta(minutes=1)
+    subscriber = confirmed_subscriber("a@example.org", since=since)
+    publish_job(job_index, title="Job A")
+    batches = []
+    digests.run_digest("INSTANT", force=True, send=lambda *batch: batches.append(batch))
+    run_id, claim, subscriber_ids = batches[0]
+    AcceptedEmail.objects.create(claim=claim, subscriber_id=subscriber.pk)  # sent, then died
+    result = digests.send_batch(run_id, claim, subscriber_ids)
+    assert (result.sent, result.emails, len(mail.outbox)) == (1, 0, 0)
+    assert Delivery.objects.get().status == Delivery.Status.SENT
 
 
 def test_send_digests_command_rejects_unknown_frequencies():

@@ -41,6 +41,9 @@ CASES = {
         "<p>\r\n</p>",
         {"List-Id": "Stellen <jobs.example.org>", "X-Note": "für"},
     ),
+    # SMTP ends the message at a line holding only a dot: lines starting with one are
+    # dot-stuffed on the way and restored by the server.
+    "lines starting with a dot": Email("ada@example.org", "Hi", ".\n..x\n.net\n", ".y\n.", {}),
 }
 
 
