@@ -23,7 +23,7 @@ from typing import Protocol
 
 from django.contrib.auth.models import Group, Permission
 from django.db import DatabaseError, transaction
-from django.db.models import CharField, OuterRef, Q, Subquery
+from django.db.models import CharField, F, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import slugify
@@ -166,6 +166,11 @@ def import_rows(
     importer.run(chunk, progress)
     if report.count(CREATED) or report.count(UPDATED):
         bulk_search.refresh_title_norms()
+        # One real save of the index per import, not per chunk: its post_save tells caches
+        # that content changed, and it also has the search backend re-index the index page,
+        # which recomputes title norms over every search entry (two scans that grow with
+        # the board, per chunk). Cached answers may lag behind an import until it ends.
+        parent.save(update_fields=["numchild"], clean=False)
     return report
 
 
@@ -388,9 +393,10 @@ class _ChunkImporter:
         if self.mode == Mode.MODERATE:
             for page in pages:
                 submit_for_moderation(page, self.user)
-        # A real save, not an update: its post_save tells caches that content changed.
+        # An update, so each committed chunk leaves a sound tree; import_rows saves the
+        # index (post_save) once at the end.
         self.parent.numchild += len(new)
-        self.parent.save(update_fields=["numchild"], clean=False)
+        Page.objects.filter(pk=self.parent.pk).update(numchild=F("numchild") + len(new))
 
     def _insert(self, pages: list[JobPostingPage], publish: bool) -> None:
         self._give_unique_slugs(pages)
