@@ -216,6 +216,7 @@ class _ChunkImporter:
         self.discipline_by_pk = {d.pk: d for d in lookups.disciplines.by_slug.values()}
         self.last_suffix: dict[str, int] = {}  # slug base -> highest "-n" given under parent
         self.unanalysed = 0  # rows written since the tables were last analysed
+        self.title_lengths = bulk_search.TitleLengths()
         self.analysed_jobs: float | None = None  # the jobs table's size then (PostgreSQL's)
 
     def run(self, chunk: list[_Row], progress: Progress | None) -> None:
@@ -418,7 +419,7 @@ class _ChunkImporter:
         if publish:
             bulk_pages.log_actions(pages, "wagtail.publish", user=self.user, at=now)
             record_first_publications(pages)
-        bulk_search.index_pages(pages)
+        bulk_search.index_pages(pages, self.title_lengths)
         bulk_pages.update_references(pages)
         self._grant_institution_groups(new)
         ImportedJob.objects.bulk_create(

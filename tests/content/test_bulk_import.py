@@ -343,3 +343,25 @@ def test_the_import_analyses_the_tables_it_grows(job_index, taxonomy, monkeypatc
     assert not analysed()  # fewer rows than ANALYZE_AFTER_ROWS: left to autovacuum
     import_rows(records([row(n) for n in range(3, 60)]), chunk_size=10)
     assert analysed()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's entry writer")
+def test_new_entries_are_written_ranked_by_the_average_of_their_chunk(job_index, taxonomy):
+    """Not updated to it at the end (that rewrote every new entry and its GIN index entries):
+    each chunk's entries rank by the average title length once they are in, as the backend's
+    refresh after each add has it."""
+    longer = "A much longer title than the first two, so that the average moves"
+    import_rows(records([row(1), row(2), row(3, title=longer)]), chunk_size=2)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT object_id, title_norm * length(title), avg(length(title)) OVER () "
+            "FROM wagtailsearch_indexentry WHERE length(title) > 0"
+        )
+        rows = cursor.fetchall()
+    average = rows[0][2]
+    ranked = {page_id: norm_length for page_id, norm_length, _ in rows}
+    first, second, third = (
+        ranked[str(job.pk)] for job in JobPostingPage.objects.order_by("reference")
+    )
+    assert first == pytest.approx(second) and first < average
+    assert third == pytest.approx(average)
