@@ -215,8 +215,8 @@ class _ChunkImporter:
         self.locale = parent.locale
         self.discipline_by_pk = {d.pk: d for d in lookups.disciplines.by_slug.values()}
         self.last_suffix: dict[str, int] = {}  # slug base -> highest "-n" given under parent
-        self.unanalysed = 0  # rows written since the tables were last analysed
         self.title_lengths = bulk_search.TitleLengths()
+        self.unanalysed = 0  # rows written since the tables were last analysed
         self.analysed_jobs: float | None = None  # the jobs table's size then (PostgreSQL's)
 
     def run(self, chunk: list[_Row], progress: Progress | None) -> None:

