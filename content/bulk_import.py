@@ -22,12 +22,19 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.contrib.auth.models import Group, Permission
-from django.db import DatabaseError, transaction
-from django.db.models import CharField, OuterRef, Q, Subquery
+from django.db import DatabaseError, connection, transaction
+from django.db.models import CharField, F, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import COMMENTS_RELATION_NAME, Comment, GroupPagePermission, Page, Revision
+from wagtail.models import (
+    COMMENTS_RELATION_NAME,
+    Comment,
+    GroupPagePermission,
+    Page,
+    ReferenceIndex,
+    Revision,
+)
 
 from content import bulk_pages, bulk_search
 from content.employers import GROUP_PREFIX
@@ -44,9 +51,16 @@ from content.importing import (
     submit_for_moderation,
 )
 from content.models import ImportedJob, Institution, JobIndexPage, JobPostingPage
+from notifications.models import JobPublication
 from notifications.publishing import record_first_publications
 
 CHUNK_SIZE = 500
+# PostgreSQL: the tables a chunk reads back from (jobs by reference with their pages and
+# import states, slugs and the last child under the index, references and publications by
+# job), analysed by the import as it grows them (_ChunkImporter._analyse). Not revisions:
+# their lookup uses its index regardless, and sampling their JSON costs the most.
+ANALYZE_AFTER_ROWS = 1000
+ANALYZED_MODELS = (Page, JobPostingPage, ImportedJob, ReferenceIndex, JobPublication)
 SLUG_LENGTH = 200
 # What an edit keeps from the page row rather than its latest revision (Page.with_content_json).
 PAGE_WIDE_FIELDS = (
@@ -166,6 +180,11 @@ def import_rows(
     importer.run(chunk, progress)
     if report.count(CREATED) or report.count(UPDATED):
         bulk_search.refresh_title_norms()
+        # One real save of the index per import, not per chunk: its post_save tells caches
+        # that content changed, and it also has the search backend re-index the index page,
+        # which recomputes title norms over every search entry (two scans that grow with
+        # the board, per chunk). Cached answers may lag behind an import until it ends.
+        parent.save(update_fields=["numchild"], clean=False)
     return report
 
 
@@ -196,6 +215,9 @@ class _ChunkImporter:
         self.locale = parent.locale
         self.discipline_by_pk = {d.pk: d for d in lookups.disciplines.by_slug.values()}
         self.last_suffix: dict[str, int] = {}  # slug base -> highest "-n" given under parent
+        self.title_lengths = bulk_search.TitleLengths()
+        self.unanalysed = 0  # rows written since the tables were last analysed
+        self.analysed_jobs: float | None = None  # the jobs table's size then (PostgreSQL's)
 
     def run(self, chunk: list[_Row], progress: Progress | None) -> None:
         if not chunk:
@@ -212,8 +234,37 @@ class _ChunkImporter:
             for row in to_write:
                 status = UPDATED if row.existing else CREATED
                 self.report.add(Outcome(row.number, status, row.page.pk))
+            self._analyse(len(to_write))
         if progress is not None:
             progress.update(len(chunk))
+
+    def _analyse(self, written: int) -> None:
+        """PostgreSQL plans a chunk's reads from the tables' statistics, and autovacuum
+        analyses a growing table late, if at all. Planned for the board of the last analysis
+        (or none: an empty board), those reads scanned every job and page for each chunk
+        instead of using their indexes; at 200,000 jobs that was most of the database's
+        time. So the import analyses the tables each time it has written as many rows as
+        the board held when they were last analysed: a few times per import, each a
+        fixed-size sample."""
+        self.unanalysed += written
+        if connection.vendor != "postgresql" or self.unanalysed < ANALYZE_AFTER_ROWS:
+            return
+        with connection.cursor() as cursor:
+            if self.analysed_jobs is None:
+                self.analysed_jobs = self._jobs_when_analysed(cursor)
+            if self.unanalysed < self.analysed_jobs:
+                return
+            tables = (connection.ops.quote_name(m._meta.db_table) for m in ANALYZED_MODELS)
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
+            self.analysed_jobs, self.unanalysed = self._jobs_when_analysed(cursor), 0
+
+    @staticmethod
+    def _jobs_when_analysed(cursor) -> float:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+            [JobPostingPage._meta.db_table],
+        )
+        return max(cursor.fetchone()[0], 0)  # -1: never analysed
 
     # --- Matching and validating (reads only) ---------------------------------------------
 
@@ -368,7 +419,7 @@ class _ChunkImporter:
         if publish:
             bulk_pages.log_actions(pages, "wagtail.publish", user=self.user, at=now)
             record_first_publications(pages)
-        bulk_search.index_pages(pages)
+        bulk_search.index_pages(pages, self.title_lengths)
         bulk_pages.update_references(pages)
         self._grant_institution_groups(new)
         ImportedJob.objects.bulk_create(
@@ -388,9 +439,10 @@ class _ChunkImporter:
         if self.mode == Mode.MODERATE:
             for page in pages:
                 submit_for_moderation(page, self.user)
-        # A real save, not an update: its post_save tells caches that content changed.
+        # An update, so each committed chunk leaves a sound tree; import_rows saves the
+        # index (post_save) once at the end.
         self.parent.numchild += len(new)
-        self.parent.save(update_fields=["numchild"], clean=False)
+        Page.objects.filter(pk=self.parent.pk).update(numchild=F("numchild") + len(new))
 
     def _insert(self, pages: list[JobPostingPage], publish: bool) -> None:
         self._give_unique_slugs(pages)

@@ -9,6 +9,7 @@ Bulk writes send no model signals, so callers do explicitly what the signal rece
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Value
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 
 
@@ -50,6 +51,8 @@ def save_revisions(pages: list[Page], *, user, at: dt.datetime) -> list[Revision
         return []
     content_type = ContentType.objects.get_for_model(type(pages[0]))
     base_content_type = ContentType.objects.get_for_model(Page)
+    contents = [page.serializable_data() for page in pages]
+    content_field = Revision._meta.get_field("content")  # its encoder knows dates
     revisions = Revision.objects.bulk_create(
         [
             Revision(
@@ -58,13 +61,18 @@ def save_revisions(pages: list[Page], *, user, at: dt.datetime) -> list[Revision
                 object_id=str(page.pk),
                 created_at=at,
                 user=user,
-                content=page.serializable_data(),
+                # An expression, so that Django inserts the rows as VALUES rather than as
+                # arrays (UNNEST) on PostgreSQL: psycopg escapes each array element in
+                # Python, and a job's JSON, full of double quotes, took 0.16 ms a revision
+                # that way, against 0.02 ms as a VALUES literal (escaped in C).
+                content=Value(content, output_field=content_field),
                 object_str=str(page),
             )
-            for page in pages
+            for page, content in zip(pages, contents, strict=True)
         ]
     )
-    for page, revision in zip(pages, revisions, strict=True):
+    for page, revision, content in zip(pages, revisions, contents, strict=True):
+        revision.content = content
         page.latest_revision = revision
         page.latest_revision_created_at = at
         page.draft_title = page.title

@@ -10,12 +10,13 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import connection
+from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page, PageLogEntry, ReferenceIndex
 from wagtail.search.backends import get_search_backend
 
-from content import bulk_search, employers
+from content import bulk_import, bulk_search, employers
 from content.bulk_import import (
     ImportReport,
     _ChunkImporter,
@@ -24,7 +25,7 @@ from content.bulk_import import (
     import_rows,
 )
 from content.importing import Lookups, Mode, Record, json_records
-from content.models import ImportedJob, JobPostingPage
+from content.models import ImportedJob, JobIndexPage, JobPostingPage
 from content.moderation import ensure_job_moderation
 from notifications import digests
 from notifications.models import JobPublication
@@ -303,3 +304,64 @@ def test_matching_a_chunk_probes_the_reference_index(job_index, taxonomy):
     """Filtering on institutions too let SQLite walk every job of the chunk's institutions."""
     plan = existing_jobs([(taxonomy["oxford"].pk, "OX-1"), (taxonomy["oxford"].pk, "OX-2")])
     assert "job_reference_idx" in plan.explain()
+
+
+def test_the_job_index_is_saved_once_per_import(job_index, taxonomy):
+    """Its post_save (caches) had the search backend re-index it, recomputing title norms
+    over every search entry: once per chunk, that grew with the board."""
+    saves = []
+
+    def saved(sender, instance, **kwargs):
+        saves.append(instance.pk)
+
+    post_save.connect(saved, sender=JobIndexPage)
+    try:
+        report = import_rows(records([row(n) for n in range(12)]), chunk_size=5)
+    finally:
+        post_save.disconnect(saved, sender=JobIndexPage)
+    assert report.counts == {"created": 12}
+    assert saves == [job_index.pk]
+    job_index.refresh_from_db()
+    assert job_index.numchild == 12
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+def test_the_import_analyses_the_tables_it_grows(job_index, taxonomy, monkeypatch):
+    """Without statistics for the grown tables, PostgreSQL matched each chunk by scanning
+    every job (and the index's children) instead of using the indexes."""
+    monkeypatch.setattr(bulk_import, "ANALYZE_AFTER_ROWS", 5)
+
+    def analysed():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stats WHERE tablename = %s AND attname = 'reference'",
+                [JobPostingPage._meta.db_table],
+            )
+            return cursor.fetchone()[0] == 1
+
+    import_rows(records([row(n) for n in range(3)]), chunk_size=5)
+    assert not analysed()  # fewer rows than ANALYZE_AFTER_ROWS: left to autovacuum
+    import_rows(records([row(n) for n in range(3, 60)]), chunk_size=10)
+    assert analysed()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's entry writer")
+def test_new_entries_are_written_ranked_by_the_average_of_their_chunk(job_index, taxonomy):
+    """Not updated to it at the end (that rewrote every new entry and its GIN index entries):
+    each chunk's entries rank by the average title length once they are in, as the backend's
+    refresh after each add has it."""
+    longer = "A much longer title than the first two, so that the average moves"
+    import_rows(records([row(1), row(2), row(3, title=longer)]), chunk_size=2)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT object_id, title_norm * length(title), avg(length(title)) OVER () "
+            "FROM wagtailsearch_indexentry WHERE length(title) > 0"
+        )
+        rows = cursor.fetchall()
+    average = rows[0][2]
+    ranked = {page_id: norm_length for page_id, norm_length, _ in rows}
+    first, second, third = (
+        ranked[str(job.pk)] for job in JobPostingPage.objects.order_by("reference")
+    )
+    assert first == pytest.approx(second) and first < average
+    assert third == pytest.approx(average)
