@@ -43,6 +43,7 @@ SYSTEM_FIELDS = {
     "notifications.JobAlert.remote",  # a RemotePolicy value, checked by the service
     "notifications.Subscriber.bounce_reason",
     "notifications.Delivery.claim",
+    "notifications.AcceptedEmail.claim",
     "notifications.Delivery.error",
     "cms.WebhookDelivery.event",
     "cms.WebhookDelivery.url",
