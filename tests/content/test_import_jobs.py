@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import random
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,7 +10,15 @@ from django.utils import timezone
 
 from content import jsonld
 from content.bulk_import import import_rows
-from content.importing import Mode, Record, prepare_job, save_job
+from content.importing import (
+    _PLAIN_ELEMENTS,
+    Mode,
+    Record,
+    _editor_html,
+    _plain_html,
+    prepare_job,
+    save_job,
+)
 from content.job_search import FILTERS, JobFilters, search_jobs
 from content.models import JobPostingPage
 from tests.factories import (
@@ -359,3 +368,29 @@ def test_every_job_filter_finds_a_job_as_the_import_accepted_it(job_index, taxon
     assert list(search_jobs(JobFilters(**{name: found}))) == [job]
     if other is not None:
         assert list(search_jobs(JobFilters(**{name: other}))) == []
+
+
+def test_plain_html_is_cleaned_as_the_editors_cleaning_cleans_it():
+    """Rich text made only of plain, well-nested elements skips the parser
+    (importing._plain_html); whatever it accepts must come out as the cleaning proper
+    returns it, and the rest must go to the cleaning."""
+    pieces = [
+        *[f"<{name}>" for name in (*_PLAIN_ELEMENTS, "div", "br", "hr", "a", "script", "P")],
+        *[f"</{name}>" for name in (*_PLAIN_ELEMENTS, "div", "br", "a", "script")],
+        '<p class="x">', "<br/>", "<!-- c -->", "text", "it's", 'a "quote"', " 1 > 0 ",
+        "&amp;", "&", "<", "\r\n", "\n", "\t\x0c", "\xa0", "\x00", "  ", "é ✓",
+    ]  # fmt: skip
+    rng = random.Random(12)
+    samples = [
+        '<p>Plain text.</p><ul><li>One</li><li>It\'s "two" > one</li></ul>',
+        "<h2>Title</h2><p><b>Bold</b> and <i>it</i></p>",
+        *("".join(rng.choices(pieces, k=rng.randint(1, 12))) for _ in range(3000)),
+    ]
+    plain = 0
+    for html in samples:
+        ours = _plain_html(html)
+        if ours is not None:
+            plain += 1
+            assert ours == _editor_html().to_database_format(html), html
+    assert _plain_html(samples[0]) is not None and _plain_html(samples[1]) is not None
+    assert plain > 20  # random samples reached the fast path too
