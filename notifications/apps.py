@@ -7,6 +7,7 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from notifications import signals
+        from notifications import signals, sql
 
         signals.connect()
+        sql.register_lookups()

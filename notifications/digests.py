@@ -119,7 +119,7 @@ def claim_batches(size: int) -> Iterator[tuple[str, list[int]]]:
             return
         after = ids[-1]
         claim = uuid.uuid4().hex
-        claimed = Delivery.objects.filter(_claimable(), subscriber_id__in=ids).update(
+        claimed = Delivery.objects.filter(_claimable(), subscriber_id__any_of=ids).update(
             claim=claim,
             claimed_until=timezone.now()
             + dt.timedelta(seconds=settings.NOTIFICATIONS_CLAIM_SECONDS),
@@ -212,7 +212,7 @@ def _settle_accepted(claim: str | None = None) -> int:
         for accepted_claim, subscriber_ids in by_claim.items():
             marked += Delivery.objects.filter(
                 claim=accepted_claim,
-                subscriber_id__in=subscriber_ids,
+                subscriber_id__any_of=subscriber_ids,
                 status=Delivery.Status.PENDING,
             ).update(status=Delivery.Status.SENT, sent_at=now)
     return marked
@@ -261,7 +261,7 @@ def _batch_done(run_id: int):
 
 def _held(claim: str, subscriber_ids: list[int]):
     return Delivery.objects.filter(
-        subscriber_id__in=subscriber_ids, claim=claim, status=Delivery.Status.PENDING
+        subscriber_id__any_of=subscriber_ids, claim=claim, status=Delivery.Status.PENDING
     )
 
 
@@ -279,17 +279,21 @@ def _renew_and_read(claim: str, subscriber_ids: list[int], seconds: int):
     jobs many times over and reads each job and each subscriber once."""
     until = timezone.now() + dt.timedelta(seconds=seconds)
     table = connection.ops.quote_name(Delivery._meta.db_table)
-    subscribers = ", ".join(["%s"] * len(subscriber_ids))
+    # The ids as in the any_of lookup (notifications/sql.py).
+    if connection.vendor == "postgresql":
+        subscribers, ids = "= ANY(%s)", [list(subscriber_ids)]
+    else:
+        subscribers, ids = f"IN ({', '.join(['%s'] * len(subscriber_ids))})", subscriber_ids
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET claimed_until = %s WHERE claim = %s AND status = %s"
-            f" AND subscriber_id IN ({subscribers})"
+            f" AND subscriber_id {subscribers}"
             " RETURNING id, subscriber_id, job_id, alert_id",
             [
                 connection.ops.adapt_datetimefield_value(until),
                 claim,
                 Delivery.Status.PENDING,
-                *subscriber_ids,
+                *ids,
             ],
         )
         return until, cursor.fetchall()
@@ -307,8 +311,13 @@ def _send_claimed(claim: str, subscriber_ids: list[int], held, result: BatchResu
     lease_ends, rows = _renew_and_read(claim, subscriber_ids, sending_lease)
     if not rows:
         return
-    subscribers = Subscriber.objects.only("email", "status").in_bulk({row[1] for row in rows})
-    open_job_values = open_jobs(JobPostingPage.objects.filter(pk__in={row[2] for row in rows}))
+    subscribers = {
+        subscriber.pk: subscriber
+        for subscriber in Subscriber.objects.only("email", "status").filter(
+            pk__any_of={row[1] for row in rows}
+        )
+    }
+    open_job_values = open_jobs(JobPostingPage.objects.filter(pk__any_of={row[2] for row in rows}))
     jobs = {values[0]: values for values in open_job_values.values_list(*JOB_FIELDS)}
     by_subscriber: dict[int, list[tuple[int, int, int | None]]] = {}
     skipped = []

@@ -185,17 +185,17 @@ def alert_titles(alert_ids) -> dict[int, str]:
     criteria: dict[int, dict[str, list[str]]] = {
         pk: {"roles": [], "disciplines": [], "keywords": []} for pk in alert_ids
     }
-    through = JobAlert.roles.through.objects.filter(jobalert_id__in=alert_ids)
+    through = JobAlert.roles.through.objects.filter(jobalert_id__any_of=alert_ids)
     for pk, name in through.values_list("jobalert_id", "role__name"):
         criteria[pk]["roles"].append(name)
-    through = JobAlert.disciplines.through.objects.filter(jobalert_id__in=alert_ids)
+    through = JobAlert.disciplines.through.objects.filter(jobalert_id__any_of=alert_ids)
     for pk, name in through.values_list("jobalert_id", "discipline__name"):
         criteria[pk]["disciplines"].append(name)
-    for pk, word in AlertKeyword.objects.filter(alert_id__in=alert_ids).values_list(
+    for pk, word in AlertKeyword.objects.filter(alert_id__any_of=alert_ids).values_list(
         "alert_id", "keyword"
     ):
         criteria[pk]["keywords"].append(word)
-    alerts = JobAlert.objects.filter(pk__in=alert_ids).values_list("pk", "countries", "remote")
+    alerts = JobAlert.objects.filter(pk__any_of=alert_ids).values_list("pk", "countries", "remote")
     return {
         pk: alert_title(
             roles=criteria[pk]["roles"],
