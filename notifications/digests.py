@@ -45,6 +45,7 @@ from notifications.email import (
 from notifications.matching import oldest_unplanned, plan
 from notifications.models import AcceptedEmail, Delivery, DigestRun, Frequency, Subscriber
 from notifications.publishing import record_missed_publications
+from notifications.sql import any_of_sql
 
 logger = logging.getLogger(__name__)
 
@@ -279,11 +280,7 @@ def _renew_and_read(claim: str, subscriber_ids: list[int], seconds: int):
     jobs many times over and reads each job and each subscriber once."""
     until = timezone.now() + dt.timedelta(seconds=seconds)
     table = connection.ops.quote_name(Delivery._meta.db_table)
-    # The ids as in the any_of lookup (notifications/sql.py).
-    if connection.vendor == "postgresql":
-        subscribers, ids = "= ANY(%s)", [list(subscriber_ids)]
-    else:
-        subscribers, ids = f"IN ({', '.join(['%s'] * len(subscriber_ids))})", subscriber_ids
+    subscribers, ids = any_of_sql(connection, subscriber_ids)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET claimed_until = %s WHERE claim = %s AND status = %s"

@@ -15,10 +15,16 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        ids = list(self.rhs)
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*lhs_params, ids]
-        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*lhs_params, *ids]
+        condition, params = any_of_sql(connection, self.rhs)
+        return f"{lhs} {condition}", [*lhs_params, *params]
+
+
+def any_of_sql(connection, ids) -> tuple[str, list]:
+    """The right-hand side of `any_of` and its parameters, for raw statements too."""
+    ids = list(ids)
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", [ids]
+    return f"IN ({', '.join(['%s'] * len(ids))})", ids
 
 
 def register_lookups():
