@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import psycopg
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
@@ -32,7 +31,7 @@ from django.utils import timezone
 
 from content.models import JobPostingPage
 from content.visibility import open_jobs
-from notifications import sending
+from notifications import accepted, sending
 from notifications.email import (
     CLOSING_DATE,
     JOB_FIELDS,
@@ -158,25 +157,6 @@ class _Pacer:
 
 def _mark(ids, status, **fields) -> int:
     return Delivery.objects.filter(pk__in=ids).update(status=status, **fields)
-
-
-@contextmanager
-def _recorder(claim: str) -> Iterator[Callable[[int], None]]:
-    """Gives the batch `record(subscriber_id)`, the statement that closes the duplicate
-    window: one small row per accepted email, committed at once. Plain SQL on one cursor
-    for the batch, because the ORM's insert machinery and a cursor per email cost more than
-    the statement itself. On PostgreSQL it is a prepared statement (psycopg's server-side
-    binding; Django's cursors bind client-side), so the server parses and plans it once per
-    connection instead of once per email."""
-    table = connection.ops.quote_name(AcceptedEmail._meta.db_table)
-    sql = f"INSERT INTO {table} (claim, subscriber_id) VALUES (%s, %s)"
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
-            yield lambda subscriber_id: cursor.execute(sql, [claim, subscriber_id], prepare=True)
-        return
-    with connection.cursor() as cursor:
-        yield lambda subscriber_id: cursor.execute(sql, [claim, subscriber_id])
 
 
 def _settle_accepted(claim: str | None = None) -> int:
@@ -336,15 +316,17 @@ def _send_claimed(claim: str, subscriber_ids: list[int], held, result: BatchResu
     smtp = get_connection()
     try:
         smtp.open()
-        with _commits_without_flush_wait(), _recorder(claim) as record:
+        with _commits_without_flush_wait(), accepted.recorder(claim) as recorder:
             try:
                 for subscriber_id, deliveries in by_subscriber.items():
+                    # The last email's record is committed before anything else happens.
+                    recorder.confirm()
                     if lease_ends - timezone.now() < dt.timedelta(seconds=sending_lease / 2):
                         lease_ends = _renew(held, sending_lease)
                     pacer.wait()
                     _send_one(
                         smtp,
-                        record,
+                        recorder.record,
                         subscribers[subscriber_id],
                         [pk for pk, _, _ in deliveries],
                         lambda deliveries=deliveries: _groups(deliveries, jobs, rendered, titles),
@@ -354,6 +336,7 @@ def _send_claimed(claim: str, subscriber_ids: list[int], held, result: BatchResu
             finally:
                 # Whatever stopped the batch, the rows of the emails it sent are marked now,
                 # in one statement for the whole batch.
+                recorder.confirm()
                 result.sent += _settle_accepted(claim)
     except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as err:
         raise TransientSendError(f"SMTP connection failed: {err}") from err

@@ -91,8 +91,8 @@ class SteerableHandler:
 
 
 @contextmanager
-def smtp_server():
-    handler = SteerableHandler()
+def smtp_server(handler: SteerableHandler | None = None):
+    handler = handler or SteerableHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:

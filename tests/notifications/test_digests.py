@@ -1,6 +1,7 @@
 """Matching, batching and the ledger, run in-process against the real database."""
 
 import datetime as dt
+from contextlib import contextmanager
 
 import pytest
 from django.core import mail
@@ -343,6 +344,73 @@ def test_each_accepted_email_is_recorded_and_the_batch_marked_whenever_it_stops(
     # Planning's hand-out (nothing to settle), then each try: its start (nothing left
     # over) and its end (all its accepted emails at once).
     assert settled == [0, 0, 3, 0, 2]
+
+
+@contextmanager
+def slow_records():
+    """On PostgreSQL, each AcceptedEmail insert takes a fifth of a second (a trigger), so a
+    sender that did not wait for the commit would be caught sending the next email first."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    table = AcceptedEmail._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION test_slow_record() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN PERFORM pg_sleep(0.2); RETURN NEW; END $$"
+        )
+        cursor.execute(
+            f"CREATE TRIGGER test_slow_record BEFORE INSERT ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION test_slow_record()"
+        )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TRIGGER test_slow_record ON {table}")
+            cursor.execute("DROP FUNCTION test_slow_record()")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_email_goes_out_only_after_the_last_one_is_recorded(job_index, taxonomy, settings):
+    """The duplicate window stays one email: when the server hears the next MAIL FROM, the
+    record of every email it accepted before is committed (seen from another connection;
+    on PostgreSQL the record's INSERT is not waited for until then)."""
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    from tests.notifications.smtp import SteerableHandler, smtp_server
+
+    def committed_records() -> int:
+        try:
+            return AcceptedEmail.objects.count()
+        finally:
+            connections.close_all()  # this executor thread's own connection
+
+    class Watching(SteerableHandler):
+        def __init__(self):
+            super().__init__()
+            self.recorded_at_mail: list[int] = []
+
+        async def handle_MAIL(self, server, session, envelope, address, mail_options):
+            count = await sync_to_async(committed_records, thread_sensitive=False)()
+            self.recorded_at_mail.append(count)
+            envelope.mail_from = address
+            return "250 OK"
+
+    since = timezone.now() - dt.timedelta(minutes=1)
+    for i in range(6):
+        confirmed_subscriber(f"r{i}@example.org", since=since)
+    publish_job(job_index, title="Shared job")
+    batches = []
+    with smtp_server(Watching()) as (smtp, port), slow_records():
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        digests.run_digest("INSTANT", force=True, send=lambda *batch: batches.append(batch))
+        digests.send_batch(*batches[0])
+    # Records are dropped when the batch settles at its end, so they only grow before.
+    assert smtp.recorded_at_mail == [0, 1, 2, 3, 4, 5]
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 6
 
 
 def test_emails_a_crashed_batch_recorded_are_marked_sent_not_sent_again(
