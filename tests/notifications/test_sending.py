@@ -2,6 +2,9 @@
 the same envelope, headers, encoding and bytes; anything it does not cover goes Django's
 way. And a digest frame filled per email must equal the template rendered in full."""
 
+import random
+import smtplib
+
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
@@ -126,6 +129,44 @@ def test_the_server_gets_the_same_envelope_and_bytes_either_way(sender, settings
     fast, djangos = recorder.received[: len(CASES)], recorder.received[len(CASES) :]
     assert fast == djangos
     assert fast[0][:2] == ("alerts@example.org", ["ada@example.org"])
+
+
+ATEXT = "abcXYZ019!#$%&'*+/=?^_`{|}~-"
+ODD_ADDRESSES = [
+    "Academic Jobs <alerts@example.org>",
+    '"ada lovelace"@example.org',
+    "ada@[127.0.0.1]",
+    "ada..lovelace@example.org",
+    ".ada@example.org",
+    "ada@example..org",
+    "ada @example.org",
+    "ada@bücher.example",
+    "ada(comment)@example.org",
+    "<ada@example.org>",
+    "not an address",
+    "",
+]
+
+
+def test_envelope_addresses_are_smtplibs():
+    """The envelope skips smtplib's address parser for plain addresses; both must agree,
+    on plain ones and on everything that is not (which goes through the parser)."""
+    rng = random.Random(5)
+
+    def atom():
+        return "".join(rng.choice(ATEXT) for _ in range(rng.randint(1, 6)))
+
+    def label():
+        return "".join(rng.choice("abz09-") for _ in range(rng.randint(1, 6)))
+
+    plain = [
+        ".".join(atom() for _ in range(rng.randint(1, 3)))
+        + "@"
+        + ".".join(label() for _ in range(rng.randint(1, 3)))
+        for _ in range(2000)
+    ]
+    for address in plain + ODD_ADDRESSES:
+        assert sending._envelope_address(address) == smtplib.quoteaddr(address), address
 
 
 def test_other_backends_get_djangos_email_object(settings):
