@@ -27,7 +27,7 @@ def _insert_sql(placeholders: tuple[str, str]) -> str:
     return f"INSERT INTO {table} (claim, subscriber_id) VALUES ({', '.join(placeholders)})"
 
 
-class _Recorder:
+class _WaitingRecorder:
     """Records of one batch, each committed before `record` returns."""
 
     def __init__(self, claim: str, cursor):
@@ -41,7 +41,7 @@ class _Recorder:
         """Nothing is ever waiting here."""
 
 
-class _PostgresRecorder:
+class _DeferredReplyRecorder:
     """Records of one batch, each sent at once and confirmed committed by `confirm()`."""
 
     def __init__(self, claim: str, pgconn: pq.abc.PGconn):
@@ -82,15 +82,15 @@ def _check(result: pq.abc.PGresult | None):
 
 
 @contextmanager
-def recorder(claim: str) -> Iterator[_Recorder | _PostgresRecorder]:
+def recorder(claim: str) -> Iterator[_WaitingRecorder | _DeferredReplyRecorder]:
     """The batch's recorder: `record(subscriber_id)` right after the server's 250, and
     `confirm()` before the next email goes out or anything else uses the connection."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
-            yield _Recorder(claim, cursor)
+            yield _WaitingRecorder(claim, cursor)
         return
     connection.ensure_connection()
-    pg_recorder = _PostgresRecorder(claim, connection.connection.pgconn)
+    pg_recorder = _DeferredReplyRecorder(claim, connection.connection.pgconn)
     try:
         yield pg_recorder
     finally:
