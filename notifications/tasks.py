@@ -17,17 +17,20 @@ def enqueue_batch(run_id: int, claim: str, subscriber_ids: list[int]):
     send_batch.delay(run_id, claim, subscriber_ids)
 
 
-@shared_task(name="notifications.tasks.send_batch", bind=True, ignore_result=True)
-def send_batch(self, run_id: int, claim: str, subscriber_ids: list[int]):
-    try:
-        digests.send_batch(run_id, claim, subscriber_ids)
-    except digests.TransientSendError as err:
-        if self.request.retries >= settings.NOTIFICATIONS_MAX_RETRIES:
-            # Give up on this message; the rows' claim runs out and a later run (beat
-            # runs INSTANT every minute) hands them out again, so nothing is dropped.
-            raise
-        backoff = settings.NOTIFICATIONS_RETRY_BACKOFF_SECONDS * 2**self.request.retries
-        raise self.retry(exc=err, countdown=backoff, max_retries=None) from err
+# SMTP said "not now" (4xx, a dropped connection): retried after 30 s, 1 min, 2 min, ...
+# (by default; Celery's full jitter picks a moment up to that, so batches that met one
+# outage do not all come back at once). After the last retry the rows' claim runs out and a
+# later run (beat runs INSTANT every minute) hands them out again, so nothing is dropped.
+@shared_task(
+    name="notifications.tasks.send_batch",
+    ignore_result=True,
+    autoretry_for=(digests.TransientSendError,),
+    retry_backoff=settings.NOTIFICATIONS_RETRY_BACKOFF_SECONDS,
+    retry_backoff_max=settings.NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS,
+    max_retries=settings.NOTIFICATIONS_MAX_RETRIES,
+)
+def send_batch(run_id: int, claim: str, subscriber_ids: list[int]):
+    digests.send_batch(run_id, claim, subscriber_ids)
 
 
 @shared_task(name="notifications.tasks.publish_scheduled", ignore_result=True)
