@@ -419,7 +419,7 @@ def timed_run(extra_env: dict, label: str) -> dict:
 def median_run(runs: list[dict]) -> dict:
     """The run with the median emails/s; all runs' rates are kept beside it."""
     ordered = sorted(runs, key=lambda run: run["emails_per_s"])
-    return {**ordered[len(ordered) // 2], "all_rates": [run["emails_per_s"] for run in runs]}
+    return {**ordered[len(ordered) // 2], "all_runs": runs}
 
 
 def measure(n_subscribers: int, n_jobs: int, with_off: bool, repeat: int) -> dict:
@@ -450,8 +450,11 @@ def measure(n_subscribers: int, n_jobs: int, with_off: bool, repeat: int) -> dic
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(controller.port),
     }
+    runs = []
     try:
-        runs = [timed_run(to_smtp, "smtp") for _ in range(repeat)]
+        for _ in range(repeat):
+            runs.append(timed_run(to_smtp, "smtp"))
+            print(f"  SMTP run: {_run_summary(runs[-1])}", file=sys.stderr)
     finally:
         controller.stop()
     smtp = median_run(runs)
@@ -462,6 +465,11 @@ def measure(n_subscribers: int, n_jobs: int, with_off: bool, repeat: int) -> dic
 
 
 # --- report ---------------------------------------------------------------------------------------
+
+
+def _run_summary(run: dict) -> str:
+    """One run as the table's last column shows it: emails/s and CPU per email."""
+    return f"{run['emails_per_s']:.0f}/s {run['sender_ms'] + run['postgres_ms']:.2f} ms"
 
 
 def _sending_rate(mode: dict) -> float:
@@ -489,7 +497,7 @@ def report(results: list[dict], database: str, broker: str, repeat: int) -> str:
             f"| {off_cell} | {smtp['plan_seconds']:.1f} "
             f"| {' / '.join(f'{m:.0f}' for m in smtp['rss_mb'])} "
             f"| {' / '.join(f'{m:.0f}' for m in off['rss_mb']) if off else '-'} "
-            f"| {', '.join(f'{rate:.0f}' for rate in smtp['all_rates'])} |"
+            f"| {', '.join(_run_summary(run) for run in smtp['all_runs'])} |"
         )
     cpu = os.cpu_count()
     return "\n".join(
@@ -508,9 +516,9 @@ def report(results: list[dict], database: str, broker: str, repeat: int) -> str:
             f"claiming, rendering and ledger writes without SMTP, with its CPU per email. In "
             f"brackets: the sending phase alone (after planning). Each "
             f"mode ran {repeat} time(s) from the same vacuumed state; the table shows the median "
-            f"run and the last column every run's emails/s to SMTP. Peak RSS is each worker "
-            f"process's VmHWM. CPU per email (of the median SMTP run) is the product's own: "
-            f"utime + stime from /proc of the worker's processes (planning included) plus the "
+            f"run and the last column every run's emails/s and CPU per email to SMTP. Peak RSS "
+            f"is each worker process's VmHWM. CPU per email is the product's own: utime + "
+            f"stime from /proc of the worker's processes (planning included) plus the "
             f"PostgreSQL backends serving the bench database, divided by the emails sent; the "
             f"SMTP server and the driver are not counted. CPU time is less sensitive to a busy "
             f"machine than emails/s, which needs a load average under 1 to mean much.",
@@ -519,7 +527,7 @@ def report(results: list[dict], database: str, broker: str, repeat: int) -> str:
             "| CPU per email, ms (sender + PostgreSQL) | load average (1 min, before → after) "
             "| emails/s sending off; CPU per email (sender + PostgreSQL) "
             "| planning s | peak RSS per worker, MB (SMTP) | peak RSS per worker, MB (off) "
-            "| every run, emails/s to SMTP |",
+            "| every run to SMTP: emails/s, CPU per email |",
             "|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|---|",
             *rows,
             "",
