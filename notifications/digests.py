@@ -4,7 +4,7 @@ The ledger protocol, per job and subscriber (a `Delivery` row):
 1. planning reserves the row as `pending` in the planning transaction;
 2. a batch claims pending rows for a while (a lease), so no two workers send one row;
 3. after the SMTP server accepts an email, an `AcceptedEmail` row (claim, subscriber) is
-   committed at once;
+   committed, and confirmed before the next email goes out (notifications/accepted.py);
 4. whenever the batch stops, its accepted emails' rows become `sent` in one statement that
    also drops their records ("settling" them).
 A worker that dies before 4 leaves pending rows whose lease runs out; before they are handed

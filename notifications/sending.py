@@ -48,10 +48,10 @@ _sender_address = lru_cache(maxsize=8)(_envelope_address)
 
 def _sendmail(smtp: smtplib.SMTP, sender: str, recipient: str, raw: bytes):
     """smtplib's `sendmail` for one recipient, with its replies, exceptions and resets, save
-    two costs per email: addresses are not parsed again (the sender's once per process, a
-    plain recipient not at all; tested equal), and the message
-    is dot-stuffed only when a line starts with a dot (smtplib runs a regular expression
-    over every message, which cost about as much as writing the MIME bytes)."""
+    two costs per email: addresses are not parsed each time (the sender's once per process,
+    a plain recipient's not at all; tested equal), and the message is dot-stuffed only when
+    a line starts with a dot (smtplib runs a regular expression over every message, which
+    cost about as much as writing the MIME bytes)."""
     smtp.ehlo_or_helo_if_needed()
     size = f" size={len(raw)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
     code, reply = smtp.docmd("mail", f"FROM:{_sender_address(sender)}{size}")

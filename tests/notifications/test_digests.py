@@ -371,7 +371,9 @@ def slow_records():
             cursor.execute("DROP FUNCTION test_slow_record()")
 
 
-@pytest.mark.django_db(transaction=True)
+# Real commits, seen from another connection; the initial data (the default site) is
+# restored before and kept for the transactional tests after (as in test_e2e_worker.py).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_each_email_goes_out_only_after_the_last_one_is_recorded(job_index, taxonomy, settings):
     """The duplicate window stays one email: when the server hears the next MAIL FROM, the
     record of every email it accepted before is committed (seen from another connection;
