@@ -369,8 +369,9 @@ def _groups(deliveries, jobs: dict, rendered: dict, titles: dict[int, str]) -> l
         deliveries, key=lambda row: (jobs[row[1]][CLOSING_DATE], row[1])
     ):
         by_alert.setdefault(alert_id, []).append(rendered[job_id])
-    order = sorted(by_alert, key=lambda alert_id: (alert_id is None, alert_id or 0))
-    # No alert: it was deleted after planning; the job still matched it then.
+    # An alert without a title was deleted after planning (the job still matched it then):
+    # its jobs come last, under a general heading.
+    order = sorted(by_alert, key=lambda alert_id: (alert_id not in titles, alert_id or 0))
     return [Group(titles.get(pk, "More jobs for you"), by_alert[pk]) for pk in order]
 
 

@@ -157,12 +157,12 @@ class Delivery(models.Model):
         FAILED = "failed", "Failed permanently"
         SKIPPED = "skipped", "Skipped (job closed or subscriber left)"
 
-    # Few indexes: every row is written several times (reserved, claimed, sent). Lookups by
-    # subscriber use the unique (subscriber, job) index.
+    # Few indexes: every row is written several times (reserved, claimed, sent), and the
+    # sent mark writes a new entry in every index. Lookups by subscriber use the unique
+    # (subscriber, job) index.
     # No database foreign keys: planning writes one row per subscriber x job in bulk, and
     # checking three constraints per row at commit took 2.2 of 5 s at 10k subscribers.
-    # Deleting a subscriber, job or run through Django still cascades (or nulls) the rows;
-    # only deletes that bypass the ORM (raw SQL) could leave rows pointing nowhere.
+    # Deleting a subscriber (or a run) through Django still deletes (nulls) its rows.
     subscriber = models.ForeignKey(
         Subscriber,
         on_delete=models.CASCADE,
@@ -170,13 +170,21 @@ class Delivery(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    # A deleted job or alert leaves the ledger as it is: the rows are its history (what
+    # was sent, never twice), a pending row of a deleted job is skipped when its batch
+    # finds the job gone, and an email names a deleted alert's group "More jobs for you".
+    # So neither needs an index here, and deleting one never scans the ledger.
     job = models.ForeignKey(
-        "content.JobPostingPage", on_delete=models.CASCADE, related_name="+", db_constraint=False
+        "content.JobPostingPage",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     # The alert the job is listed under in the email (the subscriber's first matching one).
     alert = models.ForeignKey(
         JobAlert,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         null=True,
         related_name="+",
         db_index=False,

@@ -474,19 +474,50 @@ def test_send_digests_command_rejects_unknown_frequencies():
     assert DigestRun.objects.count() == 0
 
 
-def test_deleting_a_subscriber_or_job_deletes_their_ledger_rows(job_index, taxonomy):
+def test_deleting_a_subscriber_deletes_its_ledger_rows_and_a_run_is_forgotten(
+    job_index, taxonomy
+):
     """The ledger has no database foreign keys; Django's cascades do the cleaning up."""
     since = timezone.now() - dt.timedelta(minutes=1)
     leaving = confirmed_subscriber("leaving@example.org", since=since)
     staying = confirmed_subscriber("staying@example.org", since=since)
-    kept = publish_job(job_index, title="Kept")
-    deleted = publish_job(job_index, title="Deleted")
+    publish_job(job_index, title="Job")
     run = digests.run_digest("INSTANT", force=True, send=lambda *batch: None)
-    assert Delivery.objects.count() == 4
+    assert Delivery.objects.count() == 2
 
     leaving.delete()
-    assert set(Delivery.objects.values_list("subscriber_id", flat=True)) == {staying.pk}
-    deleted.delete()
-    assert list(Delivery.objects.values_list("job_id", flat=True)) == [kept.pk]
+    assert list(Delivery.objects.values_list("subscriber_id", flat=True)) == [staying.pk]
     DigestRun.objects.filter(pk=run.pk).delete()
     assert Delivery.objects.get().run_id is None
+
+
+def test_a_deleted_job_or_alert_stays_in_the_ledger_and_is_not_sent(job_index, taxonomy):
+    """Deleting a job or an alert does not touch the ledger (no scan of it): its rows stay
+    as history, a pending row of a deleted job is skipped, and the jobs of a deleted alert
+    are listed under "More jobs for you", after the other groups."""
+    since = timezone.now() - dt.timedelta(minutes=1)
+    reader = confirmed_subscriber("reader@example.org", keywords=["robots"], since=since)
+    removed_alert = reader.alerts.get()  # the older alert: its group would come first
+    add_alert(reader, disciplines=[taxonomy["ml"]], since=since)
+    deleted = publish_job(job_index, title="Deleted job", disciplines=[taxonomy["ml"]])
+    publish_job(job_index, title="Robots job", keywords="robots")
+    publish_job(job_index, title="Learning job", disciplines=[taxonomy["ml"]])
+    batches = []
+    digests.run_digest("INSTANT", force=True, send=lambda *batch: batches.append(batch))
+    assert Delivery.objects.count() == 3
+
+    deleted_pk = deleted.pk
+    with CaptureQueriesContext(connection) as queries:
+        deleted.delete()
+        removed_alert.delete()
+    ledger = Delivery._meta.db_table
+    assert not [q["sql"] for q in queries if ledger in q["sql"]]
+    assert Delivery.objects.count() == 3
+
+    result = digests.send_batch(*batches[0])
+    assert (result.emails, result.sent, result.skipped) == (1, 2, 1)
+    assert Delivery.objects.get(job_id=deleted_pk).status == Delivery.Status.SKIPPED
+    (message,) = mail.outbox
+    body = message.body
+    assert "Deleted job" not in body
+    assert body.index("Learning job") < body.index("More jobs for you") < body.index("Robots job")
