@@ -21,6 +21,7 @@ when $REDIS_URL is set, else kombu's filesystem transport. Not run by CI.
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import signal
@@ -422,13 +423,27 @@ def median_run(runs: list[dict]) -> dict:
     return {**ordered[len(ordered) // 2], "all_runs": runs}
 
 
+def reference_seconds() -> float:
+    """CPU seconds of a fixed piece of pure-Python work (the median of three): this virtual
+    machine's speed varies with its host's load, which the load average does not show, and
+    CPU per email varies with it (a similar loop took 0.39-0.43 s at one time here and
+    0.40-0.67 s at another, with nothing else running on this machine)."""
+    timings = []
+    for _ in range(3):
+        started = time.process_time()
+        json_by_key = {str(i): json.dumps({"s": i}) for i in range(200_000)}
+        timings.append(time.process_time() - started)
+        del json_by_key
+    return sorted(timings)[1]
+
+
 def measure(n_subscribers: int, n_jobs: int, with_off: bool, repeat: int) -> dict:
     from aiosmtpd.controller import Controller
 
     from tests.notifications.smtp import free_port
 
     t0 = time.monotonic()
-    load_before = os.getloadavg()[0]
+    load_before, reference_before = os.getloadavg()[0], reference_seconds()
     alerts = build(n_subscribers, n_jobs)
     build_seconds = time.monotonic() - t0
     print(
@@ -461,7 +476,12 @@ def measure(n_subscribers: int, n_jobs: int, with_off: bool, repeat: int) -> dic
     print(f"  SMTP: {smtp}", file=sys.stderr)
     emails = sum(run["emails"] for run in runs)
     assert handler.count == emails, "the SMTP server must have received every email"
-    return {**result, "smtp": smtp, "load": (load_before, os.getloadavg()[0])}
+    return {
+        **result,
+        "smtp": smtp,
+        "load": (load_before, os.getloadavg()[0]),
+        "reference": (reference_before, reference_seconds()),
+    }
 
 
 # --- report ---------------------------------------------------------------------------------------
@@ -493,7 +513,8 @@ def report(results: list[dict], database: str, broker: str, repeat: int) -> str:
             f"| **{smtp['emails_per_s']:.0f}** ({_sending_rate(smtp):.0f}) "
             f"| **{smtp['sender_ms'] + smtp['postgres_ms']:.2f}** "
             f"({smtp['sender_ms']:.2f} + {smtp['postgres_ms']:.2f}) "
-            f"| {r['load'][0]:.2f} → {r['load'][1]:.2f} "
+            f"| {r['load'][0]:.2f} → {r['load'][1]:.2f}; "
+            f"{r['reference'][0]:.2f} → {r['reference'][1]:.2f} s "
             f"| {off_cell} | {smtp['plan_seconds']:.1f} "
             f"| {' / '.join(f'{m:.0f}' for m in smtp['rss_mb'])} "
             f"| {' / '.join(f'{m:.0f}' for m in off['rss_mb']) if off else '-'} "
@@ -521,10 +542,13 @@ def report(results: list[dict], database: str, broker: str, repeat: int) -> str:
             f"stime from /proc of the worker's processes (planning included) plus the "
             f"PostgreSQL backends serving the bench database, divided by the emails sent; the "
             f"SMTP server and the driver are not counted. CPU time is less sensitive to a busy "
-            f"machine than emails/s, which needs a load average under 1 to mean much.",
+            f"machine than emails/s, which needs a load average under 1 to mean much. The "
+            f"reference work is a fixed piece of pure Python timed before and after (CPU "
+            f"seconds): it shows how fast the host let this machine run.",
             "",
             "| subscribers | alerts | emails | jobs delivered | emails/s to SMTP "
-            "| CPU per email, ms (sender + PostgreSQL) | load average (1 min, before → after) "
+            "| CPU per email, ms (sender + PostgreSQL) "
+            "| load average (1 min); reference work (before → after) "
             "| emails/s sending off; CPU per email (sender + PostgreSQL) "
             "| planning s | peak RSS per worker, MB (SMTP) | peak RSS per worker, MB (off) "
             "| every run to SMTP: emails/s, CPU per email |",
