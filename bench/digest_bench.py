@@ -418,7 +418,7 @@ def timed_run(extra_env: dict, label: str) -> dict:
 
 
 def median_run(runs: list[dict]) -> dict:
-    """The run with the median emails/s; all runs' rates are kept beside it."""
+    """The run with the median emails/s, with every run kept beside it."""
     ordered = sorted(runs, key=lambda run: run["emails_per_s"])
     return {**ordered[len(ordered) // 2], "all_runs": runs}
 
