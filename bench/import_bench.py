@@ -125,7 +125,7 @@ def _save_one_by_one(record, lookups, mode) -> int:
     """What import_jobs did before the bulk path: prepare, then save in its own transaction."""
     from django.db import transaction
 
-    from content.importing import Mode, prepare_job, save_job
+    from content.imports.reading import Mode, prepare_job, save_job
 
     prepared, errors = prepare_job(record.data, lookups=lookups)
     assert not errors, errors
@@ -160,8 +160,8 @@ def child_import(database_url: str, path: str, publish: bool, baseline: bool) ->
     _django(database_url)
     from django.db import connection
 
-    from content.bulk_import import import_rows
-    from content.importing import Lookups, Mode, read_records
+    from content.imports.bulk import import_rows
+    from content.imports.reading import Lookups, Mode, read_records
 
     statements = 0
 

@@ -11,7 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
 
 from cms.models import WebhookDelivery
-from content.employers import issue_key, membership, visible_pages
+from content.employers.accounts import issue_key, membership, visible_pages
 from content.models import EmployerApiKey, InstitutionMembership
 from content.validators import validate_single_line
 

@@ -1,6 +1,6 @@
 """What an institution account may open in the admin.
 
-Its group may add postings under the job index (content/employers.py), and Wagtail reads
+Its group may add postings under the job index (content/employers/accounts.py), and Wagtail reads
 that grant as a right to *explore* the whole job tree: reports, the page-type usage
 listing, move and bulk-action confirmations, the admin API and the choosers name every
 institution's drafts. Wagtail has no hook for most of those views, so instead of patching
@@ -18,7 +18,7 @@ Staff accounts (no InstitutionMembership) and superusers are not affected.
 
 from django.http import Http404
 
-from content.employers import membership
+from content.employers.accounts import membership
 from content.models import JobPostingPage
 
 # The URL names an institution account may open, by prefix ("wagtailadmin_explore" opens
@@ -47,7 +47,7 @@ OPEN_VIEWS = (
     "wagtailsnippetchoosers_content_discipline:",
     "wagtailsnippetchoosers_content_institution:",
     "definition_chooser:",  # the glossary-term picker of definition lists
-    "job_feeds:",  # an institution's own feeds (content/feed_admin.py scopes them)
+    "job_feeds:",  # an institution's own feeds (content/imports/feed_admin.py scopes them)
     "job_feed_runs:",
 )
 # Views inside those that list pages with no hook to filter them, or reorder the tree.

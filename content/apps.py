@@ -7,6 +7,6 @@ class ContentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from content.employers import connect_signals
+        from content.employers.accounts import connect_signals
 
         connect_signals()

@@ -6,7 +6,7 @@ built from it; so are job alerts' criteria where a filter declares `alert`: the
 `JobAlertInput` fields, their validation and storage (notifications/criteria.py) and the
 digest's matching SQL (notifications/matching.py). A test proves, on generated data, that
 an alert's matching selects exactly what `search_jobs` returns for its filters. The job
-import validates with the model's own rules (content/importing.py); a test proves that
+import validates with the model's own rules (content/imports/reading.py); a test proves that
 every filter here finds a job as the import stored it.
 
 An alert's keywords are not a filter here: they are the alert's own criterion (any keyword

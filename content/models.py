@@ -682,4 +682,4 @@ class EmployerApiKey(models.Model):
 
 # --- Bulk imports and employers' feeds (issue 12) ----------------------------------------------
 
-from content.import_models import FeedFormat, ImportedJob, JobFeed, JobFeedRun  # noqa: E402, F401
+from content.imports.models import FeedFormat, ImportedJob, JobFeed, JobFeedRun  # noqa: E402, F401

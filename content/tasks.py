@@ -1,4 +1,4 @@
-"""Celery tasks of the content app: employers' job feeds (content/feeds.py)."""
+"""Celery tasks of the content app: employers' job feeds (content/imports/feeds.py)."""
 
 import datetime as dt
 
@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from content import feeds
+from content.imports import feeds
 from content.models import JobFeed, JobFeedRun
 
 # A run still marked running after this long died with its worker; the feed may run again.

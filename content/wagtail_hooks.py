@@ -6,7 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from content.choosers import definition_chooser_viewset
-from content.feed_admin import JobFeedsGroup
+from content.imports.feed_admin import JobFeedsGroup
 from content.models import Discipline, Institution, Role
 
 

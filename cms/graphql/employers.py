@@ -3,7 +3,7 @@ institution's API key.
 
 Every submission becomes a draft in the moderation workflow (never live), created or, for a
 reference the institution already used, updated. Bad input comes back as field errors. The
-batch goes through the bulk import path (content/bulk_import.py) that feeds and
+batch goes through the bulk import path (content/imports/bulk.py) that feeds and
 `import_jobs` use: each posting is validated alone and reported alone.
 """
 
@@ -13,9 +13,9 @@ from graphene.utils.str_converters import to_camel_case
 from graphql import GraphQLError
 
 from cms.graphql.jobs.filters import EmploymentType, RemotePolicy
-from content.bulk_import import import_batch
-from content.employers import bearer_key, institution_for_key
-from content.importing import Mode, prepare_job, save_job
+from content.employers.accounts import bearer_key, institution_for_key
+from content.imports.bulk import import_batch
+from content.imports.reading import Mode, prepare_job, save_job
 
 MAX_BATCH = 100
 

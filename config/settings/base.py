@@ -289,7 +289,7 @@ NOTIFICATIONS_MANAGE_MAX_AGE_SECONDS = env_int("NOTIFICATIONS_MANAGE_MAX_AGE_SEC
 NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR = env_int("NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR", 20)
 NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR = env_int("NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR", 3)
 
-# --- Employers' job feeds (content/feeds.py): limits on what one fetch may cost.
+# --- Employers' job feeds (content/imports/feeds.py): limits on what one fetch may cost.
 FEEDS_TIMEOUT_SECONDS = env_int("FEEDS_TIMEOUT_SECONDS", 15)  # connect, and each read
 FEEDS_MAX_SECONDS = env_int("FEEDS_MAX_SECONDS", 120)  # the whole download
 FEEDS_MAX_BYTES = env_int("FEEDS_MAX_BYTES", 100 * 1024 * 1024)

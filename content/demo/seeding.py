@@ -18,13 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from content import bulk_pages, bulk_search
 from content.demo.glossary import TERMS
 from content.demo.guides import GUIDES, GuideSeed
 from content.demo.home import seed_home
 from content.demo.institutions import INSTITUTIONS
 from content.demo.jobs import Catalogue, JobSpec, generate_job
 from content.demo.taxonomy import DISCIPLINES, ROLES
+from content.imports import bulk_pages, bulk_search
 from content.models import (
     DefinitionPage,
     Discipline,

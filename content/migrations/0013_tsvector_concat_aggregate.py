@@ -1,5 +1,5 @@
 """`content_tsvector_concat(tsvector)`: PostgreSQL's tsvector `||` as an aggregate, so bulk
-imports build a page's search vector from its parts in SQL (content/bulk_search.py). The
+imports build a page's search vector from its parts in SQL (content/imports/bulk_search.py). The
 empty vector is the start, as `'' || v` is v. Only on PostgreSQL; SQLite searches by FTS5.
 """
 

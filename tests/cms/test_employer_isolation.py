@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.models import Page, Revision, WorkflowState
 
-from content.employers import issue_key
-from content.importing import submit_for_moderation
+from content.employers.accounts import issue_key
+from content.imports.reading import submit_for_moderation
 from content.models import EmployerApiKey, InstitutionMembership, JobPostingPage
 from content.moderation import ensure_job_moderation
 from tests.factories import InstitutionFactory, JobPostingPageFactory

@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.models import WorkflowState
 from wagtail.test.utils.form_data import querydict_from_html, rich_text
 
-from content.employers import institution_for_key, issue_key
+from content.employers.accounts import institution_for_key, issue_key
 from content.models import EmployerApiKey, InstitutionMembership, JobPostingPage
 from content.moderation import REVIEWERS_GROUP, ensure_job_moderation
 from tests.factories import InstitutionFactory, JobPostingPageFactory, RoleFactory

@@ -10,9 +10,9 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from content.bulk_import import import_rows
-from content.employers import issue_key
-from content.importing import prepare_job, read_records
+from content.employers.accounts import issue_key
+from content.imports.bulk import import_rows
+from content.imports.reading import prepare_job, read_records
 from content.iso import validate_country_code, validate_currency_code
 from content.models import EmployerApiKey, Institution, JobPostingPage
 from content.validators import validate_single_line

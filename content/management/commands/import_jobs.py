@@ -5,8 +5,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from content.bulk_import import CREATED, FAILED, UNCHANGED, UPDATED, import_rows
-from content.importing import ImportFileError, Mode, count_records, job_index, read_records
+from content.imports.bulk import CREATED, FAILED, UNCHANGED, UPDATED, import_rows
+from content.imports.reading import ImportFileError, Mode, count_records, job_index, read_records
 from content.models import Institution
 
 

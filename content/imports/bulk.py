@@ -5,8 +5,8 @@ Rows stream in and are written in chunks. Each row is mapped and validated with 
 own rules before anything is written; a chunk is then matched against existing jobs (by
 institution + the employer's reference) in one query. A row whose fingerprint is the one its
 job was last imported from, with no edit since, is unchanged and costs no write. New and
-changed jobs are written a few statements per chunk (content/bulk_pages.py; search entries:
-content/bulk_search.py), in one transaction per chunk, so an interrupted import keeps every
+changed jobs are written a few statements per chunk (content/imports/bulk_pages.py; search entries:
+content/imports/bulk_search.py), in one transaction per chunk, so an interrupted import keeps every
 chunk before it.
 
 Bulk writes send no model signals, so this module does what their receivers would: search
@@ -36,9 +36,9 @@ from wagtail.models import (
     Revision,
 )
 
-from content import bulk_pages, bulk_search
-from content.employers import GROUP_PREFIX
-from content.importing import (
+from content.employers.accounts import GROUP_PREFIX
+from content.imports import bulk_pages, bulk_search
+from content.imports.reading import (
     ImportFileError,
     Lookups,
     Mode,
@@ -525,7 +525,8 @@ class _ChunkImporter:
             page.slug = base if suffix == 1 else f"{base}-{suffix}"
 
     def _grant_institution_groups(self, pages: list[JobPostingPage]) -> None:
-        """What content.employers does on each save: the institution's group may edit it."""
+        """What content.employers.accounts does on each save: the institution's group may edit
+        it."""
         groups = {
             group.name: group
             for group in Group.objects.filter(

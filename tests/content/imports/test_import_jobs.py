@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from content import jsonld
-from content.bulk_import import import_rows
-from content.importing import (
+from content.imports.bulk import import_rows
+from content.imports.reading import (
     _PLAIN_ELEMENTS,
     Mode,
     Record,

@@ -9,7 +9,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from content.employers import membership
+from content.employers.accounts import membership
 from content.models import Institution, JobFeed, JobFeedRun
 
 MEMBER_FEED_ACTIONS = {"add", "change", "delete", "view"}

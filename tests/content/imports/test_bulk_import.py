@@ -1,5 +1,6 @@
 """The bulk import path: what it writes besides pages, what an unchanged row costs, how
-bulk-published jobs reach subscribers (once), and its search entries (content/bulk_search.py)
+bulk-published jobs reach subscribers (once), and its search entries
+(content/imports/bulk_search.py)
 being the search backend's own."""
 
 import datetime as dt
@@ -16,15 +17,17 @@ from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page, PageLogEntry, ReferenceIndex
 from wagtail.search.backends import get_search_backend
 
-from content import bulk_import, bulk_search, employers
-from content.bulk_import import (
+from content.employers import accounts as employers
+from content.imports import bulk as bulk_import
+from content.imports import bulk_search
+from content.imports.bulk import (
     ImportReport,
     _ChunkImporter,
     existing_jobs,
     import_batch,
     import_rows,
 )
-from content.importing import Lookups, Mode, Record, json_records
+from content.imports.reading import Lookups, Mode, Record, json_records
 from content.models import ImportedJob, JobIndexPage, JobPostingPage
 from content.moderation import ensure_job_moderation
 from notifications import digests

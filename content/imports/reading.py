@@ -2,7 +2,7 @@
 
 Reading (streamed, record by record), mapping to our field names, and validating one row
 with the model's own rules. Bulk imports (`manage.py import_jobs`, feeds) write through
-content/bulk_import.py; the employers' `submitJobPosting` mutation saves one posting at a
+content/imports/bulk.py; the employers' `submitJobPosting` mutation saves one posting at a
 time with `prepare_job` and `save_job`.
 """
 
@@ -305,7 +305,7 @@ def _plain_html(html: str) -> str | None:
     and text, without parsing it into a tree (bs4 cost 0.1 ms per field and is most of a
     row's cleaning): the same tags, the text as the cleaning writes it. None for anything
     else (attributes, other elements, entities, comments, stray `<`), which the cleaning
-    proper handles. tests/content/test_import_jobs.py compares the two."""
+    proper handles. tests/content/imports/test_import_jobs.py compares the two."""
     allowed, parts, open_tags, position = _plain_elements(), [], [], 0
     for tag in _PLAIN_TAG.finditer(html):
         text = _plain_text(html[position : tag.start()])

@@ -28,8 +28,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from content.bulk_import import import_rows
-from content.importing import (
+from content.imports.bulk import import_rows
+from content.imports.reading import (
     KNOWN_KEYS,
     ImportFileError,
     ImproperlyConfiguredWorkflow,

@@ -9,10 +9,10 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.utils import timezone
 
-from content.feeds import run_feed
+from content.imports.feeds import run_feed
 from content.models import FeedFormat, InstitutionMembership, JobFeed, JobFeedRun, JobPostingPage
 from content.moderation import ensure_job_moderation
-from tests.content.feed_server import Response, feed_server
+from tests.content.imports.feed_server import Response, feed_server
 from tests.factories import DisciplineFactory, InstitutionFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from content.models import FeedFormat, JobFeed, JobFeedRun, JobPostingPage
 from notifications.models import Delivery
-from tests.content.feed_server import Response, feed_server
+from tests.content.imports.feed_server import Response, feed_server
 from tests.factories import (
     DisciplineFactory,
     InstitutionFactory,

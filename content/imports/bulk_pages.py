@@ -1,9 +1,9 @@
 """Writing many pages of one type at once: tree positions, rows, revisions, audit log and
 reference index entries, a few statements per chunk instead of dozens per page (search entries:
-content/bulk_search.py).
+content/imports/bulk_search.py).
 
 Bulk writes send no model signals, so callers do explicitly what the signal receivers would
-(see content/bulk_import.py). Every function here runs inside the caller's transaction.
+(see content/imports/bulk.py). Every function here runs inside the caller's transaction.
 """
 
 import datetime as dt

@@ -1,0 +1,1 @@
+"""Employers: institution accounts in the admin and API keys for their systems (accounts)."""
