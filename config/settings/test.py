@@ -27,6 +27,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # process; one file per pytest process so parallel runs in one checkout never share it.
     # tests/conftest.py makes the folder and removes the files of finished runs.
     TEST_DATABASE_DIR = VAR_DIR / "test-databases"
-    DATABASES["default"]["TEST"] = {
-        "NAME": str(TEST_DATABASE_DIR / f"test-{os.getpid()}.sqlite3")
-    }
+    DATABASES["default"]["TEST"] = {"NAME": str(TEST_DATABASE_DIR / f"test-{os.getpid()}.sqlite3")}

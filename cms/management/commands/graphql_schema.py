@@ -1,10 +1,10 @@
 """Write, check or compare the public GraphQL contract (schema.graphql at the repo root).
 
-    manage.py graphql_schema                 # write schema.graphql from the live schema
-    manage.py graphql_schema --out FILE      # write it to FILE instead
-    manage.py graphql_schema --check         # fail when schema.graphql differs from it
-    manage.py graphql_schema --against REF   # list breaking and dangerous changes from the
-                                             # schema.graphql of git REF (e.g. origin/main)
+manage.py graphql_schema                 # write schema.graphql from the live schema
+manage.py graphql_schema --out FILE      # write it to FILE instead
+manage.py graphql_schema --check         # fail when schema.graphql differs from it
+manage.py graphql_schema --against REF   # list breaking and dangerous changes from the
+                                         # schema.graphql of git REF (e.g. origin/main)
 """
 
 import subprocess
