@@ -61,7 +61,6 @@ class Discipline(index.Indexed, models.Model):
     )
     description = models.TextField(blank=True)
 
-
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
@@ -90,7 +89,6 @@ class Role(index.Indexed, models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True)
 
-
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -115,7 +113,6 @@ class Institution(index.Indexed, models.Model):
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.UNIVERSITY)
-
 
     search_fields = [
         index.SearchField("name"),
@@ -211,6 +208,7 @@ class HomePage(HeadlessMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["content.GuideIndexPage", "content.GlossaryIndexPage", "content.JobIndexPage"]
     max_count = 1
+
     def get_json_ld(self, request=None):
         return jsonld.collection_page(self, request)
 
@@ -262,7 +260,6 @@ class GuidePage(SingleLineTitles, HeadlessMixin, Page):
         index.FilterField("role"),
         index.FilterField("discipline"),
     ]
-
 
     def get_json_ld(self, request=None):
         return jsonld.article(self, request)
@@ -324,7 +321,6 @@ class DefinitionPage(SingleLineTitles, HeadlessMixin, Page):
     @property
     def alias_list(self) -> list[str]:
         return _split_list(self.alternative_names)
-
 
     def get_json_ld(self, request=None):
         return jsonld.defined_term(self, request)

@@ -193,9 +193,7 @@ def test_standard_validation_rules_still_apply(graphql):
     # Variables of the wrong type, unknown arguments, duplicate operation names.
     assert (
         "got invalid value"
-        in graphql.errors("query($n: Int) { pages(limit: $n) { id } }", {"n": "many"})[0][
-            "message"
-        ]
+        in graphql.errors("query($n: Int) { pages(limit: $n) { id } }", {"n": "many"})[0]["message"]
     )
     assert "Unknown argument" in graphql.errors("{ roles(bogus: 1) { slug } }")[0]["message"]
     two = "query A { roles { slug } } query A { roles { name } }"
@@ -306,9 +304,10 @@ def test_media_search_keeps_collections_private(graphql):
 
 
 def test_single_object_fields_need_a_key(graphql):
-    assert "argument 'id' of type 'ID!' is required" in graphql.errors("{ image { id } }")[0][
-        "message"
-    ]
+    assert (
+        "argument 'id' of type 'ID!' is required"
+        in graphql.errors("{ image { id } }")[0]["message"]
+    )
     response = graphql.post("{ page { id } }")
     assert response.status_code == 200
     assert response.json()["errors"][0]["message"] == "Give one of slug, urlPath, id or token."

@@ -474,9 +474,7 @@ def test_send_digests_command_rejects_unknown_frequencies():
     assert DigestRun.objects.count() == 0
 
 
-def test_deleting_a_subscriber_deletes_its_ledger_rows_and_a_run_is_forgotten(
-    job_index, taxonomy
-):
+def test_deleting_a_subscriber_deletes_its_ledger_rows_and_a_run_is_forgotten(job_index, taxonomy):
     """The ledger has no database foreign keys; Django's cascades do the cleaning up."""
     since = timezone.now() - dt.timedelta(minutes=1)
     leaving = confirmed_subscriber("leaving@example.org", since=since)
