@@ -12,6 +12,7 @@ PORT (8000) and FRONTEND_PORT (3000) pick the ports, HOST (127.0.0.1) the addres
 """
 
 import base64
+import contextlib
 import hashlib
 import os
 import secrets
@@ -125,60 +126,104 @@ def up():
     os.environ.setdefault(
         "WEBHOOK_SECRET", "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
     )
+    write_dev_env(
+        {
+            name: os.environ[name]
+            for name in (
+                "WAGTAILADMIN_BASE_URL",
+                "FRONTEND_BASE_URL",
+                "PREVIEW_URL",
+                "WEBHOOK_URLS",
+                "WEBHOOK_SECRET",
+            )
+        }
+    )
     manage("migrate", "--no-input")
     manage("seed_demo")
     manage("seed_demo_subscribers")
     manage("setup_moderation")
     manage("ensure_demo_admin")
-    processes = [
-        subprocess.Popen([PYTHON, "manage.py", "runserver", f"{host}:{port}"], cwd=ROOT),
-        subprocess.Popen(
+    commands = [
+        ([PYTHON, "manage.py", "runserver", f"{host}:{port}"], ROOT, None),
+        (
             [FRONTEND / "node_modules" / ".bin" / "next", "start", "-p", frontend_port, "-H", host],
-            cwd=FRONTEND,
-            env={**node_env(), "CMS_GRAPHQL_URL": f"http://127.0.0.1:{port}/graphql/"},
+            FRONTEND,
+            {**node_env(), "CMS_GRAPHQL_URL": f"http://127.0.0.1:{port}/graphql/"},
         ),
-        subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--loglevel=INFO",
-                "--concurrency=2",
-            ],
-            cwd=ROOT,
+        (
+            [PYTHON, "-m", "celery", "-A", "config", "worker", "-l", "INFO", "--concurrency=2"],
+            ROOT,
+            None,
         ),
-        subprocess.Popen(
-            [PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO"], cwd=ROOT
-        ),
+        ([PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO"], ROOT, None),
     ]
-    print(
+    banner = (
         f"\n  Frontend:  {os.environ['FRONTEND_BASE_URL']}/"
         f"\n  Admin:     {base}/admin/   (log in as admin / admin)"
         f"\n  GraphQL:   {base}/graphql/"
         f"\n  GraphiQL:  {base}/graphiql/"
         f"\n  Mail:      {ROOT / 'var' / 'mail'}  (one .log file per email sent)"
-        "\n  Stop with Ctrl-C.\n",
-        flush=True,
+        "\n  Stop with Ctrl-C.\n"
     )
-    # SIGTERM (docker, a supervisor, `kill`) stops the children as Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    sys.exit(supervise(commands, banner))
+
+
+DEV_ENV = ROOT / "var" / "dev.env"
+
+
+def write_dev_env(values: dict[str, str], path: Path = DEV_ENV) -> None:
+    """Leave the URLs and secret chosen here in var/dev.env.
+
+    config.env.read_dev_env_file() takes them as defaults, so a command run from a second shell
+    against the same var/ (`manage.py send_digests`, say) links to this frontend, not to
+    localhost:8000. The file holds the webhook secret: readable by its owner only.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(f"{name}={value}\n" for name, value in values.items())
+    path.touch(mode=0o600)
+    path.write_text("# Written by `python3 dev.py up`; read by config.env.\n" + text)
+
+
+def supervise(commands, banner: str = "") -> int:
+    """Run each (argv, cwd, env) until one exits or we are told to stop; then stop them all.
+
+    Each child gets a process group of its own and is stopped by group, so grandchildren go
+    too (runserver's autoreloader serves from a child of the process we start). SIGINT and
+    SIGTERM both stop everything; a terminal's Ctrl-C reaches only us, and we pass it on.
+    """
+    stopping = []
+
+    def stop(signum, frame):
+        stopping.append(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    processes = []
     try:
-        while all(p.poll() is None for p in processes):
-            time.sleep(1)
-    except KeyboardInterrupt:
-        pass
+        for argv, cwd, env in commands:
+            processes.append(
+                subprocess.Popen([str(a) for a in argv], cwd=cwd, env=env, start_new_session=True)
+            )
+        print(banner, flush=True)
+        while not stopping and all(p.poll() is None for p in processes):
+            time.sleep(0.2)
     finally:
         for p in processes:
-            if p.poll() is None:
-                p.send_signal(signal.SIGINT)
+            _signal_group(p, signal.SIGINT)
+        deadline = time.monotonic() + 15
         for p in processes:
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                p.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                p.wait(timeout=max(0.1, deadline - time.monotonic()))
+            # The group may outlive its leader (runserver's serving child): kill what is left.
+            _signal_group(p, signal.SIGKILL)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    failed = [p for p in processes if p.returncode not in (0, -signal.SIGINT, -signal.SIGKILL)]
+    return 1 if failed and not stopping else 0
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signum)
 
 
 def ensure_browser():

@@ -4,6 +4,9 @@ import sys
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    from config.env import read_dev_env_file
+
+    read_dev_env_file()
     from django.conf import settings
     from django.core.management import execute_from_command_line
 

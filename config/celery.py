@@ -5,7 +5,10 @@ import os
 from celery import Celery
 from celery.signals import task_prerun
 
+from config.env import read_dev_env_file
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+read_dev_env_file()
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")

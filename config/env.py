@@ -1,6 +1,7 @@
 """Typed readers for settings that come from environment variables."""
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,3 +40,32 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+DEV_SETTINGS = "config.settings.dev"
+
+
+def read_dev_env_file() -> None:
+    """Take `dev.py up`'s choices (base URLs, webhook secret) from var/dev.env as defaults.
+
+    Called by the entry points (manage.py, Celery, WSGI/ASGI) before settings load, and only
+    for the dev settings, so that every command run against the same var/ while `dev.py up`
+    runs (or after it) links to the frontend it started. Variables already set win;
+    DEV_ENV_FILE names another file, or none when empty (the test suite's child processes).
+    """
+    if os.environ.get("DJANGO_SETTINGS_MODULE") != DEV_SETTINGS:
+        return
+    path = os.environ.get("DEV_ENV_FILE")
+    if path is None:
+        var_dir = os.environ.get("VAR_DIR") or Path(__file__).resolve().parent.parent / "var"
+        path = Path(var_dir) / "dev.env"
+    if not path:
+        return
+    try:
+        lines = Path(path).read_text().splitlines()
+    except FileNotFoundError:
+        return
+    for line in lines:
+        name, sep, value = line.partition("=")
+        if sep and not name.startswith("#"):
+            os.environ.setdefault(name.strip(), value)

@@ -44,6 +44,7 @@ class Worker:
             "DJANGO_SETTINGS_MODULE": "config.settings.dev",
             "DATABASE_URL": database_url(),
             "VAR_DIR": str(broker),
+            "DEV_ENV_FILE": "",  # never a developer's `dev.py up` choices
             **(email if smtp_port else {}),
             "CELERY_TASK_DEFAULT_QUEUE": f"e2e-{uuid.uuid4().hex[:12]}",
             "NOTIFICATIONS_INSTANT_WINDOW_SECONDS": "0",
