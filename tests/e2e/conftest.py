@@ -24,6 +24,14 @@ RESULTS = ROOT / "test-results"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
+def picture_folder(docs_folder: Path) -> Path:
+    """Where a test saves a picture: the docs folder with UPDATE_SCREENSHOTS=1, otherwise
+    test-results (untracked), so that a test run leaves the git tree as it found it."""
+    folder = docs_folder if os.environ.get("UPDATE_SCREENSHOTS") else RESULTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -132,8 +140,7 @@ def screenshot():
     with UPDATE_SCREENSHOTS=1, otherwise to test-results/screenshots."""
     from PIL import Image
 
-    folder = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") else RESULTS / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = picture_folder(SCREENSHOTS)
 
     def take(locator, name: str) -> Path:
         path = folder / f"{name}.png"

@@ -12,12 +12,13 @@ from wagtail.models import Site
 
 from notifications import digests
 from notifications.models import EmailBranding
+from tests.e2e.conftest import picture_folder
 from tests.factories import DisciplineFactory, InstitutionFactory, RoleFactory
 from tests.notifications.helpers import add_alert, confirmed_subscriber, publish_job
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"  # pictures go here with UPDATE_SCREENSHOTS=1
 
 
 @pytest.fixture
@@ -104,7 +105,7 @@ def test_digest_reads_well_at_phone_and_desktop_widths(digest_html, chromium, wi
         assert page.get_by_text("EUR 2,400–2,800 per month").is_visible()
         # The preheader is for inbox lists only.
         assert not page.get_by_text("and 1 more").is_visible()
-        page.screenshot(path=DOCS / f"digest-email-{width}.png", full_page=True)
+        page.screenshot(path=picture_folder(DOCS) / f"digest-email-{width}.png", full_page=True)
     finally:
         context.close()
 
@@ -124,6 +125,6 @@ def test_digest_in_dark_mode_keeps_text_readable(digest_html, chromium):
             "text": "rgb(232, 235, 239)",
             "link": "rgb(132, 167, 191)",  # the accent lightened, not the dark accent
         }
-        page.screenshot(path=DOCS / "digest-email-375-dark.png", full_page=True)
+        page.screenshot(path=picture_folder(DOCS) / "digest-email-375-dark.png", full_page=True)
     finally:
         context.close()
