@@ -11,9 +11,9 @@ class CmsConfig(AppConfig):
 
         connect_invalidation()
 
+        from cms import revalidation
         from cms.webhooks import check_secret
-        from cms.webhooks import connect as connect_webhooks
 
         if settings.WEBHOOK_SECRET:  # a malformed secret stops the start, not each delivery
             check_secret(settings.WEBHOOK_SECRET)
-        connect_webhooks()
+        revalidation.connect()

@@ -113,7 +113,7 @@ def is_cacheable(request, info: GraphQLRequest) -> bool:
 # --- Generation (content.visibility's): bumping it orphans every cached answer and fact.
 
 
-def content_changed(**_kwargs) -> None:
+def bump_on_change(**_kwargs) -> None:
     """Signal receiver: bump now (this process sees the change at once) and again after
     commit, so an answer cached from the old data between the two is orphaned too."""
     bump_generation()
@@ -207,24 +207,26 @@ def cached_graphql(view):
 
 def _on_model_change(sender, **kwargs):
     if changes_visibility(sender):
-        content_changed()
+        bump_on_change()
 
 
 def connect_invalidation() -> None:
-    """Bump the generation on publish, unpublish (also the scheduler's), move, delete, and on
+    """Bump the generation on every lifecycle event (content/lifecycle.py: publish, unpublish,
+    expiry, privacy, deletion, by any route), on a move, and on
     every saved or deleted row that can change a public answer (pages, drafts included:
     cheap and safe; taxonomy; collections and their restrictions; page restrictions; media;
     sites)."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
     from wagtail import signals as wagtail_signals
 
+    from content.lifecycle import content_changed
+
+    content_changed.connect(bump_on_change, dispatch_uid="graphql-cache-lifecycle")
     for signal in (
-        wagtail_signals.page_published,
-        wagtail_signals.page_unpublished,
         wagtail_signals.post_page_move,
         wagtail_signals.published,
         wagtail_signals.unpublished,
     ):
-        signal.connect(content_changed, dispatch_uid=f"graphql-cache-{id(signal)}")
+        signal.connect(bump_on_change, dispatch_uid=f"graphql-cache-{id(signal)}")
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_on_model_change, dispatch_uid=f"graphql-cache-{id(signal)}")

@@ -14,6 +14,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
+from content import jsonld
 from content.visibility import preview_page
 
 # The GraphQL field that reads each page type's draft by token.
@@ -69,7 +70,7 @@ def admin_preview(request):
     page = preview_page(Page, token)
     if page is None:
         raise Http404("This preview has expired; press Preview again.")
-    json_ld = page.get_json_ld() if hasattr(page, "get_json_ld") else None
+    json_ld = jsonld.for_page(page)
     content_type = request.GET.get("content_type", "")
     return render(
         request,

@@ -1,9 +1,12 @@
-"""Webhooks for frontends: when a page is published, unpublished or expires, POST a signed
-JSON payload to every URL in WEBHOOK_URLS (e.g. a Next.js revalidation endpoint).
+"""Webhooks for frontends: signed JSON payloads POSTed to every URL in WEBHOOK_URLS (e.g. a
+Next.js revalidation endpoint). What triggers them is cms/revalidation.py, which subscribes
+to the content lifecycle (content/lifecycle.py): published, unpublished, expired, privacy,
+deleted.
 
 Each (event, URL) is a `WebhookDelivery` row written in the publishing transaction and sent
-after commit by a Celery task that retries with backoff; the rows are the delivery log in
-the admin. Requests are signed with the Standard Webhooks scheme (standardwebhooks.com):
+after commit by a Celery task (cms/tasks.py) that Celery retries with its own exponential
+backoff; the rows are the delivery log in the admin. Requests are signed with the Standard
+Webhooks scheme (standardwebhooks.com):
 `webhook-id` (the delivery's id, the same on every retry), `webhook-timestamp` (unix seconds
 of this attempt) and `webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`
 keyed with WEBHOOK_SECRET (`whsec_<base64 key>`), so a receiver can refuse forgeries, old
@@ -20,16 +23,13 @@ import uuid
 import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
 from django.utils import timezone
 from standardwebhooks import Webhook
-from wagtail.signals import page_published, page_unpublished
 
 from cms.models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
-PUBLISHED, UNPUBLISHED, EXPIRED = "published", "unpublished", "expired"
 # Client errors other than these mean the receiver rejects the payload: retrying cannot help.
 RETRYABLE_CLIENT_ERRORS = {408, 409, 425, 429}
 
@@ -90,29 +90,29 @@ def page_payload(page, event: str) -> dict:
     }
 
 
-def enqueue(page, event: str) -> list[WebhookDelivery]:
-    """Log one delivery per configured URL; send them once the transaction commits."""
+def create_deliveries(pages, event: str) -> list[WebhookDelivery]:
+    """Log one delivery per page and configured URL (the caller sends them after commit)."""
     if not settings.WEBHOOK_URLS:
         return []
     if not settings.WEBHOOK_SECRET:
         logger.error("WEBHOOK_URLS is set but WEBHOOK_SECRET is not; webhooks are not sent.")
         return []
-    payload = page_payload(page, event)
-    deliveries = [
-        WebhookDelivery.objects.create(
-            event=event, url=url, page_id=page.pk, page_title=page.title, payload=payload
-        )
-        for url in settings.WEBHOOK_URLS
-    ]
-    from cms.tasks import deliver_webhook
-
-    for delivery in deliveries:
-        transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.delay(pk))
-    return deliveries
+    deliveries = []
+    for page in pages:
+        payload = page_payload(page, event)
+        deliveries += [
+            WebhookDelivery(
+                event=event, url=url, page_id=page.pk, page_title=page.title, payload=payload
+            )
+            for url in settings.WEBHOOK_URLS
+        ]
+    return WebhookDelivery.objects.bulk_create(deliveries)
 
 
 def deliver(delivery: WebhookDelivery) -> None:
-    """POST once. Raises RetryableDeliveryError when a later attempt may succeed."""
+    """POST once. Raises RetryableDeliveryError when a later attempt may succeed and
+    WEBHOOK_MAX_ATTEMPTS allows one (Celery then retries, with its backoff); otherwise the
+    delivery is marked failed."""
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     delivery.attempts += 1
     try:
@@ -130,7 +130,8 @@ def deliver(delivery: WebhookDelivery) -> None:
         )
     except requests.RequestException as err:
         _failed(delivery, None, f"{type(err).__name__}: {err}")
-        raise RetryableDeliveryError(str(err)) from err
+        _retry_or_give_up(delivery, str(err))
+        return
     if 200 <= response.status_code < 300:
         delivery.status = WebhookDelivery.Status.DELIVERED
         delivery.response_status = response.status_code
@@ -140,8 +141,18 @@ def deliver(delivery: WebhookDelivery) -> None:
         return
     _failed(delivery, response.status_code, response.text[:500])
     if response.status_code >= 500 or response.status_code in RETRYABLE_CLIENT_ERRORS:
-        raise RetryableDeliveryError(f"HTTP {response.status_code}")
-    give_up(delivery)
+        _retry_or_give_up(delivery, f"HTTP {response.status_code}")
+    else:
+        give_up(delivery)
+
+
+def _retry_or_give_up(delivery: WebhookDelivery, error: str) -> None:
+    # The row counts attempts (a redelivered message included), so it, not the message's
+    # retry count, says when to stop.
+    if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+        give_up(delivery)
+    else:
+        raise RetryableDeliveryError(error)
 
 
 def _failed(delivery: WebhookDelivery, status: int | None, error: str) -> None:
@@ -153,18 +164,3 @@ def _failed(delivery: WebhookDelivery, status: int | None, error: str) -> None:
 def give_up(delivery: WebhookDelivery) -> None:
     delivery.status = WebhookDelivery.Status.FAILED
     delivery.save(update_fields=["status"])
-
-
-def _on_published(sender, instance, **kwargs):
-    # Wagtail also sends page_published when a revision is only scheduled.
-    if instance.live:
-        enqueue(instance, PUBLISHED)
-
-
-def _on_unpublished(sender, instance, **kwargs):
-    enqueue(instance, EXPIRED if instance.expired else UNPUBLISHED)
-
-
-def connect() -> None:
-    page_published.connect(_on_published, dispatch_uid="cms.webhooks.published")
-    page_unpublished.connect(_on_unpublished, dispatch_uid="cms.webhooks.unpublished")

@@ -7,6 +7,8 @@ class ContentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from content import lifecycle
         from content.employers.accounts import connect_signals
 
         connect_signals()
+        lifecycle.connect()

@@ -4,6 +4,10 @@ Built from public content only: a logo or image in a private collection is left 
 API's own fields leave it out (content.visibility). URLs are the pages' public addresses
 (content.public_urls). Escaping for a <script> element is the API scalar's job
 (cms.graphql.core.scalars.JSONString), so the dicts here hold plain text.
+
+`for_page` picks the builder for a page's type. The models do not know about JSON-LD (they
+did, as `get_json_ld` methods, which tied content.models, this module and visibility in a
+circle): this module depends on the models, never the reverse.
 """
 
 import re
@@ -14,6 +18,7 @@ from django.templatetags.static import static
 from django.utils.html import strip_tags
 
 from content.iso import country_name
+from content.models import DefinitionPage, GuidePage, HomePage, JobPostingPage, ListingPage
 from content.public_urls import page_url
 from content.visibility import is_public_media
 
@@ -192,3 +197,18 @@ def _first_image(guide, request):
     ]
     images = get_image_model().objects.in_bulk([pk for pk in ids if pk])
     return next((images[pk] for pk in ids if is_public_media(images.get(pk), request)), None)
+
+
+def for_page(page, request=None) -> dict | None:
+    """The JSON-LD of any page, or None for a type that has none (a plain Wagtail Page)."""
+    builders = (
+        (JobPostingPage, job_posting),
+        (GuidePage, article),
+        (DefinitionPage, defined_term),
+        (ListingPage, collection_page),
+        (HomePage, collection_page),
+    )
+    for model, build in builders:
+        if isinstance(page, model):
+            return build(page, request)
+    return None

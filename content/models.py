@@ -15,7 +15,6 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail_headless_preview.models import HeadlessMixin
 
-from content import jsonld
 from content.blocks import DefinitionBodyBlock, GuideBodyBlock
 from content.iso import validate_country_code, validate_currency_code
 from content.validators import single_line_errors, validate_single_line
@@ -174,9 +173,6 @@ class ListingPage(SingleLineTitles, HeadlessMixin, Page):
     class Meta:
         abstract = True
 
-    def get_json_ld(self, request=None):
-        return jsonld.collection_page(self, request)
-
 
 # --- Home ----------------------------------------------------------------------------------
 
@@ -208,9 +204,6 @@ class HomePage(HeadlessMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["content.GuideIndexPage", "content.GlossaryIndexPage", "content.JobIndexPage"]
     max_count = 1
-
-    def get_json_ld(self, request=None):
-        return jsonld.collection_page(self, request)
 
 
 class HomePageFeaturedGuide(Orderable):
@@ -260,9 +253,6 @@ class GuidePage(SingleLineTitles, HeadlessMixin, Page):
         index.FilterField("role"),
         index.FilterField("discipline"),
     ]
-
-    def get_json_ld(self, request=None):
-        return jsonld.article(self, request)
 
 
 # --- Glossary ------------------------------------------------------------------------------
@@ -321,9 +311,6 @@ class DefinitionPage(SingleLineTitles, HeadlessMixin, Page):
     @property
     def alias_list(self) -> list[str]:
         return _split_list(self.alternative_names)
-
-    def get_json_ld(self, request=None):
-        return jsonld.defined_term(self, request)
 
 
 # --- Jobs ----------------------------------------------------------------------------------
@@ -558,9 +545,6 @@ class JobPostingPage(SingleLineTitles, HeadlessMixin, Page):
         """The moment applications close: the end of the closing date, in the site's zone."""
         next_day = self.closing_date + dt.timedelta(days=1)
         return timezone.make_aware(dt.datetime.combine(next_day, dt.time.min))
-
-    def get_json_ld(self, request=None):
-        return jsonld.job_posting(self, request)
 
     def _checked(self, name: str):
         """The field's value as its own validation leaves it, or None when that fails.

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.management import call_command
 
+from content.lifecycle import Source, acting_as
 from notifications import digests
 
 
@@ -11,6 +12,14 @@ from notifications import digests
 def run_digest(frequency: str, force: bool = False):
     run = digests.run_digest(frequency, force=force, send=enqueue_batch)
     return run.pk if run else None
+
+
+def enqueue_instant_digest():
+    """After a first publication: the INSTANT run waits for the batching window anyway;
+    arriving just after it closes saves waiting for the next beat tick."""
+    run_digest.apply_async(
+        args=["INSTANT"], countdown=settings.NOTIFICATIONS_INSTANT_WINDOW_SECONDS + 1
+    )
 
 
 def enqueue_batch(run_id: int, claim: str, subscriber_ids: list[int]):
@@ -37,4 +46,5 @@ def send_batch(run_id: int, claim: str, subscriber_ids: list[int]):
 def publish_scheduled():
     """Wagtail's scheduled publishing and expiry; publishing fires page_published, which
     records first publications for the digests."""
-    call_command("publish_scheduled")
+    with acting_as(Source.SCHEDULER):
+        call_command("publish_scheduled")

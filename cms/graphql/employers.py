@@ -2,20 +2,20 @@
 institution's API key.
 
 Every submission becomes a draft in the moderation workflow (never live), created or, for a
-reference the institution already used, updated. Bad input comes back as field errors. The
-batch goes through the bulk import path (content/imports/bulk.py) that feeds and
-`import_jobs` use: each posting is validated alone and reported alone.
+reference the institution already used, updated. Bad input comes back as field errors. One
+posting is a batch of one: both go through the bulk import path (content/imports/bulk.py)
+that feeds and `import_jobs` use, so they write, log and announce (content/lifecycle.py) the
+same way; each posting is validated alone and reported alone.
 """
 
 import graphene
-from django.db import transaction
 from graphene.utils.str_converters import to_camel_case
 from graphql import GraphQLError
 
 from cms.graphql.jobs.filters import EmploymentType, RemotePolicy
 from content.employers.accounts import bearer_key, institution_for_key
-from content.imports.bulk import import_batch
-from content.imports.reading import Mode, prepare_job, save_job
+from content.imports.bulk import CREATED, FAILED, import_batch
+from content.models import JobPostingPage
 
 MAX_BATCH = 100
 
@@ -138,20 +138,19 @@ class SubmitJobPosting(graphene.Mutation):
 
     def mutate(self, info, input):
         institution = _employer(info)
-        prepared, errors = prepare_job(_flat(dict(input)), institution=institution)
-        if errors:
-            return SubmitJobPostingResult(ok=False, errors=_field_errors(errors))
-        with transaction.atomic():
-            page = save_job(prepared, mode=Mode.MODERATE)
+        [outcome] = import_batch([_flat(dict(input))], institution).outcomes
+        if outcome.status == FAILED:
+            return SubmitJobPostingResult(ok=False, errors=_field_errors(outcome.errors))
+        page = JobPostingPage.objects.get(pk=outcome.job_id)
         state = page.current_workflow_state
         return SubmitJobPostingResult(
             ok=True,
-            created=prepared.is_new,
+            created=outcome.status == CREATED,
             errors=[],
             job=JobSubmission(
                 id=page.pk,
                 reference=page.reference,
-                title=page.title,
+                title=page.draft_title,
                 status=state.status if state else "draft",
                 live=page.live,
             ),

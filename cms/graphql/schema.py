@@ -7,6 +7,7 @@ a type after it is built.
 
 import graphene
 
+from cms.graphql.alerts import SubscriptionMutation, SubscriptionQuery
 from cms.graphql.employers import EmployerMutations
 from cms.graphql.glossary.queries import GlossaryQuery
 from cms.graphql.guides.blocks import BLOCK_TYPES
@@ -16,7 +17,6 @@ from cms.graphql.jobs.queries import JobQuery
 from cms.graphql.media.queries import MediaQuery
 from cms.graphql.pages.queries import PagesQuery
 from cms.graphql.pages.types import page_types
-from cms.graphql.subscriptions import SubscriptionMutation, SubscriptionQuery
 from cms.graphql.taxonomy.queries import TaxonomyQuery
 
 

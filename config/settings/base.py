@@ -194,6 +194,7 @@ WEBHOOK_SECRET = env_str("WEBHOOK_SECRET")
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 30)  # doubles after each attempt
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 3600)  # Celery's backoff cap
 
 # --- Email: Django's own setting names.
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -9,10 +9,14 @@ changed jobs are written a few statements per chunk (content/imports/bulk_pages.
 content/imports/bulk_search.py), in one transaction per chunk, so an interrupted import keeps every
 chunk before it.
 
-Bulk writes send no model signals, so this module does what their receivers would: search
-entries, the reference index, the institution group's edit permission, the first-publication
-record that feeds the digests (notifications.publishing), and one post_save of the job index
-so caches of published content are invalidated.
+Bulk writes send no model signals, so this module writes what Wagtail's own receivers would
+for a page row (search entries, the reference index) and the institution group's edit
+permission; and what a publish means to the rest of the project it says the way Wagtail's
+publish does, through the content lifecycle: one `content_changed` event per chunk of pages it
+made live (content/lifecycle.py), to which notifications (first publications, digests), the
+frontend's webhooks and the response cache subscribe. Search entries mirror the page rows
+written: a live page's row (and entry) changes only when it is published, so a draft awaiting
+moderation never reaches public search.
 """
 
 import uuid
@@ -36,6 +40,7 @@ from wagtail.models import (
     Revision,
 )
 
+from content import lifecycle
 from content.employers.accounts import GROUP_PREFIX
 from content.imports import bulk_pages, bulk_search
 from content.imports.reading import (
@@ -51,16 +56,25 @@ from content.imports.reading import (
     submit_for_moderation,
 )
 from content.models import ImportedJob, Institution, JobIndexPage, JobPostingPage
-from notifications.models import JobPublication
-from notifications.publishing import record_first_publications
 
 CHUNK_SIZE = 500
 # PostgreSQL: the tables a chunk reads back from (jobs by reference with their pages and
-# import states, slugs and the last child under the index, references and publications by
-# job), analysed by the import as it grows them (_ChunkImporter._analyse). Not revisions:
-# their lookup uses its index regardless, and sampling their JSON costs the most.
+# import states, slugs and the last child under the index, references by page, and each
+# table kept one row per job, such as the lifecycle's subscribers read by job: first
+# publications), analysed by the import as it grows them (_ChunkImporter._analyse). Not
+# revisions: their lookup uses its index regardless, and sampling their JSON costs the most.
 ANALYZE_AFTER_ROWS = 1000
-ANALYZED_MODELS = (Page, JobPostingPage, ImportedJob, ReferenceIndex, JobPublication)
+
+
+def analysed_models() -> list:
+    one_per_job = [
+        rel.related_model
+        for rel in JobPostingPage._meta.related_objects
+        if rel.one_to_one and rel.field.related_model is JobPostingPage
+    ]
+    return [Page, JobPostingPage, ReferenceIndex, *one_per_job]
+
+
 SLUG_LENGTH = 200
 # What an edit keeps from the page row rather than its latest revision (Page.with_content_json).
 PAGE_WIDE_FIELDS = (
@@ -153,15 +167,18 @@ def import_rows(
     keep_outcomes: bool = False,
     track_seen: bool = False,
     feed=None,
+    source: lifecycle.Source | None = None,
 ) -> ImportReport:
     """Import the records; `institution` (an API key's, a feed's, --institution) owns them all.
     Never raises for a bad row or a file that breaks off: the report says what happened.
-    `feed` (a JobFeed) is recorded as the source of the jobs it writes."""
+    `feed` (a JobFeed) is recorded as the source of the jobs it writes. `source` names the
+    route in lifecycle events (default: the feed's, else an import's)."""
     parent = parent or job_index()
     report = ImportReport(
         outcomes=[] if keep_outcomes else None, seen_job_ids=set() if track_seen else None
     )
-    importer = _ChunkImporter(parent, mode, user, Lookups(), report, feed)
+    source = source or (lifecycle.Source.FEED if feed else lifecycle.Source.IMPORT)
+    importer = _ChunkImporter(parent, mode, user, Lookups(), report, feed, source)
     chunk: list[_Row] = []
     keys: set = set()
     try:
@@ -195,7 +212,13 @@ def import_batch(rows: list[dict], institution: Institution, *, mode: str = Mode
         Record(number, data if isinstance(data, dict) else {"_invalid": data})
         for number, data in enumerate(rows, start=1)
     )
-    return import_rows(records, institution=institution, mode=mode, keep_outcomes=True)
+    return import_rows(
+        records,
+        institution=institution,
+        mode=mode,
+        keep_outcomes=True,
+        source=lifecycle.Source.API,
+    )
 
 
 def existing_jobs(keys: list[tuple[int, str]]):
@@ -208,9 +231,19 @@ def existing_jobs(keys: list[tuple[int, str]]):
 
 
 class _ChunkImporter:
-    def __init__(self, parent: JobIndexPage, mode: str, user, lookups: Lookups, report, feed):
+    def __init__(
+        self,
+        parent: JobIndexPage,
+        mode: str,
+        user,
+        lookups: Lookups,
+        report,
+        feed,
+        source: lifecycle.Source = lifecycle.Source.IMPORT,
+    ):
         self.parent, self.mode, self.user = parent, mode, user
         self.lookups, self.report, self.feed = lookups, report, feed
+        self.source = source
         self.change_page = Permission.objects.get(codename="change_page")
         self.locale = parent.locale
         self.discipline_by_pk = {d.pk: d for d in lookups.disciplines.by_slug.values()}
@@ -254,7 +287,7 @@ class _ChunkImporter:
                 self.analysed_jobs = self._jobs_when_analysed(cursor)
             if self.unanalysed < self.analysed_jobs:
                 return
-            tables = (connection.ops.quote_name(m._meta.db_table) for m in ANALYZED_MODELS)
+            tables = (connection.ops.quote_name(m._meta.db_table) for m in analysed_models())
             cursor.execute(f"ANALYZE {', '.join(tables)}")
             self.analysed_jobs, self.unanalysed = self._jobs_when_analysed(cursor), 0
 
@@ -418,8 +451,10 @@ class _ChunkImporter:
         bulk_pages.log_actions(changed, "wagtail.edit", user=self.user, at=now)
         if publish:
             bulk_pages.log_actions(pages, "wagtail.publish", user=self.user, at=now)
-            record_first_publications(pages)
-        bulk_search.index_pages(pages, self.title_lengths)
+        # The entries of the rows written: new pages, and changed ones only when published.
+        # A changed draft lives in its revision; its page's row and entry stay the live
+        # version (Wagtail's save_revision writes no content to the row either).
+        bulk_search.index_pages(pages if publish else new, self.title_lengths)
         bulk_pages.update_references(pages)
         self._grant_institution_groups(new)
         ImportedJob.objects.bulk_create(
@@ -439,6 +474,8 @@ class _ChunkImporter:
         if self.mode == Mode.MODERATE:
             for page in pages:
                 submit_for_moderation(page, self.user)
+        if publish:
+            lifecycle.pages_published(pages, self.source)
         # An update, so each committed chunk leaves a sound tree; import_rows saves the
         # index (post_save) once at the end.
         self.parent.numchild += len(new)

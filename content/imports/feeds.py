@@ -28,6 +28,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from content import lifecycle
 from content.imports.bulk import import_rows
 from content.imports.reading import (
     KNOWN_KEYS,
@@ -286,12 +287,12 @@ def _import(feed: JobFeed, run: JobFeedRun, body: BinaryIO) -> None:
 
 
 def close_missing(feed: JobFeed, seen: set[int]) -> int:
-    """Unpublish the live jobs this feed wrote and no longer lists (Wagtail's own unpublish,
-    so webhooks and caches hear of it)."""
+    """Unpublish the live jobs this feed wrote and no longer lists (Wagtail's own unpublish:
+    the lifecycle reports it, as the feed's, to webhooks, caches and the rest)."""
     gone = JobPostingPage.objects.live().filter(import_state__feed=feed).exclude(pk__in=seen)
     closed = 0
     for job in gone.iterator():
-        with transaction.atomic():
+        with transaction.atomic(), lifecycle.acting_as(lifecycle.Source.FEED):
             job.unpublish(log_action=True)
         closed += 1
     return closed

@@ -269,20 +269,20 @@ def test_demo_subscriber_gets_machine_learning_jobs_published_after_seeding(job_
 def test_first_publication_queues_the_digest_after_commit(
     job_index, taxonomy, settings, eager_celery, django_capture_on_commit_callbacks
 ):
-    from notifications.publishing import _enqueue_instant_digest
+    from notifications.tasks import enqueue_instant_digest
 
     settings.NOTIFICATIONS_INSTANT_WINDOW_SECONDS = 0
     confirmed_subscriber("ml@example.org", disciplines=[taxonomy["ml"]])
     with django_capture_on_commit_callbacks(execute=True) as queued:
         job = publish_job(job_index, title="Queued on commit", disciplines=[taxonomy["ml"]])
-    assert queued.count(_enqueue_instant_digest) == 1
+    assert queued.count(enqueue_instant_digest) == 1
     # The queued task ran (eagerly here; a worker in production) and sent the digest.
     assert jobs_by_recipient() == {"ml@example.org": ["Queued on commit"]}
 
     with django_capture_on_commit_callbacks(execute=True) as queued:
         job.title = "Queued on commit, edited"
         job.save_revision().publish()
-    assert _enqueue_instant_digest not in queued
+    assert enqueue_instant_digest not in queued
     assert len(mail.outbox) == 1
 
 

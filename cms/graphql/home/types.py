@@ -5,6 +5,7 @@ from django.db.models import prefetch_related_objects
 
 from cms.graphql.core.scalars import JSONString
 from cms.graphql.pages.types import PageInterface, page_type, prime_pages
+from content import jsonld
 from content.job_search import JobFilters, search_jobs
 from content.models import HomePage
 from content.visibility import visible
@@ -49,4 +50,4 @@ class HomePageType(graphene.ObjectType):
         return prime_pages(info, list(jobs[: home.latest_jobs_count]))
 
     def resolve_json_ld(home, info):
-        return home.get_json_ld(info.context)
+        return jsonld.collection_page(home, info.context)

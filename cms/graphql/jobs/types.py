@@ -7,6 +7,7 @@ from cms.graphql.core.scalars import JSONString, RichText
 from cms.graphql.jobs.loaders import DisciplinesByJobLoader
 from cms.graphql.pages.types import PageInterface, listing_page_type, page_type
 from cms.graphql.taxonomy.types import Country, Discipline, Institution, Role, want_logos
+from content import jsonld
 from content.models import JobIndexPage, JobPostingPage
 
 
@@ -91,7 +92,7 @@ class JobPostingPageType(graphene.ObjectType):
         return DisciplinesByJobLoader.of(info).load(job.pk)
 
     def resolve_json_ld(job, info):
-        return job.get_json_ld(info.context)
+        return jsonld.job_posting(job, info.context)
 
 
 JobIndexPageType = listing_page_type(JobIndexPage, "The jobs section's root page.")

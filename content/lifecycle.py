@@ -1,0 +1,179 @@
+"""The one place that says what happened to public content: `content_changed`.
+
+Content reaches the public, changes there or leaves it by many routes: the admin, Wagtail's
+scheduler (`publish_scheduled`: go-live and expiry, which is how a job closes), code calling
+Wagtail's API, the bulk path (imports, employers' feeds, the employer API) and privacy
+settings (page view restrictions, collection view restrictions). Every route ends here, and
+this module sends one project signal, `content_changed`, with a `ContentChanged` event: what
+happened (`Kind`), to which pages, and who did it (`Source`).
+
+    Wagtail's signals ──┐
+    (page_published,    │                       ┌─ notifications: first publications → digests
+     page_unpublished,  ├─► content_changed ────┼─ cms.revalidation: webhooks → the frontend
+     post_delete, view  │   (ContentChanged)    └─ cms.caching: the response cache's generation
+     restrictions)      │
+    the bulk path ──────┘  (pages_published: one event per chunk)
+
+Each subscriber connects in its own app's `ready()`; content/ knows none of them. Only
+changes the public can see are events: a draft saved or submitted to moderation is not one
+(the live version, and with it the search index entry, stays as it was).
+
+Search entries are not a subscriber: Wagtail's search index mirrors the page *row*, written
+with it (Wagtail's post_save handler, or content/imports/bulk_search.py on the bulk path),
+and a live page's row is its live version: Wagtail writes a draft to revisions only.
+"""
+
+import contextlib
+import contextvars
+from dataclasses import dataclass
+from enum import StrEnum
+
+import django.dispatch
+from django.db.models.signals import post_delete, post_save
+from wagtail.images import get_image_model
+from wagtail.models import (
+    Collection,
+    CollectionViewRestriction,
+    Page,
+    PageViewRestriction,
+    ReferenceIndex,
+)
+from wagtail.signals import page_published, page_unpublished
+
+
+class Kind(StrEnum):
+    PUBLISHED = "published"  # first publication or a new live version
+    UNPUBLISHED = "unpublished"  # taken off (the admin, a feed that no longer lists a job)
+    EXPIRED = "expired"  # its expiry passed: a job whose closing date has gone
+    PRIVACY = "privacy"  # a view restriction on it, or on media it shows, was set or lifted
+    DELETED = "deleted"  # a live page was deleted
+
+
+class Source(StrEnum):
+    WAGTAIL = "wagtail"  # the admin, or any code using Wagtail's own API
+    SCHEDULER = "scheduler"  # publish_scheduled: go-live and expiry
+    IMPORT = "import"  # manage.py import_jobs
+    FEED = "feed"  # an employer's job feed
+    API = "api"  # the employer API (submitJobPosting, submitJobPostings)
+
+
+@dataclass(frozen=True)
+class ContentChanged:
+    kind: Kind
+    source: Source
+    # The pages as they are now (as they were, for DELETED), specific where the sender has
+    # them so. Live pages only: what the public could see, or sees now.
+    pages: tuple[Page, ...]
+
+    @property
+    def page_ids(self) -> list[int]:
+        return [page.pk for page in self.pages]
+
+
+# Receivers: `def receiver(sender, event: ContentChanged, **kwargs)`. Sent inside the
+# writer's transaction: a receiver that talks to the outside does it on commit.
+content_changed = django.dispatch.Signal()
+
+_source = contextvars.ContextVar("content_source", default=Source.WAGTAIL)
+
+
+@contextlib.contextmanager
+def acting_as(source: Source):
+    """Changes made through Wagtail's API inside this block are reported as `source`'s."""
+    token = _source.set(source)
+    try:
+        yield
+    finally:
+        _source.reset(token)
+
+
+def emit(kind: Kind, pages, source: Source | None = None) -> ContentChanged | None:
+    pages = tuple(pages)
+    if not pages:
+        return None
+    event = ContentChanged(kind=kind, source=source or _source.get(), pages=pages)
+    content_changed.send(sender=ContentChanged, event=event)
+    return event
+
+
+# --- Explicit calls: the bulk path, which writes pages without Wagtail's signals.
+
+
+def pages_published(pages, source: Source) -> ContentChanged | None:
+    """A chunk of pages the bulk path has just made live (new, or a new live version)."""
+    return emit(Kind.PUBLISHED, pages, source)
+
+
+# --- Wagtail's signals, for everything that goes through Wagtail's own API.
+
+
+def _published(sender, instance, **kwargs):
+    # Wagtail also sends page_published when a revision is only scheduled.
+    if instance.live:
+        emit(Kind.PUBLISHED, [instance])
+
+
+def _unpublished(sender, instance, **kwargs):
+    emit(Kind.EXPIRED if instance.expired else Kind.UNPUBLISHED, [instance])
+
+
+def _deleted(sender, instance, **kwargs):
+    # Sent once per page for the base Page row (Django deletes a subclass's parent rows as
+    # Page instances); a page deleted while a draft was never public.
+    if instance.live:
+        emit(Kind.DELETED, [instance])
+
+
+def _page_privacy(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    try:
+        page = Page.objects.get(pk=instance.page_id)
+    except Page.DoesNotExist:  # deleted with its page: DELETED says it
+        return
+    emit(Kind.PRIVACY, Page.objects.descendant_of(page, inclusive=True).live().specific())
+
+
+def _collection_privacy(sender, instance, raw=False, **kwargs):
+    """The pages that show an image or document of the collection (or of its children)."""
+    if raw:
+        return
+    try:
+        collection = Collection.objects.get(pk=instance.collection_id)
+    except Collection.DoesNotExist:
+        return
+    emit(Kind.PRIVACY, pages_showing_media(collection))
+
+
+def pages_showing_media(collection: Collection):
+    """Live pages whose content refers (Wagtail's reference index) to media in `collection`
+    or below it."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.documents import get_document_model
+
+    collections = Collection.objects.descendant_of(collection, inclusive=True)
+    page_ids = set()
+    for model in (get_image_model(), get_document_model()):
+        media = model.objects.filter(collection__in=collections).values_list("pk", flat=True)
+        page_ids.update(
+            ReferenceIndex.objects.filter(
+                base_content_type=ContentType.objects.get_for_model(Page),
+                to_content_type=ContentType.objects.get_for_model(model),
+                to_object_id__in=[str(pk) for pk in media],
+            ).values_list("object_id", flat=True)
+        )
+    return Page.objects.filter(pk__in=[int(pk) for pk in page_ids]).live().specific()
+
+
+def connect() -> None:
+    """Called from ContentConfig.ready()."""
+    page_published.connect(_published, dispatch_uid="content.lifecycle.published")
+    page_unpublished.connect(_unpublished, dispatch_uid="content.lifecycle.unpublished")
+    post_delete.connect(_deleted, sender=Page, dispatch_uid="content.lifecycle.deleted")
+    for model in (PageViewRestriction, CollectionViewRestriction):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _page_privacy if model is PageViewRestriction else _collection_privacy,
+                sender=model,
+                dispatch_uid=f"content.lifecycle.privacy.{model.__name__}.{id(signal)}",
+            )
