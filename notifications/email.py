@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 from content.iso import country_name
+from content.job_fields import names
 from content.models import RemotePolicy, SalaryPeriod
 from notifications.mime import Email
 from notifications.models import AlertKeyword, EmailBranding, JobAlert
@@ -221,23 +222,14 @@ def alert_title(*, roles, disciplines, countries, keywords, remote) -> str:
 
 # --- one job in a digest ------------------------------------------------------------------------
 
-# What a digest shows of a job, read as plain values: a batch reads a few hundred jobs and
-# needs none of the page machinery.
+# What a digest shows of a job (content.job_fields' `email` facts), read as plain values: a
+# batch reads a few hundred jobs and needs none of the page machinery. A relation is read
+# as the columns of it the entry shows.
+_RELATED = {"institution": ("institution__name", "institution__country")}
 JOB_FIELDS = (
     "pk",
-    "title",
     "slug",
-    "institution__name",
-    "city",
-    "country",
-    "institution__country",
-    "remote_policy",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "salary_period",
-    "funded",
-    "closing_date",
+    *(lookup for name in names(email=True) for lookup in _RELATED.get(name, (name,))),
 )
 
 CLOSING_DATE = JOB_FIELDS.index("closing_date")
@@ -275,34 +267,22 @@ class JobSummary:
     url: str
 
 
-def job_summary(
-    pk,
-    title,
-    slug,
-    institution,
-    city,
-    country,
-    institution_country,
-    remote_policy,
-    salary_min,
-    salary_max,
-    salary_currency,
-    salary_period,
-    funded,
-    closing_date,
-):
+def job_summary(values: tuple) -> JobSummary:
     """A job's digest entry from the values of JOB_FIELDS, in that order."""
+    job = dict(zip(JOB_FIELDS, values, strict=True))
+    title, city, remote_policy = job["title"], job["city"], job["remote_policy"]
+    country = job["country"] or job["institution__country"]
     return JobSummary(
         title=" ".join(title.split()),  # one line in the subject and the text part
-        institution=institution,
-        location=", ".join(
-            part for part in (city, country_name(country or institution_country)) if part
-        ),
+        institution=job["institution__name"],
+        location=", ".join(part for part in (city, country_name(country)) if part),
         remote=_REMOTE_LABELS.get(remote_policy, remote_policy),
-        salary=salary_text(salary_min, salary_max, salary_currency, salary_period),
-        funded=funded,
-        closing_date=closing_date,
-        url=settings.NOTIFICATIONS_JOB_URL.format(slug=quote(slug), id=pk),
+        salary=salary_text(
+            job["salary_min"], job["salary_max"], job["salary_currency"], job["salary_period"]
+        ),
+        funded=job["funded"],
+        closing_date=job["closing_date"],
+        url=settings.NOTIFICATIONS_JOB_URL.format(slug=quote(job["slug"]), id=job["pk"]),
     )
 
 
@@ -321,7 +301,7 @@ def render_job(values: tuple, branding: Branding) -> RenderedJob:
     """A job's entry from its JOB_FIELDS values. Keyed on everything the entry shows, so a
     worker renders each job once across its batches and a changed job (or brand colour) is
     rendered afresh."""
-    job = job_summary(*values)
+    job = job_summary(values)
     context = {"job": job, "branding": branding}
     return RenderedJob(
         title=job.title,

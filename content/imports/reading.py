@@ -28,6 +28,7 @@ from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 from wagtail.models import Page
 from wagtail.whitelist import allow_without_attributes
 
+from content.job_fields import BY_NAME, JOB_FIELDS, Kind
 from content.models import (
     Discipline,
     Institution,
@@ -37,44 +38,19 @@ from content.models import (
     Role,
 )
 
-# The flat field names a CSV header or a plain JSON object may use (the model's own names).
-TEXT_FIELDS = (
-    "title",
-    "department",
-    "city",
-    "country",
-    "remote_policy",
-    "employment_type",
-    "contract_type",
-    "duration_months",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "salary_period",
-    "funding_details",
-    "start_date",
-    "closing_date",
-    "application_url",
-    "application_email",
-    "reference",
-    "education_requirement",
-    "keywords",
+# The flat field names a CSV header or a plain JSON object may use: the model's own names of
+# the importable fields (content.job_fields).
+_IMPORTABLE = [field for field in JOB_FIELDS if field.importable]
+TEXT_FIELDS = tuple(
+    field.name
+    for field in _IMPORTABLE
+    if field.kind not in (Kind.RICH_TEXT, Kind.BOOL, Kind.RELATION)
 )
-RICH_TEXT_FIELDS = ("description", "requirements", "how_to_apply")
-CHOICE_FIELDS = (
-    "remote_policy",
-    "employment_type",
-    "contract_type",
-    "salary_period",
-)
-KNOWN_KEYS = {
-    *TEXT_FIELDS,
-    *RICH_TEXT_FIELDS,
-    "funded",
-    "institution",
-    "role",
-    "disciplines",
-}
+RICH_TEXT_FIELDS = tuple(field.name for field in _IMPORTABLE if field.kind == Kind.RICH_TEXT)
+BOOL_FIELDS = tuple(field.name for field in _IMPORTABLE if field.kind == Kind.BOOL)
+CHOICE_FIELDS = tuple(field.name for field in _IMPORTABLE if field.kind == Kind.CHOICE)
+KNOWN_KEYS = {field.name for field in _IMPORTABLE}
+_NULLABLE_KINDS = (Kind.INT, Kind.DECIMAL, Kind.DATE)
 _LIST_SEPARATORS = re.compile(r"[;,|]")
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"", "0", "false", "no", "n", "f"}
@@ -490,11 +466,13 @@ def fill_job(page: JobPostingPage, row: ParsedRow, lookups: Lookups) -> dict[str
             values[name] = JobPostingPage._meta.get_field(name).get_default()
     values["country"] = values["country"].upper()
     values["salary_currency"] = values["salary_currency"].upper()
-    for name in ("duration_months", "salary_min", "salary_max", "start_date", "closing_date"):
-        values[name] = values[name] or None
+    for name in TEXT_FIELDS:
+        if BY_NAME[name].kind in _NULLABLE_KINDS:  # blank is "not given", not a value
+            values[name] = values[name] or None
     for name in RICH_TEXT_FIELDS:
         values[name] = _rich_text(data.get(name))
-    values["funded"] = _bool(data.get("funded", False), errors, "funded")
+    for name in BOOL_FIELDS:
+        values[name] = _bool(data.get(name, False), errors, name)
     for name, value in values.items():
         setattr(page, name, value)
     page.institution, page.role = row.institution, role
@@ -522,7 +500,7 @@ def fill_job(page: JobPostingPage, row: ParsedRow, lookups: Lookups) -> dict[str
 def snapshot(page: JobPostingPage) -> dict:
     """What an import sets, in typed values: Decimal("20000") equals Decimal("20000.00") read
     back from a revision."""
-    names = (*TEXT_FIELDS, *RICH_TEXT_FIELDS, "funded", "institution_id", "role_id")
+    names = (*TEXT_FIELDS, *RICH_TEXT_FIELDS, *BOOL_FIELDS, "institution_id", "role_id")
     values = {name: getattr(page, name) for name in names}
     values["disciplines"] = sorted(d.pk for d in page.disciplines.all())
     return values
