@@ -26,7 +26,6 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 from wagtail.models import Page
-from wagtail.whitelist import allow_without_attributes
 
 from content.job_fields import BY_NAME, JOB_FIELDS, Kind
 from content.models import (
@@ -245,11 +244,10 @@ def _rich_text(value) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _clean_html(html: str) -> str:
-    """Only the features the admin's editor allows survive (no scripts, styles or handlers).
-    Parsing is most of a row's validation, and a feed repeats its boilerplate (requirements,
-    how to apply) row after row: the same text is cleaned once."""
-    plain = _plain_html(html)
-    return _editor_html().to_database_format(html) if plain is None else plain
+    """Only the features the admin's editor allows survive (no scripts, styles or handlers):
+    Wagtail's own cleaning, as the editor's form does it. A feed repeats its boilerplate
+    (requirements, how to apply) row after row: the same text is cleaned once."""
+    return _editor_html().to_database_format(html)
 
 
 @functools.cache
@@ -257,58 +255,6 @@ def _editor_html() -> EditorHTMLConverter:
     """One converter for the process: building it reads the feature registry, which cost
     as much as the cleaning itself when done per field."""
     return EditorHTMLConverter()
-
-
-# Elements the editor's cleaning keeps exactly as written when they carry no attributes
-# (not `div`: it becomes `p`; no void elements: `<br>` becomes `<br/>`).
-_PLAIN_ELEMENTS = ("p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "b", "i", "strong", "em")
-_PLAIN_TAG = re.compile(r"<(/?)([a-z0-9]+)>")
-_NOT_PLAIN_TEXT = re.compile(r"[<&\r\0]")  # markup, entities, what a parser may rewrite
-_ASCII_SPACES = re.compile(r"[ \t\n\f]+")
-
-
-@functools.cache
-def _plain_elements() -> frozenset[str]:
-    """Those of _PLAIN_ELEMENTS that the editor's features allow (a disabled one is removed)."""
-    rules = _editor_html().whitelister.element_rules
-    return frozenset(
-        name for name in _PLAIN_ELEMENTS if rules.get(name) is allow_without_attributes
-    )
-
-
-def _plain_html(html: str) -> str | None:
-    """What the editor's cleaning returns for HTML made only of well-nested plain elements
-    and text, without parsing it into a tree (bs4 cost 0.1 ms per field and is most of a
-    row's cleaning): the same tags, the text as the cleaning writes it. None for anything
-    else (attributes, other elements, entities, comments, stray `<`), which the cleaning
-    proper handles. tests/content/imports/test_import_jobs.py compares the two."""
-    allowed, parts, open_tags, position = _plain_elements(), [], [], 0
-    for tag in _PLAIN_TAG.finditer(html):
-        text = _plain_text(html[position : tag.start()])
-        closing, name = tag.groups()
-        if text is None or name not in allowed:
-            return None
-        if not closing:
-            open_tags.append(name)
-        elif not open_tags or open_tags.pop() != name:
-            return None
-        parts += [text, tag.group()]
-        position = tag.end()
-    text = _plain_text(html[position:])
-    if text is None or open_tags:
-        return None
-    parts.append(text)
-    return "".join(parts)
-
-
-def _plain_text(text: str) -> str | None:
-    """Text between tags as the cleaning writes it: escaped, and, as bs4 does, a run of
-    nothing but ASCII spaces shortened to one newline, or one space."""
-    if _NOT_PLAIN_TEXT.search(text):
-        return None
-    if text and _ASCII_SPACES.fullmatch(text):
-        return "\n" if "\n" in text else " "
-    return escape(text)
 
 
 def _as_list(value) -> list[str]:
