@@ -84,22 +84,18 @@ def main():
             backend = Backend(cursor.fetchone()[0])
     spent: dict[str, tuple[float, float]] = defaultdict(lambda: (0.0, 0.0))
     if not args.cprofile:
-        recorders = (accepted._WaitingRecorder, accepted._DeferredReplyRecorder)
         for owner, name, label, database in [
             (digests, "plan", "planning (per run)", backend),
             (digests, "run_digest", "planning + handing out batches (claims)", backend),
             (digests, "_renew_and_read", "renewing and reading a batch's rows", backend),
-            *((owner, "record", "recording accepted emails", backend) for owner in recorders),
-            *((owner, "confirm", "recording accepted emails", backend) for owner in recorders),
+            (accepted, "record", "recording accepted emails", backend),
             (digests, "alert_titles", "alert names (per batch)", backend),
             (digests, "load_branding", "branding (per batch)", backend),
             (digests, "_settle_accepted", "marking rows sent (per batch)", backend),
             (digests, "_groups", "grouping, job fragments", NO_DATABASE),
-            (digests, "digest_email", "digest_email: frames, token, links", NO_DATABASE),
+            (digests, "digest_email", "digest_email: templates, token, links", NO_DATABASE),
             (sending, "send", "sending.send, all of it:", NO_DATABASE),
-            (mime.Email, "as_bytes", "  MIME bytes (fast path)", NO_DATABASE),
-            (mime.Email, "message", "  Django's EmailMessage (other path)", NO_DATABASE),
-            (sending, "_sendmail", "  the SMTP exchange", NO_DATABASE),
+            (mime.Email, "message", "  Django's EmailMessage", NO_DATABASE),
         ]:
             timed(owner, name, label, spent, database)
     handler = CountingHandler()

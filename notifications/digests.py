@@ -4,7 +4,7 @@ The ledger protocol, per job and subscriber (a `Delivery` row):
 1. planning reserves the row as `pending` in the planning transaction;
 2. a batch claims pending rows for a while (a lease), so no two workers send one row;
 3. after the SMTP server accepts an email, an `AcceptedEmail` row (claim, subscriber) is
-   committed, and confirmed before the next email goes out (notifications/accepted.py);
+   committed before the next email goes out (notifications/accepted.py);
 4. whenever the batch stops, its accepted emails' rows become `sent` in one statement that
    also drops their records ("settling" them).
 A worker that dies before 4 leaves pending rows whose lease runs out; before they are handed
@@ -15,6 +15,7 @@ causes a duplicate: at most one email per crashed worker process (see docs/notif
 """
 
 import datetime as dt
+import functools
 import logging
 import smtplib
 import time
@@ -316,17 +317,15 @@ def _send_claimed(claim: str, subscriber_ids: list[int], held, result: BatchResu
     smtp = get_connection()
     try:
         smtp.open()
-        with _commits_without_flush_wait(), accepted.recorder(claim) as recorder:
+        with _commits_without_flush_wait():
             try:
                 for subscriber_id, deliveries in by_subscriber.items():
-                    # The last email's record is committed before anything else happens.
-                    recorder.confirm()
                     if lease_ends - timezone.now() < dt.timedelta(seconds=sending_lease / 2):
                         lease_ends = _renew(held, sending_lease)
                     pacer.wait()
                     _send_one(
                         smtp,
-                        recorder.record,
+                        functools.partial(accepted.record, claim),
                         subscribers[subscriber_id],
                         [pk for pk, _, _ in deliveries],
                         lambda deliveries=deliveries: _groups(deliveries, jobs, rendered, titles),
@@ -336,7 +335,6 @@ def _send_claimed(claim: str, subscriber_ids: list[int], held, result: BatchResu
             finally:
                 # Whatever stopped the batch, the rows of the emails it sent are marked now,
                 # in one statement for the whole batch.
-                recorder.confirm()
                 result.sent += _settle_accepted(claim)
     except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as err:
         raise TransientSendError(f"SMTP connection failed: {err}") from err

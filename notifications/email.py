@@ -11,11 +11,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 from content.iso import country_name
+from content.job_fields import names
 from content.models import RemotePolicy, SalaryPeriod
 from notifications.mime import Email
 from notifications.models import AlertKeyword, EmailBranding, JobAlert
@@ -221,23 +221,14 @@ def alert_title(*, roles, disciplines, countries, keywords, remote) -> str:
 
 # --- one job in a digest ------------------------------------------------------------------------
 
-# What a digest shows of a job, read as plain values: a batch reads a few hundred jobs and
-# needs none of the page machinery.
+# What a digest shows of a job (content.job_fields' `email` facts), read as plain values: a
+# batch reads a few hundred jobs and needs none of the page machinery. A relation is read
+# as the columns of it the entry shows.
+_RELATED = {"institution": ("institution__name", "institution__country")}
 JOB_FIELDS = (
     "pk",
-    "title",
     "slug",
-    "institution__name",
-    "city",
-    "country",
-    "institution__country",
-    "remote_policy",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "salary_period",
-    "funded",
-    "closing_date",
+    *(lookup for name in names(email=True) for lookup in _RELATED.get(name, (name,))),
 )
 
 CLOSING_DATE = JOB_FIELDS.index("closing_date")
@@ -275,34 +266,22 @@ class JobSummary:
     url: str
 
 
-def job_summary(
-    pk,
-    title,
-    slug,
-    institution,
-    city,
-    country,
-    institution_country,
-    remote_policy,
-    salary_min,
-    salary_max,
-    salary_currency,
-    salary_period,
-    funded,
-    closing_date,
-):
+def job_summary(values: tuple) -> JobSummary:
     """A job's digest entry from the values of JOB_FIELDS, in that order."""
+    job = dict(zip(JOB_FIELDS, values, strict=True))
+    title, city, remote_policy = job["title"], job["city"], job["remote_policy"]
+    country = job["country"] or job["institution__country"]
     return JobSummary(
         title=" ".join(title.split()),  # one line in the subject and the text part
-        institution=institution,
-        location=", ".join(
-            part for part in (city, country_name(country or institution_country)) if part
-        ),
+        institution=job["institution__name"],
+        location=", ".join(part for part in (city, country_name(country)) if part),
         remote=_REMOTE_LABELS.get(remote_policy, remote_policy),
-        salary=salary_text(salary_min, salary_max, salary_currency, salary_period),
-        funded=funded,
-        closing_date=closing_date,
-        url=settings.NOTIFICATIONS_JOB_URL.format(slug=quote(slug), id=pk),
+        salary=salary_text(
+            job["salary_min"], job["salary_max"], job["salary_currency"], job["salary_period"]
+        ),
+        funded=job["funded"],
+        closing_date=job["closing_date"],
+        url=settings.NOTIFICATIONS_JOB_URL.format(slug=quote(job["slug"]), id=job["pk"]),
     )
 
 
@@ -321,7 +300,7 @@ def render_job(values: tuple, branding: Branding) -> RenderedJob:
     """A job's entry from its JOB_FIELDS values. Keyed on everything the entry shows, so a
     worker renders each job once across its batches and a changed job (or brand colour) is
     rendered afresh."""
-    job = job_summary(*values)
+    job = job_summary(values)
     context = {"job": job, "branding": branding}
     return RenderedJob(
         title=job.title,
@@ -342,58 +321,21 @@ class Group:
     jobs: list[RenderedJob]
 
 
-# A per-email value's stand-in in a rendered frame; no template writes this character.
-_SLOT = "\x00"
-
-
-@dataclass(frozen=True)
-class Frame:
-    """A template rendered once per branding with stand-ins for the values that change
-    from email to email, so an email is its pieces joined instead of a template render
-    (which cost more than everything else in building the email). Values are escaped as the
-    template would escape them: conditional_escape in the HTML (rendered fragments are
-    safe strings), as they are in the text part (autoescape off). So a template must show
-    these values as they are, without filters: tests compare each filled frame with a
-    full render (tests/notifications/test_sending.py)."""
-
-    pieces: tuple[str, ...]  # literal text at even indexes, value names at odd ones
-    html: bool
-
-    def fill(self, values: dict) -> str:
-        pieces = list(self.pieces)
-        for i in range(1, len(pieces), 2):
-            value = values[pieces[i]]
-            pieces[i] = conditional_escape(value) if self.html else value
-        return "".join(pieces)
-
-
-def _frames(template: str, context: dict, names) -> tuple[Frame, Frame]:
-    """The (text, HTML) frames of a template pair, with stand-ins for `names`."""
-    context = {**context, **{name: mark_safe(f"{_SLOT}{name}{_SLOT}") for name in names}}
+def _group_heading(title: str, branding: Branding) -> tuple[str, str]:
+    context = {"title": title, "branding": branding}
     return tuple(
-        Frame(
-            tuple(render_to_string(f"notifications/email/{template}.{ext}", context).split(_SLOT)),
-            html,
-        )
-        for ext, html in (("txt", False), ("html", True))
+        render_to_string(f"notifications/email/group.{ext}", context) for ext in ("txt", "html")
     )
 
 
-@lru_cache(maxsize=16)
-def group_frames(branding: Branding) -> tuple[Frame, Frame]:
-    """A group's heading as frames: alerts are named in many ways, one render each."""
-    return _frames("group", {"branding": branding}, ["title"])
-
-
 def _groups_text_and_html(groups: list[Group], branding: Branding) -> tuple[str, str]:
-    """The body of a digest, joined from rendered pieces: a template loop per email would
-    cost more than all the rest of the email's text."""
+    """The body of a digest: each group's heading, then its jobs' entries (each job is
+    rendered once per worker by `render_job`, however many emails list it)."""
     text, html = [], []
-    text_frame, html_frame = group_frames(branding)
     for group in groups:
-        heading = {"title": group.title}
-        text += [text_frame.fill(heading), *(job.text for job in group.jobs)]
-        html += [html_frame.fill(heading), *(job.html for job in group.jobs)]
+        heading_text, heading_html = _group_heading(group.title, branding)
+        text += [heading_text, *(job.text for job in group.jobs)]
+        html += [heading_html, *(job.html for job in group.jobs)]
     return "".join(text), mark_safe("".join(html))  # rendered, escaped
 
 
@@ -411,17 +353,6 @@ def _preheader(jobs: list[RenderedJob]) -> str:
     return f"{shown} and {more} more" if more > 0 else shown
 
 
-DIGEST_VALUES = (
-    "subject",
-    "preheader",
-    "heading",
-    "groups_text",
-    "groups_html",
-    "manage_url",
-    "unsubscribe_url",
-)
-
-
 def digest_context(branding: Branding) -> dict:
     """What the digest templates show that is the same in every email of a branding."""
     return {
@@ -429,12 +360,6 @@ def digest_context(branding: Branding) -> dict:
         "chrome": email_chrome(branding),
         "preheader_padding": _PREHEADER_PADDING,
     }
-
-
-@lru_cache(maxsize=16)
-def digest_frames(branding: Branding) -> tuple[Frame, Frame]:
-    """The (text, HTML) frames of the digest for this branding, made once per worker."""
-    return _frames("digest", digest_context(branding), DIGEST_VALUES)
 
 
 def digest_email(subscriber, groups: list[Group], branding: Branding) -> Email:
@@ -455,11 +380,11 @@ def digest_email(subscriber, groups: list[Group], branding: Branding) -> Email:
         "manage_url": manage_url(token),
         "unsubscribe_url": unsubscribe_url(token),
     }
-    text_frame, html_frame = digest_frames(branding)
+    context = {**digest_context(branding), **values}
     return Email(
         to=subscriber.email,
         subject=subject,
-        text=text_frame.fill(values),
-        html=html_frame.fill(values),
+        text=render_to_string("notifications/email/digest.txt", context),
+        html=render_to_string("notifications/email/digest.html", context),
         headers=_list_headers(token),
     )

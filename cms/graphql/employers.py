@@ -15,6 +15,7 @@ from graphql import GraphQLError
 from cms.graphql.jobs.filters import EmploymentType, RemotePolicy
 from content.employers.accounts import bearer_key, institution_for_key
 from content.imports.bulk import CREATED, FAILED, import_batch
+from content.job_fields import JOB_FIELDS, Kind
 from content.models import JobPostingPage
 
 MAX_BATCH = 100
@@ -29,34 +30,41 @@ class SalaryInput(graphene.InputObjectType):
     period = graphene.String(description="YEAR, MONTH, WEEK, DAY or HOUR.")
 
 
-class JobPostingInput(graphene.InputObjectType):
-    """One posting, in the fields of `JobPostingPage`."""
+# What an employer must send, first; then every other input of content.job_fields in its
+# order.
+_FIRST = ("reference", "title", "description", "closing_date", "role", "disciplines")
+_REQUIRED = {"reference", "title", "description", "closing_date", "role"}
+# Inputs of another type than their kind's scalar (content.job_fields names them).
+_INPUT_TYPES = {
+    "remote_policy": RemotePolicy,
+    "employment_type": EmploymentType,
+    "disciplines": lambda **kwargs: graphene.List(graphene.NonNull(graphene.String), **kwargs),
+    "keywords": lambda **kwargs: graphene.List(graphene.NonNull(graphene.String), **kwargs),
+    "salary": SalaryInput,
+}
+_INPUT_SCALARS = {Kind.INT: graphene.Int, Kind.BOOL: graphene.Boolean, Kind.DATE: graphene.Date}
 
-    reference = graphene.String(
-        required=True, description="Your reference; sending it again updates that posting."
-    )
-    title = graphene.String(required=True, description="The job title, on one line.")
-    description = graphene.String(required=True, description="HTML or plain text.")
-    closing_date = graphene.Date(required=True, description="Last day to apply.")
-    role = graphene.String(required=True, description="Role slug or name.")
-    disciplines = graphene.List(graphene.NonNull(graphene.String), description="Slugs or names.")
-    department = graphene.String(description="Department, school or group.")
-    city = graphene.String(description="City; default: the institution's.")
-    country = graphene.String(description="ISO 3166-1 alpha-2; default: the institution's.")
-    remote_policy = RemotePolicy(description="ON_SITE (default), HYBRID or REMOTE.")
-    employment_type = EmploymentType(description="Default FULL_TIME.")
-    contract_type = graphene.String(description="PERMANENT or FIXED_TERM.")
-    duration_months = graphene.Int(description="Length of a fixed-term contract.")
-    salary = SalaryInput(description="Salary or stipend.")
-    funded = graphene.Boolean(description="Fully funded (e.g. a studentship).")
-    funding_details = graphene.String(description="Who funds it and what it covers.")
-    start_date = graphene.Date(description="When the job starts.")
-    requirements = graphene.String(description="What candidates need (HTML or text).")
-    how_to_apply = graphene.String(description="How to apply (HTML or text).")
-    application_url = graphene.String(description="Where to apply online.")
-    application_email = graphene.String(description="Where to send applications.")
-    education_requirement = graphene.String(description="e.g. postgraduate degree.")
-    keywords = graphene.List(graphene.NonNull(graphene.String), description="Keywords.")
+
+def _input_fields() -> dict:
+    """JobPostingInput's fields: the declared employer inputs, the salary's four as one
+    `salary` (a SalaryInput, as the job type shows them as one `salary`)."""
+    inputs = {}
+    for field in JOB_FIELDS:
+        if field.employer is not None:
+            inputs.setdefault("salary" if field.graphql == "salary" else field.name, field)
+    fields = {}
+    for name in [*_FIRST, *(name for name in inputs if name not in _FIRST)]:
+        field = inputs[name]
+        make = _INPUT_TYPES.get(name, _INPUT_SCALARS.get(field.kind, graphene.String))
+        fields[name] = make(required=name in _REQUIRED, description=field.employer)
+    return fields
+
+
+JobPostingInput = type(
+    "JobPostingInput",
+    (graphene.InputObjectType,),
+    {"__doc__": "One posting, in the fields of `JobPostingPage`.", **_input_fields()},
+)
 
 
 class FieldError(graphene.ObjectType):

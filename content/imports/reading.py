@@ -26,8 +26,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 from wagtail.models import Page
-from wagtail.whitelist import allow_without_attributes
 
+from content.job_fields import BY_NAME, JOB_FIELDS, Kind
 from content.models import (
     Discipline,
     Institution,
@@ -37,44 +37,19 @@ from content.models import (
     Role,
 )
 
-# The flat field names a CSV header or a plain JSON object may use (the model's own names).
-TEXT_FIELDS = (
-    "title",
-    "department",
-    "city",
-    "country",
-    "remote_policy",
-    "employment_type",
-    "contract_type",
-    "duration_months",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "salary_period",
-    "funding_details",
-    "start_date",
-    "closing_date",
-    "application_url",
-    "application_email",
-    "reference",
-    "education_requirement",
-    "keywords",
+# The flat field names a CSV header or a plain JSON object may use: the model's own names of
+# the importable fields (content.job_fields).
+_IMPORTABLE = [field for field in JOB_FIELDS if field.importable]
+TEXT_FIELDS = tuple(
+    field.name
+    for field in _IMPORTABLE
+    if field.kind not in (Kind.RICH_TEXT, Kind.BOOL, Kind.RELATION)
 )
-RICH_TEXT_FIELDS = ("description", "requirements", "how_to_apply")
-CHOICE_FIELDS = (
-    "remote_policy",
-    "employment_type",
-    "contract_type",
-    "salary_period",
-)
-KNOWN_KEYS = {
-    *TEXT_FIELDS,
-    *RICH_TEXT_FIELDS,
-    "funded",
-    "institution",
-    "role",
-    "disciplines",
-}
+RICH_TEXT_FIELDS = tuple(field.name for field in _IMPORTABLE if field.kind == Kind.RICH_TEXT)
+BOOL_FIELDS = tuple(field.name for field in _IMPORTABLE if field.kind == Kind.BOOL)
+CHOICE_FIELDS = tuple(field.name for field in _IMPORTABLE if field.kind == Kind.CHOICE)
+KNOWN_KEYS = {field.name for field in _IMPORTABLE}
+_NULLABLE_KINDS = (Kind.INT, Kind.DECIMAL, Kind.DATE)
 _LIST_SEPARATORS = re.compile(r"[;,|]")
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"", "0", "false", "no", "n", "f"}
@@ -269,11 +244,10 @@ def _rich_text(value) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _clean_html(html: str) -> str:
-    """Only the features the admin's editor allows survive (no scripts, styles or handlers).
-    Parsing is most of a row's validation, and a feed repeats its boilerplate (requirements,
-    how to apply) row after row: the same text is cleaned once."""
-    plain = _plain_html(html)
-    return _editor_html().to_database_format(html) if plain is None else plain
+    """Only the features the admin's editor allows survive (no scripts, styles or handlers):
+    Wagtail's own cleaning, as the editor's form does it. A feed repeats its boilerplate
+    (requirements, how to apply) row after row: the same text is cleaned once."""
+    return _editor_html().to_database_format(html)
 
 
 @functools.cache
@@ -281,58 +255,6 @@ def _editor_html() -> EditorHTMLConverter:
     """One converter for the process: building it reads the feature registry, which cost
     as much as the cleaning itself when done per field."""
     return EditorHTMLConverter()
-
-
-# Elements the editor's cleaning keeps exactly as written when they carry no attributes
-# (not `div`: it becomes `p`; no void elements: `<br>` becomes `<br/>`).
-_PLAIN_ELEMENTS = ("p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "b", "i", "strong", "em")
-_PLAIN_TAG = re.compile(r"<(/?)([a-z0-9]+)>")
-_NOT_PLAIN_TEXT = re.compile(r"[<&\r\0]")  # markup, entities, what a parser may rewrite
-_ASCII_SPACES = re.compile(r"[ \t\n\f]+")
-
-
-@functools.cache
-def _plain_elements() -> frozenset[str]:
-    """Those of _PLAIN_ELEMENTS that the editor's features allow (a disabled one is removed)."""
-    rules = _editor_html().whitelister.element_rules
-    return frozenset(
-        name for name in _PLAIN_ELEMENTS if rules.get(name) is allow_without_attributes
-    )
-
-
-def _plain_html(html: str) -> str | None:
-    """What the editor's cleaning returns for HTML made only of well-nested plain elements
-    and text, without parsing it into a tree (bs4 cost 0.1 ms per field and is most of a
-    row's cleaning): the same tags, the text as the cleaning writes it. None for anything
-    else (attributes, other elements, entities, comments, stray `<`), which the cleaning
-    proper handles. tests/content/imports/test_import_jobs.py compares the two."""
-    allowed, parts, open_tags, position = _plain_elements(), [], [], 0
-    for tag in _PLAIN_TAG.finditer(html):
-        text = _plain_text(html[position : tag.start()])
-        closing, name = tag.groups()
-        if text is None or name not in allowed:
-            return None
-        if not closing:
-            open_tags.append(name)
-        elif not open_tags or open_tags.pop() != name:
-            return None
-        parts += [text, tag.group()]
-        position = tag.end()
-    text = _plain_text(html[position:])
-    if text is None or open_tags:
-        return None
-    parts.append(text)
-    return "".join(parts)
-
-
-def _plain_text(text: str) -> str | None:
-    """Text between tags as the cleaning writes it: escaped, and, as bs4 does, a run of
-    nothing but ASCII spaces shortened to one newline, or one space."""
-    if _NOT_PLAIN_TEXT.search(text):
-        return None
-    if text and _ASCII_SPACES.fullmatch(text):
-        return "\n" if "\n" in text else " "
-    return escape(text)
 
 
 def _as_list(value) -> list[str]:
@@ -490,11 +412,13 @@ def fill_job(page: JobPostingPage, row: ParsedRow, lookups: Lookups) -> dict[str
             values[name] = JobPostingPage._meta.get_field(name).get_default()
     values["country"] = values["country"].upper()
     values["salary_currency"] = values["salary_currency"].upper()
-    for name in ("duration_months", "salary_min", "salary_max", "start_date", "closing_date"):
-        values[name] = values[name] or None
+    for name in TEXT_FIELDS:
+        if BY_NAME[name].kind in _NULLABLE_KINDS:  # blank is "not given", not a value
+            values[name] = values[name] or None
     for name in RICH_TEXT_FIELDS:
         values[name] = _rich_text(data.get(name))
-    values["funded"] = _bool(data.get("funded", False), errors, "funded")
+    for name in BOOL_FIELDS:
+        values[name] = _bool(data.get(name, False), errors, name)
     for name, value in values.items():
         setattr(page, name, value)
     page.institution, page.role = row.institution, role
@@ -522,7 +446,7 @@ def fill_job(page: JobPostingPage, row: ParsedRow, lookups: Lookups) -> dict[str
 def snapshot(page: JobPostingPage) -> dict:
     """What an import sets, in typed values: Decimal("20000") equals Decimal("20000.00") read
     back from a revision."""
-    names = (*TEXT_FIELDS, *RICH_TEXT_FIELDS, "funded", "institution_id", "role_id")
+    names = (*TEXT_FIELDS, *RICH_TEXT_FIELDS, *BOOL_FIELDS, "institution_id", "role_id")
     values = {name: getattr(page, name) for name in names}
     values["disciplines"] = sorted(d.pk for d in page.disciplines.all())
     return values

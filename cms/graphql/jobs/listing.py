@@ -19,11 +19,13 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from graphene.utils.str_converters import to_camel_case
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 from wagtail.models import Page, Site
 
 from cms.graphql.jobs.loaders import DisciplinesByJobLoader
 from cms.graphql.taxonomy.types import want_logos
+from content.job_fields import graphql_groups
 from content.models import Institution, JobPostingPage, Role
 
 
@@ -34,9 +36,9 @@ def _joined(relation: str, model) -> tuple[str, ...]:
 
 INSTITUTION = _joined("institution", Institution)
 ROLE = _joined("role", Role)
-# GraphQL field of a job -> the columns it is answered from. `id`, `path` and `url_path` are
-# always read (the loaders' key; content.public_urls.page_url's check and the URL).
-COLUMNS = {
+# PageInterface's fields -> the columns they are answered from. `id`, `path` and `url_path`
+# are always read (the loaders' key; content.public_urls.page_url's check and the URL).
+PAGE_COLUMNS = {
     "__typename": (),
     "id": (),
     "title": ("title",),
@@ -51,28 +53,29 @@ COLUMNS = {
     "showInMenus": ("show_in_menus",),
     "firstPublishedAt": ("first_published_at",),
     "lastPublishedAt": ("last_published_at",),
+}
+# Job fields answered from other columns than their own: joined relations, and the
+# disciplines, which come from their loader.
+_JOINED = {
     "institution": INSTITUTION,
-    "department": ("department",),
-    "city": ("city",),
     "country": ("country", *INSTITUTION),  # blank: the institution's
-    "remotePolicy": ("remote_policy",),
     "role": ROLE,
     "disciplines": (),
-    "employmentType": ("employment_type",),
-    "contractType": ("contract_type",),
-    "durationMonths": ("duration_months",),
-    "salary": ("salary_min", "salary_max", "salary_currency", "salary_period"),
-    "funded": ("funded",),
-    "fundingDetails": ("funding_details",),
-    "startDate": ("start_date",),
-    "closingDate": ("closing_date",),
-    "postedAt": ("posted_at",),
-    "applicationUrl": ("application_url",),
-    "applicationEmail": ("application_email",),
-    "reference": ("reference",),
-    "educationRequirement": ("education_requirement",),
-    "keywords": ("keywords",),
 }
+
+
+def _job_columns() -> dict[str, tuple[str, ...]]:
+    """The job type's fields (content.job_fields) the projection answers, with their
+    columns: a field is listed when every job field it shows is."""
+    return {
+        to_camel_case(name): _JOINED.get(name, tuple(field.name for field in fields))
+        for name, fields in graphql_groups().items()
+        if all(field.listed for field in fields)
+    }
+
+
+# GraphQL field of a job -> the columns it is answered from.
+COLUMNS = {**PAGE_COLUMNS, **_job_columns()}
 ALWAYS = ("id", "path", "url_path")
 
 

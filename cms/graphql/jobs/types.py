@@ -8,6 +8,7 @@ from cms.graphql.jobs.loaders import DisciplinesByJobLoader
 from cms.graphql.pages.types import PageInterface, listing_page_type, page_type
 from cms.graphql.taxonomy.types import Country, Discipline, Institution, Role, want_logos
 from content import jsonld
+from content.job_fields import PLAIN, Kind, graphql_groups
 from content.models import JobIndexPage, JobPostingPage
 
 
@@ -34,65 +35,85 @@ def prime_jobs(info, jobs: list) -> list:
     return jobs
 
 
-@page_type(JobPostingPage, prime=prime_jobs)
-class JobPostingPageType(graphene.ObjectType):
-    """An open position at an institution. Only published jobs whose closing date has not
-    passed are ever returned."""
+# The GraphQL scalar of each kind of plain job field (content.job_fields).
+_SCALARS = {
+    Kind.TEXT: graphene.String,
+    Kind.CHOICE: graphene.String,
+    Kind.INT: graphene.Int,
+    Kind.DECIMAL: graphene.Float,
+    Kind.BOOL: graphene.Boolean,
+    Kind.DATE: graphene.Date,
+    Kind.DATETIME: graphene.DateTime,
+    Kind.RICH_TEXT: RichText,
+}
 
-    class Meta:
-        name = "JobPostingPage"
-        interfaces = (PageInterface,)
-
-    institution = graphene.Field(Institution, required=True, description="The employer.")
-    department = graphene.String(description="Department, school or group.")
-    city = graphene.String(description="Where the job is (the institution's city by default).")
-    country = graphene.Field(
+# The fields that show a relation or several columns, by the name content.job_fields gives
+# them; each is built where the declaration first names it, so the type keeps its order.
+_COMPOSITE = {
+    "institution": lambda: graphene.Field(Institution, required=True, description="The employer."),
+    "country": lambda: graphene.Field(
         Country, required=True, source="country_info", description="Where the job is."
-    )
-    remote_policy = graphene.String(required=True, description="ON_SITE, HYBRID or REMOTE.")
-    role = graphene.Field(Role, required=True, description="The kind of position.")
-    disciplines = graphene.List(
+    ),
+    "role": lambda: graphene.Field(Role, required=True, description="The kind of position."),
+    "disciplines": lambda: graphene.List(
         graphene.NonNull(Discipline), required=True, description="Fields of study it is in."
-    )
-    employment_type = graphene.String(
-        required=True, description="schema.org employmentType, e.g. FULL_TIME."
-    )
-    contract_type = graphene.String(required=True, description="PERMANENT or FIXED_TERM.")
-    duration_months = graphene.Int(description="Length of a fixed-term contract, in months.")
-    salary = graphene.Field(
+    ),
+    "salary": lambda: graphene.Field(
         Salary, source="salary_info", description="Salary or stipend; null when not stated."
-    )
-    funded = graphene.Boolean(required=True, description="Fully funded (e.g. a studentship).")
-    funding_details = graphene.String(description="Who funds it and what the funding covers.")
-    start_date = graphene.Date(description="When the job starts, if known.")
-    closing_date = graphene.Date(
-        required=True, description="Last day to apply; the job disappears after it."
-    )
-    posted_at = graphene.DateTime(description="When the job was first published.")
-    description = RichText(required=True, description="The job description (HTML).")
-    requirements = RichText(description="What candidates need (HTML).")
-    how_to_apply = RichText(description="How to apply (HTML).")
-    application_url = graphene.String(description="Where to apply online.")
-    application_email = graphene.String(description="Where to send applications by email.")
-    reference = graphene.String(description="The employer's reference for the job.")
-    education_requirement = graphene.String(
-        description="schema.org credential category, e.g. postgraduate degree."
-    )
-    keywords = graphene.List(
+    ),
+    "keywords": lambda: graphene.List(
         graphene.NonNull(graphene.String),
         required=True,
         source="keyword_list",
         description="The employer's keywords.",
-    )
-    json_ld = JSONString(
+    ),
+}
+
+
+def _job_fields() -> dict:
+    """The type's fields from content.job_fields, in its order (graphene orders fields by
+    when they were made)."""
+    fields = {}
+    for name, (first, *_rest) in graphql_groups().items():
+        if first.graphql == PLAIN:
+            fields[name] = _SCALARS[first.kind](
+                required=first.required, description=first.description
+            )
+        else:
+            fields[name] = _COMPOSITE[name]()
+    fields["json_ld"] = JSONString(
         required=True, description="schema.org JobPosting (Google for Jobs) to embed as is."
     )
+    return fields
 
-    def resolve_disciplines(job, info):
-        return DisciplinesByJobLoader.of(info).load(job.pk)
 
-    def resolve_json_ld(job, info):
-        return jsonld.job_posting(job, info.context)
+def _resolve_disciplines(job, info):
+    return DisciplinesByJobLoader.of(info).load(job.pk)
+
+
+def _resolve_json_ld(job, info):
+    return jsonld.job_posting(job, info.context)
+
+
+class _Meta:
+    name = "JobPostingPage"
+    interfaces = (PageInterface,)
+
+
+JobPostingPageType = page_type(JobPostingPage, prime=prime_jobs)(
+    type(
+        "JobPostingPageType",
+        (graphene.ObjectType,),
+        {
+            "__doc__": "An open position at an institution. Only published jobs whose "
+            "closing date has not\npassed are ever returned.",
+            "Meta": _Meta,
+            **_job_fields(),
+            "resolve_disciplines": staticmethod(_resolve_disciplines),
+            "resolve_json_ld": staticmethod(_resolve_json_ld),
+        },
+    )
+)
 
 
 JobIndexPageType = listing_page_type(JobIndexPage, "The jobs section's root page.")
