@@ -2,10 +2,12 @@
 
 Only anonymous queries are cached: never a mutation, never a request carrying a token
 argument (preview tokens, subscriber tokens), never a request with a session cookie or an
-Authorization header, and never a response with errors. The key is the query as graphql-core
-prints it (so whitespace and comments do not matter), the variables, the operation name, the
-response's media type, the host, today's date and a global content generation that every
-change able to alter a public answer bumps (content.visibility.changes_visibility).
+Authorization header, and never a response with errors. The request is read once
+(cms/graphql/request.py) and the key is exactly what the view runs: the document as
+graphql-core prints it (so whitespace and comments do not matter), the variables, the
+operation, the response's media type, the host, today's date and a global content
+generation that every change able to alter a public answer bumps
+(content.visibility.changes_visibility).
 
 Every public answer, HIT, MISS or 304, carries the same `Vary`, an ETag and no cookie; a 304
 is only ever the answer to a GET.
@@ -14,7 +16,6 @@ is only ever the answer to a GET.
 import functools
 import hashlib
 import json
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,83 +24,20 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from cms.graphql.execution import prepare
-from cms.graphql.http import response_media_type
+from cms.graphql.request import GraphQLRequest, graphql_request
 from content.visibility import bump_generation, changes_visibility, current_generation
 
-# Bigger bodies go straight to the view, whose own limits apply: we never parse them here.
-MAX_CACHEABLE_BODY = 32 * 1024
 NO_STORE = "private, no-store"
 # The request headers an answer depends on; sent on HIT, MISS and 304 alike.
 VARY = ("Accept", "Origin")
 
 
-@dataclass
-class GraphQLRequest:
-    """What a request asks for, as far as caching and logging need to know."""
-
-    variables: dict = field(default_factory=dict)
-    operation_name: str | None = None
-    operation_type: str | None = None  # "query", "mutation", "subscription"; None if unparsable
-    normalised: str | None = None
-    has_token: bool = False
-
-
-def _has_token_key(value) -> bool:
-    """Any key naming a token, at any depth of the variables."""
-    if isinstance(value, dict):
-        return any("token" in str(k).lower() or _has_token_key(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_token_key(item) for item in value)
-    return False
-
-
-def read_graphql_request(request) -> GraphQLRequest:
-    """Parse the request once (the result is kept on the request); never raises."""
-    if hasattr(request, "_graphql_request"):
-        return request._graphql_request
-    info = GraphQLRequest()
-    request._graphql_request = info
-    try:
-        data = {}
-        if request.method == "POST":
-            if request.content_type != "application/json":
-                return info
-            if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_CACHEABLE_BODY:
-                return info
-            data = json.loads(request.body)
-            if not isinstance(data, dict):
-                return info
-        query = request.GET.get("query") or data.get("query")
-        variables = request.GET.get("variables") or data.get("variables") or {}
-        if isinstance(variables, str):
-            variables = json.loads(variables)
-        operation_name = request.GET.get("operationName") or data.get("operationName")
-        if not isinstance(query, str) or len(query) > MAX_CACHEABLE_BODY:
-            return info
-        if not isinstance(variables, dict) or not isinstance(operation_name, str | None):
-            return info
-        info.variables = variables
-        from cms.graphql.schema import schema
-
-        prepared = prepare(schema, query)
-    except (ValueError, RecursionError):
-        # Bad JSON, an oversized or unreadable body: the view answers those.
-        return info
-    if prepared.document is None:
-        return info
-    info.operation_type = prepared.operation_type(operation_name)
-    info.operation_name = prepared.operation_name(operation_name)
-    if not prepared.errors:  # an invalid document is answered 400, never cached
-        info.normalised = prepared.normalised
-        info.has_token = prepared.has_token_argument or _has_token_key(variables)
-    return info
-
-
-def is_cacheable(request, info: GraphQLRequest) -> bool:
-    if settings.GRAPHQL_CACHE_SECONDS <= 0 or request.method not in ("GET", "POST"):
+def is_cacheable(request, graphql: GraphQLRequest) -> bool:
+    """A checked anonymous query with no token: refused requests, mutations (anywhere in the
+    document) and token requests go straight to the view."""
+    if settings.GRAPHQL_CACHE_SECONDS <= 0 or graphql.error is not None:
         return False
-    if info.operation_type != "query" or info.has_token or info.normalised is None:
+    if graphql.operation_type != "query" or graphql.has_token:
         return False
     extra_params = set(request.GET) - {"query", "variables", "operationName"}
     # A session cookie may mean a logged-in editor; their answers are never shared.
@@ -120,16 +58,18 @@ def bump_on_change(**_kwargs) -> None:
     transaction.on_commit(bump_generation)
 
 
-def cache_key(request, info: GraphQLRequest) -> str:
+def cache_key(request, graphql: GraphQLRequest) -> str:
+    """Exactly what runs (the document as graphql-core prints it, the variables, the
+    operation), how it is answered (media type, host) and when (generation, date)."""
     material = json.dumps(
         [
             current_generation(),
             timezone.localdate().isoformat(),  # jobs close at midnight without a signal
             request.get_host(),
-            response_media_type(request.headers.get("Accept", "")),
-            info.normalised,
-            info.variables,
-            info.operation_name,
+            graphql.media_type,
+            graphql.prepared.normalised,
+            graphql.variables,
+            graphql.operation_name,
         ],
         sort_keys=True,
         separators=(",", ":"),
@@ -177,13 +117,13 @@ def cached_graphql(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        info = read_graphql_request(request)
-        if not is_cacheable(request, info):
+        graphql = graphql_request(request)
+        if not is_cacheable(request, graphql):
             response = view(request, *args, **kwargs)
             response["Cache-Control"] = NO_STORE
             response["X-Cache"] = "BYPASS"
             return response
-        key = cache_key(request, info)
+        key = cache_key(request, graphql)
         hit = cache.get(key)
         if hit is not None:
             content, content_type, etag = hit

@@ -3,7 +3,6 @@ from django.views.decorators.csrf import csrf_exempt
 
 from cms.caching import cached_graphql
 from cms.graphql.http import GraphQLHttpView
-from cms.graphql.schema import schema
 from cms.health import healthz
 from cms.preview import admin_preview
 from cms.request_log import logged_graphql
@@ -12,7 +11,7 @@ from cms.views import graphiql
 urlpatterns = [
     path(
         "graphql/",
-        csrf_exempt(logged_graphql(cached_graphql(GraphQLHttpView.as_view(schema=schema)))),
+        csrf_exempt(logged_graphql(cached_graphql(GraphQLHttpView.as_view()))),
         name="graphql",
     ),
     path("healthz", healthz, name="healthz"),

@@ -101,9 +101,12 @@ class ArgumentBoundsRule(ValidationRule):
 # --- Checks that depend on the variables
 
 
-def check_variables(variables: dict) -> None:
-    """Refuse variables nested deeper than any input of the schema, or holding NUL."""
+def check_variables(variables: dict) -> bool:
+    """Refuse variables nested deeper than any input of the schema, or holding NUL; say
+    whether any key names a token (such a request is never cached). One walk, without
+    recursion: the variables are the client's and may nest as deep as JSON parses."""
     stack = [(variables, 0)]
+    token_key = False
     while stack:
         value, depth = stack.pop()
         if depth > MAX_VARIABLES_DEPTH:
@@ -111,10 +114,12 @@ def check_variables(variables: dict) -> None:
         if isinstance(value, str) and "\x00" in value:
             raise GraphQLError("Variables cannot contain NUL characters.")
         if isinstance(value, dict):
+            token_key |= any("token" in str(key).lower() for key in value)
             stack.extend((item, depth + 1) for item in value.values())
             stack.extend((key, depth + 1) for key in value)
         elif isinstance(value, list):
             stack.extend((item, depth + 1) for item in value)
+    return token_key
 
 
 def bounded_argument_variables(document) -> dict[str, str]:
@@ -287,10 +292,34 @@ class ExecutionLimitExceeded(BaseException):
         self.status = status
 
 
+class Deadline:
+    """A request's time budget: started once, when the request is read; execution and every
+    SQL statement get what remains of it (`time_budget`)."""
+
+    def __init__(self, seconds: float, clock=time.monotonic):
+        self.seconds = seconds
+        self.clock = clock
+        self.ends = clock() + seconds
+
+    def remaining(self) -> float:
+        return self.ends - self.clock()
+
+    def exceeded(self) -> ExecutionLimitExceeded:
+        return ExecutionLimitExceeded(
+            f"The query took longer than {self.seconds:g} s; ask for fewer items or fields.",
+            503,
+        )
+
+    def check(self) -> None:
+        if self.remaining() <= 0:
+            raise self.exceeded()
+
+
 @contextlib.contextmanager
-def database_time_limit(seconds: float):
-    """No single statement of this request runs past the request's time limit: PostgreSQL's
+def time_budget(deadline: Deadline):
+    """No SQL statement of this request runs past its deadline: PostgreSQL's
     statement_timeout for this transaction, SQLite's progress handler."""
+    seconds = max(deadline.remaining(), 0.001)
     if connection.vendor == "postgresql":
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -299,9 +328,8 @@ def database_time_limit(seconds: float):
         return
     if connection.vendor == "sqlite":
         connection.ensure_connection()
-        deadline = time.monotonic() + seconds
         raw = connection.connection
-        raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        raw.set_progress_handler(lambda: int(deadline.remaining() <= 0), 10_000)
         try:
             yield
         finally:
