@@ -14,10 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
-from xml.etree.ElementTree import ParseError
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -26,30 +23,20 @@ from django.utils import timezone
 from content.imports import safe_fetch
 from content.imports.bulk import import_rows
 from content.imports.reading import (
-    KNOWN_KEYS,
+    XML_NAMES,
     ImportFileError,
     ImproperlyConfiguredWorkflow,
     Mode,
     Record,
     csv_records,
     json_records,
+    xml_records,
 )
 from content.models import FeedFormat, JobFeed, JobFeedRun, JobPostingPage
 
 logger = logging.getLogger(__name__)
 
 USER_AGENT = "academic-jobs-cms-feeds/1"
-# The common board format (<source><job>...</job></source>): its element names, mapped to ours.
-XML_NAMES = {
-    "referencenumber": "reference",
-    "company": "institution",
-    "url": "application_url",
-    "email": "application_email",
-    "jobtype": "employment_type",
-    "category": "disciplines",
-    "expiration_date": "closing_date",
-    "state": "department",
-}
 SPOOL_BYTES = 4 * 1024 * 1024
 
 
@@ -105,7 +92,8 @@ def _anywhere(address: str) -> bool:
 
 
 def feed_records(feed: JobFeed, body) -> Iterator[Record]:
-    """The feed's records, read one at a time from the downloaded body."""
+    """The feed's records, read one at a time from the downloaded body, within the readers'
+    budgets (content/imports/budgets.py)."""
     body.seek(0)
     try:
         if feed.format == FeedFormat.CSV:
@@ -132,32 +120,6 @@ def _job_postings(records: Iterator[Record]) -> Iterator[Record]:
                 f"record {record.number} is a {kind or 'untyped object'}, not a JobPosting"
             )
         yield record
-
-
-def xml_records(stream, names: dict[str, str]) -> Iterator[Record]:
-    """<job> elements, numbered from 1; each child element is a field (by `names`, or its own
-    name). defusedxml refuses DTDs, entity declarations and external references, so entity
-    expansion and XXE fail before any entity is read."""
-    number = 0
-    try:
-        for _event, element in iterparse(stream, events=("end",), forbid_dtd=True):
-            if element.tag != "job":
-                continue
-            number += 1
-            data: dict[str, str] = {}
-            for child in element:
-                name = names.get(child.tag.lower(), child.tag.lower())
-                if name in KNOWN_KEYS:
-                    text = (child.text or "").strip()
-                    data[name] = f"{data[name]};{text}" if name in data else text
-            element.clear()  # memory stays flat with the feed's size
-            yield Record(number, data)
-    except DefusedXmlException as err:
-        raise FeedError(f"The XML feed was refused: {type(err).__name__}: {err}") from err
-    except ParseError as err:
-        raise FeedError(f"Not a valid XML feed: {err}") from err
-    if not number:
-        raise FeedError("The XML feed has no <job> elements.")
 
 
 # --- Running -----------------------------------------------------------------------------------
