@@ -299,6 +299,15 @@ FEEDS_MAX_FAILURES = env_int("FEEDS_MAX_FAILURES", 3)  # consecutive failed runs
 # Feeds on loopback or private networks (an intranet HR system); off: URLs are untrusted input.
 FEEDS_ALLOW_PRIVATE_ADDRESSES = env_bool("FEEDS_ALLOW_PRIVATE_ADDRESSES", False)
 
+# --- What reading one imported file may cost (feeds, import_jobs, API batches):
+# content/imports/budgets.py checks these on the raw bytes, before anything is built.
+IMPORT_MAX_DEPTH = env_int("IMPORT_MAX_DEPTH", 32)  # JSON arrays/objects, XML elements
+IMPORT_MAX_NUMBER_CHARS = env_int("IMPORT_MAX_NUMBER_CHARS", 64)
+IMPORT_MAX_FIELD_BYTES = env_int("IMPORT_MAX_FIELD_BYTES", 1024 * 1024)  # a string, text or tag
+IMPORT_MAX_RECORD_BYTES = env_int("IMPORT_MAX_RECORD_BYTES", 4 * 1024 * 1024)  # also a CSV line
+IMPORT_MAX_RECORD_VALUES = env_int("IMPORT_MAX_RECORD_VALUES", 10_000)
+IMPORT_MAX_RECORDS = env_int("IMPORT_MAX_RECORDS", 500_000)
+
 CELERY_BEAT_SCHEDULE = {
     # Checks every minute; sends once the oldest pending job has waited the batching window.
     "instant-digest": {

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.utils import timezone
 
+from content.imports.safe_fetch import validate_url
 from content.validators import validate_single_line
 
 
@@ -51,7 +52,7 @@ class JobFeed(models.Model):
     )
     url = models.URLField(
         max_length=500,
-        validators=[URLValidator(schemes=["http", "https"]), validate_single_line],
+        validators=[URLValidator(schemes=["http", "https"]), validate_url, validate_single_line],
         help_text="An http(s) URL the feed is fetched from.",
     )
     format = models.CharField(max_length=8, choices=FeedFormat.choices, default=FeedFormat.JSON_LD)

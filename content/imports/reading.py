@@ -12,14 +12,18 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 from urllib.parse import urlsplit
+from xml.sax import SAXParseException
+from xml.sax.handler import ContentHandler
 
+import defusedxml.sax
 import ijson
+from defusedxml import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -27,6 +31,15 @@ from django.utils.text import slugify
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 from wagtail.models import Page
 
+from content.imports.budgets import (
+    READ_BYTES,
+    BudgetExceeded,
+    JsonGuard,
+    Limits,
+    RecordBudget,
+    XmlGuard,
+    bounded_lines,
+)
 from content.job_fields import BY_NAME, JOB_FIELDS, Kind
 from content.models import (
     Discipline,
@@ -71,13 +84,17 @@ class Record:
 
 
 def read_records(path: str | Path) -> Iterator[Record]:
-    """CSV by extension `.csv`; anything else is read as JSON (a list, one object, or `@graph`).
-    Records are read one at a time, so memory does not grow with the file."""
+    """CSV by extension `.csv`, XML (<job> elements) by `.xml`; anything else is read as JSON
+    (a list, one object, or `@graph`). Records are read one at a time within the limits of
+    content/imports/budgets.py, so memory does not grow with the file."""
     path = Path(path)
     try:
         if path.suffix.lower() == ".csv":
-            with path.open(encoding="utf-8-sig", newline="") as lines:
-                yield from csv_records(lines)
+            with path.open(encoding="utf-8-sig", newline="") as text:
+                yield from csv_records(text)
+        elif path.suffix.lower() == ".xml":
+            with path.open("rb") as stream:
+                yield from xml_records(stream, XML_NAMES)
         else:
             with path.open("rb") as stream:
                 yield from json_records(stream)
@@ -93,57 +110,198 @@ def count_records(path: str | Path) -> int | None:
         return None  # the import itself reports what is wrong
 
 
-def csv_records(lines: Iterable[str], mapping: dict[str, str] | None = None) -> Iterator[Record]:
+def csv_records(
+    text: TextIO, mapping: dict[str, str] | None = None, limits: Limits | None = None
+) -> Iterator[Record]:
     """`mapping` renames the file's columns to ours (a feed's own column names)."""
-    reader = csv.DictReader(lines)
-    if not reader.fieldnames:
-        raise ImportFileError("The CSV file has no header row.")
-    mapping = {key.strip(): value for key, value in (mapping or {}).items()}
-    names = [mapping.get(name.strip(), name.strip()) for name in reader.fieldnames]
-    columns = list(zip(reader.fieldnames, names, strict=True))
-    unknown = [name for name in names if name not in KNOWN_KEYS]
-    if unknown:
-        raise ImportFileError(
-            f"Unknown CSV columns: {', '.join(unknown)}. Known: {', '.join(sorted(KNOWN_KEYS))}."
-        )
+    limits = limits or Limits.from_settings()
+    # Process-wide in the csv module: every reader here sets it to the same budget.
+    csv.field_size_limit(limits.field_bytes)
     try:
-        for row in reader:
+        reader = csv.DictReader(bounded_lines(text, limits))
+        if not reader.fieldnames:
+            raise ImportFileError("The CSV file has no header row.")
+        if len(reader.fieldnames) > limits.record_values:
+            raise BudgetExceeded(
+                "The header's columns", "IMPORT_MAX_RECORD_VALUES", limits.record_values
+            )
+        mapping = {key.strip(): value for key, value in (mapping or {}).items()}
+        names = [mapping.get(name.strip(), name.strip()) for name in reader.fieldnames]
+        columns = list(zip(reader.fieldnames, names, strict=True))
+        unknown = [name for name in names if name not in KNOWN_KEYS]
+        if unknown:
+            raise ImportFileError(
+                f"Unknown CSV columns: {', '.join(unknown)}. "
+                f"Known: {', '.join(sorted(KNOWN_KEYS))}."
+            )
+        for count, row in enumerate(reader, start=1):
+            limits.check_records(count)
             values = {name: (row[column] or "").strip() for column, name in columns}
             # line_num is the line the row ends on; report that (a quoted field may span lines).
             yield Record(reader.line_num, values)
+    except BudgetExceeded as err:
+        raise ImportFileError(str(err)) from err
     except csv.Error as err:
-        raise ImportFileError(f"Invalid CSV at line {reader.line_num}: {err}") from err
+        message = str(err)
+        if "field limit" in message:
+            message = (
+                f"a field is over the limit of IMPORT_MAX_FIELD_BYTES = {limits.field_bytes:,}"
+            )
+        raise ImportFileError(f"Invalid CSV at line {reader.line_num}: {message}") from err
 
 
-def json_records(stream: BinaryIO) -> Iterator[Record]:
-    """Records from a JSON list, an object with an `@graph` list, or one object. Lists are
-    parsed item by item (ijson), so memory does not grow with the file."""
+# The pure-Python backend: ijson's C backend segfaults on a long integer (and the others
+# need C libraries); a hostile file may cost time, never the process.
+_JSON = ijson.get_backend("python")
+_ENDS = {"end_map", "end_array"}
+_STARTS = {"start_map", "start_array"}
+
+
+def json_records(stream: BinaryIO, limits: Limits | None = None) -> Iterator[Record]:
+    """Records from a JSON list, an object with an `@graph` list, or one object, built item
+    by item and within budgets, so memory does not grow with the file."""
+    limits = limits or Limits.from_settings()
     try:
-        if stream.read(64).lstrip().startswith(b"["):
-            stream.seek(0)
-            items = ijson.items(stream, "item")
+        first = stream.read(64).lstrip()
+        stream.seek(0)
+        if first.startswith(b"["):
+            items = _json_items(stream, "item", limits)
         else:
-            stream.seek(0)
-            items = _graph_or_object(stream)
+            items = _graph_or_object(stream, limits)
         for number, item in enumerate(items, start=1):
             yield Record(number, item if isinstance(item, dict) else {"_invalid": item})
-    except (ijson.JSONError, json.JSONDecodeError, UnicodeDecodeError) as err:
+    except BudgetExceeded as err:
+        raise ImportFileError(str(err)) from err
+    except (ijson.JSONError, UnicodeDecodeError) as err:
         raise ImportFileError(f"Invalid JSON: {err}") from err
 
 
-def _graph_or_object(stream: BinaryIO) -> Iterator:
+def _json_items(stream: BinaryIO, prefix: str, limits: Limits) -> Iterator:
+    """The values at `prefix`, each built within a RecordBudget; nothing else is built."""
+    budget, builder, count = RecordBudget(limits), None, 0
+    for path, event, value in _JSON.parse(JsonGuard(stream, limits)):
+        if builder is None:
+            if path != prefix or event in _ENDS:
+                continue
+            count += 1
+            limits.check_records(count)
+            if event not in _STARTS:
+                yield value
+                continue
+            builder = ijson.ObjectBuilder()
+            budget.start()
+        builder.event(event, value)
+        budget.add(len(value) if isinstance(value, str) else 8, count)
+        if path == prefix and event in _ENDS:
+            yield builder.value
+            builder = None
+
+
+def _graph_or_object(stream: BinaryIO, limits: Limits) -> Iterator:
     found = False
-    for item in ijson.items(stream, "@graph.item"):
+    for item in _json_items(stream, "@graph.item", limits):
         found = True
         yield item
     if found:
         return
     stream.seek(0)
-    payload = json.load(stream)  # no @graph list: one posting, small by nature
+    (payload,) = _json_items(stream, "", limits)  # no @graph list: one posting
     if not isinstance(payload, dict) or not isinstance(payload.get("@graph", []), list):
         raise ImportFileError("Expected a JSON object, a list of objects or an @graph.")
     if "@graph" not in payload:
         yield payload
+
+
+# The common board format (<source><job>...</job></source>): its element names, mapped to ours.
+XML_NAMES = {
+    "referencenumber": "reference",
+    "company": "institution",
+    "url": "application_url",
+    "email": "application_email",
+    "jobtype": "employment_type",
+    "category": "disciplines",
+    "expiration_date": "closing_date",
+    "state": "department",
+}
+
+
+def xml_records(
+    stream: BinaryIO, names: dict[str, str], limits: Limits | None = None
+) -> Iterator[Record]:
+    """<job> elements, numbered from 1; each child element is a field (by `names`, or its own
+    name). defusedxml's SAX parser refuses DTDs, entity declarations and external
+    references; nothing but the current job's fields is kept, so memory stays flat whatever
+    else the file holds."""
+    limits = limits or Limits.from_settings()
+    jobs = _XmlJobs(names, limits)
+    parser = defusedxml.sax.make_parser()
+    parser.forbid_dtd = True
+    parser.setContentHandler(jobs)
+    guarded = XmlGuard(stream, limits)
+    try:
+        while chunk := guarded.read(READ_BYTES):
+            parser.feed(chunk)
+            yield from jobs.take()
+        parser.close()
+        yield from jobs.take()
+    except BudgetExceeded as err:
+        raise ImportFileError(str(err)) from err
+    except DefusedXmlException as err:
+        raise ImportFileError(f"The XML was refused: {type(err).__name__}: {err}") from err
+    except SAXParseException as err:
+        raise ImportFileError(f"Not valid XML: {err}") from err
+    if not jobs.number:
+        raise ImportFileError("The XML has no <job> elements.")
+
+
+class _XmlJobs(ContentHandler):
+    """Collects <job> elements' direct children's text as they are parsed."""
+
+    def __init__(self, names: dict[str, str], limits: Limits):
+        super().__init__()
+        self.names, self.limits = names, limits
+        self.budget = RecordBudget(limits)
+        self.depth = self.number = 0
+        self.job: dict | None = None
+        self.job_depth = 0
+        self.field: str | None = None
+        self.text: list[str] = []
+        self.done: list[Record] = []
+
+    def take(self) -> list[Record]:
+        done, self.done = self.done, []
+        return done
+
+    def startElement(self, name, attrs):
+        self.depth += 1
+        self.limits.check_depth(self.depth, f"(<{name[:50]}>)")
+        if self.job is None:
+            if name == "job":
+                self.number += 1
+                self.limits.check_records(self.number)
+                self.job, self.job_depth = {}, self.depth
+                self.budget.start()
+            return
+        self.budget.add(0, self.number)
+        if self.depth == self.job_depth + 1:
+            self.field, self.text = self.names.get(name.lower(), name.lower()), []
+
+    def characters(self, content):
+        if self.field is not None and self.depth == self.job_depth + 1:
+            self.text.append(content)
+            self.budget.add(len(content), self.number, values=0)
+
+    def endElement(self, name):
+        if self.job is not None and self.depth == self.job_depth + 1 and self.field:
+            if self.field in KNOWN_KEYS:
+                text = "".join(self.text).strip()
+                data = self.job
+                data[self.field] = f"{data[self.field]};{text}" if self.field in data else text
+            self.field = None
+        elif self.job is not None and self.depth == self.job_depth:
+            self.done.append(Record(self.number, self.job))
+            self.job = None
+        self.depth -= 1
 
 
 # --- schema.org JobPosting -------------------------------------------------------------------

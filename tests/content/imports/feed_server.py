@@ -14,18 +14,24 @@ class Response:
     status: int = 200
     headers: dict = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (a slow server)
+    drip: float = 0.0  # seconds between single bytes of the body (a drip server)
+    length: bool = True  # send Content-Length (else the body ends when the connection does)
 
 
 class FeedServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, host: str = "127.0.0.1"):
+        super().__init__((host, 0), _Handler)
         self.routes: dict[str, Response] = {}
         self.requests: list[dict] = []
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}{path}"
+        return f"http://{self.server_address[0]}:{self.server_address[1]}{path}"
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -43,19 +49,26 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
+        if response.length:
+            self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
         # The client may give up, as it should for an oversized or slow feed.
         with suppress(BrokenPipeError, ConnectionResetError):
-            self.wfile.write(response.body)
+            if not response.drip:
+                self.wfile.write(response.body)
+                return
+            for byte in response.body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(response.drip)
 
     def log_message(self, format, *args):
         pass
 
 
 @contextmanager
-def feed_server():
-    server = FeedServer()
+def feed_server(host: str = "127.0.0.1"):
+    server = FeedServer(host)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
