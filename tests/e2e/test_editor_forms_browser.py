@@ -25,7 +25,10 @@ from tests.e2e.test_admin_browser import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-JOB_TITLE = "PhD studentship in robust reinforcement learning"
+JOB_TITLE = (
+    "PhD studentship in robust reinforcement learning for laboratory robots that plan their own "
+    "experiments under uncertainty, with a secondment to the Automatic Control Laboratory"
+)
 GUIDE_TITLE = "Words a PhD advert uses"
 SAVED = re.compile("created|has been updated")  # by the click, or by the autosave before it
 
@@ -103,6 +106,14 @@ def test_editor_writes_a_job_and_a_guide_from_blank_forms(
     editor.get_by_role("link", name=re.compile("Add child page")).first.click()
     editor.wait_for_url(re.compile(r"/add/content/jobpostingpage/"))
     editor.fill("#id_title", JOB_TITLE)
+    # A long title wraps and is seen whole; Enter adds no line break to it.
+    title = editor.locator("#id_title")
+    title.press("End")
+    title.press("Enter")
+    expect(title).to_have_value(JOB_TITLE)
+    heights = title.evaluate("el => [el.scrollHeight, el.clientHeight, el.offsetWidth]")
+    assert heights[0] <= heights[1] and heights[1] > 60, heights  # two lines or more, none hidden
+    screenshot(section_around(editor, "#id_title"), "job-long-title")
     choose_snippet(editor, "Choose institution", "ETH Zurich")
     choose_snippet(editor, "Choose role", "PhD studentship")
 
