@@ -9,7 +9,13 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    TitleFieldPanel,
+)
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -19,7 +25,7 @@ from content.blocks import DefinitionBodyBlock, GuideBodyBlock
 from content.iso import validate_country_code, validate_currency_code
 from content.validators import single_line_errors, validate_single_line
 from content.values import CountryValue, SalaryValue
-from content.widgets import DisciplineTreeCheckboxes, DisciplineTreeRadios
+from content.widgets import DisciplineTreeCheckboxes, DisciplineTreeRadios, SingleLineTitleInput
 
 
 def _split_list(raw: str) -> list[str]:
@@ -161,12 +167,16 @@ class SingleLineTitles:
         super().minimal_clean()
 
 
+# Page.content_panels with a title that wraps instead of being clipped.
+TITLE_PANELS = [TitleFieldPanel("title", widget=SingleLineTitleInput)]
+
+
 class ListingPage(SingleLineTitles, HeadlessMixin, Page):
     """A section root (guides, glossary, jobs); one of each per site."""
 
     intro = models.TextField(blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*TITLE_PANELS, FieldPanel("intro")]
     parent_page_types = ["content.HomePage"]
     max_count = 1
 
@@ -234,7 +244,7 @@ class GuidePage(SingleLineTitles, HeadlessMixin, Page):
     related_guides = ParentalManyToManyField("self", blank=True, symmetrical=False)
 
     content_panels = [
-        *Page.content_panels,
+        *TITLE_PANELS,
         FieldPanel("subtitle"),
         FieldPanel("summary"),
         FieldPanel("role"),
@@ -287,7 +297,7 @@ class DefinitionPage(SingleLineTitles, HeadlessMixin, Page):
     disciplines = ParentalManyToManyField(Discipline, blank=True, related_name="definitions")
 
     content_panels = [
-        *Page.content_panels,
+        *TITLE_PANELS,
         FieldRowPanel([FieldPanel("term"), FieldPanel("abbreviation")]),
         FieldPanel("short_definition"),
         FieldPanel("body"),
@@ -440,7 +450,7 @@ class JobPostingPage(SingleLineTitles, HeadlessMixin, Page):
     posted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     content_panels = [
-        *Page.content_panels,
+        *TITLE_PANELS,
         MultiFieldPanel(
             [
                 FieldPanel("institution"),

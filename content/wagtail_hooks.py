@@ -1,5 +1,7 @@
 """Taxonomy snippets, employers' job feeds and the glossary-term chooser in the admin."""
 
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.snippets.models import register_snippet
@@ -58,3 +60,11 @@ def register_job_feed_viewsets():
 @hooks.register("register_admin_viewset")
 def register_definition_chooser():
     return definition_chooser_viewset
+
+
+@hooks.register("insert_editor_js")
+def submit_after_the_autosave_in_flight():
+    # A page form submitted while its autosave creates the page would create it twice.
+    return format_html(
+        '<script src="{}"></script>', static("content/admin/autosave-then-submit.js")
+    )

@@ -1,8 +1,10 @@
-"""Admin form widgets: disciplines picked from their tree instead of a Ctrl-click select."""
+"""Admin form widgets: disciplines picked from their tree instead of a Ctrl-click select, and
+titles that show whole."""
 
 from collections.abc import Iterable
 
 from django import forms
+from wagtail.admin.widgets import AdminAutoHeightTextInput
 
 
 def tree_order(disciplines: Iterable) -> list[tuple[object, int]]:
@@ -57,3 +59,18 @@ class DisciplineTreeCheckboxes(DisciplineTreeMixin, forms.CheckboxSelectMultiple
 
 class DisciplineTreeRadios(DisciplineTreeMixin, forms.RadioSelect):
     """One discipline or none (a guide)."""
+
+
+class SingleLineTitleInput(AdminAutoHeightTextInput):
+    """A title that wraps onto as many lines as it needs, so a long one is seen whole, yet is
+    still typed as one line: Enter adds no line break (the single-line rule of
+    content.validators still refuses a pasted one on save)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "data-controller": "w-autosize w-action",
+                "data-action": "keydown.enter->w-action#noop:prevent",
+                **(attrs or {}),
+            }
+        )
