@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { AlertForm } from "@/components/AlertForm";
+import { Breadcrumbs } from "@/components/Breadcrumbs";
 import { Notice } from "@/components/Notice";
 import { CmsError, cms } from "@/lib/cms";
 import { noIndex } from "@/lib/metadata";
@@ -24,6 +25,7 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
   if (!found || typeof token !== "string") {
     return (
       <>
+        <Breadcrumbs items={[{ text: "Your job alerts" }]} />
         <h1>Your job alerts</h1>
         <Notice status="invalid" />
         <p>Use the link in your latest job alert email.</p>
@@ -33,6 +35,7 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
   const options = await cms(AlertOptionsQuery, {});
   return (
     <>
+      <Breadcrumbs items={[{ text: "Your job alerts" }]} />
       <h1>Your job alerts</h1>
       <Notice status={status} />
       <p className="meta">

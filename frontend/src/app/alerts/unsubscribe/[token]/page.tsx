@@ -1,3 +1,4 @@
+import { Breadcrumbs } from "@/components/Breadcrumbs";
 import { Notice } from "@/components/Notice";
 import { noIndex } from "@/lib/metadata";
 import type { Params } from "@/lib/search";
@@ -12,6 +13,7 @@ export default async function UnsubscribePage({ params, searchParams }: Props) {
   const { status } = await searchParams;
   return (
     <>
+      <Breadcrumbs items={[{ text: "Unsubscribe" }]} />
       <h1>Unsubscribe from job alerts</h1>
       <Notice status={status} />
       {status !== "unsubscribed" && (
