@@ -251,7 +251,7 @@ export const UnsubscribeMutation = graphql(`
 export const AlertOptionsQuery = graphql(`
   query AlertOptions {
     roles { name slug }
-    disciplines { name slug }
+    disciplines { name slug parent { slug } }
     countries { code name }
   }
 `);
