@@ -1,6 +1,15 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import Link from "next/link";
+import { Logo } from "@/components/Logo";
 import { SITE_NAME, SITE_URL } from "@/lib/site";
+// The design system: Open Props' tokens (bundled from npm, nothing fetched at run time), then
+// this site's tokens and components on top of them.
+import "open-props/fonts";
+import "open-props/sizes";
+import "open-props/borders";
+import "open-props/indigo";
+import "open-props/gray";
+import "../styles/tokens.css";
 import "./globals.css";
 
 // Every page renders on request from cached CMS answers (dropped by /api/revalidate), so
@@ -15,25 +24,71 @@ export const metadata: Metadata = {
   alternates: { types: { "application/rss+xml": "/jobs/feed.xml" } },
 };
 
+export const viewport: Viewport = {
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#ffffff" },
+    { media: "(prefers-color-scheme: dark)", color: "#14171c" },
+  ],
+};
+
+const FOOTER_LINKS = [
+  { href: "/about/", text: "About" },
+  { href: "/post-a-job/", text: "Post a job" },
+  { href: "/privacy/", text: "Privacy" },
+  { href: "/terms/", text: "Terms" },
+  { href: "/accessibility/", text: "Accessibility" },
+];
+
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
       <body>
+        <a className="skip-link" href="#content">
+          Skip to content
+        </a>
         <header className="site-header">
-          <Link href="/" className="brand">
-            {SITE_NAME}
-          </Link>
-          <nav aria-label="Main">
-            <Link href="/jobs/">Jobs</Link>
-            <Link href="/guides/">Guides</Link>
-            <Link href="/glossary/">Glossary</Link>
-          </nav>
+          <div className="site-header-inner">
+            <Link href="/" className="brand" aria-label={`${SITE_NAME}, home`}>
+              <Logo />
+            </Link>
+            <nav aria-label="Main" className="main-nav">
+              <Link href="/jobs/">Jobs</Link>
+              <Link href="/guides/">Guides</Link>
+              <Link href="/glossary/">Glossary</Link>
+              <Link href="/post-a-job/" className="nav-secondary">Post a job</Link>
+            </nav>
+            <form method="get" action="/jobs/" role="search" className="site-search" aria-label="Site">
+              <label htmlFor="site-search" className="visually-hidden">
+                Search jobs
+              </label>
+              <input id="site-search" type="search" name="search" placeholder="Search jobs" />
+              <button type="submit">Search</button>
+            </form>
+          </div>
         </header>
-        <main>{children}</main>
+        <main id="content">{children}</main>
         <footer className="site-footer">
-          <p>
-            {SITE_NAME} · <a href="/jobs/feed.xml">RSS</a> · <Link href="/sitemap.xml">Sitemap</Link>
-          </p>
+          <div className="site-footer-inner">
+            <p className="footer-brand">
+              <Logo />
+            </p>
+            <nav aria-label="Footer">
+              <ul>
+                {FOOTER_LINKS.map((link) => (
+                  <li key={link.href}>
+                    <Link href={link.href}>{link.text}</Link>
+                  </li>
+                ))}
+                <li>
+                  <a href="/jobs/feed.xml">RSS</a>
+                </li>
+                <li>
+                  <a href="/sitemap.xml">Sitemap</a>
+                </li>
+              </ul>
+            </nav>
+            <p className="meta">Free for candidates and for institutions. No tracking, no ads.</p>
+          </div>
         </footer>
       </body>
     </html>

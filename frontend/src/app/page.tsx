@@ -1,31 +1,60 @@
 import Link from "next/link";
 import { JobList } from "@/components/JobCard";
 import { cms } from "@/lib/cms";
-import { HomeQuery } from "@/lib/queries";
+import { HomeQuery, TaxonomyQuery } from "@/lib/queries";
+import { emptyFilters, searchUrl } from "@/lib/search";
 import { pagePath } from "@/lib/site";
 
 export default async function Home() {
-  const { guides, jobs } = await cms(HomeQuery, {});
+  const [{ guides, jobs }, { roles }] = await Promise.all([cms(HomeQuery, {}), cms(TaxonomyQuery, {})]);
   return (
     <>
-      <h1>Academic jobs and career guides</h1>
-      <p className="summary">
-        {jobs.pagination.total} open positions. <Link href="/jobs/">Search them all</Link>.
-      </p>
-      <section>
-        <h2>Featured guides</h2>
-        <ul>
+      <section className="hero" aria-labelledby="hero-title">
+        <h1 id="hero-title">Find your next research position</h1>
+        <p className="summary">
+          {jobs.pagination.total} open academic jobs, PhD studentships and postdocs, with guides to every step.
+        </p>
+        <form method="get" action="/jobs/" role="search" className="hero-search" aria-label="Jobs">
+          <label htmlFor="home-search" className="visually-hidden">
+            Keywords, such as a subject or an institution
+          </label>
+          <input id="home-search" type="search" name="search" placeholder="Subject, title or institution" />
+          <button type="submit" className="button-large">Search jobs</button>
+        </form>
+        <ul className="quick-links" aria-label="Browse by role">
+          {roles
+            .filter((role) => role.jobCount > 0)
+            .map((role) => (
+              <li key={role.slug}>
+                <Link href={searchUrl({ ...emptyFilters(), roles: [role.slug] })}>
+                  {role.name} ({role.jobCount})
+                </Link>
+              </li>
+            ))}
+        </ul>
+      </section>
+      <section aria-labelledby="latest">
+        <div className="section-head">
+          <h2 id="latest">Latest jobs</h2>
+          <Link href="/jobs/">All {jobs.pagination.total} jobs</Link>
+        </div>
+        <JobList jobs={jobs.items} />
+      </section>
+      <section aria-labelledby="guides">
+        <div className="section-head">
+          <h2 id="guides">Career guides</h2>
+          <Link href="/guides/">All guides</Link>
+        </div>
+        <ul className="grid-cards">
           {guides.items.map((guide) => (
-            <li key={guide.id}>
-              <Link href={pagePath(guide.url, `/guides/${guide.slug}/`)}>{guide.title}</Link>
-              <p className="meta">{guide.summary}</p>
+            <li key={guide.id} className="card">
+              <h3>
+                <Link href={pagePath(guide.url, `/guides/${guide.slug}/`)}>{guide.title}</Link>
+              </h3>
+              <p>{guide.summary}</p>
             </li>
           ))}
         </ul>
-      </section>
-      <section>
-        <h2>Latest jobs</h2>
-        <JobList jobs={jobs.items} />
       </section>
     </>
   );

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { DefinitionFieldsFragment, DefinitionQuery } from "@/gql/graphql";
+import { Breadcrumbs } from "./Breadcrumbs";
 import { JsonLd } from "./JsonLd";
 import { StreamField } from "./StreamField";
 import { pagePath } from "@/lib/site";
@@ -31,9 +32,7 @@ export function DefinitionView({ definition }: { definition: Definition }) {
   return (
     <article className="definition">
       <JsonLd json={definition.jsonLd} />
-      <p className="meta">
-        <Link href="/glossary/">Glossary</Link>
-      </p>
+      <Breadcrumbs items={[{ href: "/glossary/", text: "Glossary" }, { text: definition.term }]} />
       <h1>
         {definition.term}
         {definition.abbreviation && <span className="abbreviation"> ({definition.abbreviation})</span>}

@@ -1,31 +1,38 @@
 import Link from "next/link";
 import type { JobCardFieldsFragment } from "@/gql/graphql";
-import { dateText, label, salaryText } from "@/lib/format";
+import { closesIn, dateText, daysUntil, salaryText } from "@/lib/format";
+import { label } from "@/lib/labels";
 import { pagePath } from "@/lib/site";
 
 export function JobCard({ job }: { job: JobCardFieldsFragment }) {
   const salary = salaryText(job.salary);
+  const days = daysUntil(job.closingDate);
+  const soon = days != null && days >= 0 && days <= 7;
   return (
     <li className="job-card">
       <h3>
         <Link href={pagePath(job.url, `/jobs/${job.slug}/`)}>{job.title}</Link>
       </h3>
-      <p className="meta">
-        <Link href={`/institutions/${job.institution.slug}/`}>{job.institution.name}</Link>
-        {" · "}
-        {[job.city, job.country.name].filter(Boolean).join(", ")} · {job.role.name} · {label(job.remotePolicy)}
+      <p className="employer">{job.institution.name}</p>
+      <p>
+        {[job.city, job.country.name].filter(Boolean).join(", ")} · {job.role.name} · {label("remotePolicy", job.remotePolicy)}
       </p>
-      <p className="meta">
-        {salary && <span>{salary} · </span>}
-        {job.funded && <span>Funded · </span>}
-        Closes {dateText(job.closingDate)}
+      <p className="job-facts">
+        {salary && <span className="salary">{salary}</span>}
+        {job.funded && <span className="tag tag-funded">Funded</span>}
+        {job.closingDate && (
+          <span className={soon ? "tag tag-soon" : undefined}>
+            Closes {dateText(job.closingDate)}
+            {soon && ` (${closesIn(job.closingDate)})`}
+          </span>
+        )}
       </p>
     </li>
   );
 }
 
-export function JobList({ jobs }: { jobs: JobCardFieldsFragment[] }) {
-  if (!jobs.length) return <p>No open positions match right now.</p>;
+export function JobList({ jobs, empty = "No open positions match right now." }: { jobs: JobCardFieldsFragment[]; empty?: string }) {
+  if (!jobs.length) return <p>{empty}</p>;
   return (
     <ul className="job-list">
       {jobs.map((job) => (

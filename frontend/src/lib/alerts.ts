@@ -1,4 +1,5 @@
-import type { AlertFrequency, JobAlertInput, RemotePolicy } from "@/gql/graphql";
+import type { AlertFieldsFragment, AlertFrequency, JobAlertInput, RemotePolicy } from "@/gql/graphql";
+import { label } from "./labels";
 
 // What the alert forms post, read back into the API's JobAlertInput.
 const FREQUENCIES: AlertFrequency[] = ["INSTANT", "DAILY", "WEEKLY"];
@@ -31,3 +32,23 @@ export const STATUS_TEXT: Record<string, string> = {
   invalid: "That link is not valid or has expired.",
   rejected: "That did not work: please check what you entered and try again.",
 };
+
+function plural(name: string): string {
+  return /s$/i.test(name) ? name : `${name}s`;
+}
+
+function either(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
+}
+
+/** An alert in words: "Daily: PhD studentships in Machine Learning, United Kingdom". */
+export function alertSummary(alert: AlertFieldsFragment, countryNames: Map<string, string>): string {
+  const what = alert.roles.length ? either(alert.roles.map((r) => plural(r.name))) : "All jobs";
+  const parts = [what];
+  if (alert.disciplines.length) parts[0] += ` in ${either(alert.disciplines.map((d) => d.name))}`;
+  const countries = alert.countries.map((code) => countryNames.get(code) ?? code);
+  if (countries.length) parts.push(either(countries));
+  if (alert.remote) parts.push(label("remotePolicy", alert.remote).toLowerCase());
+  if (alert.keywords.length) parts.push(`matching ${alert.keywords.map((k) => `“${k}”`).join(" and ")}`);
+  return `${label("frequency", alert.frequency)}: ${parts.join(", ")}`;
+}

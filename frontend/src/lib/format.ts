@@ -1,7 +1,8 @@
 import type { JobCardFieldsFragment } from "@/gql/graphql";
+import { label } from "./labels";
 
-const PERIODS: Record<string, string> = { YEAR: "a year", MONTH: "a month", WEEK: "a week", DAY: "a day", HOUR: "an hour" };
-
+// Money is written one way everywhere, on the site and in the emails: "£20,780 a year",
+// "£20,780 – £25,000 a year" (the CMS's notifications/formatting.py writes the same).
 export function money(amount: number, currency: string): string {
   return new Intl.NumberFormat("en-GB", { style: "currency", currency, maximumFractionDigits: 0 }).format(amount);
 }
@@ -12,7 +13,7 @@ export function salaryText(salary: JobCardFieldsFragment["salary"]): string | nu
     .filter((v): v is number => v != null)
     .map((v) => money(v, salary.currency))
     .join(" – ");
-  return `${range} ${PERIODS[salary.period] ?? ""}`.trim();
+  return `${range} ${label("period", salary.period)}`.trim();
 }
 
 export function dateText(iso: string | null | undefined): string | null {
@@ -20,16 +21,27 @@ export function dateText(iso: string | null | undefined): string | null {
   return new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso));
 }
 
-const LABELS: Record<string, string> = {
-  ON_SITE: "On site", HYBRID: "Hybrid", REMOTE: "Remote",
-  FULL_TIME: "Full time", PART_TIME: "Part time", CONTRACTOR: "Contractor", TEMPORARY: "Temporary",
-  INTERN: "Internship", VOLUNTEER: "Volunteer", PER_DIEM: "Per diem", OTHER: "Other",
-  PERMANENT: "Permanent", FIXED_TERM: "Fixed term",
-  INSTANT: "As soon as jobs are posted", DAILY: "Daily", WEEKLY: "Weekly",
-};
+const DAY = 24 * 60 * 60 * 1000;
 
-/** A readable label for an enum value the API sends (remote policy, employment type...). */
-export function label(value: string | null | undefined): string {
-  if (!value) return "";
-  return LABELS[value.toUpperCase()] ?? value.replace(/_/g, " ").toLowerCase();
+/** Whole days from today (UTC) to a date: 0 today, 1 tomorrow, negative when past. */
+export function daysUntil(iso: string | null | undefined, now: Date = new Date()): number | null {
+  if (!iso) return null;
+  const day = Date.parse(iso.slice(0, 10));
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Number.isNaN(day) ? null : Math.round((day - today) / DAY);
+}
+
+/** "closes today", "closes tomorrow", "closes in 12 days"; null without a date or once past. */
+export function closesIn(iso: string | null | undefined): string | null {
+  const days = daysUntil(iso);
+  if (days == null || days < 0) return null;
+  if (days === 0) return "closes today";
+  if (days === 1) return "closes tomorrow";
+  return `closes in ${days} days`;
+}
+
+/** Minutes to read some HTML at 220 words a minute, at least one. */
+export function readingMinutes(html: string[]): number {
+  const words = html.join(" ").replace(/<[^>]+>/g, " ").split(/\s+/).filter(Boolean).length;
+  return Math.max(1, Math.round(words / 220));
 }

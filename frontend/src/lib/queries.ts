@@ -17,7 +17,7 @@ export const JobFields = graphql(`
   fragment JobFields on JobPostingPage {
     ...JobCardFields
     department searchDescription
-    institution { name slug city websiteUrl country { code name } }
+    institution { name slug city websiteUrl kind jobCount logo { url } country { code name } }
     disciplines { name slug }
     employmentType contractType durationMonths fundingDetails startDate
     description requirements howToApply applicationUrl applicationEmail
@@ -110,6 +110,14 @@ export const JobQuery = graphql(`
   }
 `);
 
+// "Similar jobs" on a job page: the same role and discipline (one more than shown, so that
+// the job itself can be left out).
+export const SimilarJobsQuery = graphql(`
+  query SimilarJobs($roles: [String!], $disciplines: [String!]) {
+    jobs(roles: $roles, disciplines: $disciplines, perPage: 5, order: NEWEST) { items { ...JobCardFields } }
+  }
+`);
+
 // Drafts by preview token: a query of its own, since the CMS never caches one with a token.
 // (Without related pages: the API fails on a draft's relatedGuides / relatedTerms today.)
 export const JobDraftQuery = graphql(`
@@ -153,6 +161,13 @@ export const GlossaryQuery = graphql(`
   }
 `);
 
+// Which letters have terms: the A–Z bar links only those.
+export const GlossaryTermsQuery = graphql(`
+  query GlossaryTerms($page: Int) {
+    definitions(page: $page, perPage: 100) { items { term } pagination { nextPage } }
+  }
+`);
+
 export const TaxonomyQuery = graphql(`
   query Taxonomy {
     roles { name slug jobCount }
@@ -163,7 +178,7 @@ export const TaxonomyQuery = graphql(`
 export const InstitutionsQuery = graphql(`
   query Institutions($page: Int) {
     institutions(page: $page, perPage: 100) {
-      items { name slug city websiteUrl kind jobCount country { code name } }
+      items { name slug city websiteUrl kind jobCount logo { url } country { code name } }
       pagination { nextPage }
     }
   }
@@ -236,7 +251,7 @@ export const UnsubscribeMutation = graphql(`
 export const AlertOptionsQuery = graphql(`
   query AlertOptions {
     roles { name slug }
-    disciplines { name slug }
+    disciplines { name slug parent { slug } }
     countries { code name }
   }
 `);

@@ -11,3 +11,6 @@ export function absolute(path: string): string {
 export function pagePath(url: string | null | undefined, fallback: string): string {
   return url ? new URL(url, SITE_URL + "/").pathname : fallback;
 }
+
+// Where people write to the site's team (privacy requests, accessibility problems, institutions).
+export const CONTACT_EMAIL = process.env.CONTACT_EMAIL ?? "hello@example.org";

@@ -1,7 +1,9 @@
 import Link from "next/link";
+import { Breadcrumbs } from "@/components/Breadcrumbs";
 import { cms } from "@/lib/cms";
 import { pageMetadata } from "@/lib/metadata";
-import { GlossaryQuery } from "@/lib/queries";
+import type { GlossaryTermsQuery } from "@/gql/graphql";
+import { GlossaryQuery, GlossaryTermsQuery as GlossaryTermsDocument } from "@/lib/queries";
 import type { Params } from "@/lib/search";
 import { pagePath } from "@/lib/site";
 
@@ -9,27 +11,49 @@ const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".split("");
 
 export const metadata = pageMetadata("Glossary", "Terms used in academic and research careers, A to Z.", "/glossary/");
 
+/** The first letters of every term: a letter without terms is shown but not linked. */
+async function lettersWithTerms(): Promise<Set<string>> {
+  const letters = new Set<string>();
+  for (let page: number | null | undefined = 1; page; ) {
+    const { definitions }: GlossaryTermsQuery = await cms(GlossaryTermsDocument, { page });
+    for (const { term } of definitions.items) letters.add(term.charAt(0).toUpperCase());
+    page = definitions.pagination.nextPage;
+  }
+  return letters;
+}
+
 export default async function Glossary({ searchParams }: { searchParams: Promise<Params> }) {
   const raw = (await searchParams).startsWith;
   const letter = typeof raw === "string" && LETTERS.includes(raw.toUpperCase()) ? raw.toUpperCase() : undefined;
-  const { definitions } = await cms(GlossaryQuery, { startsWith: letter });
+  const [{ definitions }, letters] = await Promise.all([cms(GlossaryQuery, { startsWith: letter }), lettersWithTerms()]);
   return (
     <>
+      <Breadcrumbs items={letter ? [{ href: "/glossary/", text: "Glossary" }, { text: letter }] : [{ text: "Glossary" }]} />
       <h1>Glossary{letter && `: ${letter}`}</h1>
-      <ul className="az" aria-label="Terms by first letter">
-        <li>
-          <Link href="/glossary/" aria-current={letter ? undefined : "page"}>All</Link>
-        </li>
-        {LETTERS.map((l) => (
-          <li key={l}>
-            <Link href={`/glossary/?startsWith=${l}`} aria-current={l === letter ? "page" : undefined} rel="nofollow">
-              {l}
+      <nav aria-label="Terms by first letter">
+        <ul className="az">
+          <li>
+            <Link href="/glossary/" aria-current={letter ? undefined : "page"}>
+              All
             </Link>
           </li>
-        ))}
-      </ul>
+          {LETTERS.map((l) => (
+            <li key={l}>
+              {letters.has(l) ? (
+                <Link href={`/glossary/?startsWith=${l}`} aria-current={l === letter ? "page" : undefined} rel="nofollow">
+                  {l}
+                </Link>
+              ) : (
+                <span aria-disabled="true" title={`No terms start with ${l}`}>
+                  {l}
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      </nav>
       {definitions.items.length === 0 && <p>No terms start with {letter}.</p>}
-      <dl>
+      <dl className="glossary-list">
         {definitions.items.map((term) => (
           <div key={term.slug}>
             <dt>

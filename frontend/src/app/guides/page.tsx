@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Breadcrumbs } from "@/components/Breadcrumbs";
 import { cms } from "@/lib/cms";
 import { pageMetadata } from "@/lib/metadata";
 import { HomeQuery } from "@/lib/queries";
@@ -10,12 +11,15 @@ export default async function Guides() {
   const { guides } = await cms(HomeQuery, {});
   return (
     <>
+      <Breadcrumbs items={[{ text: "Guides" }]} />
       <h1>Career guides</h1>
-      <ul>
+      <ul className="grid-cards">
         {guides.items.map((guide) => (
-          <li key={guide.id}>
-            <Link href={pagePath(guide.url, `/guides/${guide.slug}/`)}>{guide.title}</Link>
-            <p className="meta">{guide.summary}</p>
+          <li key={guide.id} className="card">
+            <h2 className="h3">
+              <Link href={pagePath(guide.url, `/guides/${guide.slug}/`)}>{guide.title}</Link>
+            </h2>
+            <p>{guide.summary}</p>
           </li>
         ))}
       </ul>

@@ -4,7 +4,7 @@ import { JobSearchView, loadSearch } from "@/components/JobSearchView";
 import { cms } from "@/lib/cms";
 import { pageMetadata } from "@/lib/metadata";
 import { TaxonomyQuery } from "@/lib/queries";
-import { type Params, landingUrl, parseFilters } from "@/lib/search";
+import { type Params, emptyFilters, landingUrl, parseFilters, searchUrl } from "@/lib/search";
 
 type Props = { params: Promise<{ landing: string; discipline: string }>; searchParams: Promise<Params> };
 
@@ -28,5 +28,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function LandingPage({ params, searchParams }: Props) {
   const { role, discipline, title } = await landing({ params });
   const filters = { ...parseFilters(await searchParams), roles: [role.slug], disciplines: [discipline.slug] };
-  return <JobSearchView title={title} filters={filters} data={await loadSearch(filters)} />;
+  const crumbs = [
+    { href: "/jobs/", text: "Jobs" },
+    { href: searchUrl({ ...emptyFilters(), roles: [role.slug] }), text: role.name },
+    { text: discipline.name },
+  ];
+  return <JobSearchView title={title} filters={filters} data={await loadSearch(filters)} crumbs={crumbs} />;
 }

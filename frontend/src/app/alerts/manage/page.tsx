@@ -1,10 +1,13 @@
 import Link from "next/link";
 import { AlertForm } from "@/components/AlertForm";
+import { Breadcrumbs } from "@/components/Breadcrumbs";
 import { Notice } from "@/components/Notice";
+import { SubscribeForm } from "@/components/SubscribeForm";
+import { alertSummary } from "@/lib/alerts";
 import { CmsError, cms } from "@/lib/cms";
 import { noIndex } from "@/lib/metadata";
 import { AlertOptionsQuery, SubscriptionQuery } from "@/lib/queries";
-import type { Params } from "@/lib/search";
+import { type Params, emptyFilters } from "@/lib/search";
 
 export const metadata = { title: "Your job alerts", ...noIndex };
 export const dynamic = "force-dynamic";
@@ -18,52 +21,119 @@ async function subscriber(token: string) {
   }
 }
 
+function Hidden({ token, id }: { token: string; id: string }) {
+  return (
+    <>
+      <input type="hidden" name="token" value={token} />
+      <input type="hidden" name="id" value={id} />
+    </>
+  );
+}
+
+const CRUMBS = [{ text: "Your job alerts" }];
+
 export default async function ManagePage({ searchParams }: { searchParams: Promise<Params> }) {
-  const { token, status } = await searchParams;
+  const { token, status, delete: deleting } = await searchParams;
   const found = typeof token === "string" && token ? await subscriber(token) : null;
   if (!found || typeof token !== "string") {
     return (
       <>
+        <Breadcrumbs items={CRUMBS} />
         <h1>Your job alerts</h1>
         <Notice status="invalid" />
         <p>Use the link in your latest job alert email.</p>
       </>
     );
   }
+  if (found.status === "unsubscribed") {
+    return (
+      <>
+        <Breadcrumbs items={CRUMBS} />
+        <h1>Your job alerts</h1>
+        <Notice status="unsubscribed" />
+        <p>
+          <strong>{found.email}</strong> gets no job alert emails. Your old alerts are kept switched off.
+        </p>
+        <h2>Changed your mind?</h2>
+        <SubscribeForm filters={emptyFilters()} title="Subscribe again" />
+      </>
+    );
+  }
   const options = await cms(AlertOptionsQuery, {});
+  const countryNames = new Map(options.countries.map((c) => [c.code, c.name]));
+  const manage = (extra = "") => `/alerts/manage/?token=${encodeURIComponent(token)}${extra}`;
   return (
     <>
+      <Breadcrumbs items={CRUMBS} />
       <h1>Your job alerts</h1>
       <Notice status={status} />
       <p className="meta">
-        Alerts for <strong>{found.email}</strong> ({found.status})
+        Alerts for <strong>{found.email}</strong>
       </p>
-      {found.alerts.map((alert, index) => (
-        <section key={alert.id} data-alert={alert.id}>
-          <h2>
-            Alert {index + 1} {!alert.active && <span className="meta">(not active)</span>}
-            {alert.paused && <span className="meta">(paused)</span>}
-          </h2>
-          <AlertForm token={token} options={options} alert={alert} />
-          <form method="post" action={alert.paused ? "/api/alerts/resume/" : "/api/alerts/pause/"}>
-            <input type="hidden" name="token" value={token} />
-            <input type="hidden" name="id" value={alert.id} />
-            <button type="submit">{alert.paused ? "Resume this alert" : "Pause this alert"}</button>
-          </form>
-          <form method="post" action="/api/alerts/delete/">
-            <input type="hidden" name="token" value={token} />
-            <input type="hidden" name="id" value={alert.id} />
-            <button type="submit">Delete this alert</button>
-          </form>
-        </section>
-      ))}
-      <section>
-        <h2>Add an alert</h2>
+      {found.alerts.length === 0 && <p>You have no alerts. Add one below.</p>}
+      {found.alerts.map((alert, index) => {
+        const summary = alertSummary(alert, countryNames);
+        const state = !alert.active ? "Waiting for confirmation" : alert.paused ? "Paused" : "On";
+        return (
+          <section key={alert.id} data-alert={alert.id} className="card alert-card" aria-labelledby={`alert-title-${alert.id}`}>
+            <h2 id={`alert-title-${alert.id}`}>
+              Alert {index + 1}
+              <span className={`tag alert-state${alert.paused || !alert.active ? " tag-soon" : " tag-funded"}`}>{state}</span>
+            </h2>
+            <p className="alert-summary" data-summary>
+              {summary}
+            </p>
+            {deleting === alert.id ? (
+              <div className="panel danger-zone" role="alert">
+                <p>
+                  <strong>Delete this alert?</strong> “{summary}” will be gone for good. To stop it for a while
+                  instead, pause it.
+                </p>
+                <div className="alert-actions">
+                  <form method="post" action="/api/alerts/delete/">
+                    <Hidden token={token} id={alert.id} />
+                    <button type="submit" className="button-danger">
+                      Yes, delete this alert
+                    </button>
+                  </form>
+                  <Link className="button button-secondary" href={manage()}>
+                    Cancel
+                  </Link>
+                </div>
+              </div>
+            ) : (
+              <>
+                <details className="alert-edit">
+                  <summary>Change this alert</summary>
+                  <AlertForm token={token} options={options} alert={alert} />
+                </details>
+                <div className="alert-actions">
+                  <form method="post" action={alert.paused ? "/api/alerts/resume/" : "/api/alerts/pause/"}>
+                    <Hidden token={token} id={alert.id} />
+                    <button type="submit" className="button-secondary">
+                      {alert.paused ? "Resume this alert" : "Pause this alert"}
+                    </button>
+                  </form>
+                  <Link className="button button-secondary button-delete" href={manage(`&delete=${encodeURIComponent(alert.id)}#alert-title-${alert.id}`)}>
+                    Delete…
+                  </Link>
+                </div>
+              </>
+            )}
+          </section>
+        );
+      })}
+      <section className="card alert-card" aria-labelledby="add-alert">
+        <h2 id="add-alert">Add an alert</h2>
         <AlertForm token={token} options={options} />
       </section>
-      <p>
-        <Link href={`/alerts/unsubscribe/${encodeURIComponent(token)}/`}>Unsubscribe from all alerts</Link>
-      </p>
+      <section aria-labelledby="stop-all">
+        <h2 id="stop-all">Stop all emails</h2>
+        <p>
+          <Link href={`/alerts/unsubscribe/${encodeURIComponent(token)}/`}>Unsubscribe from all job alerts</Link>. See{" "}
+          <Link href="/privacy/#delete">what we keep and how to delete it</Link>.
+        </p>
+      </section>
     </>
   );
 }

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Breadcrumbs } from "@/components/Breadcrumbs";
 import { Notice } from "@/components/Notice";
 import { noIndex } from "@/lib/metadata";
 import type { Params } from "@/lib/search";
@@ -9,6 +10,7 @@ export default async function SubscribedPage({ searchParams }: { searchParams: P
   const { status } = await searchParams;
   return (
     <>
+      <Breadcrumbs items={[{ text: "Job alert" }]} />
       <h1>Job alert</h1>
       <Notice status={status ?? "subscribed"} />
       <p>

@@ -1,16 +1,14 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
-import { JobList } from "@/components/JobCard";
-import { loadSearch } from "@/components/JobSearchView";
-import { cms } from "@/lib/cms";
-import { label } from "@/lib/format";
+import { JobSearchView, loadSearch } from "@/components/JobSearchView";
+import { cms, mediaUrl } from "@/lib/cms";
+import { label } from "@/lib/labels";
 import { pageMetadata } from "@/lib/metadata";
 import type { InstitutionsQuery } from "@/gql/graphql";
 import { InstitutionsQuery as InstitutionsDocument } from "@/lib/queries";
-import { emptyFilters, searchUrl } from "@/lib/search";
+import { type Params, parseFilters } from "@/lib/search";
 
-type Props = { params: Promise<{ slug: string }> };
+type Props = { params: Promise<{ slug: string }>; searchParams: Promise<Params> };
 
 // The contract has no institution(slug:) field: walk the (short) institutions listing.
 async function load(slug: string) {
@@ -30,26 +28,40 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return pageMetadata(institution.name, `Open positions at ${institution.name}, ${where}.`, `/institutions/${slug}/`);
 }
 
-export default async function InstitutionPage({ params }: Props) {
+// An institution's card and its open jobs, searchable and filtered like the job search.
+export default async function InstitutionPage({ params, searchParams }: Props) {
   const { slug } = await params;
   const institution = await load(slug);
-  const filters = { ...emptyFilters(), institutions: [slug] };
-  const { jobs } = await loadSearch(filters);
-  return (
-    <article>
-      <h1>{institution.name}</h1>
+  const filters = { ...parseFilters(await searchParams), institutions: [slug] };
+  const where = [institution.city, institution.country.name].filter(Boolean).join(", ");
+  const intro = (
+    <div className="institution-card institution-head">
+      {institution.logo && (
+        // eslint-disable-next-line @next/next/no-img-element -- CMS media at its own size
+        <img src={mediaUrl(institution.logo.url)} alt={`${institution.name} logo`} width={64} height={64} />
+      )}
       <p className="meta">
-        {label(institution.kind)} · {[institution.city, institution.country.name].filter(Boolean).join(", ")}
+        {label("institutionKind", institution.kind)} · {where}
         {institution.websiteUrl && (
           <>
             {" · "}
-            <a href={institution.websiteUrl} rel="noopener">Website</a>
+            <a href={institution.websiteUrl} rel="noopener">
+              Website
+            </a>
           </>
         )}
+        <br />
+        {institution.jobCount} open {institution.jobCount === 1 ? "position" : "positions"}
       </p>
-      <h2>Open positions ({jobs.pagination.total})</h2>
-      <JobList jobs={jobs.items} />
-      {jobs.pagination.totalPages > 1 && <Link href={searchUrl(filters)}>All {jobs.pagination.total} positions</Link>}
-    </article>
+    </div>
+  );
+  return (
+    <JobSearchView
+      title={institution.name}
+      filters={filters}
+      data={await loadSearch(filters)}
+      crumbs={[{ href: "/jobs/", text: "Jobs" }, { text: institution.name }]}
+      intro={intro}
+    />
   );
 }

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { JobView } from "@/components/JobView";
 import { cms } from "@/lib/cms";
 import { pageMetadata } from "@/lib/metadata";
-import { JobQuery } from "@/lib/queries";
+import { JobQuery, SimilarJobsQuery } from "@/lib/queries";
 import { pagePath } from "@/lib/site";
 
 type Props = { params: Promise<{ slug: string }> };
@@ -20,5 +20,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function JobPage({ params }: Props) {
-  return <JobView job={await load((await params).slug)} />;
+  const job = await load((await params).slug);
+  const discipline = job.disciplines.find(Boolean);
+  const { jobs } = await cms(SimilarJobsQuery, {
+    roles: [job.role.slug],
+    disciplines: discipline ? [discipline.slug] : undefined,
+  });
+  return <JobView job={job} similar={jobs.items} />;
 }

@@ -1,3 +1,4 @@
+import { Breadcrumbs } from "@/components/Breadcrumbs";
 import { Notice } from "@/components/Notice";
 import { noIndex } from "@/lib/metadata";
 import type { Params } from "@/lib/search";
@@ -13,8 +14,10 @@ export default async function ConfirmPage({ params, searchParams }: Props) {
   const { status } = await searchParams;
   return (
     <>
+      <Breadcrumbs items={[{ text: "Confirm your alert" }]} />
       <h1>Confirm your job alert</h1>
       <Notice status={status} />
+      <p>Press the button to start your job alert. Until you do, we send nothing.</p>
       <form method="post" action={`/api/alerts/confirm/`}>
         <input type="hidden" name="token" value={decodeURIComponent(token)} />
         <button type="submit">Yes, send me job alerts</button>

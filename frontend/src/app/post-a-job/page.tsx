@@ -1,0 +1,40 @@
+import { StaticPage } from "@/components/StaticPage";
+import { pageMetadata } from "@/lib/metadata";
+import { CONTACT_EMAIL } from "@/lib/site";
+
+export const metadata = pageMetadata(
+  "Post a job",
+  "Universities, research institutes and labs post their positions here for free.",
+  "/post-a-job/",
+);
+
+export default function PostAJob() {
+  return (
+    <StaticPage title="Post a job" lead="Universities, research institutes and industry labs post here for free: no fees, no credits, no featured listings to buy.">
+      <h2>Three ways in</h2>
+      <ol className="steps">
+        <li>
+          <strong>An institution account.</strong> Your staff post and edit jobs in our editor; a moderator checks a
+          new account&apos;s first postings before they go live.
+        </li>
+        <li>
+          <strong>An API key.</strong> Your HR system creates and closes jobs through our API as soon as it does on
+          your own site.
+        </li>
+        <li>
+          <strong>A feed.</strong> Give us the address of your jobs feed (HR-XML, JSON or RSS): we import it every
+          hour, and jobs leave when they leave your feed.
+        </li>
+      </ol>
+      <h2>Getting started</h2>
+      <p>
+        Ask for an institution account: we check that you speak for the institution, usually within two working
+        days, and email you an invitation. The account then gives you your API key and feed settings.
+      </p>
+      <p>
+        Until the request form is online, write to <a href={`mailto:${CONTACT_EMAIL}`}>{CONTACT_EMAIL}</a> with your
+        name, your role, the institution and its website.
+      </p>
+    </StaticPage>
+  );
+}

@@ -1,0 +1,27 @@
+import Link from "next/link";
+
+export type Crumb = { href?: string; text: string };
+
+// Every page below the home says where it is: Home › Jobs › This job. The last crumb is the
+// page itself (no link).
+export function Breadcrumbs({ items }: { items: Crumb[] }) {
+  const trail: Crumb[] = [{ href: "/", text: "Home" }, ...items];
+  return (
+    <nav aria-label="Breadcrumb" className="breadcrumbs">
+      <ol>
+        {trail.map((crumb, index) => {
+          const last = index === trail.length - 1;
+          return (
+            <li key={`${index}-${crumb.text}`}>
+              {crumb.href && !last ? (
+                <Link href={crumb.href}>{crumb.text}</Link>
+              ) : (
+                <span aria-current={last ? "page" : undefined}>{crumb.text}</span>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </nav>
+  );
+}
