@@ -38,5 +38,5 @@ VOLUME ["/data"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD python -c "import urllib.request, sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"
 
-# WEB_CONCURRENCY sets gunicorn's worker count (2-4 per core is usual).
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--forwarded-allow-ips", "*", "--timeout", "30"]
+# gunicorn.conf.py: ASGI workers that slow clients cannot hold; WEB_CONCURRENCY sets how many.
+CMD ["gunicorn", "-c", "gunicorn.conf.py"]
