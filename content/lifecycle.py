@@ -119,8 +119,10 @@ _deleting: set[int] = set()
 
 
 def _unpublished(sender, instance, **kwargs):
-    if instance.pk not in _deleting:
-        emit(Kind.EXPIRED if instance.expired else Kind.UNPUBLISHED, [instance])
+    if instance.pk in _deleting:  # Wagtail's unpublish of a page being deleted: once
+        _deleting.discard(instance.pk)
+        return
+    emit(Kind.EXPIRED if instance.expired else Kind.UNPUBLISHED, [instance])
 
 
 def _deleting_page(sender, instance, **kwargs):
