@@ -10,7 +10,7 @@ happened (`Kind`), to which pages, and who did it (`Source`).
     Wagtail's signals ──┐
     (page_published,    │                       ┌─ notifications: first publications → digests
      page_unpublished,  ├─► content_changed ────┼─ cms.revalidation: webhooks → the frontend
-     post_delete, view  │   (ContentChanged)    └─ cms.caching: the response cache's generation
+     pre_delete, view   │   (ContentChanged)    └─ cms.caching: the response cache's generation
      restrictions)      │
     the bulk path ──────┘  (pages_published: one event per chunk)
 
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import django.dispatch
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.images import get_image_model
 from wagtail.models import (
     Collection,
@@ -113,15 +113,30 @@ def _published(sender, instance, **kwargs):
         emit(Kind.PUBLISHED, [instance])
 
 
+# Pages being deleted: Wagtail unpublishes a live page in its pre_delete receiver, and that
+# unpublish is the deletion's, not an event of its own.
+_deleting: set[int] = set()
+
+
 def _unpublished(sender, instance, **kwargs):
+    if instance.pk in _deleting:  # Wagtail's unpublish of a page being deleted: once
+        _deleting.discard(instance.pk)
+        return
     emit(Kind.EXPIRED if instance.expired else Kind.UNPUBLISHED, [instance])
 
 
-def _deleted(sender, instance, **kwargs):
-    # Sent once per page for the base Page row (Django deletes a subclass's parent rows as
-    # Page instances); a page deleted while a draft was never public.
-    if instance.live:
+def _deleting_page(sender, instance, **kwargs):
+    # Django sends pre_delete for the page's own class before its Page row (the class that
+    # depends on the other goes first), so this runs before Wagtail's unpublish, while the
+    # page is as the public saw it. (A plain Page, with no class of its own, is reported
+    # as unpublished.)
+    if isinstance(instance, Page) and type(instance) is not Page and instance.live:
+        _deleting.add(instance.pk)
         emit(Kind.DELETED, [instance])
+
+
+def _deleted(sender, instance, **kwargs):
+    _deleting.discard(instance.pk)
 
 
 def _page_privacy(sender, instance, raw=False, **kwargs):
@@ -169,6 +184,7 @@ def connect() -> None:
     """Called from ContentConfig.ready()."""
     page_published.connect(_published, dispatch_uid="content.lifecycle.published")
     page_unpublished.connect(_unpublished, dispatch_uid="content.lifecycle.unpublished")
+    pre_delete.connect(_deleting_page, dispatch_uid="content.lifecycle.deleting")
     post_delete.connect(_deleted, sender=Page, dispatch_uid="content.lifecycle.deleted")
     for model in (PageViewRestriction, CollectionViewRestriction):
         for signal in (post_save, post_delete):

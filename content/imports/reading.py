@@ -1,9 +1,11 @@
 """Job postings from outside: CSV rows, JSON objects and schema.org JobPosting JSON-LD.
 
 Reading (streamed, record by record), mapping to our field names, and validating one row
-with the model's own rules. Bulk imports (`manage.py import_jobs`, feeds) write through
-content/imports/bulk.py; the employers' `submitJobPosting` mutation saves one posting at a
-time with `prepare_job` and `save_job`.
+with the model's own rules. Every import writes through content/imports/bulk.py:
+`manage.py import_jobs`, feeds, and the employer API (one posting is a batch of one).
+`prepare_job` and `save_job` are the same posting written with Wagtail's own API, one at a
+time: the reference the bulk path is compared with (tests/content/test_lifecycle.py,
+bench/import_bench.py), not a route of the service.
 """
 
 import csv
@@ -668,7 +670,9 @@ def job_index() -> JobIndexPage:
 
 
 def save_job(prepared: PreparedJob, *, mode: str, user=None, parent: Page | None = None):
-    """Create or update the posting and save a revision. Run inside a transaction."""
+    """Create or update the posting and save a revision with Wagtail's own API (add_child,
+    save_revision, publish): the one-by-one reference for the bulk path. Run inside a
+    transaction."""
     page = prepared.page
     if prepared.is_new:
         page.live = mode == Mode.PUBLISH

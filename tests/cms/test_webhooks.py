@@ -206,3 +206,26 @@ def test_a_secret_not_in_the_standard_form_is_a_configuration_error(secret):
 def test_a_generated_secret_is_accepted():
     check_secret(SECRET)
     check_secret("whsec_" + base64.b64encode(b"k" * 24).decode())
+
+
+def test_retries_wait_celerys_exponential_backoff(
+    job_index, receiver, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The task computes no delay of its own: Celery's autoretry asks for one, doubling from
+    WEBHOOK_RETRY_SECONDS, with full jitter (any moment up to it)."""
+    from cms.tasks import deliver_webhook
+
+    receiver.answers = [500, 500, 500]
+    countdowns = []
+    retry = deliver_webhook.retry
+
+    def recording_retry(*args, **kwargs):
+        countdowns.append(kwargs["countdown"])
+        return retry(*args, **kwargs)
+
+    monkeypatch.setattr(deliver_webhook, "retry", recording_retry)
+    publish(JobPostingPageFactory(parent=job_index, live=False), django_capture_on_commit_callbacks)
+    assert WebhookDelivery.objects.get().attempts == 4  # three 500s, then delivered
+    assert len(countdowns) == 3
+    for n, countdown in enumerate(countdowns):
+        assert 0 <= countdown <= settings.WEBHOOK_RETRY_SECONDS * 2**n

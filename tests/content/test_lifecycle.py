@@ -1,0 +1,339 @@
+"""One lifecycle (content/lifecycle.py): every route that publishes, unpublishes, restricts
+or deletes content announces it with the same event, and every subscriber (digests' first
+publications, the frontend's webhooks, the response cache) hears it whatever the route.
+
+The bulk path (imports, feeds, the employer API) and Wagtail's own one-by-one path are run on
+the same postings and compared: the events, the webhooks a real local receiver gets, the
+search entries and the publications recorded."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import (
+    Collection,
+    CollectionViewRestriction,
+    Page,
+    PageLogEntry,
+    PageViewRestriction,
+)
+from wagtail.search.models import IndexEntry
+
+from cms.models import WebhookDelivery
+from config.celery import app as celery_app
+from content.employers.accounts import issue_key
+from content.imports.bulk import import_rows
+from content.imports.reading import Mode, Record, prepare_job, save_job, submit_for_moderation
+from content.lifecycle import Kind, Source, content_changed
+from content.models import EmployerApiKey, ImportedJob, JobPostingPage
+from content.moderation import ensure_job_moderation
+from notifications.models import JobPublication
+from tests.cms.webhook_receiver import SECRET, Receiver
+from tests.factories import DisciplineFactory, InstitutionFactory, RoleFactory
+
+pytestmark = pytest.mark.django_db
+
+CLOSING = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+
+
+@pytest.fixture
+def taxonomy(db):
+    return {
+        "oxford": InstitutionFactory(name="University of Oxford", slug="oxford"),
+        "phd": RoleFactory(name="PhD studentship", slug="phd"),
+        "ml": DisciplineFactory(name="Machine Learning", slug="machine-learning"),
+    }
+
+
+@pytest.fixture
+def receiver(settings, monkeypatch):
+    server = Receiver()
+    settings.WEBHOOK_URLS = [server.url]
+    settings.WEBHOOK_SECRET = SECRET
+    monkeypatch.setattr(celery_app.conf, "task_always_eager", True)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def events():
+    heard = []
+
+    def listen(sender, event, **kwargs):
+        heard.append(event)
+
+    content_changed.connect(listen, dispatch_uid="test-lifecycle")
+    yield heard
+    content_changed.disconnect(dispatch_uid="test-lifecycle")
+
+
+def row(n: int, **overrides) -> dict:
+    data = {
+        "title": f"PhD position {n} in glaciology",
+        "institution": "oxford",
+        "role": "phd",
+        "disciplines": "machine-learning",
+        "reference": f"OX-{n}",
+        "closing_date": CLOSING,
+        "description": f"Study ice sheet number {n}.",
+        "application_url": f"https://ox.example/{n}",
+    }
+    data.update(overrides)
+    return data
+
+
+ROWS = [row(n) for n in range(3)]
+
+
+def publish_one_by_one(rows):
+    """Wagtail's own API, one posting at a time: add_child, save_revision, publish."""
+    for data in rows:
+        prepared, errors = prepare_job(data)
+        assert not errors
+        with transaction.atomic():
+            save_job(prepared, mode=Mode.PUBLISH)
+
+
+def publish_in_bulk(rows):
+    report = import_rows(
+        [Record(n, data) for n, data in enumerate(rows, 1)], mode=Mode.PUBLISH, chunk_size=2
+    )
+    assert report.counts == {"created": len(rows)}
+
+
+def observed(events, receiver):
+    """What the rest of the project saw, keyed by the postings' references (page ids differ
+    between runs)."""
+    jobs = JobPostingPage.objects.all()
+    by_id = {job.pk: job.reference for job in jobs}
+    content_type = ContentType.objects.get_for_model(JobPostingPage)
+    entries = IndexEntry.objects.filter(content_type=content_type)
+    return {
+        "events": sorted((event.kind, by_id[page.pk]) for event in events for page in event.pages),
+        "webhooks": sorted(
+            (
+                request["event"],
+                request["valid"],
+                tuple(sorted((k, v) for k, v in request["payload"]["page"].items() if k != "id")),
+            )
+            for request in receiver.requests
+        ),
+        "search": {
+            by_id[int(entry.object_id)]: (entry.title, entry.body, entry.autocomplete)
+            for entry in entries
+        },
+        "publications": sorted(
+            JobPublication.objects.filter(job__in=jobs).values_list("job__reference", flat=True)
+        ),
+    }
+
+
+def test_bulk_and_one_by_one_publishing_announce_the_same(
+    job_index, taxonomy, receiver, events, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_one_by_one(ROWS)
+    one_by_one = observed(events, receiver)
+    assert {event.source for event in events} == {Source.WAGTAIL}
+
+    # Gone again, so that the bulk run gets the same slugs and URLs; deleting live pages
+    # is an event too.
+    events.clear()
+    receiver.requests.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for job in JobPostingPage.objects.all():
+            job.delete()
+    assert sorted(event.kind for event in events) == [Kind.DELETED] * len(ROWS)
+    assert sorted(r["event"] for r in receiver.requests) == ["deleted"] * len(ROWS)
+    events.clear()
+    receiver.requests.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_in_bulk(ROWS)
+    bulk = observed(events, receiver)
+    assert {event.source for event in events} == {Source.IMPORT}
+    assert len(events) == 2  # one event per chunk of two
+
+    assert one_by_one["events"] == [(Kind.PUBLISHED, data["reference"]) for data in ROWS]
+    assert len(one_by_one["webhooks"]) == len(ROWS)
+    assert all(valid for _event, valid, _page in one_by_one["webhooks"])
+    assert sorted(one_by_one["search"]) == [data["reference"] for data in ROWS]
+    assert one_by_one["publications"] == [data["reference"] for data in ROWS]
+    assert bulk == one_by_one
+
+
+QUERIES = {
+    "jobs": "query ($q: String) { jobs(search: $q) { items { id } } }",
+    "search": "query ($q: String) { search(query: $q) { __typename } }",
+    "jobFacets": "query ($q: String) { jobFacets(search: $q) { total } }",
+}
+
+
+def found(graphql, word: str) -> dict:
+    data = {name: graphql.execute(query, {"q": word}) for name, query in QUERIES.items()}
+    return {
+        "jobs": len(data["jobs"]["jobs"]["items"]),
+        "search": len(data["search"]["search"]),
+        "jobFacets": data["jobFacets"]["jobFacets"]["total"],
+    }
+
+
+@pytest.mark.parametrize("route", ["one_by_one", "bulk"])
+def test_a_draft_awaiting_moderation_never_reaches_public_search(
+    route, job_index, taxonomy, graphql, django_capture_on_commit_callbacks
+):
+    ensure_job_moderation()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_in_bulk([row(1, description="Study the live glacier.")])
+        if route == "one_by_one":  # as the admin's edit view does it
+            job = JobPostingPage.objects.get().get_latest_revision_as_object()
+            job.description = "Study the zebrafish instead."
+            job.save_revision()
+            submit_for_moderation(job)
+        else:
+            changed = row(1, description="Study the zebrafish instead.")
+            import_rows([Record(1, changed)], mode=Mode.MODERATE)
+    job = JobPostingPage.objects.get()
+    assert job.live and job.has_unpublished_changes
+    assert job.current_workflow_state.status == "in_progress"
+    assert "zebrafish" in job.get_latest_revision_as_object().description
+    # The live words are found (so the probe can fail), the draft's are not.
+    assert found(graphql, "glacier") == {"jobs": 1, "search": 1, "jobFacets": 1}
+    assert found(graphql, "zebrafish") == {"jobs": 0, "search": 0, "jobFacets": 0}
+
+
+SUBMIT_ONE = """mutation ($input: JobPostingInput!) {
+  submitJobPosting(input: $input) { ok created job { id status live } errors { field } } }"""
+SUBMIT_MANY = """mutation ($postings: [JobPostingInput!]!) {
+  submitJobPostings(postings: $postings) { ok results { status jobId errors { field } } } }"""
+
+
+def employer_input(reference: str) -> dict:
+    return {
+        "reference": reference,
+        "title": "Postdoc in protein design",
+        "description": "<p>Design proteins.</p>",
+        "closingDate": CLOSING,
+        "role": "phd",
+        "applicationUrl": "https://ox.example/apply",
+    }
+
+
+def test_one_posting_and_a_batch_of_one_take_the_same_path(
+    job_index, taxonomy, graphql, events, django_capture_on_commit_callbacks
+):
+    ensure_job_moderation()
+    record = EmployerApiKey(institution=taxonomy["oxford"], name="HR system")
+    key = issue_key(record)
+    record.save()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+    def written(job_id):
+        job = JobPostingPage.objects.get(pk=job_id)
+        return {
+            "live": job.live,
+            "revisions": job.revisions.count(),
+            "actions": sorted(
+                PageLogEntry.objects.filter(page=job).values_list("action", flat=True)
+            ),
+            "workflow": job.current_workflow_state.status,
+            "imported": ImportedJob.objects.filter(job=job).exists(),  # the bulk path's mark
+        }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        one = graphql.post(SUBMIT_ONE, {"input": employer_input("OX-1")}, **auth).json()
+        many = graphql.post(SUBMIT_MANY, {"postings": [employer_input("OX-2")]}, **auth).json()
+    one, [many] = one["data"]["submitJobPosting"], many["data"]["submitJobPostings"]["results"]
+    assert one["ok"] and one["created"] and many["status"] == "created"
+    assert written(one["job"]["id"]) == written(many["jobId"])
+    assert written(one["job"]["id"])["imported"]
+    assert events == []  # a submission is a draft: nothing public happened
+
+    # Sent again unchanged, both answer without writing.
+    one = graphql.post(SUBMIT_ONE, {"input": employer_input("OX-1")}, **auth).json()
+    many = graphql.post(SUBMIT_MANY, {"postings": [employer_input("OX-2")]}, **auth).json()
+    assert one["data"]["submitJobPosting"]["created"] is False
+    assert many["data"]["submitJobPostings"]["results"][0]["status"] == "unchanged"
+    assert written(one["data"]["submitJobPosting"]["job"]["id"])["revisions"] == 1
+
+
+def test_page_privacy_revalidates_the_frontend_like_an_unpublish(
+    job_index, taxonomy, receiver, events, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_in_bulk([row(1)])
+    job = JobPostingPage.objects.get()
+    receiver.requests.clear()
+    events.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=job, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert [(e.kind, e.page_ids) for e in events] == [(Kind.PRIVACY, [job.pk])] * 2
+    assert [(r["event"], r["payload"]["page"]["id"], r["valid"]) for r in receiver.requests] == [
+        ("privacy", job.pk, True)
+    ] * 2
+
+    # A restriction on the index covers every live page below it.
+    events.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=job_index, restriction_type=PageViewRestriction.LOGIN
+        )
+    [event] = events
+    assert sorted(event.page_ids) == sorted([job_index.pk, job.pk])
+
+
+def test_collection_privacy_revalidates_the_pages_showing_its_media(
+    job_index, guide_index, receiver, events, django_capture_on_commit_callbacks
+):
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from tests.factories import GuidePageFactory
+
+    private = Collection.get_first_root_node().add_child(name="Embargoed")
+    image = get_image_model().objects.create(
+        title="Chart", file=get_test_image_file(), collection=private
+    )
+    guide = GuidePageFactory(parent=guide_index)
+    guide.body = [("image", {"image": image, "caption": "", "alt_text": "A chart"})]
+    with django_capture_on_commit_callbacks(execute=True):
+        guide.save_revision().publish()
+    other = GuidePageFactory(parent=guide_index)  # shows nothing from the collection
+    receiver.requests.clear()
+    events.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        CollectionViewRestriction.objects.create(
+            collection=private, restriction_type=CollectionViewRestriction.LOGIN
+        )
+    assert [(e.kind, e.page_ids) for e in events] == [(Kind.PRIVACY, [guide.pk])]
+    assert [(r["event"], r["payload"]["page"]["id"]) for r in receiver.requests] == [
+        ("privacy", guide.pk)
+    ]
+    assert other.pk not in events[0].page_ids
+
+
+def test_scheduled_expiry_is_the_schedulers(
+    job_index, taxonomy, events, monkeypatch, django_capture_on_commit_callbacks
+):
+    from notifications.tasks import publish_scheduled
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_in_bulk([row(1)])
+    job = JobPostingPage.objects.get()
+    events.clear()
+    later = job.closes_at + dt.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    publish_scheduled()
+    assert [(e.kind, e.source, e.page_ids) for e in events] == [
+        (Kind.EXPIRED, Source.SCHEDULER, [job.pk])
+    ]
+    assert WebhookDelivery.objects.count() == 0  # no WEBHOOK_URLS in this test
+    assert Page.objects.get(pk=job.pk).expired
