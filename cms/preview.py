@@ -17,11 +17,17 @@ from wagtail.rich_text import RichText
 from content import jsonld
 from content.visibility import preview_page
 
-# The GraphQL field that reads each page type's draft by token.
+# The GraphQL field that reads each page type's draft by token; None: the API has none for
+# it (the preview shows the draft's fields only). Every page type has an entry
+# (tests/cms/test_registries.py).
 TOKEN_QUERIES = {
-    "content.jobpostingpage": "job",
+    "content.homepage": None,
+    "content.guideindexpage": None,
     "content.guidepage": "guide",
+    "content.glossaryindexpage": None,
     "content.definitionpage": "definition",
+    "content.jobindexpage": None,
+    "content.jobpostingpage": "job",
 }
 
 

@@ -7,6 +7,7 @@ fifty disciplines costs the same as one.
 from django.db.models import Count, Q, QuerySet
 from django.utils.functional import cached_property
 
+from content.discipline_tree import DisciplineTree
 from content.models import Discipline, JobPostingPage
 from content.visibility import open_jobs
 
@@ -54,14 +55,7 @@ def discipline_counts(jobs: QuerySet) -> dict[str, int]:
     tree = list(Discipline.objects.values_list("id", "parent_id", "slug"))
     if not tree:
         return {}
-    subtree: dict[int, set[int]] = {pk: {pk} for pk, _parent, _slug in tree}
-    parents = {pk: parent for pk, parent, _slug in tree}
-    for pk in parents:
-        ancestor, seen = parents[pk], set()
-        while ancestor is not None and ancestor not in seen:
-            seen.add(ancestor)
-            subtree[ancestor].add(pk)
-            ancestor = parents.get(ancestor)
+    subtree = DisciplineTree((pk, parent) for pk, parent, _slug in tree).subtrees()
     links = JobPostingPage.disciplines.through.objects.filter(
         jobpostingpage_id__in=jobs.order_by().values("pk")
     )

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from content.discipline_tree import DisciplineTree
 from content.models import Discipline, EmploymentType, JobPostingPage, RemotePolicy
 from content.search import is_search, search_queryset
 from content.visibility import open_jobs
@@ -61,18 +62,9 @@ def _discipline_rows() -> list:
 def discipline_ids_with_descendants(slugs: list[str]) -> set[int]:
     """Ids of the named disciplines and everything below them (one query for the whole tree)."""
     rows = _discipline_rows()
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id, _slug in rows:
-        children.setdefault(parent_id, []).append(pk)
     wanted = {slug.lower() for slug in slugs}
-    stack = [pk for pk, _parent, slug in rows if slug in wanted]
-    found: set[int] = set()
-    while stack:
-        pk = stack.pop()
-        if pk not in found:
-            found.add(pk)
-            stack.extend(children.get(pk, []))
-    return found
+    tree = DisciplineTree((pk, parent) for pk, parent, _slug in rows)
+    return tree.descendants_and_self(pk for pk, _parent, slug in rows if slug in wanted)
 
 
 def _in_disciplines(qs, slugs):

@@ -22,6 +22,7 @@ from wagtail.search import index
 from wagtail_headless_preview.models import HeadlessMixin
 
 from content.blocks import DefinitionBodyBlock, GuideBodyBlock
+from content.discipline_tree import DisciplineTree
 from content.iso import validate_country_code, validate_currency_code
 from content.validators import single_line_errors, validate_single_line
 from content.values import CountryValue, SalaryValue
@@ -81,12 +82,8 @@ class Discipline(index.Indexed, models.Model):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
     def clean(self):
-        ancestor, seen = self.parent, set()
-        while ancestor is not None:
-            if ancestor.pk == self.pk or ancestor.pk in seen:
-                raise ValidationError({"parent": "A discipline cannot sit under itself."})
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
+        if DisciplineTree.load().would_cycle(self.pk, self.parent_id):
+            raise ValidationError({"parent": "A discipline cannot sit under itself."})
 
 
 class Role(index.Indexed, models.Model):

@@ -6,22 +6,15 @@ from collections.abc import Iterable
 from django import forms
 from wagtail.admin.widgets import AdminAutoHeightTextInput
 
+from content.discipline_tree import DisciplineTree
+
 
 def tree_order(disciplines: Iterable) -> list[tuple[object, int]]:
     """(discipline, depth) pairs, depth first: each parent followed by its children, siblings in
     the order given. A discipline whose parent is not among them is shown at the top level."""
-    disciplines = list(disciplines)
-    known = {discipline.pk for discipline in disciplines}
-    children: dict[int | None, list] = {}
-    for discipline in disciplines:
-        parent = discipline.parent_id if discipline.parent_id in known else None
-        children.setdefault(parent, []).append(discipline)
-    ordered, stack = [], [(discipline, 0) for discipline in reversed(children.get(None, []))]
-    while stack:
-        discipline, depth = stack.pop()
-        ordered.append((discipline, depth))
-        stack.extend((child, depth + 1) for child in reversed(children.get(discipline.pk, [])))
-    return ordered
+    by_pk = {discipline.pk: discipline for discipline in disciplines}
+    tree = DisciplineTree((pk, discipline.parent_id) for pk, discipline in by_pk.items())
+    return [(by_pk[pk], depth) for pk, depth in tree.depth_first()]
 
 
 class DisciplineTreeMixin:

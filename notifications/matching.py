@@ -6,21 +6,11 @@ import datetime as dt
 from django.db import connection, transaction
 from django.utils import timezone
 
+from content.discipline_tree import DisciplineTree
 from content.job_search import ALERT_FILTERS
-from content.models import Discipline, JobPostingPage
+from content.models import JobPostingPage
 from content.visibility import open_jobs
 from notifications.models import AlertKeyword, Delivery, JobAlert, JobPublication, Subscriber
-
-
-def _ancestors_and_self(discipline_ids, parents: dict[int, int | None]) -> set[int]:
-    """An alert on a discipline matches jobs in it or below it, so a job matches alerts on
-    any of its disciplines' ancestors."""
-    found: set[int] = set()
-    for pk in discipline_ids:
-        while pk is not None and pk not in found:
-            found.add(pk)
-            pk = parents.get(pk)
-    return found
 
 
 def _keyword_text(job: JobPostingPage) -> str:
@@ -138,7 +128,7 @@ def _matching_sql(job_rows, tree_pairs, frequency: str) -> tuple[str, list]:
     return sql, [*params, frequency, Subscriber.Status.CONFIRMED]
 
 
-def _reserve(jobs, frequency: str, published, parents, run_id: int) -> int:
+def _reserve(jobs, frequency: str, published, tree: DisciplineTree, run_id: int) -> int:
     """Insert a pending ledger row per matching (subscriber, job) not already reserved."""
     adapt = connection.ops.adapt_datetimefield_value
     job_rows = [
@@ -149,8 +139,8 @@ def _reserve(jobs, frequency: str, published, parents, run_id: int) -> int:
     tree_pairs = [
         (job.pk, value_id)
         for job in jobs
-        for value_id in _ancestors_and_self(
-            [value.pk for value in getattr(job, TREE.alert.job_field).all()], parents
+        for value_id in tree.ancestors_and_self(
+            [value.pk for value in getattr(job, TREE.alert.job_field).all()]
         )
     ]
     matches, params = _matching_sql(job_rows, tree_pairs, frequency)
@@ -205,12 +195,12 @@ def plan(frequency: str, run_id: int, cutoff: dt.datetime) -> tuple[int, int]:
         jobs = open_jobs(JobPostingPage.objects.filter(pk__in=published)).prefetch_related(
             "disciplines"
         )
-        parents = dict(Discipline.objects.values_list("id", "parent_id"))
+        tree = DisciplineTree.load()
         jobs = list(jobs)
         reserved = 0
         for start in range(0, len(jobs), JOBS_PER_STATEMENT):
             chunk = jobs[start : start + JOBS_PER_STATEMENT]
-            reserved += _reserve(chunk, frequency, published, parents, run_id)
+            reserved += _reserve(chunk, frequency, published, tree, run_id)
         planned = len(jobs)
         JobPublication.objects.filter(job_id__in=published).update(**{field: timezone.now()})
     if connection.vendor == "postgresql" and reserved > ANALYZE_AFTER_ROWS:

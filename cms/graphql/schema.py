@@ -15,8 +15,8 @@ from cms.graphql.guides.queries import GuideQuery
 from cms.graphql.home.queries import HomeQuery
 from cms.graphql.jobs.queries import JobQuery
 from cms.graphql.media.queries import MediaQuery
+from cms.graphql.page_types import PAGE_TYPES
 from cms.graphql.pages.queries import PagesQuery
-from cms.graphql.pages.types import page_types
 from cms.graphql.taxonomy.queries import TaxonomyQuery
 
 
@@ -41,5 +41,5 @@ class Mutation(SubscriptionMutation, EmployerMutations, graphene.ObjectType):
 schema = graphene.Schema(
     query=Query,
     mutation=Mutation,
-    types=[*page_types(), *BLOCK_TYPES.values()],
+    types=[*PAGE_TYPES, *BLOCK_TYPES.values()],
 )

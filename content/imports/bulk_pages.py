@@ -1,6 +1,23 @@
-"""Writing many pages of one type at once: tree positions, rows, revisions, audit log and
-reference index entries, a few statements per chunk instead of dozens per page (search entries:
-content/imports/bulk_search.py).
+"""Wagtail's page writes for many pages of one type at once: tree positions, rows,
+revisions, audit log and reference index entries, a few statements per chunk instead of
+dozens per page (search entries: content/imports/bulk_search.py).
+
+This is the project's ONE module that mirrors library internals, kept because Wagtail has
+no bulk page API and an import of thousands of postings one `add_child` + `save_revision`
+at a time is several times slower (bench/import_bench.py). Every private library name the
+project uses is here, and only here (tests/content/imports/test_bulk_pages.py fails on any
+other use):
+
+- Django 5.2 `QuerySet._insert` (bulk_create refuses multi-table models), `Model._state`;
+- django-treebeard 5.3 `MP_Node._get_path`, `MP_Node._str2int` (the next child's path);
+- Wagtail 7.4 `ReferenceIndex._extract_references_from_object` and
+  `ReferenceIndex._get_content_path_hash` (what `create_or_update_for_object` writes).
+
+Written against Django 5.2.20, Wagtail 7.4.4 and django-treebeard 5.3.1. On an upgrade of
+any of them, rerun the equivalence test, tests/content/imports/test_bulk_pages.py: a page
+written here must equal the same page written by Wagtail's own `add_child` and
+`save_revision` (tree position, revision content, log entry, reference index rows);
+tests/content/imports/test_bulk_import.py covers the whole import path.
 
 Bulk writes send no model signals, so callers do explicitly what the signal receivers would
 (see content/imports/bulk.py). Every function here runs inside the caller's transaction.

@@ -13,7 +13,7 @@ from django.utils import timezone
 from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLUnionType, get_named_type
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
-from cms.graphql.pages.types import page_types
+from cms.graphql.page_types import PAGE_TYPES
 from cms.graphql.schema import schema
 from content.demo.home import seed_home
 from content.models import HomePageFeaturedGuide
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 SECRET = "Secret"
 CONTENT_TYPES = {"ImageObjectType", "DocumentObjectType", "PageInterface", "Search"} | {
-    graphql_type._meta.name for graphql_type in page_types()
+    graphql_type._meta.name for graphql_type in PAGE_TYPES
 }
 # Snippets with no private rows: every discipline, role and institution is public.
 TAXONOMY = {"Discipline", "Role", "Institution"}

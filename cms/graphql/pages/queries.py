@@ -9,8 +9,9 @@ from graphql import GraphQLError
 from wagtail.models import Page as WagtailPage
 from wagtail.models import Site
 
+from cms.graphql.page_types import PAGE_TYPES
 from cms.graphql.pages.filters import database_id
-from cms.graphql.pages.types import PageInterface, page_types, prime_pages, tree_args, tree_list
+from cms.graphql.pages.types import PageInterface, prime_pages, tree_args, tree_list
 from content.search import is_search, search_queryset
 from content.visibility import preview_page, public_pages
 
@@ -84,7 +85,7 @@ def search_result_type() -> type[graphene.Union]:
         (graphene.Union,),
         {
             "__doc__": "A page or taxonomy entry that matched a site-wide search.",
-            "Meta": type("Meta", (), {"types": (*page_types(), *taxonomy.values())}),
+            "Meta": type("Meta", (), {"types": (*PAGE_TYPES, *taxonomy.values())}),
             "resolve_type": classmethod(resolve_type),
         },
     )

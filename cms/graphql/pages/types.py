@@ -52,10 +52,6 @@ def prime_pages(info, pages: list) -> list:
     return pages
 
 
-def page_types() -> list[type]:
-    return list(dict.fromkeys(_TYPES_BY_MODEL.values()))
-
-
 def tree_args() -> dict:
     return {
         "limit": graphene.Int(description=f"At most this many pages (1 to {TREE_LIST_LIMIT})."),

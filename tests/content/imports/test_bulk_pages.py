@@ -1,0 +1,115 @@
+"""content/imports/bulk_pages.py mirrors Wagtail's page writes (and the Django/treebeard
+internals they rely on): a page written by it must equal the same page written by Wagtail's
+own `add_child` and `save_revision`, row for row. Rerun on every Wagtail, Django or
+treebeard upgrade."""
+
+import datetime as dt
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db.models import F
+from django.utils import timezone
+from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
+
+from content.imports import bulk_pages
+from content.models import JobPostingPage
+from tests.factories import DisciplineFactory, InstitutionFactory, RoleFactory
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _job(slug, institution, role):
+    return JobPostingPage(
+        title="PhD in glaciology",
+        slug=slug,
+        institution=institution,
+        role=role,
+        closing_date=timezone.localdate() + dt.timedelta(days=30),
+        description="<p>Ice.</p>",
+        application_url="https://ox.example/1",
+        city="Oxford",
+        country="GB",
+    )
+
+
+def _references(page):
+    return sorted(
+        ReferenceIndex.objects.filter(object_id=str(page.pk)).values_list(
+            "content_type", "base_content_type", "to_content_type", "to_object_id",
+            "model_path", "content_path", "content_path_hash",
+        )
+    )  # fmt: skip
+
+
+def test_a_bulk_written_page_is_what_wagtail_writes(job_index):
+    institution, role = InstitutionFactory(), RoleFactory()
+    discipline = DisciplineFactory()
+    wagtails = _job("by-wagtail", institution, role)
+    wagtails.disciplines.set([discipline])
+    job_index.add_child(instance=wagtails)
+    wagtails.save_revision(log_action=True)
+
+    # What content/imports/bulk.py does around these functions: the fields Wagtail's
+    # save() would fill, the many-to-many rows, the parent's numchild.
+    ours = _job("by-bulk", institution, role)
+    ours.locale, ours.translation_key = job_index.locale, uuid.uuid4()
+    ours.live, ours.expire_at = wagtails.live, ours.closes_at
+    job_index.refresh_from_db()
+    bulk_pages.insert_pages(job_index, [ours])
+    ours.disciplines.set([discipline])
+    JobPostingPage.disciplines.through.objects.create(
+        jobpostingpage_id=ours.pk, discipline_id=discipline.pk
+    )
+    Page.objects.filter(pk=job_index.pk).update(numchild=F("numchild") + 1)
+    at = timezone.now()
+    bulk_pages.save_revisions([ours], user=None, at=at)
+    bulk_pages.log_actions([ours], "wagtail.edit", user=None, at=at)
+    bulk_pages.update_references([ours])
+
+    # The tree: the next treebeard path, and nothing for find_problems to report.
+    wagtails.refresh_from_db()
+    ours_row = Page.objects.get(pk=ours.pk)
+    assert ours_row.depth == wagtails.depth
+    assert ours_row.path[:-4] == wagtails.path[:-4] and ours_row.path > wagtails.path
+    assert ours_row.url_path == f"{job_index.url_path}by-bulk/"
+    assert [page.slug for page in job_index.get_children()] == ["by-wagtail", "by-bulk"]
+    assert Page.find_problems() == ([], [], [], [], [])
+    # The revision holds what Wagtail's holds; the log entry and references too.
+    theirs_content = wagtails.get_latest_revision().content
+    ours_content = Revision.objects.get(pk=ours.latest_revision.pk).content
+    for key in ("pk", "path", "slug", "url_path", "translation_key", "draft_title"):
+        theirs_content.pop(key), ours_content.pop(key)
+    for key in ("latest_revision", "latest_revision_created_at", "has_unpublished_changes"):
+        theirs_content.pop(key, None), ours_content.pop(key, None)
+    assert ours_content == theirs_content
+    theirs_log = PageLogEntry.objects.filter(page=wagtails, action="wagtail.edit")
+    ours_log = PageLogEntry.objects.filter(page=ours)
+    fields = ("content_type", "label", "action", "revision__object_str", "content_changed")
+    assert list(ours_log.values_list(*fields)) == list(theirs_log.values_list(*fields))
+    assert _references(ours) == _references(wagtails) != []
+
+
+# Private names of the libraries the project builds on; only bulk_pages.py may use them
+# (a method of our own called through self/cls is ours).
+PRIVATE = re.compile(
+    r"(?<!self)(?<!cls)\.(_insert|_get_path|_str2int|_extract_references_from_object|_get_content_path_hash"
+    r"|_batched_insert|_do_insert|_save_table|_prepare_related_fields_for_save)\b"
+)
+ALLOWED = {"content/imports/bulk_pages.py"}
+
+
+def test_no_private_library_name_is_used_outside_bulk_pages():
+    offenders = []
+    for folder in ("cms", "content", "notifications", "config"):
+        for path in (ROOT / folder).rglob("*.py"):
+            relative = path.relative_to(ROOT).as_posix()
+            if relative in ALLOWED or "/migrations/" in relative:
+                continue
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                if PRIVATE.search(line):
+                    offenders.append(f"{relative}:{number}: {line.strip()}")
+    assert not offenders, "\n".join(offenders)
