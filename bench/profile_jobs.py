@@ -47,7 +47,8 @@ def main() -> None:
     from graphql import ExecutionContext, execute, parse, validate
 
     from bench.endpoints import ENDPOINTS, JOBS_QUERY, PER_PAGE
-    from cms.graphql.execution import FastExecutionContext, prepare
+    from cms.graphql.documents import prepare
+    from cms.graphql.execution import FastExecutionContext
     from cms.graphql.limits import measure_request, static_rules
     from cms.graphql.schema import schema
 

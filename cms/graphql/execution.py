@@ -1,9 +1,5 @@
-"""Running a GraphQL document: each distinct document parsed and validated once, plain
+"""Running a GraphQL document (parsed and validated by cms/graphql/documents.py): plain
 fields resolved without graphql-core's per-field machinery, and limits on time and size.
-
-Documents: `prepare` keeps an LRU of parsed, validated documents keyed by the query text
-(GraphQL Yoga's parser and validation caches are the model); a frontend sends a few dozen
-distinct queries, so almost every request skips parsing and validation.
 
 Plain fields: graphql-core resolves every field of every object the same way: look up the
 field, build a `GraphQLResolveInfo`, coerce the arguments, call the resolver, check for
@@ -15,42 +11,32 @@ set and reused for every object of the page. Anything else (arguments, custom re
 value it does not expect, a null in a non-null field, any exception) goes through
 graphql-core's own `execute_field`, so results and errors are exactly graphql-core's.
 
-Limits: the response's size is counted as leaves are serialised and the clock is read once
-per object; past GRAPHQL_MAX_RESPONSE_BYTES or GRAPHQL_MAX_SECONDS execution stops at once.
+Limits: the response's size is counted as leaves are serialised and the request's deadline
+is read once per object; past GRAPHQL_MAX_RESPONSE_BYTES or the deadline execution stops at
+once.
 """
 
 import inspect
 from asyncio import gather
-from dataclasses import dataclass, field
-from functools import cache, lru_cache, partial
+from functools import cache, partial
 
 from django.conf import settings
 from graphene.types.field import source_resolver
 from graphene.types.resolver import dict_or_attr_resolver, get_default_resolver
 from graphql import (
-    DocumentNode,
     ExecutionContext,
-    FragmentDefinitionNode,
-    GraphQLError,
     GraphQLNonNull,
     GraphQLObjectType,
-    OperationDefinitionNode,
     get_named_type,
     is_leaf_type,
-    parse,
-    print_ast,
-    validate,
 )
 from graphql.error import located_error
 from graphql.execution.execute import get_field_def
-from graphql.language import ArgumentNode, ObjectFieldNode, Visitor, visit
 from graphql.pyutils import Path, Undefined
 
 from cms.graphql.limits import (
     Deadline,
     ExecutionLimitExceeded,
-    bounded_argument_variables,
-    static_rules,
 )
 
 MAX_TOKENS = 20_000  # graphql-core stops parsing past this many tokens
@@ -256,91 +242,3 @@ def _read_leaf(getter, serialize, non_null, source):
     except Exception:
         return Undefined
     return Undefined if serialized is None else serialized
-
-
-# --- Prepared documents
-
-
-class _TokenArguments(Visitor):
-    def __init__(self):
-        super().__init__()
-        self.found = False
-
-    def enter_argument(self, node: ArgumentNode, *_args):
-        self.found |= "token" in node.name.value.lower()
-
-    def enter_object_field(self, node: ObjectFieldNode, *_args):
-        self.found |= "token" in node.name.value.lower()
-
-
-@dataclass(frozen=True, eq=False)
-class PreparedDocument:
-    """A parsed and validated document, with what the cache and the limits need to know."""
-
-    schema: object
-    document: DocumentNode | None
-    errors: tuple[GraphQLError, ...]
-    normalised: str = ""  # the document as graphql-core prints it (whitespace-free key)
-    has_token_argument: bool = False
-    fragments: dict = field(default_factory=dict)
-    bounded_variables: dict = field(default_factory=dict)
-
-    def _operations(self) -> list:
-        return [d for d in self.document.definitions if isinstance(d, OperationDefinitionNode)]
-
-    def operation_name(self, operation_name: str | None) -> str | None:
-        """The name of the operation that would run (the document's only one, unnamed)."""
-        if operation_name is not None or self.document is None:
-            return operation_name
-        operations = self._operations()
-        single = operations[0] if len(operations) == 1 else None
-        return single.name.value if single is not None and single.name else None
-
-    def operation_type(self, operation_name: str | None) -> str | None:
-        """ "query", "mutation" or "subscription" for the operation that would run; a
-        document holding a mutation anywhere counts as one, whichever operation runs."""
-        if self.document is None:
-            return None
-        operations = self._operations()
-        writes = [op.operation.value for op in operations if op.operation.value != "query"]
-        if writes:
-            return writes[0]
-        chosen = [
-            op
-            for op in operations
-            if operation_name is None or (op.name and op.name.value == operation_name)
-        ]
-        return chosen[0].operation.value if len(chosen) == 1 else None
-
-
-def prepare(schema, query: str) -> PreparedDocument:
-    """The parsed, validated document for this query text, from the cache when seen before."""
-    return _prepare(schema, query, settings.GRAPHQL_ENABLE_INTROSPECTION)
-
-
-@lru_cache(maxsize=512)
-def _prepare(schema, query: str, introspection: bool) -> PreparedDocument:
-    graphql_schema = schema.graphql_schema
-    try:
-        document = parse(query, max_tokens=MAX_TOKENS)
-    except GraphQLError as error:
-        return PreparedDocument(graphql_schema, None, (error,))
-    except RecursionError:
-        error = GraphQLError("The document is nested too deeply to parse.")
-        return PreparedDocument(graphql_schema, None, (error,))
-    errors = tuple(validate(graphql_schema, document, static_rules()))
-    if errors:
-        return PreparedDocument(graphql_schema, document, errors)
-    finder = _TokenArguments()
-    visit(document, finder)
-    return PreparedDocument(
-        graphql_schema,
-        document,
-        (),
-        normalised=print_ast(document),
-        has_token_argument=finder.found,
-        fragments={
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        },
-        bounded_variables=bounded_argument_variables(document),
-    )

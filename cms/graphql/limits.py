@@ -21,7 +21,6 @@ import contextlib
 import json
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -54,6 +53,7 @@ ARGUMENT_BOUNDS = {
     "offset": (0, None),
 }
 MAX_VARIABLES_DEPTH = 8
+MEASURES_PER_DOCUMENT = 16  # measures kept with a cached document (one per set of sizes)
 
 
 def static_rules() -> tuple:
@@ -155,7 +155,13 @@ def measure_request(prepared, operation, variables: dict) -> Measure:
                 raise GraphQLError(f"Variable ${variable}: {message}")
             sizes[variable] = value
     name = operation.name.value if operation.name else None
-    measure = _measure(prepared, name, json.dumps(sizes, sort_keys=True))
+    # Kept with the document (so it leaves the cache with it), a few per document.
+    key = (name, json.dumps(sizes, sort_keys=True))
+    measure = prepared.measures.get(key)
+    if measure is None:
+        measure = _measure(prepared, name, sizes)
+        if len(prepared.measures) < MEASURES_PER_DOCUMENT:
+            prepared.measures[key] = measure
     if measure.depth > settings.GRAPHQL_MAX_DEPTH:
         raise GraphQLError(
             f"The query nests fields deeper than the limit of {settings.GRAPHQL_MAX_DEPTH}."
@@ -168,8 +174,7 @@ def measure_request(prepared, operation, variables: dict) -> Measure:
     return measure
 
 
-@lru_cache(maxsize=1024)
-def _measure(prepared, operation_name: str | None, sizes_json: str) -> Measure:
+def _measure(prepared, operation_name: str | None, sizes: dict) -> Measure:
     from graphql import get_operation_ast
 
     operation = get_operation_ast(prepared.document, operation_name)
@@ -179,7 +184,7 @@ def _measure(prepared, operation_name: str | None, sizes_json: str) -> Measure:
         OperationType.MUTATION: schema.mutation_type,
         OperationType.SUBSCRIPTION: schema.subscription_type,
     }[operation.operation]
-    walker = _Walker(prepared, schema, json.loads(sizes_json))
+    walker = _Walker(prepared, schema, sizes)
     depth, cost = walker.selections(operation.selection_set, root, None, 0, frozenset())
     return Measure(depth, cost)
 

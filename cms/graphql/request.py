@@ -13,7 +13,7 @@ What is read, in order (the first failure is the request's answer, and nothing r
   the body is the document and the rest comes from the URL (400 for bad JSON, a `query` that
   is missing or not a string, `variables` that are not a JSON object, an `operationName`
   that is not a string);
-- the document: parsed and validated (cms/graphql/execution.py's `prepare`), a mutation
+- the document: parsed and validated (cms/graphql/documents.py's `prepare`), a mutation
   over GET (405), the operation to run (400);
 - the variables (depth, NUL, token keys; walked without recursion) and the operation's
   depth, cost and argument bounds (cms/graphql/limits.py) (400).
@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from graphql import GraphQLError, OperationDefinitionNode, get_operation_ast
 
+from cms.graphql.documents import prepare
 from cms.graphql.limits import Deadline, check_variables, measure_request
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -59,7 +60,7 @@ class GraphQLRequest:
     operation_name: str | None = None  # the operation that runs (None: the unnamed one)
     operation_type: str | None = None  # "query", "mutation", ...; None if unparsable
     has_token: bool = False  # a token argument in the document or a token key in variables
-    prepared: object = None  # cms.graphql.execution.PreparedDocument
+    prepared: object = None  # cms.graphql.documents.PreparedDocument
     operation: OperationDefinitionNode | None = None
     error: RequestError | None = None
 
@@ -86,7 +87,9 @@ def _read(request) -> GraphQLRequest:
         _read_params(request, read)
         _read_document(read)
     except RequestError as error:
-        read.error = error
+        # A fresh exception, without the traceback and cause that would keep the parsed
+        # document (and this frame's locals) alive as long as the request.
+        read.error = RequestError(error.status, str(error), error.errors)
     return read
 
 
@@ -158,7 +161,6 @@ def _url_params(request) -> dict:
 
 
 def _read_document(read: GraphQLRequest) -> None:
-    from cms.graphql.execution import prepare
     from cms.graphql.schema import schema
 
     prepared = prepare(schema, read.document_text)

@@ -158,6 +158,8 @@ GRAPHQL_ENABLE_INTROSPECTION = env_bool("GRAPHQL_ENABLE_INTROSPECTION", DEBUG)
 GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 10)
 GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 20000)
 GRAPHQL_MAX_BODY_BYTES = env_int("GRAPHQL_MAX_BODY_BYTES", 64 * 1024)
+# Parsed documents kept per worker, by their estimated size (cms/graphql/documents.py).
+GRAPHQL_DOCUMENT_CACHE_BYTES = env_int("GRAPHQL_DOCUMENT_CACHE_BYTES", 16 * 1024 * 1024)
 GRAPHQL_MAX_RESPONSE_BYTES = env_int("GRAPHQL_MAX_RESPONSE_BYTES", 4 * 1024 * 1024)
 # Wall-clock bound on one request, enforced between objects and on each SQL statement.
 GRAPHQL_MAX_SECONDS = float(env_str("GRAPHQL_MAX_SECONDS", "3"))

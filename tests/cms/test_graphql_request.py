@@ -7,7 +7,7 @@ import urllib.parse
 
 import pytest
 
-from cms.graphql import execution
+from cms.graphql import request
 from tests.factories import JobPostingPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +62,8 @@ def test_a_post_runs_and_is_cached_under_its_body_not_its_url(graphql, jobs):
 
 def test_each_request_is_parsed_once(graphql, jobs, monkeypatch):
     calls = []
-    prepare = execution.prepare
-    monkeypatch.setattr(execution, "prepare", lambda *a: calls.append(a) or prepare(*a))
+    prepare = request.prepare
+    monkeypatch.setattr(request, "prepare", lambda *a: calls.append(a) or prepare(*a))
     assert title(graphql.post(JOB, {"slug": "job-a"})) == "Job A"
     assert title(graphql.post(JOB, {"slug": "job-a"})) == "Job A"  # a hit
     assert len(calls) == 2
