@@ -147,6 +147,9 @@ def up():
                 "worker",
                 "--loglevel=INFO",
                 "--concurrency=2",
+                # Both queues: the default one and employers' feeds (their own worker in
+                # docker-compose.yml).
+                "--queues=celery,feeds",
             ],
             cwd=ROOT,
         ),
