@@ -151,11 +151,13 @@ def up():
             {**node_env(), "CMS_GRAPHQL_URL": f"http://127.0.0.1:{port}/graphql/"},
         ),
         (
-            [PYTHON, "-m", "celery", "-A", "config", "worker", "-l", "INFO", "--concurrency=2"],
+            # Both queues: the default one and employers' feeds (their own worker in
+            # docker-compose.yml).
+            [*CELERY, "worker", "-l", "INFO", "--concurrency=2", "--queues=celery,feeds"],
             ROOT,
             None,
         ),
-        ([PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO"], ROOT, None),
+        ([*CELERY, "beat", "--loglevel=INFO"], ROOT, None),
     ]
     banner = (
         f"\n  Frontend:  {os.environ['FRONTEND_BASE_URL']}/"
@@ -168,6 +170,7 @@ def up():
     sys.exit(supervise(commands, banner))
 
 
+CELERY = [PYTHON, "-m", "celery", "-A", "config"]
 DEV_ENV = ROOT / "var" / "dev.env"
 
 

@@ -1,35 +1,39 @@
-"""Celery tasks of the content app: employers' job feeds (content/imports/feeds.py)."""
+"""Celery tasks of the content app: employers' job feeds (content/imports/feeds.py).
 
-import datetime as dt
+They run on the feeds queue (CELERY_FEEDS_QUEUE, by CELERY_TASK_ROUTES), within the time
+limits of TASK_TIME_LIMITS (config/settings/base.py, docs/deploy.md)."""
 
 from celery import shared_task
+from celery.exceptions import TimeLimitExceeded
+from celery.signals import task_failure
 from django.db import transaction
 from django.utils import timezone
 
 from content.imports import feeds
 from content.models import JobFeed, JobFeedRun
 
-# A run still marked running after this long died with its worker; the feed may run again.
-STALE_RUN = dt.timedelta(hours=2)
-
 
 @shared_task
 def fetch_due_feeds() -> int:
-    """Beat, every few minutes: queue a run of each active feed whose interval has passed."""
+    """Beat, every few minutes: fail the runs whose worker was lost unnoticed, then queue a
+    run of each active feed whose interval has passed."""
+    feeds.fail_stale_runs()
     due = feeds.due_feeds()
     for feed in due:
         run_feed.delay(feed.pk)
     return len(due)
 
 
-@shared_task
+# A hostile feed may take its worker down: its message is acknowledged, not requeued (it
+# would take the next worker down too), and the run is failed by on_lost_worker below.
+@shared_task(acks_late=True, reject_on_worker_lost=False)
 def run_feed(feed_id: int) -> str:
     with transaction.atomic():
         feed = JobFeed.objects.select_for_update().filter(pk=feed_id).first()
         if feed is None:
             return "gone"
         running = feed.runs.filter(
-            status=JobFeedRun.Status.RUNNING, started_at__gte=timezone.now() - STALE_RUN
+            status=JobFeedRun.Status.RUNNING, started_at__gte=feeds.stale_before()
         )
         if running.exists():
             return "already running"
@@ -37,3 +41,17 @@ def run_feed(feed_id: int) -> str:
         feed.last_fetched_at = timezone.now()
         feed.save(update_fields=["last_fetched_at"])
     return feeds.run_feed(feed).status
+
+
+@task_failure.connect(sender=run_feed)
+def on_lost_worker(sender=None, exception=None, args=None, **kwargs):
+    """Sent by the worker's main process when the pool process running the feed died (a
+    segfault, SIGKILL, the OOM killer: WorkerLostError) or was killed at the hard time limit
+    (TimeLimitExceeded); also in the pool process for an exception the run did not catch."""
+    if not args:
+        return
+    reason = f"The worker running this feed was lost ({type(exception).__name__}: {exception})."
+    if isinstance(exception, TimeLimitExceeded):
+        limit = exception.args[0] if exception.args else "?"
+        reason = f"The run went over its hard time limit ({limit} s) and was killed."
+    feeds.fail_lost_runs(args[0], reason)

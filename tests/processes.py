@@ -25,12 +25,16 @@ def database_url() -> str:
 
 
 class Worker:
-    """`celery -A config worker` in its own process group, on the test's database and on a
-    queue of its own (nothing else on a shared Redis reaches it). `smtp_port`: where its
-    emails go; `extra_env`: settings of the test (they win over the defaults here)."""
+    """`celery -A config worker` in its own process group, on the test's database and on
+    queues of its own (nothing else on a shared Redis reaches it): the default queue and the
+    feeds queue, both unless `start` names them. `smtp_port`: where its emails go;
+    `extra_env`: settings of the test (they win over the defaults here); `name`: its log's
+    name, for two workers of one test (pass the same CELERY_TASK_DEFAULT_QUEUE to both)."""
 
-    def __init__(self, tmp_path: Path, smtp_port: int | None = None, **extra_env: str):
-        self.log_path = tmp_path / "worker.log"
+    def __init__(
+        self, tmp_path: Path, smtp_port: int | None = None, name: str = "worker", **extra_env: str
+    ):
+        self.log_path = tmp_path / f"{name}.log"
         broker = tmp_path / "var"
         for folder in ("broker/queue", "broker/processed", "broker/control"):
             (broker / folder).mkdir(parents=True, exist_ok=True)
@@ -51,9 +55,11 @@ class Worker:
             "LOG_LEVEL": "INFO",
             **extra_env,
         }
+        self.default_queue = self.env["CELERY_TASK_DEFAULT_QUEUE"]
+        self.feeds_queue = self.env.setdefault("CELERY_FEEDS_QUEUE", f"{self.default_queue}-feeds")
         self.process = None
 
-    def start(self, concurrency: int = 2):
+    def start(self, concurrency: int = 2, queues: list[str] | None = None):
         with self.log_path.open("a") as log:
             self.process = subprocess.Popen(
                 [
@@ -63,6 +69,8 @@ class Worker:
                     "--without-gossip",
                     "--without-mingle",
                     "--loglevel=INFO",
+                    "-Q",
+                    ",".join(queues or [self.default_queue, self.feeds_queue]),
                 ],
                 cwd=ROOT,
                 env=self.env,

@@ -250,6 +250,29 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A queue name of its own lets tests run an isolated worker on a shared broker.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Employers' feeds (untrusted input) run on a queue of their own, consumed by a worker of
+# their own (docker-compose.yml `feeds-worker`): no feed can hold the slots of digests and
+# webhooks. docs/deploy.md.
+CELERY_FEEDS_QUEUE = env_str("CELERY_FEEDS_QUEUE", "feeds")
+CELERY_TASK_ROUTES = {"content.tasks.*": {"queue": CELERY_FEEDS_QUEUE}}
+# Time limits, per task (seconds): at the soft limit the task gets SoftTimeLimitExceeded and
+# can record why it stopped; at the hard limit its pool process is killed and replaced.
+# Chosen per task in docs/deploy.md; a task not listed gets the defaults.
+FEEDS_TASK_SOFT_SECONDS = env_int("FEEDS_TASK_SOFT_SECONDS", 3600)  # fetch + import one feed
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+TASK_TIME_LIMITS = {
+    "content.tasks.run_feed": FEEDS_TASK_SOFT_SECONDS,
+    "content.tasks.fetch_due_feeds": 60,
+    "notifications.tasks.run_digest": 600,
+    "notifications.tasks.send_batch": 900,
+    "notifications.tasks.publish_scheduled": 300,
+    "cms.tasks.deliver_webhook": 120,
+}
+CELERY_TASK_ANNOTATIONS = {
+    name: {"soft_time_limit": soft, "time_limit": soft + 60}
+    for name, soft in TASK_TIME_LIMITS.items()
+}
 
 # --- Job alerts and digests (notifications app; see docs/notifications.md)
 NOTIFICATIONS_INSTANT_WINDOW_SECONDS = env_int("NOTIFICATIONS_INSTANT_WINDOW_SECONDS", 600)

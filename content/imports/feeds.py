@@ -8,6 +8,7 @@ feed and email its owner.
 """
 
 import csv
+import datetime as dt
 import io
 import logging
 import tempfile
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -157,10 +159,51 @@ def run_feed(feed: JobFeed) -> JobFeedRun:
     except (FeedError, ImproperlyConfiguredWorkflow) as err:
         run.status, run.error = JobFeedRun.Status.FAILED, str(err)
         logger.warning("Job feed %s (%s) failed: %s", feed.pk, feed.url, err)
+    except SoftTimeLimitExceeded:
+        run.status = JobFeedRun.Status.FAILED
+        run.error = (
+            f"The run took longer than its time limit of {settings.FEEDS_TASK_SOFT_SECONDS} s "
+            "(FEEDS_TASK_SOFT_SECONDS) and was stopped."
+        )
+        logger.warning("Job feed %s (%s) went over its time limit.", feed.pk, feed.url)
     run.finished_at = timezone.now()
     run.save()
     _record_outcome(feed, run)
     return run
+
+
+def fail_lost_runs(feed_id: int, reason: str) -> int:
+    """The process running the feed is gone (killed, crashed, out of memory, over its hard
+    time limit): its run cannot record that itself, so it is failed here, like any failure
+    (it counts towards pausing the feed, whose owner is told)."""
+    return _fail_runs(
+        JobFeedRun.objects.filter(feed_id=feed_id, status=JobFeedRun.Status.RUNNING), reason
+    )
+
+
+def _fail_runs(runs, reason: str) -> int:
+    failed = 0
+    for run in runs.select_related("feed"):
+        run.status, run.error = JobFeedRun.Status.FAILED, reason
+        run.finished_at = timezone.now()
+        run.save()
+        _record_outcome(run.feed, run)
+        logger.error("Job feed %s: run %s lost: %s", run.feed_id, run.pk, reason)
+        failed += 1
+    return failed
+
+
+def stale_before() -> dt.datetime:
+    """A run still marked running after its task's hard time limit (and a margin for the
+    queue) lost its worker without anyone noticing (the whole worker was killed)."""
+    return timezone.now() - dt.timedelta(seconds=settings.FEEDS_TASK_SOFT_SECONDS + 60 + 300)
+
+
+def fail_stale_runs() -> int:
+    stale = JobFeedRun.objects.filter(
+        status=JobFeedRun.Status.RUNNING, started_at__lt=stale_before()
+    )
+    return _fail_runs(stale, "The run never finished: its worker stopped (killed or restarted).")
 
 
 def _import(feed: JobFeed, run: JobFeedRun, body: BinaryIO) -> None:
@@ -213,14 +256,19 @@ def _record_outcome(feed: JobFeed, run: JobFeedRun) -> None:
         feed.save()
         return
     feed.consecutive_failures += 1
-    if feed.consecutive_failures >= settings.FEEDS_MAX_FAILURES:
+    paused_now = feed.active and feed.consecutive_failures >= settings.FEEDS_MAX_FAILURES
+    if paused_now:
         feed.active = False
         feed.paused_reason = (
             f"Paused after {feed.consecutive_failures} failed runs in a row. Last error: "
             f"{run.error}"
         )
-        _notify_owner(feed)
-    feed.save()
+    feed.save()  # before the email: a mail server that is down must not undo the pause
+    if paused_now:
+        try:
+            _notify_owner(feed)
+        except OSError:
+            logger.exception("Job feed %s is paused; its owner could not be emailed.", feed.pk)
 
 
 def _notify_owner(feed: JobFeed) -> None:

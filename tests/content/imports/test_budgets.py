@@ -8,6 +8,7 @@ import sys
 import tracemalloc
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from content.imports.budgets import JsonGuard, Limits, XmlGuard
 from content.imports.feeds import run_feed
@@ -228,3 +229,19 @@ def test_a_hostile_feed_fails_its_run_with_the_limit_named(settings):
             run = run_feed(feed)
             assert run.status == "FAILED"
             assert "IMPORT_MAX_DEPTH = 32" in run.error
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("deep.json", b"[" * 30_000),
+        ("long.json", b'[{"salary_min": ' + b"1" * 5000 + b"}]"),
+        ("deep.xml", b"<a>" * 30_000),
+    ],
+)
+def test_import_jobs_refuses_hostile_files_with_the_limit_named(tmp_path, job_index, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CommandError, match="IMPORT_MAX_"):
+        call_command("import_jobs", str(path), verbosity=0)

@@ -6,11 +6,14 @@ import io
 import socket
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from content.imports.safe_fetch import FetchError, fetch, is_public, validate_url
-from content.models import JobFeed
+from content.models import FeedFormat, InstitutionMembership, JobFeed
 from tests.content.imports.feed_server import Response, feed_server
+from tests.factories import InstitutionFactory
 
 LIMITS = {"max_bytes": 10_000, "max_seconds": 5, "max_redirects": 3, "timeout": 5}
 
@@ -197,3 +200,29 @@ def test_content_encodings_are_refused(public):
     public.routes["/gz"] = Response(b"\x1f\x8b", headers={"Content-Encoding": "gzip"})
     with pytest.raises(FetchError, match="Content-Encoding gzip"):
         get(public.url("/gz"), allow=only("127.0.0.2"))
+
+
+@pytest.mark.django_db
+def test_the_admin_form_refuses_what_the_fetch_refuses(client):
+    """The report's case: an institution account saved this URL and a job was imported from
+    loopback. The feed form (the model field's validator) refuses it now."""
+    oxford = InstitutionFactory(slug="oxford")
+    member = User.objects.create_user("oxford-hr", "hr@ox.example", "pw")
+    InstitutionMembership.objects.create(user=member, institution=oxford)
+    client.force_login(member)
+    for url in ("http://127.0.0.1:8210\\@example.com/ok.json", "http://a:b@example.com/"):
+        response = client.post(
+            reverse("job_feeds:add"),
+            {
+                "name": "Sneaky",
+                "institution": str(oxford.pk),
+                "url": url,
+                "format": FeedFormat.JSON_LD,
+                "interval_minutes": "30",
+                "column_mapping": "{}",
+                "active": "on",
+                "owner": "",
+            },
+        )
+        assert response.status_code == 200 and "url" in response.context["form"].errors
+    assert not JobFeed.objects.exists()
