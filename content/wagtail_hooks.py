@@ -9,6 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from content.choosers import definition_chooser_viewset
 from content.imports.feed_admin import JobFeedsGroup
+from content.job_admin import JobPostingViewSet
 from content.models import Discipline, Institution, Role
 
 
@@ -55,6 +56,11 @@ register_snippet(TaxonomyGroup)
 @hooks.register("register_admin_viewset")
 def register_job_feed_viewsets():
     return JobFeedsGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_job_listing():
+    return JobPostingViewSet()
 
 
 @hooks.register("register_admin_viewset")

@@ -30,7 +30,7 @@ JOB_TITLE = (
     "experiments under uncertainty, with a secondment to the Automatic Control Laboratory"
 )
 GUIDE_TITLE = "Words a PhD advert uses"
-SAVED = re.compile("created|has been updated")  # by the click, or by the autosave before it
+SAVED = re.compile("' created|has been updated")  # not "could not be created"
 
 
 @pytest.fixture
@@ -100,6 +100,15 @@ def test_editor_writes_a_job_and_a_guide_from_blank_forms(
     expect(rows).to_have_count(3)
     for row in rows.all():
         assert row.locator("td").nth(updated).inner_text().strip()
+    # ... and which institution, role and closing date each is for (content/job_admin.py).
+    headers = [h.strip() for h in headers]
+    assert headers.index("Institution") < headers.index("Role") < headers.index("Closes")
+    for job in JobPostingPage.objects.select_related("institution", "role"):
+        row = rows.filter(has_text=job.title)
+        cells = row.locator("td")
+        expect(cells.nth(headers.index("Institution"))).to_have_text(job.institution.name)
+        expect(cells.nth(headers.index("Role"))).to_have_text(job.role.name)
+        expect(cells.nth(headers.index("Closes"))).not_to_be_empty()
     screenshot(listing, "jobs-listing-updated")
 
     # --- A job posting from a blank form
