@@ -134,8 +134,9 @@ def test_subscribe_confirm_edit_then_the_digest_links_open_the_job(
 
         # Edit the alert on the manage page: postdoc positions only.
         alert = JobAlert.objects.get()
+        page.locator(f"[data-alert='{alert.pk}'] summary", has_text="Change this alert").click()
         form = page.locator(f"#alert-{alert.pk}")
-        form.locator("select[name=roles]").select_option("postdoc")
+        form.locator("input[name=roles][value=postdoc]").check()
         form.get_by_role("button", name="Save alert").click()
         expect(page.locator("[data-status=saved]")).to_be_visible()
         assert list(alert.roles.values_list("slug", flat=True)) == ["postdoc"]

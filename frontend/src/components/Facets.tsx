@@ -29,7 +29,7 @@ function FacetLink({ href, selected, name, count }: { href: string; selected: bo
         <span className="count">
           <span className="visually-hidden">(</span>
           {count}
-          <span className="visually-hidden"> jobs)</span>
+          <span className="visually-hidden">)</span>
         </span>
       )}
     </Link>

@@ -45,7 +45,7 @@ function Chips({ chips }: { chips: Chip[] }) {
           </Link>
         </li>
       ))}
-      {chips.length > 1 && (
+      {chips.length > 0 && (
         <li>
           <Link className="clear-all" href={searchUrl(emptyFilters())}>
             Clear all
