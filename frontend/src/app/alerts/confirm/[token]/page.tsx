@@ -1,5 +1,6 @@
 import { Notice } from "@/components/Notice";
 import { noIndex } from "@/lib/metadata";
+import { pathToken } from "@/lib/query";
 import type { Params } from "@/lib/search";
 
 export const metadata = { title: "Confirm your job alert", ...noIndex };
@@ -16,7 +17,7 @@ export default async function ConfirmPage({ params, searchParams }: Props) {
       <h1>Confirm your job alert</h1>
       <Notice status={status} />
       <form method="post" action={`/api/alerts/confirm/`}>
-        <input type="hidden" name="token" value={decodeURIComponent(token)} />
+        <input type="hidden" name="token" value={pathToken(token)} />
         <button type="submit">Yes, send me job alerts</button>
       </form>
     </>

@@ -1,5 +1,6 @@
 import { Notice } from "@/components/Notice";
 import { noIndex } from "@/lib/metadata";
+import { pathToken } from "@/lib/query";
 import type { Params } from "@/lib/search";
 
 export const metadata = { title: "Unsubscribe", ...noIndex };
@@ -16,7 +17,7 @@ export default async function UnsubscribePage({ params, searchParams }: Props) {
       <Notice status={status} />
       {status !== "unsubscribed" && (
         <form method="post" action="/api/alerts/unsubscribe/">
-          <input type="hidden" name="token" value={decodeURIComponent(token)} />
+          <input type="hidden" name="token" value={pathToken(token)} />
           <button type="submit">Unsubscribe from all job alerts</button>
         </form>
       )}
