@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, re_path
 from django.utils import timezone
+from django.views.generic import RedirectView
 from wagtail.documents.views import serve as documents
 from wagtail.urls import serve_pattern
 
@@ -74,4 +75,13 @@ document_urls = [
         name="wagtaildocs_authenticate_with_password",
     ),
 ]
-page_urls = [re_path(serve_pattern, page_address, name="wagtail_serve")]
+page_urls = [
+    # Wagtail reverses this name at start-up even with WAGTAIL_FRONTEND_LOGIN_URL set: the one
+    # login form is the admin's.
+    path(
+        "_util/login/",
+        RedirectView.as_view(url=settings.WAGTAIL_FRONTEND_LOGIN_URL, query_string=True),
+        name="wagtailcore_login",
+    ),
+    re_path(serve_pattern, page_address, name="wagtail_serve"),
+]
