@@ -1,16 +1,16 @@
-from django.conf import settings
-from django.conf.urls.static import static
-from django.urls import include, path
-from wagtail import urls as wagtail_urls
+from django.urls import include, path, re_path
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.documents import urls as wagtaildocs_urls
+
+from cms import headless
+from cms.media import media
 
 urlpatterns = [
     path("", include("cms.urls")),
     path("admin/", include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
+    path("documents/", include(headless.document_urls)),
     path("alerts/", include("notifications.urls")),
+    # Uploaded files, in every environment: only after the privacy check (cms/media.py).
+    re_path(r"^media/(?P<file_path>.+)$", media, name="media"),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-urlpatterns.append(path("", include(wagtail_urls)))
+# Last: every other path is a page address, answered alike whatever the page (cms/headless.py).
+urlpatterns.append(path("", include(headless.page_urls)))

@@ -146,6 +146,15 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_I18N_ENABLED = False
 # Admin avatars: Wagtail's default asks gravatar.com, which the admin must not reach.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Documents are always streamed by Wagtail's serve view after its collection check, never a
+# redirect to the file's own URL; images and renditions go through cms/media.py. With
+# MEDIA_ACCEL_REDIRECT (an internal proxy location, e.g. /protected-media/) the proxy sends the
+# bytes after that check (docs/deploy.md).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT", "")
+# A document restricted to logged-in users sends visitors to the admin's login, not to a
+# second login form of Wagtail's (cms/headless.py routes none).
+WAGTAIL_FRONTEND_LOGIN_URL = "/admin/login/"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 # --- GraphQL (the project's own schema on graphene; cms/graphql)

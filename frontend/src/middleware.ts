@@ -1,14 +1,88 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { CMS_PUBLIC_URL } from "@/lib/cms";
+import { badRequest } from "@/lib/query";
 
-// A mail client's RFC 8058 one-click unsubscribe POSTs to the email's unsubscribe link, the
-// page's own address: hand it to the route handler.
-export function middleware(request: NextRequest) {
-  const match = /^\/alerts\/unsubscribe\/([^/]+)\/?$/.exec(request.nextUrl.pathname);
-  if (request.method !== "POST" || !match) return NextResponse.next();
-  const url = request.nextUrl.clone();
-  url.pathname = "/api/alerts/unsubscribe/";
-  url.searchParams.set("token", decodeURIComponent(match[1]));
-  return NextResponse.rewrite(url);
+// Every request passes here first (config.matcher): its address is checked once (lib/query.ts),
+// and every answer gets the security headers: a nonce-based Content-Security-Policy, frame
+// protection, and for pages that carry a token in their address, no Referer and no indexing.
+
+// Addresses with a subscriber's token or a preview token in them.
+const TOKEN_PAGES = /^\/(alerts|preview|api\/alerts)(\/|$)/;
+
+function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    // Next marks its own scripts with the nonce; 'strict-dynamic' lets them load its chunks.
+    // The JSON-LD block (type application/ld+json) is data, never run, so needs no nonce.
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data: ${new URL(CMS_PUBLIC_URL).origin}`,
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
 }
 
-export const config = { matcher: ["/alerts/unsubscribe/:token*"] };
+function secured(response: NextResponse, pathname: string, csp: string): NextResponse {
+  response.headers.set("Content-Security-Policy", csp);
+  response.headers.set("X-Frame-Options", "DENY");
+  response.headers.set("X-Content-Type-Options", "nosniff");
+  if (TOKEN_PAGES.test(pathname)) {
+    response.headers.set("Referrer-Policy", "no-referrer");
+    response.headers.set("X-Robots-Tag", "noindex, nofollow");
+    response.headers.set("Cache-Control", "private, no-store");
+  } else {
+    response.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
+  }
+  return response;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function badRequestPage(message: string): string {
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Bad request</title></head><body><main><h1>Bad request</h1><p>${escapeHtml(
+    message,
+  )}</p><p><a href="/jobs/">Search open jobs</a></p></main></body></html>`;
+}
+
+export function middleware(request: NextRequest) {
+  const { pathname } = request.nextUrl;
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const csp = contentSecurityPolicy(nonce);
+
+  const problem = badRequest(request.nextUrl);
+  if (problem) {
+    const response = new NextResponse(badRequestPage(problem), {
+      status: 400,
+      headers: { "content-type": "text/html; charset=utf-8" },
+    });
+    return secured(response, pathname, csp);
+  }
+
+  // Next reads the nonce from the request's policy and puts it on the scripts it renders.
+  const headers = new Headers(request.headers);
+  headers.set("x-nonce", nonce);
+  headers.set("Content-Security-Policy", csp);
+
+  // A mail client's RFC 8058 one-click unsubscribe POSTs to the email's unsubscribe link, the
+  // page's own address: hand it to the route handler.
+  const unsubscribe = /^\/alerts\/unsubscribe\/([^/]+)\/?$/.exec(pathname);
+  if (request.method === "POST" && unsubscribe) {
+    const url = request.nextUrl.clone();
+    url.pathname = "/api/alerts/unsubscribe/";
+    url.searchParams.set("token", decodeURIComponent(unsubscribe[1]));
+    return secured(NextResponse.rewrite(url, { request: { headers } }), pathname, csp);
+  }
+  return secured(NextResponse.next({ request: { headers } }), pathname, csp);
+}
+
+export const config = {
+  runtime: "nodejs",
+  // Everything but Next's own static files (hashed, immutable, never carrying a query).
+  matcher: ["/((?!_next/static|_next/image).*)"],
+};

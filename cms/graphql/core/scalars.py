@@ -3,7 +3,8 @@
 import json
 
 import graphene
-from wagtail.rich_text import expand_db_html
+
+from cms.rich_text import public_html
 
 # Characters that would end or alter a <script> element, or a JavaScript string, when the
 # JSON is written into HTML as is; JSON allows each of them as a \u escape.
@@ -27,9 +28,10 @@ class JSONString(graphene.Scalar):
 
 class RichText(graphene.Scalar):
     """HTML from the rich-text editor, ready to insert: links point at public pages and
-    documents only (a link to anything else keeps its text and loses its href)."""
+    documents only, and http(s), mailto and tel addresses (a link to anything else keeps its
+    text and loses its href)."""
 
     @staticmethod
     def serialize(value):
         # A stored string, or Wagtail's RichText value (a block's default).
-        return expand_db_html(getattr(value, "source", value) or "")
+        return public_html(getattr(value, "source", value) or "")

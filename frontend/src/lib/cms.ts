@@ -39,7 +39,7 @@ export async function cms<Result, Variables>(
 }
 
 // Media (images) are served by the CMS; its public address may differ from the API's.
-const CMS_PUBLIC_URL = process.env.CMS_PUBLIC_URL ?? new URL(CMS_GRAPHQL_URL).origin;
+export const CMS_PUBLIC_URL = process.env.CMS_PUBLIC_URL ?? new URL(CMS_GRAPHQL_URL).origin;
 
 export function mediaUrl(url: string): string {
   return new URL(url, CMS_PUBLIC_URL).toString();

@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { DefinitionView } from "@/components/DefinitionView";
 import { GuideView } from "@/components/GuideView";
 import { JobView } from "@/components/JobView";
-import { cms } from "@/lib/cms";
+import { CmsError, cms } from "@/lib/cms";
 import { noIndex } from "@/lib/metadata";
 import { DefinitionDraftQuery, GuideDraftQuery, JobDraftQuery } from "@/lib/queries";
 import type { Params } from "@/lib/search";
@@ -33,7 +33,10 @@ async function draft(contentType: string, token: string) {
 export default async function Preview({ searchParams }: { searchParams: Promise<Params> }) {
   const { content_type: contentType, token } = await searchParams;
   if (typeof contentType !== "string" || typeof token !== "string") notFound();
-  const page = await draft(contentType, token);
+  const page = await draft(contentType, token).catch((error: unknown) => {
+    if (error instanceof CmsError) return null; // an expired or forged token
+    throw error;
+  });
   if (!page) notFound();
   return (
     <>

@@ -1,6 +1,6 @@
 import { revalidatePath } from "next/cache";
 import { NextResponse } from "next/server";
-import { verifyWebhook } from "@/lib/webhook";
+import { claimWebhookId, verifyWebhook } from "@/lib/webhook";
 
 // The CMS's signed publish / unpublish / expiry webhook (cms/webhooks.py): drop the cached
 // pages that show the page, and the listings it appears in.
@@ -26,6 +26,11 @@ export async function POST(request: Request) {
     body,
   );
   if (!valid) return NextResponse.json({ ok: false, error: "invalid signature" }, { status: 401 });
+  // Checked only once the signature holds, so forged ids cannot fill the memory of seen ones.
+  // A replay revalidates nothing. It still answers 2xx: the CMS retries a delivery under the
+  // same id when it missed our first answer, and must then mark it delivered, not retry again.
+  if (!claimWebhookId(request.headers.get("webhook-id") ?? ""))
+    return NextResponse.json({ ok: true, duplicate: true, revalidated: [] });
   let payload: Payload;
   try {
     payload = JSON.parse(body) as Payload;

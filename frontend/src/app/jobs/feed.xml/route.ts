@@ -4,8 +4,14 @@ import { parseFilters, searchTitle, searchUrl, toVariables } from "@/lib/search"
 import { SITE_NAME, absolute, pagePath } from "@/lib/site";
 
 // RSS 2.0 for any search: /jobs/feed.xml?<the same parameters as /jobs/>.
+
+// Characters XML 1.0 cannot carry at all, not even as references (C0 controls but tab, line
+// feed and carriage return; lone surrogates; U+FFFE, U+FFFF): a job title holding one would
+// make the whole feed unreadable, so they are dropped.
+const XML_ILLEGAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 function escape(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text.replace(XML_ILLEGAL, "").replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export async function GET(request: Request) {

@@ -1,6 +1,7 @@
 import { Breadcrumbs } from "@/components/Breadcrumbs";
 import { Notice } from "@/components/Notice";
 import { noIndex } from "@/lib/metadata";
+import { pathToken } from "@/lib/query";
 import type { Params } from "@/lib/search";
 
 export const metadata = { title: "Confirm your job alert", ...noIndex };
@@ -19,7 +20,7 @@ export default async function ConfirmPage({ params, searchParams }: Props) {
       <Notice status={status} />
       <p>Press the button to start your job alert. Until you do, we send nothing.</p>
       <form method="post" action={`/api/alerts/confirm/`}>
-        <input type="hidden" name="token" value={decodeURIComponent(token)} />
+        <input type="hidden" name="token" value={pathToken(token)} />
         <button type="submit">Yes, send me job alerts</button>
       </form>
     </>

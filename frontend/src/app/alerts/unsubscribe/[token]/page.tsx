@@ -3,6 +3,7 @@ import { Breadcrumbs } from "@/components/Breadcrumbs";
 import { Notice } from "@/components/Notice";
 import { SubscribeForm } from "@/components/SubscribeForm";
 import { noIndex } from "@/lib/metadata";
+import { pathToken } from "@/lib/query";
 import { type Params, emptyFilters } from "@/lib/search";
 
 export const metadata = { title: "Unsubscribe", ...noIndex };
@@ -35,12 +36,12 @@ export default async function UnsubscribePage({ params, searchParams }: Props) {
       <p>This stops every job alert email to your address. To stop just one alert, pause or delete it instead.</p>
       <div className="alert-actions">
         <form method="post" action="/api/alerts/unsubscribe/">
-          <input type="hidden" name="token" value={decodeURIComponent(token)} />
+          <input type="hidden" name="token" value={pathToken(token)} />
           <button type="submit" className="button-danger">
             Unsubscribe from all job alerts
           </button>
         </form>
-        <Link className="button button-secondary" href={`/alerts/manage/?token=${encodeURIComponent(decodeURIComponent(token))}`}>
+        <Link className="button button-secondary" href={`/alerts/manage/?token=${encodeURIComponent(pathToken(token))}`}>
           Manage my alerts instead
         </Link>
       </div>
