@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.management import call_command
 
-from notifications import digests
+from notifications import digests, services
 
 
 @shared_task(name="notifications.tasks.run_digest", ignore_result=True)
@@ -38,3 +38,9 @@ def publish_scheduled():
     """Wagtail's scheduled publishing and expiry; publishing fires page_published, which
     records first publications for the digests."""
     call_command("publish_scheduled")
+
+
+@shared_task(name="notifications.tasks.expire_unconfirmed_alerts", ignore_result=True)
+def expire_unconfirmed_alerts():
+    """Unconfirmed alerts go after NOTIFICATIONS_UNCONFIRMED_MAX_AGE_SECONDS."""
+    services.expire_unconfirmed_alerts()
