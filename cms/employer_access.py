@@ -1,25 +1,36 @@
-"""What an institution account may open in the admin.
+"""What an institution account may open in the admin, decided where Wagtail decides it.
 
-Its group may add postings under the job index (content/employers/accounts.py), and Wagtail reads
-that grant as a right to *explore* the whole job tree: reports, the page-type usage
-listing, move and bulk-action confirmations, the admin API and the choosers name every
-institution's drafts. Wagtail has no hook for most of those views, so instead of patching
-each one, every admin request of an institution account passes two rules here:
+Its group may add postings under the job index (content/employers/accounts.py), and Wagtail
+reads that grant as a right to *explore* the whole job tree; its choosers and bulk actions
+name any page they are given. So an institution account's reach is closed here, by deny by
+default, with one rule for pages (`visible_pages`, content/employers/accounts.py) applied
+where Wagtail picks pages, never by reading ids out of the URL a second time:
 
-1. Only the views an employer needs are open (`OPEN_VIEWS`); anything else (reports,
-   settings, users, snippets, the key and account choosers, a view added by an upgrade)
-   is a 404 for them. The open views that list pages filter them with the hooks in
-   cms/editorial_admin.py.
-2. No page named in the URL or in the ids a view reads from the query string may be
-   another institution's posting: a 404 too.
+1. Only the views an employer needs are open (`OPEN_VIEWS`, by the name Django's resolver
+   gives the view); anything else (reports, settings, users, snippets, the key and account
+   choosers, a view added by an upgrade) is a 404 for them.
+2. A page a view is given in its URL (the `<int:...>` arguments Django has already
+   converted) must be one it may see: a 404 otherwise, whatever the view then shows.
+3. The querysets Wagtail builds from ids in the query string are filtered: page bulk
+   actions (`?id=`, `?childOf=`), the admin API (`?child_of=`, `/pages/<pk>/`); the
+   explorer's and choosers' listings by the hooks in cms/editorial_admin.py.
 
-Staff accounts (no InstitutionMembership) and superusers are not affected.
+Staff accounts (no InstitutionMembership) and superusers are not affected, except that
+malformed ids in a bulk action are a 404 for everyone instead of a 500.
 """
 
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import Http404
+from wagtail import hooks
+from wagtail.admin.api.views import PagesAdminAPIViewSet
+from wagtail.admin.views.pages.bulk_actions.delete import DeleteBulkAction
+from wagtail.admin.views.pages.bulk_actions.move import MoveBulkAction
+from wagtail.admin.views.pages.bulk_actions.publish import PublishBulkAction
+from wagtail.admin.views.pages.bulk_actions.unpublish import UnpublishBulkAction
+from wagtail.models import Page
 
-from content.employers.accounts import membership
-from content.models import JobPostingPage
+from content.employers.accounts import membership, visible_pages
 
 # The URL names an institution account may open, by prefix ("wagtailadmin_explore" opens
 # wagtailadmin_explore_results too; "wagtailadmin_pages:" the whole namespace).
@@ -58,10 +69,6 @@ CLOSED_VIEWS = {
     "wagtailadmin_pages:search_results",
     "wagtailadmin_pages:set_page_position",
 }
-# Where views take page ids: URL arguments, and query parameters (bulk actions take
-# ?id=..., the admin API ?child_of= and ?descendant_of=).
-PAGE_ARGUMENTS = ("page_id", "page_to_move_id", "destination_id")
-PAGE_QUERY_PARAMETERS = ("id", "child_of", "descendant_of")
 
 
 def _is_open(view_name: str, kwargs: dict) -> bool:
@@ -70,24 +77,21 @@ def _is_open(view_name: str, kwargs: dict) -> bool:
     return view_name not in CLOSED_VIEWS and view_name.startswith(OPEN_VIEWS)
 
 
-def _named_page_ids(request, view_name: str, kwargs: dict) -> set[str]:
-    ids = {str(value) for key, value in kwargs.items() if key.endswith(PAGE_ARGUMENTS)}
-    if view_name == "wagtailadmin_api:pages:detail":
-        ids.add(str(kwargs.get("pk")))
-    for parameter in PAGE_QUERY_PARAMETERS:
-        ids.update(request.GET.getlist(parameter))
-    return {value for value in ids if value.isdigit()}
+# The URL arguments of Wagtail's page views that name a page.
+PAGE_ARGUMENTS = {"page_id", "parent_page_id", "page_to_move_id", "destination_id"}
 
 
-def _names_other_postings(institution_id: int, page_ids: set[str]) -> bool:
-    if not page_ids:
+def _names_hidden_pages(user, kwargs: dict) -> bool:
+    ids = [value for key, value in kwargs.items() if key in PAGE_ARGUMENTS]
+    if not ids:
         return False
-    others = JobPostingPage.objects.filter(pk__in=page_ids).exclude(institution_id=institution_id)
-    return others.exists()
+    if not all(isinstance(value, int) and _in_range(value) for value in ids):
+        return True  # not converted by Django (not a page view we know), or no such row
+    return visible_pages(Page.objects.filter(pk__in=ids), user).count() < len(set(ids))
 
 
 class EmployerAdminAccess:
-    """Middleware: the two rules above, for admin views only."""
+    """Middleware: rules 1 and 2 above, for admin views only."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -99,17 +103,77 @@ class EmployerAdminAccess:
         match = request.resolver_match
         if match is None or not match.route.startswith("admin/"):
             return None
-        member = membership(request.user)
-        if member is None:
+        if membership(request.user) is None:
             return None
-        view_name = match.view_name or ""
-        if not _is_open(view_name, view_kwargs):
+        if not _is_open(match.view_name or "", view_kwargs):
             raise Http404("Not available to institution accounts.")
-        if view_name == "wagtailadmin_api:pages:listing" and "for_explorer" not in request.GET:
-            # The sidebar explorer asks with for_explorer, which our hook filters.
-            raise Http404("Not available to institution accounts.")
-        if _names_other_postings(
-            member.institution_id, _named_page_ids(request, view_name, view_kwargs)
-        ):
+        if _names_hidden_pages(request.user, view_kwargs):
             raise Http404("No such page.")
         return None
+
+
+def _in_range(number: int) -> bool:
+    low, high = connection.ops.integer_field_range(Page._meta.pk.get_internal_type())
+    return low <= number <= high
+
+
+def page_id(value: str) -> int:
+    """A page id as the database column takes it, or Http404: Django's IntegerField accepts
+    " 12", "+12" and "١٢" but a database refuses "12.0" and ids beyond its integer range."""
+    try:
+        number = Page._meta.pk.to_python(value)
+    except ValidationError:
+        raise Http404("No such page.") from None
+    if number is None or not _in_range(number):
+        raise Http404("No such page.")
+    return number
+
+
+class VisiblePagesOnly:
+    """Page bulk actions: well-formed ids only, and only pages the user may see are listed
+    (as actionable or as "no access": both name the page) or acted on."""
+
+    def get_actionable_objects(self):
+        ids = self.request.GET.getlist("id")
+        for value in ids:
+            if value != "all":
+                page_id(value)
+        if "all" in ids and self.request.GET.get("childOf") is not None:
+            page_id(self.request.GET["childOf"])
+            if not Page.objects.filter(pk=self.request.GET["childOf"]).exists():
+                raise Http404("No such page.")
+        objects, extra = super().get_actionable_objects()
+        no_access = extra["items_with_no_access"]
+        pks = [page.pk for page in [*objects, *no_access]]
+        shown = set(
+            visible_pages(Page.objects.filter(pk__in=pks), self.request.user).values_list(
+                "pk", flat=True
+            )
+        )
+        objects = [page for page in objects if page.pk in shown]
+        extra["items_with_no_access"] = [page for page in no_access if page.pk in shown]
+        if not objects and not extra["items_with_no_access"]:
+            raise Http404("No such page.")
+        return objects, extra
+
+
+for _action in (DeleteBulkAction, MoveBulkAction, PublishBulkAction, UnpublishBulkAction):
+    # Registered after Wagtail's own (order 1), so these replace them by action type.
+    hooks.register(
+        "register_bulk_action",
+        type(_action.__name__, (VisiblePagesOnly, _action), {"__module__": __name__}),
+        order=1,
+    )
+
+
+class VisiblePagesAdminAPIViewSet(PagesAdminAPIViewSet):
+    """The admin API (the sidebar explorer, `?child_of=`, `/pages/<pk>/`) starts from the
+    pages the user may see, so no filter or id reaches another institution's."""
+
+    def get_base_queryset(self):
+        return visible_pages(super().get_base_queryset(), self.request.user)
+
+
+@hooks.register("construct_admin_api")
+def admin_api_shows_visible_pages(router):
+    router.register_endpoint("pages", VisiblePagesAdminAPIViewSet)

@@ -2,7 +2,10 @@
 
 from wagtail import hooks
 
-from cms import editorial_admin  # noqa: F401  (registers the employers' admin and hooks)
+from cms import (
+    editorial_admin,  # noqa: F401  (registers the employers' admin and hooks)
+    employer_access,  # noqa: F401  (page bulk actions and admin API, scoped)
+)
 from cms.rich_text import PublicDocumentLinkHandler, PublicPageLinkHandler
 
 

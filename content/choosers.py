@@ -3,6 +3,7 @@ see the term (not just the page title) once it is chosen, in the form and in lis
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from wagtail import hooks
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column
@@ -48,17 +49,21 @@ class TermSearchForm(BaseFilterForm):
         return objects
 
 
+def chooser_pages(objects: QuerySet, request) -> QuerySet:
+    """Terms are pages: whatever the page chooser hides from a user, this chooser hides
+    too. Those hooks are written for Page querysets, so they filter one of those."""
+    pages = Page.objects.all()
+    for hook in hooks.get_hooks("construct_page_chooser_queryset"):
+        pages = hook(pages, request)
+    return objects.filter(pk__in=pages.values("pk"))
+
+
 class TermListingMixin:
     filter_form_class = TermSearchForm
     ordering = ["term", "pk"]
 
     def filter_object_list(self, objects):
-        # Terms are pages: whatever the page chooser hides from a user, this chooser hides
-        # too. Those hooks are written for Page querysets, so they filter one of those.
-        pages = Page.objects.all()
-        for hook in hooks.get_hooks("construct_page_chooser_queryset"):
-            pages = hook(pages, self.request)
-        return super().filter_object_list(objects.filter(pk__in=pages.values("pk")))
+        return super().filter_object_list(chooser_pages(objects, self.request))
 
     def can_create(self):
         return False  # terms are pages: written in the page tree, under the glossary
@@ -84,6 +89,12 @@ class TermChooseResultsView(TermListingMixin, ChooseResultsView):
 
 
 class TermChosenView(ChosenView):
+    def get_object(self, pk):
+        try:
+            return chooser_pages(self.model_class.objects.filter(pk=pk), self.request).get()
+        except (ValueError, self.model_class.DoesNotExist):
+            raise Http404("No such term.") from None
+
     def get_display_title(self, instance):
         return term_label(instance)
 

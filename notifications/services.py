@@ -4,17 +4,18 @@ GraphQL resolvers and the link views call these; every write validates first and
 writes nothing when the input is wrong."""
 
 import contextlib
+import datetime as dt
 import logging
 import re
 import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django_ratelimit.core import is_ratelimited
 
 from content.validators import validate_single_line
 from notifications import criteria as alert_criteria
@@ -118,36 +119,72 @@ def _save_alert(alert: JobAlert, spec: AlertSpec) -> JobAlert:
     return alert
 
 
+# --- alert limits ---------------------------------------------------------------------------
+
+
+def active_alert_count(subscriber: Subscriber) -> int:
+    """Alerts that count towards MAX_ALERTS: confirmed ones. Unconfirmed alerts (anyone can
+    ask for one at any address) never fill someone's quota, and expire
+    (`expire_unconfirmed_alerts`)."""
+    return subscriber.alerts.filter(active_since__isnull=False).count()
+
+
+def ensure_room_for_an_alert(subscriber: Subscriber) -> None:
+    """Checked whenever an alert becomes active: added, confirmed, or edited by token."""
+    if active_alert_count(subscriber) >= MAX_ALERTS:
+        raise SubscriptionError(f"A subscriber can have at most {MAX_ALERTS} alerts.")
+
+
+def expire_unconfirmed_alerts(now=None) -> int:
+    """Delete alerts left unconfirmed for NOTIFICATIONS_UNCONFIRMED_MAX_AGE_SECONDS, and
+    subscribers who never confirmed and have no alert left. Returns the alerts deleted."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.NOTIFICATIONS_UNCONFIRMED_MAX_AGE_SECONDS)
+    with transaction.atomic():
+        deleted, _ = JobAlert.objects.filter(
+            active_since__isnull=True, created_at__lt=cutoff
+        ).delete()
+        Subscriber.objects.filter(
+            status=Subscriber.Status.PENDING, created_at__lt=cutoff, alerts__isnull=True
+        ).delete()
+    return deleted
+
+
 # --- rate limits ------------------------------------------------------------------------------
 
 
-def _hit(key: str, limit: int) -> bool:
-    """Count one attempt in this hour's bucket; True while under the limit."""
-    if limit <= 0:
-        return True
-    bucket = f"notifications:signup:{key}:{timezone.now():%Y%m%d%H}"
-    cache.add(bucket, 0, timeout=3600)
-    try:
-        count = cache.incr(bucket)
-    except ValueError:  # expired between add and incr
-        cache.add(bucket, 1, timeout=3600)
-        count = 1
-    return count <= limit
-
-
-def within_rate_limits(email: str, client_ip: str) -> bool:
-    """Both counters count every attempt; a limited attempt is answered like any other."""
-    per_ip = _hit(f"ip:{client_ip}", settings.NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR)
-    per_mailbox = _hit(
-        f"email:{mailbox_key(email)}", settings.NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR
+def _over(request, group: str, key, per_hour: int) -> bool:
+    """Count one attempt (django-ratelimit, in the default cache); True once over the limit.
+    A limit of 0 or less is no limit."""
+    if per_hour <= 0:
+        return False
+    return is_ratelimited(
+        request,
+        group=f"notifications.signup.{group}",
+        key=key,
+        rate=f"{per_hour}/h",
+        increment=True,
     )
-    return per_ip and per_mailbox
+
+
+def within_rate_limits(request, email: str) -> bool:
+    """Both counters count every attempt; a limited attempt is answered like any other.
+    Per address: the visitor's, as the frontend vouches for it (cms/visitor.py, through
+    RATELIMIT_IP_META_KEY), else the peer's; per mailbox: every spelling of it."""
+    per_ip = _over(request, "ip", "ip", settings.NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR)
+    per_mailbox = _over(
+        request,
+        "email",
+        lambda group, request: mailbox_key(email),
+        settings.NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR,
+    )
+    return not (per_ip or per_mailbox)
 
 
 # --- subscriber actions -----------------------------------------------------------------------
 
 
-def subscribe(email: str, alert_input: dict, client_ip: str) -> str:
+def subscribe(email: str, alert_input: dict, request) -> str:
     """Store the alert (inactive until confirmed) and send a confirmation email.
 
     The answer is the same whether the address is new, pending, confirmed or gone, so it
@@ -157,14 +194,14 @@ def subscribe(email: str, alert_input: dict, client_ip: str) -> str:
     else's address."""
     email = normalise_email(email)
     spec = validate_alert(**alert_input)
-    if not within_rate_limits(email, client_ip):
-        logger.info("Sign-up over the rate limit from %s; nothing stored or sent.", client_ip)
+    if not within_rate_limits(request, email):
+        logger.info("Sign-up over the rate limit; nothing stored or sent.")
         return SUBSCRIBE_MESSAGE
     with transaction.atomic():
         subscriber = Subscriber.objects.filter(email__iexact=email).first()
         if subscriber is None:
             subscriber = Subscriber.objects.create(email=email, consented_at=timezone.now())
-        elif subscriber.alerts.count() >= MAX_ALERTS:
+        elif active_alert_count(subscriber) >= MAX_ALERTS:
             # Same answer as success, and no email: the limit is not a disclosure either.
             return SUBSCRIBE_MESSAGE
         alert = _save_alert(JobAlert(subscriber=subscriber), spec)
@@ -207,6 +244,7 @@ def confirm(token: str) -> Subscriber:
     with transaction.atomic():
         subscriber, alert = _confirmable(token, lock=True)
         if alert.active_since is None:
+            ensure_room_for_an_alert(subscriber)
             alert.active_since = now
             alert.save(update_fields=["active_since"])
         if subscriber.status != Subscriber.Status.CONFIRMED:
@@ -236,8 +274,7 @@ def add_alert(token: str, alert_input: dict) -> JobAlert:
     subscriber = subscriber_for_token(token)
     spec = validate_alert(**alert_input)
     with transaction.atomic():
-        if subscriber.alerts.count() >= MAX_ALERTS:
-            raise SubscriptionError(f"A subscriber can have at most {MAX_ALERTS} alerts.")
+        ensure_room_for_an_alert(subscriber)
         # The manage token proves the address, so the alert is active at once.
         return _save_alert(JobAlert(subscriber=subscriber, active_since=timezone.now()), spec)
 
@@ -255,6 +292,7 @@ def update_alert(token: str, alert_id, alert_input: dict) -> JobAlert:
     spec = validate_alert(**alert_input)
     with transaction.atomic():
         if alert.active_since is None:
+            ensure_room_for_an_alert(subscriber)
             alert.active_since = timezone.now()
         return _save_alert(alert, spec)
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from content.lifecycle import Source, acting_as
-from notifications import digests
+from notifications import digests, services
 
 
 @shared_task(name="notifications.tasks.run_digest", ignore_result=True)
@@ -48,3 +48,9 @@ def publish_scheduled():
     records first publications for the digests."""
     with acting_as(Source.SCHEDULER):
         call_command("publish_scheduled")
+
+
+@shared_task(name="notifications.tasks.expire_unconfirmed_alerts", ignore_result=True)
+def expire_unconfirmed_alerts():
+    """Unconfirmed alerts go after NOTIFICATIONS_UNCONFIRMED_MAX_AGE_SECONDS."""
+    services.expire_unconfirmed_alerts()

@@ -323,6 +323,14 @@ NOTIFICATIONS_CONFIRM_MAX_AGE_SECONDS = env_int("NOTIFICATIONS_CONFIRM_MAX_AGE_S
 NOTIFICATIONS_MANAGE_MAX_AGE_SECONDS = env_int("NOTIFICATIONS_MANAGE_MAX_AGE_SECONDS", 180 * 86400)
 NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR = env_int("NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR", 20)
 NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR = env_int("NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR", 3)
+# Unconfirmed alerts are deleted this long after they were made (notifications.tasks).
+NOTIFICATIONS_UNCONFIRMED_MAX_AGE_SECONDS = env_int(
+    "NOTIFICATIONS_UNCONFIRMED_MAX_AGE_SECONDS", 7 * 86400
+)
+# The reference frontend signs the visitor's address with this (cms/visitor.py); unset, the
+# per-address sign-up limit counts the frontend's own address. Set the same value in both.
+FRONTEND_SHARED_SECRET = env_str("FRONTEND_SHARED_SECRET", "")
+RATELIMIT_IP_META_KEY = "cms.visitor.client_address"
 
 # --- Employers' job feeds (content/imports/feeds.py): limits on what one fetch may cost.
 FEEDS_TIMEOUT_SECONDS = env_int("FEEDS_TIMEOUT_SECONDS", 15)  # connect, and each read
@@ -364,6 +372,10 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {
         "task": "notifications.tasks.publish_scheduled",
         "schedule": 180.0,
+    },
+    "expire-unconfirmed-alerts": {
+        "task": "notifications.tasks.expire_unconfirmed_alerts",
+        "schedule": 3600.0,
     },
     "fetch-due-job-feeds": {
         "task": "content.tasks.fetch_due_feeds",

@@ -7,6 +7,8 @@ from .base import PUBLISHED_SECRET_KEYS
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", PUBLISHED_SECRET_KEYS[0])
+# The frontend's `npm run dev` signs visitors' addresses with the same default (lib/cms.ts).
+FRONTEND_SHARED_SECRET = env_str("FRONTEND_SHARED_SECRET", "dev-only-frontend-shared-secret")
 GRAPHQL_ENABLE_GRAPHIQL = env_bool("GRAPHQL_ENABLE_GRAPHIQL", True)
 GRAPHQL_ENABLE_INTROSPECTION = env_bool("GRAPHQL_ENABLE_INTROSPECTION", True)
 

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
-from wagtail.models import GroupPagePermission
+from wagtail.models import GroupPagePermission, Page
 
 from content.models import (
     EmployerApiKey,
@@ -119,15 +119,24 @@ def end_membership(member: InstitutionMembership) -> None:
 
 
 def visible_pages(pages, user):
-    """An institution account's listings show its own postings and no one else's.
+    """The pages an institution account may see anywhere in the admin (listings, choosers,
+    bulk actions, the admin API, any view a URL names a page in): deny by default.
 
-    By page id (a FilterField of every page), so the same filter works on a search: the
-    admin's explorer and chooser searches apply it before searching."""
+    It sees its own institution's postings, the path down to the job index, and live pages
+    without unpublished changes (terms and guides it may link to), never another
+    institution's posting. By page id, so the same filter also works on a search: the
+    admin's explorer and chooser searches apply it before searching. Staff see everything."""
     member = membership(user)
     if member is None:
         return pages
+    own = JobPostingPage.objects.filter(institution_id=member.institution_id)
     others = JobPostingPage.objects.exclude(institution_id=member.institution_id)
-    return pages.exclude(pk__in=others.values("pk"))
+    path = Q()
+    for index in JobIndexPage.objects.only("path", "depth"):
+        path |= Q(path__in=[index.path[: n * index.steplen] for n in range(1, index.depth + 1)])
+    published = Q(live=True, has_unpublished_changes=False) & ~Q(pk__in=others.values("pk"))
+    allowed = Page.objects.filter(Q(pk__in=own.values("pk")) | path | published)
+    return pages.filter(pk__in=allowed.values("pk"))
 
 
 def _job_saved(sender, instance, raw=False, **kwargs):

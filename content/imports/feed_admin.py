@@ -1,11 +1,14 @@
 """Job feeds in the admin: editors manage every feed; an institution account manages its own
 institution's feeds (never set to publish directly) and sees their runs, nobody else's."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -52,33 +55,60 @@ def scoped(queryset, user, institution_field: str):
     return queryset.filter(**{institution_field: member.institution})
 
 
-class ScopedObjectMixin:
-    """Edit, delete and inspect views: another institution's feed or run is refused."""
+class InstitutionScopedViews:
+    """Every view of the viewsets below (index, edit, delete, inspect, history, usage, and
+    any a Wagtail upgrade adds through the same classes) sees only the rows its policy
+    allows the user: another institution's feed or run, or a malformed id, is a 404."""
 
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        if not self.permission_policy.user_has_permission_for_instance(
-            self.request.user, "view", obj
-        ):
-            raise PermissionDenied
+    def allowed(self):
+        return self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
+
+    def get_base_queryset(self):  # listings
+        return super().get_base_queryset().filter(pk__in=self.allowed().values("pk"))
+
+    def get_object(self, *args, **kwargs):  # every view of one object
+        try:
+            obj = super().get_object(*args, **kwargs)
+        except (ValueError, ValidationError):
+            raise Http404 from None
+        if not self.allowed().filter(pk=obj.pk).exists():
+            raise Http404
         return obj
 
 
-class FeedIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return scoped(super().get_base_queryset(), self.request.user, "institution")
-
-
-class FeedEditView(ScopedObjectMixin, generic.EditView):
+class IndexView(InstitutionScopedViews, generic.IndexView):
     pass
 
 
-class FeedDeleteView(ScopedObjectMixin, generic.DeleteView):
+class EditView(InstitutionScopedViews, generic.EditView):
     pass
 
 
-class FeedInspectView(ScopedObjectMixin, generic.InspectView):
+class DeleteView(InstitutionScopedViews, generic.DeleteView):
     pass
+
+
+class InspectView(InstitutionScopedViews, generic.InspectView):
+    pass
+
+
+class ScopedHistoryView(InstitutionScopedViews, HistoryView):
+    pass
+
+
+class ScopedUsageView(InstitutionScopedViews, UsageView):
+    pass
+
+
+class ScopedViewSet(ModelViewSet):
+    index_view_class = IndexView
+    edit_view_class = EditView
+    delete_view_class = DeleteView
+    inspect_view_class = InspectView
+    history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
+    inspect_view_enabled = True
+    copy_view_enabled = False
 
 
 class JobFeedForm(WagtailAdminModelForm):
@@ -109,16 +139,10 @@ class JobFeedForm(WagtailAdminModelForm):
         return super().save(commit)
 
 
-class JobFeedViewSet(ModelViewSet):
+class JobFeedViewSet(ScopedViewSet):
     model = JobFeed
     icon = "download"
     menu_label = "Feeds"
-    index_view_class = FeedIndexView
-    edit_view_class = FeedEditView
-    delete_view_class = FeedDeleteView
-    inspect_view_class = FeedInspectView
-    inspect_view_enabled = True
-    copy_view_enabled = False
     list_display = ["name", "institution", "format", "active", "last_fetched_at"]
     list_filter = ["active", "format"]
     search_fields = ["name", "url"]
@@ -140,25 +164,12 @@ class JobFeedViewSet(ModelViewSet):
         return InstitutionScopedPolicy(JobFeed, "institution", MEMBER_FEED_ACTIONS)
 
 
-class RunIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return scoped(super().get_base_queryset(), self.request.user, "feed__institution")
-
-
-class RunInspectView(ScopedObjectMixin, generic.InspectView):
-    pass
-
-
-class JobFeedRunViewSet(ModelViewSet):
+class JobFeedRunViewSet(ScopedViewSet):
     """The per-run log; the system writes it, people read it."""
 
     model = JobFeedRun
     icon = "history"
     menu_label = "Feed runs"
-    index_view_class = RunIndexView
-    inspect_view_class = RunInspectView
-    inspect_view_enabled = True
-    copy_view_enabled = False
     list_display = [
         "__str__",
         "status",

@@ -1,5 +1,5 @@
 import { alertFromForm } from "@/lib/alerts";
-import { CmsError, cms } from "@/lib/cms";
+import { CmsError, cms, visitorAddress } from "@/lib/cms";
 import {
   AddAlertMutation,
   ConfirmMutation,
@@ -16,14 +16,16 @@ const ACTIONS = ["subscribe", "confirm", "unsubscribe", "add", "update", "pause"
 type Action = (typeof ACTIONS)[number];
 type Outcome = { status: string; token?: string | null };
 
-async function perform(action: Action, form: FormData): Promise<Outcome> {
+async function perform(action: Action, form: FormData, visitor: string): Promise<Outcome> {
   const token = String(form.get("token") ?? "");
   const id = String(form.get("id") ?? "");
   const ok = (result: { ok: boolean } | null | undefined, status: string) => (result?.ok ? status : "rejected");
   switch (action) {
     case "subscribe": {
       const email = String(form.get("email") ?? "");
-      const { subscribe } = await cms(SubscribeMutation, { email, alert: alertFromForm(form) }, "private");
+      const variables = { email, alert: alertFromForm(form) };
+      // Signed, so the CMS's per-address sign-up limit counts this visitor, not us.
+      const { subscribe } = await cms(SubscribeMutation, variables, "private", visitor);
       return { status: ok(subscribe, "subscribed") };
     }
     case "confirm": {
@@ -74,7 +76,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ act
   form.set("token", token);
   let outcome: Outcome;
   try {
-    outcome = await perform(action, form);
+    outcome = await perform(action, form, visitorAddress(request));
   } catch (error) {
     if (!(error instanceof CmsError)) throw error;
     outcome = { status: action === "confirm" || action === "unsubscribe" ? "invalid" : "rejected" };
