@@ -276,6 +276,7 @@ TASK_TIME_LIMITS = {
     "notifications.tasks.run_digest": 600,
     "notifications.tasks.send_batch": 900,
     "notifications.tasks.publish_scheduled": 300,
+    "notifications.tasks.expire_unconfirmed_alerts": 300,
     "cms.tasks.deliver_webhook": 120,
 }
 CELERY_TASK_ANNOTATIONS = {
