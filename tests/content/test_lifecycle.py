@@ -337,3 +337,25 @@ def test_scheduled_expiry_is_the_schedulers(
     ]
     assert WebhookDelivery.objects.count() == 0  # no WEBHOOK_URLS in this test
     assert Page.objects.get(pk=job.pk).expired
+
+
+def test_a_feed_publishes_and_closes_as_the_feed(
+    job_index, taxonomy, receiver, events, django_capture_on_commit_callbacks
+):
+    from content.imports.feeds import close_missing
+    from content.models import JobFeed
+
+    feed = JobFeed.objects.create(
+        institution=taxonomy["oxford"], name="HR system", url="https://hr.example/jobs.json"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        import_rows([Record(1, row(1))], mode=Mode.PUBLISH, feed=feed)
+    job = JobPostingPage.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert close_missing(feed, seen=set()) == 1
+    assert [(e.kind, e.source, e.page_ids) for e in events] == [
+        (Kind.PUBLISHED, Source.FEED, [job.pk]),
+        (Kind.UNPUBLISHED, Source.FEED, [job.pk]),
+    ]
+    assert [r["event"] for r in receiver.requests] == ["published", "unpublished"]
+    assert JobPublication.objects.filter(job=job).exists()
