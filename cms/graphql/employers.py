@@ -16,7 +16,7 @@ from cms.graphql.jobs.filters import EmploymentType, RemotePolicy
 from content.employers.accounts import bearer_key, institution_for_key
 from content.imports.bulk import import_batch
 from content.imports.reading import Mode, prepare_job, save_job
-from content.job_fields import JOB_FIELDS, Kind
+from content.job_fields import JOB_FIELDS, Kind, names
 
 MAX_BATCH = 100
 
@@ -113,7 +113,7 @@ def _flat(data: dict) -> dict:
         flat[f"salary_{key}"] = value
     if "keywords" in flat:
         flat["keywords"] = ", ".join(flat["keywords"])
-    for key in ("closing_date", "start_date"):
+    for key in names(kind=Kind.DATE):  # the import reads dates as ISO text
         if flat.get(key):
             flat[key] = flat[key].isoformat()
     return {key: value for key, value in flat.items() if value is not None}
