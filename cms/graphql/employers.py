@@ -15,7 +15,7 @@ from graphql import GraphQLError
 from cms.graphql.jobs.filters import EmploymentType, RemotePolicy
 from content.employers.accounts import bearer_key, institution_for_key
 from content.imports.bulk import CREATED, FAILED, import_batch
-from content.job_fields import JOB_FIELDS, Kind
+from content.job_fields import JOB_FIELDS, Kind, names
 from content.models import JobPostingPage
 
 MAX_BATCH = 100
@@ -113,7 +113,7 @@ def _flat(data: dict) -> dict:
         flat[f"salary_{key}"] = value
     if "keywords" in flat:
         flat["keywords"] = ", ".join(flat["keywords"])
-    for key in ("closing_date", "start_date"):
+    for key in names(kind=Kind.DATE):  # the import reads dates as ISO text
         if flat.get(key):
             flat[key] = flat[key].isoformat()
     return {key: value for key, value in flat.items() if value is not None}

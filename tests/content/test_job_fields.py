@@ -84,3 +84,21 @@ def test_the_employer_input_takes_every_declared_input():
         if field.employer is not None
     }
     assert set(JobPostingInput._meta.fields) == declared
+
+
+def test_a_new_declaration_reaches_the_type_the_listing_and_the_input(monkeypatch):
+    """What adding one JobField gives, without touching any other module."""
+    from cms.graphql import employers
+    from cms.graphql.jobs import listing, types
+    from content import job_fields
+
+    extra = job_fields.JobField(
+        "contact_name", Kind.TEXT, "Who answers questions.", employer="Who answers."
+    )
+    declared = (*job_fields.JOB_FIELDS, extra)
+    monkeypatch.setattr(job_fields, "JOB_FIELDS", declared)
+    monkeypatch.setattr(employers, "JOB_FIELDS", declared)
+    fields = types._job_fields()
+    assert fields["contact_name"].kwargs["description"] == "Who answers questions."
+    assert listing._job_columns()["contactName"] == ("contact_name",)
+    assert employers._input_fields()["contact_name"].kwargs["description"] == "Who answers."
