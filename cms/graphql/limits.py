@@ -367,10 +367,12 @@ class _StatementBudget:
         if remaining <= 0:
             raise self.deadline.exceeded()
         if self.postgresql:
-            # The driver's cursor, not Django's: this is the wrapper's own statement, not
-            # one more for the wrappers (and query counts) to see.
+            # On a cursor of the driver's own, not Django's: this is the wrapper's statement,
+            # not one more for the wrappers (and query counts) to see; and not the statement's
+            # cursor, which may be a server-side one (QuerySet.iterator()).
             milliseconds = max(1, int(remaining * 1000))
-            context["cursor"].cursor.execute(f"SET LOCAL statement_timeout = {milliseconds}")
+            with context["connection"].connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {milliseconds}")
         try:
             return execute(sql, params, many, context)
         except DatabaseError as error:
