@@ -23,7 +23,6 @@ A client's mistake is never logged above INFO; only an exception a resolver did 
 import json
 import logging
 
-from django.db import DatabaseError
 from django.http import HttpResponse
 from django.views import View
 from graphql import GraphQLError, execute
@@ -93,8 +92,6 @@ def run(request, graphql: GraphQLRequest) -> dict:
         )
     if result.errors and result.data is None and _coercion_failed(result.errors):
         raise RequestError(400, "", [error.formatted for error in result.errors])
-    if result.errors and any(_timed_out(error) for error in result.errors):
-        raise graphql.deadline.exceeded()
     payload = {}
     if result.errors:
         payload["errors"] = [format_error(error) for error in result.errors]
@@ -105,10 +102,3 @@ def run(request, graphql: GraphQLRequest) -> dict:
 def _coercion_failed(errors) -> bool:
     """Variable values that do not fit their types: a request error (nothing executed)."""
     return all(error.path is None for error in errors)
-
-
-def _timed_out(error: GraphQLError) -> bool:
-    original = error.original_error
-    return isinstance(original, DatabaseError) and any(
-        word in str(original).lower() for word in ("interrupted", "statement timeout", "canceling")
-    )

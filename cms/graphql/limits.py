@@ -8,13 +8,17 @@ Before execution (a refused request is a 400 and runs nothing):
 
 Cost: every selected field costs 1, `__typename` included, and a field of a large scalar
 (rich text, JSON-LD) costs TEXT_FIELD_COST; a list multiplies what is under it by the items
-it can hold (its `perPage`/`limit`, literal or variable, its default when absent, or
-UNSIZED_LIST_ITEMS); each root field adds ROOT_FIELD_COST, being its own round of queries;
-each introspection root (`__schema`, `__type`) adds INTROSPECTION_COST, its answer being
-bounded by the schema's size. Named fragments are measured once per (depth, list size), so
-a fragment bomb costs linear time to measure.
+it can hold (its `perPage`/`limit`, literal, variable or variable's default; when absent,
+what the resolver then returns: the default page size, or TREE_LIST_LIMIT for `limit`; for
+lists without a size argument LIST_ITEMS, else UNSIZED_LIST_ITEMS); each root field adds
+ROOT_FIELD_COST, being its own round of queries; each introspection root (`__schema`,
+`__type`) adds INTROSPECTION_COST, its answer being bounded by the schema's size. Named
+fragments are measured once per (depth, list size), so a fragment bomb costs linear time to
+measure.
 
-While executing (cms/graphql/execution.py): the response's size and the request's time.
+While executing (cms/graphql/execution.py and `time_budget`): the response's size, and the
+request's time: one deadline per request, checked between objects, and each SQL statement
+allowed only what remains of it.
 """
 
 import contextlib
@@ -23,7 +27,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
@@ -42,6 +46,17 @@ from graphql import (
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
 SIZE_ARGUMENTS = ("limit", "perPage")
+# What a list returns at most: tree fields, `pages`, `images` and `documents` when `limit`
+# is absent (and their highest `limit`); `search`; a term's `usedIn`.
+TREE_LIST_LIMIT = 100
+SEARCH_RESULT_LIMIT = 50
+USED_IN_LIMIT = 100
+# Lists without a size argument, priced at what they can return. Other such lists are the
+# editors' choices or the taxonomy (a job's disciplines, a block's items): UNSIZED_LIST_ITEMS.
+LIST_ITEMS = {
+    ("Query", "search"): SEARCH_RESULT_LIMIT,
+    ("DefinitionPage", "usedIn"): USED_IN_LIMIT,
+}
 UNSIZED_LIST_ITEMS = 10
 ROOT_FIELD_COST = 500
 INTROSPECTION_COST = 2000
@@ -147,8 +162,14 @@ def measure_request(prepared, operation, variables: dict) -> Measure:
     """Depth and cost of the operation with these variables; raises GraphQLError for a
     variable out of its argument's bounds or a request over the limits."""
     sizes = {}
+    # A bound given as a variable's default is checked (and priced) as one given inline.
+    defaults = {
+        definition.variable.name.value: int(definition.default_value.value)
+        for definition in operation.variable_definitions
+        if isinstance(definition.default_value, IntValueNode)
+    }
     for variable, argument in prepared.bounded_variables.items():
-        value = variables.get(variable)
+        value = variables[variable] if variable in variables else defaults.get(variable)
         if isinstance(value, int) and not isinstance(value, bool):
             message = _bounds_error(argument, value)
             if message:
@@ -251,7 +272,8 @@ class _Walker:
         size = self._size(node, definition)
         multiplier, child_items = 1, None
         if definition is not None and _is_list(definition.type):
-            multiplier = size or items or UNSIZED_LIST_ITEMS
+            listed = LIST_ITEMS.get((getattr(parent_type, "name", None), name))
+            multiplier = size or items or listed or UNSIZED_LIST_ITEMS
         elif size is not None:
             child_items = size
         child_depth, child_cost = self.selections(
@@ -274,7 +296,10 @@ class _Walker:
                 if isinstance(value, IntValueNode):
                     return int(value.value)
                 return settings.GRAPHQL_MAX_PAGE_SIZE
-        return settings.GRAPHQL_DEFAULT_PAGE_SIZE
+        # Absent: what the resolver then returns.
+        return (
+            settings.GRAPHQL_DEFAULT_PAGE_SIZE if "perPage" in definition.args else TREE_LIST_LIMIT
+        )
 
 
 def _is_list(type_) -> bool:
@@ -297,14 +322,21 @@ class ExecutionLimitExceeded(BaseException):
         self.status = status
 
 
-class Deadline:
-    """A request's time budget: started once, when the request is read; execution and every
-    SQL statement get what remains of it (`time_budget`)."""
+# The clock deadlines read (a module attribute, so tests can stand in a clock of their own).
+CLOCK = time.monotonic
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement stopped by statement_timeout
+SQLITE_STEPS = 10_000  # SQLite virtual machine steps between two looks at the deadline
 
-    def __init__(self, seconds: float, clock=time.monotonic):
+
+class Deadline:
+    """A request's time budget (GRAPHQL_MAX_SECONDS): started once, when the request is
+    read; execution checks it between objects and every SQL statement gets what remains
+    (`time_budget`)."""
+
+    def __init__(self, seconds: float, clock=None):
         self.seconds = seconds
-        self.clock = clock
-        self.ends = clock() + seconds
+        self.clock = clock or CLOCK
+        self.ends = self.clock() + seconds
 
     def remaining(self) -> float:
         return self.ends - self.clock()
@@ -320,24 +352,53 @@ class Deadline:
             raise self.exceeded()
 
 
+class _StatementBudget:
+    """A connection execute wrapper: a statement starts only while time remains, and runs
+    for at most what remains (PostgreSQL: `SET LOCAL statement_timeout` just before it, on
+    the same cursor; SQLite: the progress handler `time_budget` sets). A statement stopped
+    for time ends the request at once with the deadline's error."""
+
+    def __init__(self, deadline: Deadline, postgresql: bool):
+        self.deadline = deadline
+        self.postgresql = postgresql
+
+    def __call__(self, execute, sql, params, many, context):
+        remaining = self.deadline.remaining()
+        if remaining <= 0:
+            raise self.deadline.exceeded()
+        if self.postgresql:
+            # On a cursor of the driver's own, not Django's: this is the wrapper's statement,
+            # not one more for the wrappers (and query counts) to see; and not the statement's
+            # cursor, which may be a server-side one (QuerySet.iterator()).
+            milliseconds = max(1, int(remaining * 1000))
+            with context["connection"].connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {milliseconds}")
+        try:
+            return execute(sql, params, many, context)
+        except DatabaseError as error:
+            cancelled = getattr(error.__cause__, "sqlstate", None) == QUERY_CANCELED
+            if cancelled or self.deadline.remaining() <= 0:
+                raise self.deadline.exceeded() from error
+            raise
+
+
 @contextlib.contextmanager
 def time_budget(deadline: Deadline):
-    """No SQL statement of this request runs past its deadline: PostgreSQL's
-    statement_timeout for this transaction, SQLite's progress handler."""
-    seconds = max(deadline.remaining(), 0.001)
+    """Run the request's statements within its deadline: on PostgreSQL inside one
+    transaction (SET LOCAL lasts until its end), on SQLite with a progress handler that
+    interrupts a statement running past it."""
     if connection.vendor == "postgresql":
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL statement_timeout = %s", [max(1, int(seconds * 1000))])
+        with transaction.atomic(), connection.execute_wrapper(_StatementBudget(deadline, True)):
             yield
         return
-    if connection.vendor == "sqlite":
+    with connection.execute_wrapper(_StatementBudget(deadline, False)):
+        if connection.vendor != "sqlite":
+            yield
+            return
         connection.ensure_connection()
         raw = connection.connection
-        raw.set_progress_handler(lambda: int(deadline.remaining() <= 0), 10_000)
+        raw.set_progress_handler(lambda: int(deadline.remaining() <= 0), SQLITE_STEPS)
         try:
             yield
         finally:
             raw.set_progress_handler(None, 0)
-        return
-    yield

@@ -170,7 +170,7 @@ GRAPHQL_MAX_BODY_BYTES = env_int("GRAPHQL_MAX_BODY_BYTES", 64 * 1024)
 # Parsed documents kept per worker, by their estimated size (cms/graphql/documents.py).
 GRAPHQL_DOCUMENT_CACHE_BYTES = env_int("GRAPHQL_DOCUMENT_CACHE_BYTES", 16 * 1024 * 1024)
 GRAPHQL_MAX_RESPONSE_BYTES = env_int("GRAPHQL_MAX_RESPONSE_BYTES", 4 * 1024 * 1024)
-# Wall-clock bound on one request, enforced between objects and on each SQL statement.
+# One request's time budget: checked between objects; each SQL statement gets what remains.
 GRAPHQL_MAX_SECONDS = float(env_str("GRAPHQL_MAX_SECONDS", "3"))
 PREVIEW_TOKEN_MAX_AGE = env_int("PREVIEW_TOKEN_MAX_AGE", 3600)
 # Anonymous query answers: kept this long in the shared cache (0 switches caching off; content

@@ -9,13 +9,12 @@ from graphql import GraphQLError
 from wagtail.models import Page as WagtailPage
 from wagtail.models import Site
 
+from cms.graphql.limits import SEARCH_RESULT_LIMIT
 from cms.graphql.page_types import PAGE_TYPES
 from cms.graphql.pages.filters import database_id
 from cms.graphql.pages.types import PageInterface, prime_pages, tree_args, tree_list
 from content.search import is_search, search_queryset
 from content.visibility import preview_page, public_pages
-
-SEARCH_RESULT_LIMIT = 50
 
 
 def single_page_args(noun: str) -> dict:

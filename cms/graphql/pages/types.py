@@ -10,13 +10,13 @@ from django.contrib.contenttypes.models import ContentType
 from graphql import GraphQLError
 from wagtail.models import Page as WagtailPage
 
+from cms.graphql.limits import TREE_LIST_LIMIT
 from cms.graphql.pages.filters import order_by
 from content.public_urls import page_url
 from content.visibility import is_visible, public_pages
 
 _TYPES_BY_MODEL: dict[type, type] = {}
 _PRIMERS: dict[type, object] = {}
-TREE_LIST_LIMIT = 100
 
 
 def page_type(model, prime=None):
