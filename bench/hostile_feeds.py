@@ -36,8 +36,10 @@ def _repeat(out, piece: bytes, size: int) -> None:
     block = piece * max(1, BLOCK // len(piece))
     written = 0
     while written < size:
-        out.write(block)
-        written += len(block)
+        pieces = -(-(size - written) // len(piece))  # whole pieces, rounded up
+        chunk = block[: pieces * len(piece)]
+        out.write(chunk)
+        written += len(chunk)
 
 
 def _posting(n: int) -> dict:

@@ -101,15 +101,26 @@ class _Guard:
 
     def __init__(self, stream: BinaryIO, limits: Limits):
         self.stream, self.limits, self.offset = stream, limits, 0
+        self.error: BudgetExceeded | None = None
 
     def read(self, size: int = -1) -> bytes:
-        if size == 0:  # ijson asks for nothing to learn whether the stream is binary
+        """The next chunk, checked; past a limit, the end of the stream (the parser stops
+        where it is, without seeing the chunk) and `error` says why: `check` raises it."""
+        if size == 0 or self.error:  # ijson asks for 0 bytes to learn the stream is binary
             return b""
         data = self.stream.read(size if size > 0 else READ_BYTES)
         if data:
-            self.scan(data)
+            try:
+                self.scan(data)
+            except BudgetExceeded as err:
+                self.error = err
+                return b""
             self.offset += len(data)
         return data
+
+    def check(self) -> None:
+        if self.error:
+            raise self.error
 
     def where(self, position: int) -> str:
         return f"(at byte {self.offset + position:,})"

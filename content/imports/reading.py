@@ -180,8 +180,18 @@ def json_records(stream: BinaryIO, limits: Limits | None = None) -> Iterator[Rec
 
 def _json_items(stream: BinaryIO, prefix: str, limits: Limits) -> Iterator:
     """The values at `prefix`, each built within a RecordBudget; nothing else is built."""
+    guard = JsonGuard(stream, limits)
+    try:
+        yield from _build(_JSON.parse(guard), prefix, limits)
+    except ijson.JSONError:
+        guard.check()  # the stream was cut short at a limit: that is the error to report
+        raise
+    guard.check()
+
+
+def _build(events, prefix: str, limits: Limits) -> Iterator:
     budget, builder, count = RecordBudget(limits), None, 0
-    for path, event, value in _JSON.parse(JsonGuard(stream, limits)):
+    for path, event, value in events:
         if builder is None:
             if path != prefix or event in _ENDS:
                 continue
@@ -244,6 +254,7 @@ def xml_records(
         while chunk := guarded.read(READ_BYTES):
             parser.feed(chunk)
             yield from jobs.take()
+        guarded.check()
         parser.close()
         yield from jobs.take()
     except BudgetExceeded as err:

@@ -111,7 +111,7 @@ def resolve(host: str, port: int, *, allow: Callable[[str], bool], resolver: Res
 @dataclass
 class Fetched:
     status: int  # 200 or 304
-    headers: dict
+    headers: urllib3.HTTPHeaderDict  # case-insensitive
     size: int
     url: str  # after redirects
 
@@ -149,11 +149,11 @@ def fetch(
                 url = urljoin(url, location)
                 continue
             if response.status == 304:
-                return Fetched(304, dict(response.headers), 0, url)
+                return Fetched(304, urllib3.HTTPHeaderDict(response.headers), 0, url)
             if response.status != 200:
                 raise FetchError(f"{url} answered HTTP {response.status}.")
             size = _read(response, body, deadline, max_bytes, max_seconds, timeout)
-            return Fetched(200, dict(response.headers), size, url)
+            return Fetched(200, urllib3.HTTPHeaderDict(response.headers), size, url)
         finally:
             response.release_conn()
             response.close()

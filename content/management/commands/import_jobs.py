@@ -1,4 +1,4 @@
-"""Import job postings from CSV, JSON or schema.org JobPosting JSON-LD."""
+"""Import job postings from CSV, XML, JSON or schema.org JobPosting JSON-LD."""
 
 import sys
 
@@ -12,8 +12,9 @@ from content.models import Institution
 
 class Command(BaseCommand):
     help = (
-        "Import job postings from FILE (.csv, or .json / .jsonld with plain objects or "
-        "schema.org JobPosting). Postings are matched by institution and the employer's "
+        "Import job postings from FILE (.csv, .xml with <job> elements, or .json / .jsonld "
+        "with plain objects or schema.org JobPosting), within the limits of IMPORT_MAX_*. "
+        "Postings are matched by institution and the employer's "
         "reference: importing again updates them, never duplicates, and skips unchanged rows. "
         "Drafts unless --publish."
     )

@@ -226,3 +226,9 @@ def test_the_admin_form_refuses_what_the_fetch_refuses(client):
         )
         assert response.status_code == 200 and "url" in response.context["form"].errors
     assert not JobFeed.objects.exists()
+
+
+def test_response_headers_are_case_insensitive(public):
+    public.routes["/feed"] = Response(b"[]", headers={"etag": '"v1"'})
+    fetched, _ = get(public.url("/feed"), allow=only("127.0.0.2"))
+    assert fetched.headers.get("ETag") == '"v1"'
