@@ -203,6 +203,20 @@ def test_editor_writes_a_job_and_a_guide_from_blank_forms(
     expect(terms.locator("[data-panel-heading-text]").nth(1)).to_have_text("Neural Networks")
     terms.scroll_into_view_if_needed()
     screenshot(section_around(editor, "#body-0-value-heading"), "definition-list-rows")
+
+    # The dashboard's "Job alerts" panel lines up with Wagtail's own panels.
+    editor.goto(f"{live_server.url}/admin/")
+    alerts = editor.locator("#job-alerts-section")
+    recent = editor.locator("#recent-edits-section")
+    expect(alerts).to_contain_text("Active alerts")
+    expect(recent).to_contain_text(GUIDE_TITLE)
+    alerts_box, recent_box = alerts.bounding_box(), recent.bounding_box()
+    assert alerts_box["x"] == recent_box["x"] and alerts_box["width"] == recent_box["width"]
+    heading_x = [
+        panel.locator(".w-panel__heading").bounding_box()["x"] for panel in (alerts, recent)
+    ]
+    assert heading_x[0] == heading_x[1]
+    screenshot(editor.locator("main"), "dashboard-job-alerts")
     # Under Playwright's sync API this body runs in a context of its own, where Django opened
     # a connection of its own: close it, or it keeps the test database from being dropped.
     connections.close_all()
