@@ -9,11 +9,13 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
+    MultipleChooserPanel,
     TitleFieldPanel,
 )
 from wagtail.fields import RichTextField, StreamField
@@ -227,6 +229,15 @@ class GuideIndexPage(ListingPage):
     subpage_types = ["content.GuidePage"]
 
 
+class GuidePageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # modelcluster tells a link whose it is only on save; its own rule (a guide is not
+        # related to itself, GuideRelatedGuide.clean) needs to know while it is validated.
+        for form in self.formsets["related_guide_links"].forms:
+            form.instance.page = self.instance
+
+
 class GuidePage(SingleLineTitles, HeadlessMixin, Page):
     subtitle = models.CharField(max_length=250, blank=True, validators=[validate_single_line])
     summary = models.TextField(help_text="One or two sentences for listings and search results.")
@@ -238,7 +249,16 @@ class GuidePage(SingleLineTitles, HeadlessMixin, Page):
     )
     body = StreamField(GuideBodyBlock(), use_json_field=True)
     last_reviewed = models.DateField(null=True, blank=True)
-    related_guides = ParentalManyToManyField("self", blank=True, symmetrical=False)
+    # Edited as `related_guide_links` (a chooser per guide, in order); read as this relation,
+    # through the same rows, by the API and the seeding.
+    related_guides = models.ManyToManyField(
+        "self",
+        through="content.GuideRelatedGuide",
+        through_fields=("page", "guide"),
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+    )
 
     content_panels = [
         *TITLE_PANELS,
@@ -248,8 +268,15 @@ class GuidePage(SingleLineTitles, HeadlessMixin, Page):
         FieldPanel("discipline", widget=DisciplineTreeRadios),
         FieldPanel("body"),
         FieldPanel("last_reviewed"),
-        FieldPanel("related_guides"),
+        MultipleChooserPanel(
+            "related_guide_links",
+            chooser_field_name="guide",
+            heading="Related guides",
+            label="Related guide",
+            help_text="Other guides a reader of this one may want next; not this guide itself.",
+        ),
     ]
+    base_form_class = GuidePageForm
     parent_page_types = ["content.GuideIndexPage"]
     subpage_types = []
     search_fields = [
@@ -260,6 +287,17 @@ class GuidePage(SingleLineTitles, HeadlessMixin, Page):
         index.FilterField("role"),
         index.FilterField("discipline"),
     ]
+
+
+class GuideRelatedGuide(Orderable):
+    page = ParentalKey(GuidePage, on_delete=models.CASCADE, related_name="related_guide_links")
+    guide = models.ForeignKey(GuidePage, on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("guide")]  # a page chooser of guides: the key's model
+
+    def clean(self):
+        if self.page_id is not None and self.guide_id == self.page_id:
+            raise ValidationError({"guide": "A guide cannot be related to itself."})
 
 
 # --- Glossary ------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from content.models import (
     GlossaryIndexPage,
     GuideIndexPage,
     GuidePage,
+    GuideRelatedGuide,
     Institution,
     JobIndexPage,
     JobPostingPage,
@@ -176,7 +177,9 @@ def seed_guides(
         guides[seed.slug] = _add_draft(index, page)
         created.append((seed, page))
     for seed, page in created:
-        page.related_guides.set([guides[slug] for slug in seed.related if slug in guides])
+        page.related_guide_links = [
+            GuideRelatedGuide(guide=guides[slug]) for slug in seed.related if slug in guides
+        ]
         page.save_revision().publish()
     report.guides += len(created)
     return guides

@@ -203,6 +203,44 @@ def test_editor_writes_a_job_and_a_guide_from_blank_forms(
     expect(terms.locator("[data-panel-heading-text]").nth(1)).to_have_text("Neural Networks")
     terms.scroll_into_view_if_needed()
     screenshot(section_around(editor, "#body-0-value-heading"), "definition-list-rows")
+
+    # Related guides are chosen from the guides in a chooser; the guide itself is refused.
+    related = editor.locator("#panel-child-content-related_guides-section")
+    related.get_by_role("button", name=re.compile("Add related guide", re.I)).click()
+    modal = editor.locator(".modal-content")
+    for title in ("PhD Jobs in Machine Learning", GUIDE_TITLE):
+        modal.locator("tr", has_text=title).get_by_role("checkbox").check()
+    screenshot(modal, "related-guides-chooser")
+    modal.get_by_role("button", name=re.compile("Confirm selection", re.I)).click()
+    expect(modal).to_be_hidden()
+    expect(related).to_contain_text("PhD Jobs in Machine Learning")
+    save_draft(editor)
+    expect(related).to_contain_text("A guide cannot be related to itself.")
+    # Remove it (the second row) and save: the other one stays.
+    related.locator("[data-inline-panel-child]:visible").nth(1).get_by_role(
+        "button", name=re.compile("Delete", re.I)
+    ).click()
+    save_draft(editor)
+    expect(editor.locator(".messages")).to_contain_text(SAVED, timeout=20_000)
+    draft = GuidePage.objects.get(pk=guide.pk).get_latest_revision_as_object()
+    assert [link.guide.title for link in draft.related_guide_links.all()] == [
+        "PhD Jobs in Machine Learning"
+    ]
+    screenshot(related, "related-guides-panel")
+
+    # The dashboard's "Job alerts" panel lines up with Wagtail's own panels.
+    editor.goto(f"{live_server.url}/admin/")
+    alerts = editor.locator("#job-alerts-section")
+    recent = editor.locator("#recent-edits-section")
+    expect(alerts).to_contain_text("Active alerts")
+    expect(recent).to_contain_text(GUIDE_TITLE)
+    alerts_box, recent_box = alerts.bounding_box(), recent.bounding_box()
+    assert alerts_box["x"] == recent_box["x"] and alerts_box["width"] == recent_box["width"]
+    heading_x = [
+        panel.locator(".w-panel__heading").bounding_box()["x"] for panel in (alerts, recent)
+    ]
+    assert heading_x[0] == heading_x[1]
+    screenshot(editor.locator("main"), "dashboard-job-alerts")
     # Under Playwright's sync API this body runs in a context of its own, where Django opened
     # a connection of its own: close it, or it keeps the test database from being dropped.
     connections.close_all()

@@ -55,6 +55,8 @@ def test_editors_without_permissions_see_no_subscribers(django_user_model, subsc
     home = client.get("/admin/")
     assert home.status_code == 200
     assert b"Job alerts" in home.content  # the figures panel: counts only
+    # ... in Wagtail's own dashboard panel markup, like the panels beside it.
+    assert b'class="w-panel w-panel--dashboard" id="job-alerts-section"' in home.content
     assert b"ada@example.org" not in home.content
 
 
