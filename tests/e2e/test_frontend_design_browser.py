@@ -286,7 +286,7 @@ def test_every_page_type_passes_axe_at_both_widths_and_in_dark_mode(demo, fronte
                 violations = axe_violations(page)
                 if violations:
                     failures[f"{name} {viewport['width']} {scheme}"] = violations
-    assert not failures, failures
+    assert not failures, (sorted(failures), failures)
 
 
 def test_pictures_of_every_page_type(demo, frontend, open_page, screenshot):
