@@ -57,8 +57,10 @@ def unsubscribe_url(token: str) -> str:
 
 
 def one_click_unsubscribe_url(token: str) -> str:
-    """List-Unsubscribe's URL: always the CMS's endpoint, which takes the RFC 8058 POST."""
-    return _link("", "notifications:unsubscribe", token)
+    """List-Unsubscribe's URL: the visible link's page, which takes the RFC 8058 POST too (the
+    CMS's view, and the frontend's page through its middleware), so that every link in an
+    email leads to the frontend when there is one."""
+    return unsubscribe_url(token)
 
 
 def manage_url(token: str) -> str:
