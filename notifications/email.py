@@ -16,7 +16,7 @@ from wagtail.models import Site
 
 from content.iso import country_name
 from content.job_fields import names
-from content.models import RemotePolicy, SalaryPeriod
+from content.models import RemotePolicy
 from notifications.mime import Email
 from notifications.models import AlertKeyword, EmailBranding, JobAlert
 from notifications.tokens import confirm_token, manage_token
@@ -57,8 +57,10 @@ def unsubscribe_url(token: str) -> str:
 
 
 def one_click_unsubscribe_url(token: str) -> str:
-    """List-Unsubscribe's URL: always the CMS's endpoint, which takes the RFC 8058 POST."""
-    return _link("", "notifications:unsubscribe", token)
+    """List-Unsubscribe's URL: the visible link's page, which takes the RFC 8058 POST too (the
+    CMS's view, and the frontend's page through its middleware), so that every link in an
+    email leads to the frontend when there is one."""
+    return unsubscribe_url(token)
 
 
 def manage_url(token: str) -> str:
@@ -165,6 +167,8 @@ def confirmation_message(subscriber, alert) -> EmailMultiAlternatives:
         "site_name": branding.site_name,
         "confirm_url": confirm_url(subscriber.pk, alert.pk),
         "alert": alert,
+        # Which alert this confirms, in the words the digests use for it.
+        "alert_title": alert_titles([alert.pk])[alert.pk],
         "valid_days": max(1, settings.NOTIFICATIONS_CONFIRM_MAX_AGE_SECONDS // 86400),
     }
     subject = f"Confirm your job alert at {branding.site_name}"
@@ -233,24 +237,60 @@ JOB_FIELDS = (
 
 CLOSING_DATE = JOB_FIELDS.index("closing_date")
 
-_PERIODS = {value: label.lower() for value, label in SalaryPeriod.choices}
+# Money is written as the frontend writes it (Intl.NumberFormat("en-GB", {style: "currency"}),
+# frontend/src/lib/format.ts): "£30,000 – £35,000 a year", the same on the site and in emails.
+_PERIODS = {
+    "YEAR": "a year",
+    "MONTH": "a month",
+    "WEEK": "a week",
+    "DAY": "a day",
+    "HOUR": "an hour",
+}
+# en-GB's currency symbols; any other currency is written as its code and a space.
+_SYMBOLS = {
+    "GBP": "£",
+    "EUR": "€",
+    "USD": "US$",
+    "CAD": "CA$",
+    "AUD": "A$",
+    "NZD": "NZ$",
+    "HKD": "HK$",
+    "CNY": "CN¥",
+    "JPY": "JP¥",
+    "INR": "₹",
+    "KRW": "₩",
+    "ILS": "₪",
+    "BRL": "R$",
+    "MXN": "MX$",
+    "TWD": "NT$",
+    "VND": "₫",
+}
 
 
 def _amount(value: Decimal) -> str:
     return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
 
 
+def money_text(value: Decimal, currency: str) -> str:
+    """ "£30,000", "US$15.50", "CHF\u00a0100,000" (a no-break space, as Intl writes it)."""
+    symbol = _SYMBOLS.get(currency)
+    return f"{symbol}{_amount(value)}" if symbol else f"{currency}\u00a0{_amount(value)}"
+
+
 def salary_text(low, high, currency: str, period: str) -> str:
-    """ "EUR 45,000–52,000 per year", "from GBP 19,237 per year", or "" when not given."""
+    """ "€45,000 – €52,000 a year", "from £19,237 a year", or "" when not given."""
     if low is None and high is None:
         return ""
     if low is not None and high is not None:
-        span = _amount(low) if low == high else f"{_amount(low)}–{_amount(high)}"
-        amount = f"{currency} {span}"
+        amount = (
+            money_text(low, currency)
+            if low == high
+            else f"{money_text(low, currency)} – {money_text(high, currency)}"
+        )
     elif high is None:
-        amount = f"from {currency} {_amount(low)}"
+        amount = f"from {money_text(low, currency)}"
     else:
-        amount = f"up to {currency} {_amount(high)}"
+        amount = f"up to {money_text(high, currency)}"
     return f"{amount} {_PERIODS[period]}" if period in _PERIODS else amount
 
 

@@ -102,7 +102,7 @@ def test_digest_reads_well_at_phone_and_desktop_widths(digest_html, chromium, wi
         assert card.bounding_box()["width"] <= min(width, 600)
         assert page.get_by_text("PhD · Machine Learning · Germany").is_visible()
         assert page.get_by_text("“robotics” · Remote").is_visible()
-        assert page.get_by_text("EUR 2,400–2,800 per month").is_visible()
+        assert page.get_by_text("€2,400 – €2,800 a month").is_visible()
         # The preheader is for inbox lists only.
         assert not page.get_by_text("and 1 more").is_visible()
         page.screenshot(path=picture_folder(DOCS) / f"digest-email-{width}.png", full_page=True)

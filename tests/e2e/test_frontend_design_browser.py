@@ -12,9 +12,11 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from playwright.sync_api import expect
 
 from content.models import Discipline, GuidePage, Institution, JobPostingPage, Role
+from notifications.email import one_click_unsubscribe_url
 from notifications.models import JobAlert
 from notifications.tokens import manage_token
 from tests.e2e.conftest import ROOT
@@ -240,6 +242,26 @@ def test_a_subscriber_reads_each_alert_in_words_and_deletes_one_only_on_confirmi
     expect(page.locator("form.alert-form")).to_have_count(0)
 
 
+def test_an_emails_one_click_unsubscribe_url_works_on_the_frontend(demo, frontend, open_page):
+    subscriber = confirmed_subscriber("oneclick@example.org")
+    with override_settings(
+        NOTIFICATIONS_UNSUBSCRIBE_URL=f"{frontend}/alerts/unsubscribe/{{token}}/",
+    ):
+        url = one_click_unsubscribe_url(manage_token(subscriber.pk))
+    assert url.startswith(f"{frontend}/alerts/unsubscribe/")
+    page = open_page()
+    # RFC 8058: the mail provider POSTs this body, with no cookies, to the header's URL.
+    response = page.request.post(
+        url,
+        data="List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        max_redirects=0,
+    )
+    assert response.status == 200, response.text()
+    subscriber.refresh_from_db()
+    assert subscriber.status == subscriber.Status.UNSUBSCRIBED
+
+
 def page_types(frontend) -> dict[str, str]:
     """One address of every page type."""
     job = JobPostingPage.objects.live().first()
@@ -286,7 +308,7 @@ def test_every_page_type_passes_axe_at_both_widths_and_in_dark_mode(demo, fronte
                 violations = axe_violations(page)
                 if violations:
                     failures[f"{name} {viewport['width']} {scheme}"] = violations
-    assert not failures, failures
+    assert not failures, (sorted(failures), failures)
 
 
 def test_pictures_of_every_page_type(demo, frontend, open_page, screenshot):

@@ -144,7 +144,9 @@ export function JobSearchView({ title, filters, data, crumbs = [{ text: "Jobs" }
       </div>
       {total > 0 && <Chips chips={chips} />}
       <div className="search-layout">
-        <details className="filter-drawer">
+        {/* Keyed by the search, so that choosing a filter (a client-side navigation) shows the
+            new results with the drawer closed, as a full page load would. */}
+        <details className="filter-drawer" key={toQueryString(filters)}>
           <summary>
             <span className="when-closed">
               Filters{chips.length > 0 && <span className="filter-count"> {chips.length}</span>}
@@ -155,13 +157,15 @@ export function JobSearchView({ title, filters, data, crumbs = [{ text: "Jobs" }
             <h2 className="drawer-title visually-hidden">Filter jobs</h2>
             <FacetLinks facets={jobFacets} filters={filters} />
             <p className="drawer-done">
-              <Link className="button" href={searchUrl(filters)}>
+              {/* A plain link: a full load of the same search closes the drawer. */}
+              <a className="button" href={searchUrl(filters)}>
                 Show {total} {total === 1 ? "job" : "jobs"}
-              </Link>
+              </a>
             </p>
           </div>
         </details>
         <div className="results">
+          <h2 className="visually-hidden">Results</h2>
           {jobs.items.length ? <JobList jobs={jobs.items} /> : <NoResults chips={chips} />}
           <Pagination pagination={jobs.pagination} filters={filters} />
           <div className="search-extras">

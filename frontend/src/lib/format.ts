@@ -4,7 +4,9 @@ import { label } from "./labels";
 // Money is written one way everywhere, on the site and in the emails: "£20,780 a year",
 // "£20,780 – £25,000 a year" (the CMS's notifications/formatting.py writes the same).
 export function money(amount: number, currency: string): string {
-  return new Intl.NumberFormat("en-GB", { style: "currency", currency, maximumFractionDigits: 0 }).format(amount);
+  // Whole amounts without pence; an hourly £15.50 keeps them (as notifications/email.py does).
+  const digits = Number.isInteger(amount) ? 0 : 2;
+  return new Intl.NumberFormat("en-GB", { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(amount);
 }
 
 export function salaryText(salary: JobCardFieldsFragment["salary"]): string | null {

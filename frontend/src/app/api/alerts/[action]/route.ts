@@ -71,8 +71,13 @@ export async function POST(request: Request, { params }: { params: Promise<{ act
   const action = (await params).action as Action;
   if (!ACTIONS.includes(action)) return new Response("Not found", { status: 404 });
   const form = await request.formData().catch(() => new FormData());
-  // The RFC 8058 one-click POST carries its token in the URL (see middleware.ts).
-  const token = String(form.get("token") ?? new URL(request.url).searchParams.get("token") ?? "");
+  // The RFC 8058 one-click POST carries its token in the URL (see middleware.ts): in the
+  // rewritten query, or in the page's own path when the handler sees the address as sent.
+  const url = new URL(request.url);
+  const inPath = /^\/alerts\/unsubscribe\/([^/]+)\/?$/.exec(url.pathname);
+  const token = String(
+    form.get("token") ?? url.searchParams.get("token") ?? (inPath ? decodeURIComponent(inPath[1]) : ""),
+  );
   form.set("token", token);
   let outcome: Outcome;
   try {
