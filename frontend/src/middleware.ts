@@ -8,8 +8,12 @@ import { badRequest } from "@/lib/query";
 
 // Addresses with a subscriber's token or a preview token in them.
 const TOKEN_PAGES = /^\/(alerts|preview|api\/alerts)(\/|$)/;
+// Wagtail's admin shows Preview in an iframe of its own: the preview page may be framed by the
+// CMS's origin (CMS_ADMIN_URL, by default where browsers reach the CMS), and by nothing else.
+const PREVIEW = /^\/preview(\/|$)/;
+const CMS_ADMIN_ORIGIN = new URL(process.env.CMS_ADMIN_URL ?? CMS_PUBLIC_URL).origin;
 
-function contentSecurityPolicy(nonce: string): string {
+function contentSecurityPolicy(nonce: string, pathname: string): string {
   return [
     "default-src 'self'",
     // Next marks its own scripts with the nonce; 'strict-dynamic' lets them load its chunks.
@@ -22,13 +26,14 @@ function contentSecurityPolicy(nonce: string): string {
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
-    "frame-ancestors 'none'",
+    PREVIEW.test(pathname) ? `frame-ancestors ${CMS_ADMIN_ORIGIN}` : "frame-ancestors 'none'",
   ].join("; ");
 }
 
 function secured(response: NextResponse, pathname: string, csp: string): NextResponse {
   response.headers.set("Content-Security-Policy", csp);
-  response.headers.set("X-Frame-Options", "DENY");
+  // X-Frame-Options cannot name an origin; for Preview the policy's frame-ancestors decides.
+  if (!PREVIEW.test(pathname)) response.headers.set("X-Frame-Options", "DENY");
   response.headers.set("X-Content-Type-Options", "nosniff");
   if (TOKEN_PAGES.test(pathname)) {
     response.headers.set("Referrer-Policy", "no-referrer");
@@ -53,7 +58,7 @@ function badRequestPage(message: string): string {
 export function middleware(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const csp = contentSecurityPolicy(nonce);
+  const csp = contentSecurityPolicy(nonce, pathname);
 
   const problem = badRequest(request.nextUrl);
   if (problem) {

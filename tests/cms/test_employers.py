@@ -295,8 +295,8 @@ def test_a_batch_goes_through_the_bulk_path_posting_by_posting(graphql, moderate
     assert created.count() == 2 and not created.filter(live=True).exists()
     again = graphql.post(SUBMIT_MANY, {"postings": [postings[0]]}, **headers).json()
     assert again["data"]["submitJobPostings"]["results"][0]["status"] == "unchanged"
-    too_many = graphql.post(SUBMIT_MANY, {"postings": [postings[0]] * 101}, **headers).json()
-    assert "at most 100" in too_many["errors"][0]["message"]
+    too_many = graphql.post(SUBMIT_MANY, {"postings": [postings[0]] * 26}, **headers).json()
+    assert "at most 25" in too_many["errors"][0]["message"]
 
 
 # Numbers no salary or contract can be: each a field error, never an exception.
