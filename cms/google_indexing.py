@@ -172,11 +172,14 @@ def post_batch(notifications, token: str) -> dict[int, tuple[int, str]]:
         )
     except requests.RequestException as error:
         raise RetryableIndexingError(str(error)) from error
-    if response.status_code in RETRYABLE:
-        raise RetryableIndexingError(f"batch answered {response.status_code}")
-    if response.status_code != 200:
-        # The whole call refused (bad token, bad format): every part gets that answer.
+    if response.status_code == 400:
+        # The whole call refused as malformed: every part gets that answer, retrying cannot help.
         return {n.pk: (response.status_code, response.text[:1000]) for n in notifications}
+    if response.status_code != 200:
+        # Overloaded, or the token or the account's rights (401, 403): the rows stay pending,
+        # for Celery's retries and then the sweep, once the setting is put right.
+        logger.error("Google Indexing API answered %s: %s", response.status_code, response.text)
+        raise RetryableIndexingError(f"batch answered {response.status_code}")
     return parse_batch_response(response.headers.get("Content-Type", ""), response.content)
 
 
