@@ -188,3 +188,32 @@ def test_the_request_is_in_googles_batch_format(db):
     assert parts == [(str(n.pk), {"url": n.url, "type": UPDATED}) for n in notices]
     with pytest.raises(BadBatch):  # the stub itself refuses what Google would refuse
         parse_batch("application/json", body)
+
+
+def test_the_employer_api_path_is_told_too(job_index, stub, django_capture_on_commit_callbacks):
+    """The bulk path (employer API, imports, feeds) sends the same event as Wagtail's publish."""
+    from content.imports.bulk import import_batch
+    from content.imports.reading import Mode
+    from content.models import JobPostingPage
+    from tests.factories import InstitutionFactory, RoleFactory
+
+    institution = InstitutionFactory(slug="oxford")
+    RoleFactory(slug="phd")
+    rows = [
+        {
+            "title": f"PhD position {n} in glaciology",
+            "institution": "oxford",
+            "role": "phd",
+            "reference": f"OX-{n}",
+            "closing_date": (timezone.localdate() + dt.timedelta(days=20)).isoformat(),
+            "description": f"Study ice sheet number {n}.",
+            "application_url": f"https://ox.example/{n}",
+        }
+        for n in (1, 2)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_batch(rows, institution, mode=Mode.PUBLISH)
+    jobs = JobPostingPage.objects.live().order_by("pk")
+    assert len(jobs) == 2, report
+    assert sorted(stub.log()) == sorted((UPDATED, page_url(job)) for job in jobs)
+    assert stub.batches == [2]  # one event per chunk: one batch call
