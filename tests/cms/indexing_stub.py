@@ -61,6 +61,8 @@ class IndexingStub:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                if self.path == "/token":
+                    return self.token(body)
                 if self.path != "/batch":
                     return self.answer(404, b"not found")
                 if self.headers.get("Authorization") != f"Bearer {TOKEN}":
@@ -93,6 +95,31 @@ class IndexingStub:
                 out.append(f"--{boundary}--\r\n")
                 self.answer(200, "".join(out).encode(), f"multipart/mixed; boundary={boundary}")
 
+            def token(self, body):
+                """Google's OAuth token endpoint for a service account: a JWT assertion signed
+                with the account's key, for the indexing scope, exchanged for a token."""
+                from urllib.parse import parse_qs
+
+                from google.auth import jwt
+
+                form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+                try:
+                    # google-auth addresses the assertion to Google's token endpoint whatever
+                    # the key's token_uri (where it is POSTed) says.
+                    claims = jwt.decode(
+                        form["assertion"],
+                        certs=stub.public_key_pem,
+                        audience="https://oauth2.googleapis.com/token",
+                    )
+                    assert form["grant_type"] == "urn:ietf:params:oauth:grant-type:jwt-bearer"
+                    assert claims["scope"] == "https://www.googleapis.com/auth/indexing"
+                except Exception as error:  # any flaw: refused, like Google would
+                    stub.errors.append(f"token: {error!r}")
+                    return self.answer(400, b'{"error": "invalid_grant"}')
+                stub.tokens_issued += 1
+                reply = {"access_token": TOKEN, "expires_in": 3600, "token_type": "Bearer"}
+                self.answer(200, json.dumps(reply).encode())
+
             def answer(self, status, body, content_type="application/json"):
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
@@ -105,8 +132,38 @@ class IndexingStub:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.token_uri = self.url + "/token"
+        self.public_key_pem = b""  # set by service_account_file()
+        self.tokens_issued = 0
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    def service_account_file(self, path) -> str:
+        """Write a service account's JSON key (a fresh RSA key) whose token endpoint is this
+        stub's; returns its path."""
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.public_key_pem = key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        private_pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+        info = {
+            "type": "service_account",
+            "project_id": "test",
+            "private_key_id": "test-key",
+            "private_key": private_pem,
+            "client_email": "indexing@test.iam.gserviceaccount.com",
+            "client_id": "1",
+            "token_uri": self.token_uri,
+        }
+        path.write_text(json.dumps(info))
+        return str(path)
 
     def log(self) -> list[tuple[str, str]]:
         return [(n["type"], n["url"]) for n in self.notifications]

@@ -1,6 +1,8 @@
 """Google's Indexing API: the lifecycle's events become URL_UPDATED / URL_DELETED
 notifications, sent in Google's batch format to a real local stub of the API that checks the
-format and the Bearer token. Only the token's acquisition from the service account is mocked."""
+format and the Bearer token. The token's acquisition from the service account is mocked
+(a fixed token) except in the last test, where google-auth gets it from the stub's token
+endpoint with a JWT signed by a generated key."""
 
 import datetime as dt
 
@@ -217,3 +219,18 @@ def test_the_employer_api_path_is_told_too(job_index, stub, django_capture_on_co
     assert len(jobs) == 2, report
     assert sorted(stub.log()) == sorted((UPDATED, page_url(job)) for job in jobs)
     assert stub.batches == [2]  # one event per chunk: one batch call
+
+
+def test_the_token_comes_from_the_service_account(stub, settings, tmp_path, monkeypatch, db):
+    """Nothing mocked: google-auth signs a JWT with the account's key and trades it for a
+    token at the account's token endpoint (here the stub's), which the batch call carries."""
+    monkeypatch.undo()  # the real access_token() (and Celery's eager mode off again)
+    monkeypatch.setattr(google_indexing, "_credentials", None)
+    settings.GOOGLE_INDEXING_CREDENTIALS_FILE = stub.service_account_file(tmp_path / "key.json")
+    pending(2)
+    assert google_indexing.send_batch() is False
+    assert google_indexing.send_batch() is False  # nothing left; no second token either
+    pending(1, start=2)
+    google_indexing.send_batch()
+    assert stub.errors == [] and stub.tokens_issued == 1  # cached until it expires
+    assert stub.batches == [2, 1]
