@@ -33,6 +33,7 @@ from cms.models import IndexingNotification
 from content.lifecycle import Kind
 from content.models import JobPostingPage
 from content.public_urls import page_url
+from content.visibility import is_visible
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +59,13 @@ def notification_type(page, kind: Kind) -> str | None:
     if not issubclass(page.specific_class or type(page), JobPostingPage):
         return None
     if kind is Kind.PUBLISHED:
+        # Published where the public cannot see it (a private section): nothing to tell.
+        return IndexingNotification.Type.UPDATED if is_visible(page) else None
+    # A view restriction set or lifted (on it, above it or on media it shows): the one
+    # visibility rule says whether the public sees it now.
+    if kind is Kind.PRIVACY and is_visible(page):
         return IndexingNotification.Type.UPDATED
-    if kind is Kind.PRIVACY:
-        # Set or lifted, on the page, an ancestor or media it shows: the page now says which.
-        if page.get_view_restrictions().exists():
-            return IndexingNotification.Type.DELETED
-        return IndexingNotification.Type.UPDATED
-    return IndexingNotification.Type.DELETED  # unpublished, expired, deleted
+    return IndexingNotification.Type.DELETED  # unpublished, expired, deleted, made private
 
 
 def queue(pages, kind: Kind) -> list[IndexingNotification]:

@@ -92,6 +92,17 @@ def test_expiry_deletion_and_privacy(job_index, stub, django_capture_on_commit_c
     ]
 
 
+def test_a_job_published_in_a_private_section_is_not_told(
+    job_index, stub, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=job_index, restriction_type=PageViewRestriction.LOGIN
+        )
+    publish(JobPostingPageFactory(parent=job_index, live=False), django_capture_on_commit_callbacks)
+    assert stub.log() == [] and IndexingNotification.objects.count() == 0
+
+
 def test_only_jobs_are_notified(guide_index, stub, django_capture_on_commit_callbacks):
     guide = GuidePageFactory(parent=guide_index, live=False)
     publish(guide, django_capture_on_commit_callbacks)
