@@ -245,3 +245,13 @@ def test_the_token_comes_from_the_service_account(stub, settings, tmp_path, monk
     google_indexing.send_batch()
     assert stub.errors == [] and stub.tokens_issued == 1  # cached until it expires
     assert stub.batches == [2, 1]
+
+
+def test_the_admin_lists_the_queue(admin_client, db):
+    from django.urls import reverse
+
+    pending(1)
+    listing = admin_client.get(reverse("wagtailsnippets_cms_indexingnotification:list"))
+    assert listing.status_code == 200 and b"https://jobs.example/jobs/job-0/" in listing.content
+    add = admin_client.get(reverse("wagtailsnippets_cms_indexingnotification:add"))
+    assert add.status_code in (302, 403)  # the system writes these rows, nobody else
