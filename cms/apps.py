@@ -17,3 +17,7 @@ class CmsConfig(AppConfig):
         if settings.WEBHOOK_SECRET:  # a malformed secret stops the start, not each delivery
             check_secret(settings.WEBHOOK_SECRET)
         revalidation.connect()
+
+        from cms import indexing
+
+        indexing.connect()  # only with GOOGLE_INDEXING_CREDENTIALS_FILE set

@@ -10,7 +10,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
 
-from cms.models import WebhookDelivery
+from cms.models import IndexingNotification, WebhookDelivery
 from content.employers.accounts import issue_key, membership, visible_pages
 from content.models import EmployerApiKey, InstitutionMembership
 from content.validators import validate_single_line
@@ -90,6 +90,27 @@ class WebhookDeliveryViewSet(SnippetViewSet):
 
 
 register_snippet(WebhookDeliveryViewSet)
+
+
+class IndexingNotificationViewSet(SnippetViewSet):
+    """The queue and log of Google Indexing API notifications (cms/google_indexing.py)."""
+
+    model = IndexingNotification
+    icon = "site"
+    menu_label = "Google indexing"
+    menu_order = 901
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    list_display = ["type", "url", "status", "response_status", "created_at", "sent_at"]
+    list_filter = ["status", "type"]
+    search_fields = ["url"]
+
+    @property
+    def permission_policy(self):
+        return ReadOnlyPermissionPolicy(self.model)
+
+
+register_snippet(IndexingNotificationViewSet)
 
 
 @hooks.register("construct_explorer_page_queryset")

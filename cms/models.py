@@ -29,3 +29,34 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event} “{self.page_title}” → {self.url}"
+
+
+class IndexingNotification(models.Model):
+    """One URL to tell Google's Indexing API about (cms/google_indexing.py): the queue, and
+    once sent, the day's quota count and the log."""
+
+    class Type(models.TextChoices):
+        UPDATED = "URL_UPDATED", "Updated"
+        DELETED = "URL_DELETED", "Deleted"
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", "Pending"
+        SENT = "SENT", "Sent"
+        FAILED = "FAILED", "Failed"  # Google refused it (a 4xx other than 429): not retried
+
+    url = models.URLField(max_length=500)
+    type = models.CharField(max_length=11, choices=Type.choices)
+    status = models.CharField(
+        max_length=7, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    page_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.type} {self.url}"

@@ -206,6 +206,15 @@ WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 30)  # doubles after each attempt
 WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 3600)  # Celery's backoff cap
+# Google's Indexing API (cms/google_indexing.py): off unless a service account's JSON key is
+# given. The endpoint is a setting so that tests (and a staging site) can point it elsewhere.
+GOOGLE_INDEXING_CREDENTIALS_FILE = env_str("GOOGLE_INDEXING_CREDENTIALS_FILE")
+GOOGLE_INDEXING_ENDPOINT = env_str("GOOGLE_INDEXING_ENDPOINT", "https://indexing.googleapis.com")
+GOOGLE_INDEXING_DAILY_QUOTA = env_int("GOOGLE_INDEXING_DAILY_QUOTA", 200)  # URLs per UTC day
+GOOGLE_INDEXING_TIMEOUT = env_int("GOOGLE_INDEXING_TIMEOUT", 30)
+GOOGLE_INDEXING_RETRY_SECONDS = env_int("GOOGLE_INDEXING_RETRY_SECONDS", 60)  # then doubling
+GOOGLE_INDEXING_RETRY_MAX_SECONDS = env_int("GOOGLE_INDEXING_RETRY_MAX_SECONDS", 3600)
+GOOGLE_INDEXING_MAX_RETRIES = env_int("GOOGLE_INDEXING_MAX_RETRIES", 8)  # then the sweep
 
 # --- Email: Django's own setting names.
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -278,6 +287,7 @@ TASK_TIME_LIMITS = {
     "notifications.tasks.publish_scheduled": 300,
     "notifications.tasks.expire_unconfirmed_alerts": 300,
     "cms.tasks.deliver_webhook": 120,
+    "cms.tasks.send_google_indexing": 120,
 }
 CELERY_TASK_ANNOTATIONS = {
     name: {"soft_time_limit": soft, "time_limit": soft + 60}
@@ -381,6 +391,11 @@ CELERY_BEAT_SCHEDULE = {
     "fetch-due-job-feeds": {
         "task": "content.tasks.fetch_due_feeds",
         "schedule": 300.0,
+    },
+    # What the day's quota or a failed send left pending (a no-op when not configured).
+    "google-indexing-sweep": {
+        "task": "cms.tasks.send_google_indexing",
+        "schedule": 900.0,
     },
 }
 

@@ -186,9 +186,9 @@ export const InstitutionsQuery = graphql(`
 
 export const SitemapQuery = graphql(`
   query Sitemap($page: Int) {
-    jobs(page: $page, perPage: 100) { items { url } pagination { nextPage } }
-    guides(perPage: 100) { items { url } }
-    definitions(perPage: 100) { items { url } }
+    jobs(page: $page, perPage: 100) { items { url lastPublishedAt } pagination { nextPage } }
+    guides(perPage: 100) { items { url lastPublishedAt } }
+    definitions(perPage: 100) { items { url lastPublishedAt } }
   }
 `);
 
