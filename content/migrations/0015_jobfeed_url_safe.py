@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('content', '0013_tsvector_concat_aggregate'),
+        ('content', '0014_related_guides_in_order'),
     ]
 
     operations = [
