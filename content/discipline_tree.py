@@ -14,7 +14,9 @@ from collections.abc import Iterable
 
 class DisciplineTree:
     """(id, parent id) pairs, with the walks every caller needs. A parent id that is not
-    among the nodes counts as none (the node is a root)."""
+    among the nodes counts as none (the node is a root). The whole tree is one query:
+    `DisciplineTree(Discipline.objects.values_list("id", "parent_id"))` (this module imports
+    no model, so that content.models and its widgets can use it)."""
 
     def __init__(self, pairs: Iterable[tuple[int, int | None]]):
         pairs = list(pairs)
@@ -25,13 +27,6 @@ class DisciplineTree:
         self.children: dict[int | None, list[int]] = {}
         for pk, parent in self.parents.items():
             self.children.setdefault(parent, []).append(pk)
-
-    @classmethod
-    def load(cls) -> "DisciplineTree":
-        """The whole tree, in one query."""
-        from content.models import Discipline
-
-        return cls(Discipline.objects.values_list("id", "parent_id"))
 
     def ancestors_and_self(self, ids: Iterable[int]) -> set[int]:
         """The given disciplines and every discipline above them."""

@@ -84,7 +84,9 @@ class Discipline(index.Indexed, models.Model):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
     def clean(self):
-        if DisciplineTree.load().would_cycle(self.pk, self.parent_id):
+        if DisciplineTree(Discipline.objects.values_list("id", "parent_id")).would_cycle(
+            self.pk, self.parent_id
+        ):
             raise ValidationError({"parent": "A discipline cannot sit under itself."})
 
 

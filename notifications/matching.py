@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from content.discipline_tree import DisciplineTree
 from content.job_search import ALERT_FILTERS
-from content.models import JobPostingPage
+from content.models import Discipline, JobPostingPage
 from content.visibility import open_jobs
 from notifications.models import AlertKeyword, Delivery, JobAlert, JobPublication, Subscriber
 
@@ -195,7 +195,7 @@ def plan(frequency: str, run_id: int, cutoff: dt.datetime) -> tuple[int, int]:
         jobs = open_jobs(JobPostingPage.objects.filter(pk__in=published)).prefetch_related(
             "disciplines"
         )
-        tree = DisciplineTree.load()
+        tree = DisciplineTree(Discipline.objects.values_list("id", "parent_id"))
         jobs = list(jobs)
         reserved = 0
         for start in range(0, len(jobs), JOBS_PER_STATEMENT):
