@@ -16,7 +16,7 @@ tests/content/test_job_fields.py fails when a concrete field of JobPostingPage i
 these and not in `PRIVATE`, and when a derived list disagrees with this one.
 
 To add a plain field: add it to the model (and its migration), add one `JobField` here, and
-regenerate schema.graphql (an additive change). See docs/architecture-fields.md.
+regenerate schema.graphql (an additive change). See docs/architecture.md.
 """
 
 from dataclasses import dataclass
