@@ -112,6 +112,9 @@ class AlternativesEmail(EmailMultiAlternatives):
 
     def message(self):
         message = super().message()
+        # Django keeps an ASCII subject as it is; ours are always encoded (subject_header).
+        charset = self.encoding or settings.DEFAULT_CHARSET
+        message.replace_header("Subject", subject_header(self.subject, charset))
         if type(message) is SafeMIMEMultipart:
             # Django builds the multipart itself; only the serialisation changes.
             message.__class__ = FlatAlternatives
@@ -120,11 +123,18 @@ class AlternativesEmail(EmailMultiAlternatives):
 
 @lru_cache(maxsize=1024)
 def _header_value(name: str, value: str) -> str:
-    """A header's value as Django's message() stores it (non-ASCII as encoded words; a
-    subject always through Header, which folds a long one). Cached: subjects repeat."""
-    if not value.isascii():
-        return Header(value, "utf-8").encode()
-    return Header(value).encode() if name == "Subject" else value
+    """A header's value as our message() stores it (non-ASCII as encoded words; a subject
+    always as UTF-8 encoded words, `subject_header`). Cached: subjects repeat."""
+    if name == "Subject":
+        return subject_header(value)
+    return value if value.isascii() else Header(value, "utf-8").encode()
+
+
+def subject_header(subject: str, charset: str = "utf-8") -> str:
+    """A subject always encoded (RFC 2047, UTF-8): text that looks like an encoded word
+    (`=?utf-8?b?...?=`, refused in titles anyway) is then itself encoded, so no mail client
+    decodes it into something else."""
+    return Header(subject, charset).encode()
 
 
 def _text_part(subtype: str, payload: str) -> list[tuple[str, str]] | None:

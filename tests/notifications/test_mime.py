@@ -1,9 +1,13 @@
 """Our one-pass MIME writer must produce exactly what the standard generator does."""
 
+import email as email_package
+import re
+from email import policy
+
 import pytest
 from django.core.mail.message import SafeMIMEMultipart
 
-from notifications.mime import AlternativesEmail, FlatAlternatives
+from notifications.mime import AlternativesEmail, Email, FlatAlternatives
 
 CASES = {
     "ascii": ("3 new jobs", "* Job\n  Closes 1 May\n", "<li>Job</li>\n"),
@@ -53,3 +57,17 @@ def test_other_shapes_use_the_standard_generator():
     email.attach("notes.txt", b"\x00\x01", "application/octet-stream")
     email.attach_alternative("<p>html</p>", "text/html")
     assert b"notes.txt" in email.message().as_bytes()
+
+
+@pytest.mark.parametrize(
+    "subject", ["3 new jobs", "=?utf-8?b?UGFzc3dvcmQgcmVzZXQ=?= now", "Zürich", "A subject " * 20]
+)
+def test_subjects_are_always_encoded_and_read_back_as_written(subject):
+    """A subject is RFC 2047 encoded even when ASCII, so text that looks like an encoded
+    word reaches the reader as that text, not as what it would decode to."""
+    mail = Email(to="ada@example.org", subject=subject, text="t\n", html="<p>h</p>\n", headers={})
+    for raw in (mail.message().message().as_bytes(linesep="\r\n"), mail.as_bytes()):
+        line = re.search(rb"\r\nSubject:\s*(\S+)", raw).group(1)
+        assert line.startswith(b"=?utf-8?"), line
+        parsed = email_package.message_from_bytes(raw, policy=policy.default)
+        assert parsed["Subject"] == subject
