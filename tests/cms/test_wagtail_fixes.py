@@ -21,7 +21,7 @@ URLS = [
 @pytest.mark.parametrize("url", URLS)
 def test_malformed_ids_are_a_404_for_an_editor(admin_client, url):
     assert admin_client.get(url).status_code == 404
-    assert admin_client.post(url).status_code == 404
+    assert admin_client.post(url).status_code in (404, 405)  # some take no POST at all
 
 
 def test_a_post_without_a_url_is_a_form_error(admin_client):
