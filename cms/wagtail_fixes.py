@@ -6,7 +6,8 @@ mounted ahead of Wagtail's own URL (config/urls.py). Remove each when Wagtail fi
   which the form refuses as required.
 - The link choosers (external, email, phone, anchor) reverse a URL with `?parent_page_id=`
   as given, and the multiple page chooser looks up `?id=` as given: a 500 unless the id is
-  written as Django writes one. Anything else is a 404 here.
+  written as Django writes one. Anything else is a 404 here. The multiple page chooser
+  also names only pages the page chooser's hooks allow (institution accounts: their own).
 - Every chooser's "chosen" view (images, documents, snippets, glossary terms) takes its id
   as `<str:pk>` and looks it up as is: "2.0", "all" or an id beyond the database's integer
   range is a ValueError or OverflowError, a 500. Wrapped here once so it is a 404 (this
@@ -16,10 +17,12 @@ mounted ahead of Wagtail's own URL (config/urls.py). Remove each when Wagtail fi
 from django.http import Http404
 from django.urls import path
 from django.views.decorators.cache import never_cache
+from wagtail import hooks
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.forms.choosers import ExternalLinkChooserForm, URLOrAbsolutePathField
 from wagtail.admin.views import chooser
 from wagtail.admin.views.generic.chooser import ChosenViewMixin
+from wagtail.models import Page
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from cms.employer_access import page_id
@@ -50,6 +53,23 @@ def page_ids_as_django_writes_them(view, parameters):
     return wrapped
 
 
+def choosable_pages_only(view):
+    """The multiple page chooser answers with the titles of the pages `?id=` names, without
+    Wagtail's chooser hooks: here they apply (construct_page_chooser_queryset), so it names
+    only pages the page chooser would offer the user; any other is a 404."""
+
+    def wrapped(request, *args, **kwargs):
+        ids = {int(value) for value in request.GET.getlist("id")}  # well-formed by now
+        pages = Page.objects.filter(pk__in=ids)
+        for hook in hooks.get_hooks("construct_page_chooser_queryset"):
+            pages = hook(pages, request)
+        if pages.count() < len(ids):
+            raise Http404("No such page.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _link_chooser(route, view_class, name, **initkwargs):
     view = page_ids_as_django_writes_them(view_class.as_view(**initkwargs), ["parent_page_id"])
     return path(route, view, name=name)  # Wagtail's name: the same URL either way
@@ -73,7 +93,9 @@ urlpatterns = [
     ),
     path(
         "choose-page/chosen-multiple/",
-        page_ids_as_django_writes_them(chooser.ChosenMultipleView.as_view(), ["id"]),
+        page_ids_as_django_writes_them(
+            choosable_pages_only(chooser.ChosenMultipleView.as_view()), ["id"]
+        ),
         name="wagtailadmin_choose_page_chosen_multiple",
     ),
 ]
