@@ -113,8 +113,8 @@ class EmployerAdminAccess:
 
 
 def _in_range(number: int) -> bool:
-    low, high = connection.ops.integer_field_range(Page._meta.pk.get_internal_type())
-    return low <= number <= high
+    _, high = connection.ops.integer_field_range(Page._meta.pk.get_internal_type())
+    return 1 <= number <= high
 
 
 def page_id(value: str) -> int:

@@ -92,7 +92,7 @@ class TermChosenView(ChosenView):
     def get_object(self, pk):
         try:
             return chooser_pages(self.model_class.objects.filter(pk=pk), self.request).get()
-        except (ValueError, self.model_class.DoesNotExist):
+        except (ValueError, OverflowError, self.model_class.DoesNotExist):
             raise Http404("No such term.") from None
 
     def get_display_title(self, instance):

@@ -8,6 +8,7 @@ the GraphQL mutations and the importer, which all validate through the model, re
 """
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 
@@ -15,16 +16,42 @@ from django.core.exceptions import ValidationError
 # Unicode line and paragraph separators, which JavaScript and some mail clients treat as
 # line breaks.
 CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Format characters (Unicode category Cf) are invisible: bidi overrides and isolates (U+202E
+# turns "gpj.exe" into "exe.jpg"), zero-width spaces, the BOM. Zero-width (non-)joiners stay:
+# Persian, the Indic scripts and emoji sequences need them, and they reorder nothing.
+ALLOWED_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
+# An RFC 2047 encoded word: a mail client shows "=?utf-8?b?...?=" in a subject decoded, as
+# whatever text the sender encoded.
+ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bq]\?[^?\s]*\?=", re.IGNORECASE)
+
+
+def _format_character(text: str) -> str | None:
+    for char in text:
+        if unicodedata.category(char) == "Cf" and char not in ALLOWED_FORMAT_CHARACTERS:
+            return char
+    return None
 
 
 def validate_single_line(value) -> None:
-    found = CONTROL_CHARACTERS.search(str(value or ""))
+    text = str(value or "")
+    found = CONTROL_CHARACTERS.search(text)
     if found:
         raise ValidationError(
             "Use a single line of text: line breaks, tabs and other control characters "
             "(here U+%(code)04X) are not allowed.",
             code="control_character",
             params={"code": ord(found.group())},
+        )
+    if (char := _format_character(text)) is not None:
+        raise ValidationError(
+            "Invisible formatting characters (here U+%(code)04X) are not allowed.",
+            code="format_character",
+            params={"code": ord(char)},
+        )
+    if ENCODED_WORD.search(text):
+        raise ValidationError(
+            "Encoded text such as “=?utf-8?b?…?=” is not allowed; type the text itself.",
+            code="encoded_word",
         )
 
 

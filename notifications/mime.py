@@ -7,7 +7,9 @@ of those bytes, so what the server receives is exactly Django's message plus one
 """
 
 from dataclasses import dataclass
+from email.header import Header
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
 from notifications.dkim import configured, signed
@@ -42,7 +44,17 @@ class AlternativesEmail(EmailMultiAlternatives):
 
     def message(self):
         message = super().message()
+        # Django keeps an ASCII subject as it is; ours are always encoded (subject_header).
+        charset = self.encoding or settings.DEFAULT_CHARSET
+        message.replace_header("Subject", subject_header(self.subject, charset))
         return DkimSignedMessage(message) if configured() else message
+
+
+def subject_header(subject: str, charset: str = "utf-8") -> str:
+    """A subject always encoded (RFC 2047): text that looks like an encoded word
+    (`=?utf-8?b?...?=`, refused in titles anyway) is then itself encoded, so no mail client
+    decodes it into something else."""
+    return Header(subject, charset).encode()
 
 
 @dataclass(frozen=True)

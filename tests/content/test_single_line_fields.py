@@ -81,6 +81,46 @@ def test_the_validator_refuses_control_characters(bad):
     validate_single_line("Postdoc in “NLP” – Zürich, 50% FTE")
 
 
+# Text that looks different from what it is: bidi overrides, invisible characters, and
+# RFC 2047 encoded words a mail client would decode in a subject.
+SPOOFS = [
+    "Postdoc \u202egnp.exe",
+    "Post\u200bdoc",
+    "\ufeffPostdoc",
+    "Postdoc\u2066isolated\u2069",
+    "Postdoc \u00adsoft",
+    "=?utf-8?b?UGFzc3dvcmQgcmVzZXQ=?=",
+    "Job =?ISO-8859-1?Q?caf=E9?= here",
+]
+
+
+@pytest.mark.parametrize("bad", SPOOFS)
+def test_the_validator_refuses_format_characters_and_encoded_words(bad):
+    with pytest.raises(ValidationError):
+        validate_single_line(bad)
+    # Joiners stay (Persian, Indic scripts, emoji sequences), and so does "=?" in prose.
+    validate_single_line("می\u200cخواهم 👩\u200d🔬 2+2=? yes")
+
+
+@pytest.mark.parametrize("bad", ["Lecturer \u202eX", "=?utf-8?b?SGk=?="])
+def test_the_page_form_refuses_spoofed_titles(editor, job_index, bad):
+    url = reverse("wagtailadmin_pages:add", args=("content", "jobpostingpage", job_index.pk))
+    response = editor.post(url, admin_form(title=bad))
+    assert response.status_code == 200
+    assert "not allowed" in response.content.decode()
+    assert not JobPostingPage.objects.exists()
+
+
+@pytest.mark.parametrize("bad", ["Postdoc\u202e", "=?utf-8?q?Urgent?="])
+def test_submit_job_posting_refuses_spoofed_titles(graphql, api_key, bad):
+    response = graphql.post(
+        SUBMIT, {"input": submission(title=bad)}, HTTP_AUTHORIZATION=f"Bearer {api_key}"
+    )
+    result = response.json()["data"]["submitJobPosting"]
+    assert result["ok"] is False
+    assert not JobPostingPage.objects.exists()
+
+
 @pytest.mark.parametrize("field", ["title", "seo_title"])
 def test_page_titles_are_checked_by_every_page_type(job_index, guide_index, glossary_index, field):
     for page in (

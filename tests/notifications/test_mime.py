@@ -1,6 +1,11 @@
 """Our emails are Django's EmailMultiAlternatives; a configured DKIM key adds one header in
 front of Django's own bytes and changes nothing else."""
 
+import email as email_package
+import re
+from email import policy
+
+import pytest
 from django.core.mail import EmailMultiAlternatives
 
 from notifications.mime import DkimSignedMessage, Email
@@ -26,3 +31,17 @@ def test_a_signed_message_is_djangos_bytes_with_the_signature_in_front(settings,
     raw = message.as_bytes(linesep="\r\n")
     assert raw.startswith(b"DKIM-Signature:") and raw.endswith(own)
     assert message["Subject"] == message._message["Subject"]
+
+
+@pytest.mark.parametrize(
+    "subject", ["3 new jobs", "=?utf-8?b?UGFzc3dvcmQgcmVzZXQ=?= now", "Zürich", "A subject " * 20]
+)
+def test_subjects_are_always_encoded_and_read_back_as_written(subject):
+    """A subject is RFC 2047 encoded even when ASCII, so text that looks like an encoded
+    word reaches the reader as that text, not as what it would decode to."""
+    mail = Email("ada@example.org", subject, "t\n", "<p>h</p>\n", {})
+    raw = mail.message().message().as_bytes(linesep="\r\n")
+    line = re.search(rb"\r\nSubject:\s*(\S+)", raw).group(1)
+    assert line.startswith(b"=?utf-8?"), line
+    parsed = email_package.message_from_bytes(raw, policy=policy.default)
+    assert parsed["Subject"].strip() == subject.strip()  # folding may add a space
