@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
-from tests.factories import (
+from tests.content.factories import (
     GlossaryIndexPageFactory,
     GuideIndexPageFactory,
     JobIndexPageFactory,

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.factories import InstitutionFactory, JobPostingPageFactory
+from tests.content.factories import InstitutionFactory, JobPostingPageFactory
 
 JOBS = """
 query Jobs($countries: [String!]) {

@@ -5,7 +5,7 @@ import json
 import pytest
 from wagtail.models import PageViewRestriction
 
-from tests.factories import (
+from tests.content.factories import (
     DefinitionPageFactory,
     DisciplineFactory,
     GuidePageFactory,

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cms.graphql.employers import MAX_BATCH
 from tests.cms.test_employers import SUBMIT_MANY, api_key, good_input, moderated, oxford  # noqa: F401
-from tests.factories import RoleFactory
+from tests.content.factories import RoleFactory
 
 # About 2 KB of HTML, as an HR system's posting text comes.
 PARAGRAPH = (

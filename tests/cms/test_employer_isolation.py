@@ -21,7 +21,7 @@ from content.imports.models import JobFeed, JobFeedRun
 from content.imports.reading import submit_for_moderation
 from content.models import EmployerApiKey, InstitutionMembership, JobPostingPage
 from content.moderation import ensure_job_moderation
-from tests.factories import (
+from tests.content.factories import (
     DefinitionPageFactory,
     GlossaryIndexPageFactory,
     GuideIndexPageFactory,

@@ -13,7 +13,7 @@ from wagtail.test.utils.form_data import querydict_from_html, rich_text
 from content.employers.accounts import institution_for_key, issue_key
 from content.models import EmployerApiKey, InstitutionMembership, JobPostingPage
 from content.moderation import REVIEWERS_GROUP, ensure_job_moderation
-from tests.factories import InstitutionFactory, JobPostingPageFactory, RoleFactory
+from tests.content.factories import InstitutionFactory, JobPostingPageFactory, RoleFactory
 
 CLOSING = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
 

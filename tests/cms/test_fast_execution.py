@@ -9,7 +9,7 @@ from graphql import ExecutionContext, execute, parse
 
 from cms.graphql.execution import FastExecutionContext
 from cms.graphql.schema import schema
-from tests.factories import DisciplineFactory, InstitutionFactory, JobPostingPageFactory
+from tests.content.factories import DisciplineFactory, InstitutionFactory, JobPostingPageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cms.graphql.http import INTERNAL_ERROR
-from tests.factories import (
+from tests.content.factories import (
     DefinitionPageFactory,
     DisciplineFactory,
     GuidePageFactory,

@@ -18,7 +18,7 @@ from config.celery import app as celery_app
 from content.lifecycle import content_changed
 from content.public_urls import page_url
 from tests.cms.indexing_stub import TOKEN, BadBatch, IndexingStub, parse_batch
-from tests.factories import GuidePageFactory, JobPostingPageFactory
+from tests.content.factories import GuidePageFactory, JobPostingPageFactory
 
 UPDATED, DELETED = "URL_UPDATED", "URL_DELETED"
 
@@ -208,7 +208,7 @@ def test_the_employer_api_path_is_told_too(job_index, stub, django_capture_on_co
     from content.imports.bulk import import_batch
     from content.imports.reading import Mode
     from content.models import JobPostingPage
-    from tests.factories import InstitutionFactory, RoleFactory
+    from tests.content.factories import InstitutionFactory, RoleFactory
 
     institution = InstitutionFactory(slug="oxford")
     RoleFactory(slug="phd")

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from tests.factories import JobPostingPageFactory
+from tests.content.factories import JobPostingPageFactory
 
 pytestmark = pytest.mark.django_db
 

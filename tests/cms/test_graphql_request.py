@@ -8,7 +8,7 @@ import urllib.parse
 import pytest
 
 from cms.graphql import request
-from tests.factories import JobPostingPageFactory
+from tests.content.factories import JobPostingPageFactory
 
 pytestmark = pytest.mark.django_db
 

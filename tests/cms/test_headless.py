@@ -11,7 +11,7 @@ from wagtail.models import Collection, CollectionViewRestriction, PageViewRestri
 
 from cms.headless import PASSWORD_ATTEMPTS_PER_CLIENT
 from cms.rich_text import public_html, safe_href
-from tests.factories import JobPostingPageFactory
+from tests.content.factories import JobPostingPageFactory
 
 FRONTEND = "https://jobs.example.org"
 

@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from tests.factories import JobIndexPageFactory, JobPostingPageFactory, site_root
+from tests.content.factories import JobIndexPageFactory, JobPostingPageFactory, site_root
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

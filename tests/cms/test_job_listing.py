@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cms.graphql.jobs.listing import COLUMNS
-from tests.factories import (
+from tests.content.factories import (
     DisciplineFactory,
     InstitutionFactory,
     JobIndexPageFactory,

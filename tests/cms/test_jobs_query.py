@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.factories import (
+from tests.content.factories import (
     DisciplineFactory,
     InstitutionFactory,
     JobPostingPageFactory,

@@ -6,7 +6,7 @@ import pytest
 import wagtail_factories
 from wagtail.models import Collection, CollectionViewRestriction
 
-from tests.factories import GuidePageFactory, InstitutionFactory, JobPostingPageFactory
+from tests.content.factories import GuidePageFactory, InstitutionFactory, JobPostingPageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cms.graphql.http import INTERNAL_ERROR
 from cms.graphql.limits import ROOT_FIELD_COST
-from tests.factories import DisciplineFactory, JobPostingPageFactory
+from tests.content.factories import DisciplineFactory, JobPostingPageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from content.models import JobPostingPage
 from content.moderation import REVIEWERS_GROUP, WORKFLOW_NAME, ensure_job_moderation
 from notifications.models import JobPublication
-from tests.factories import JobPostingPageFactory
+from tests.content.factories import JobPostingPageFactory
 
 
 @pytest.fixture

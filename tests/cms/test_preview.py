@@ -19,7 +19,7 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
-from tests.factories import (
+from tests.content.factories import (
     DefinitionPageFactory,
     GuidePageFactory,
     JobPostingPageFactory,

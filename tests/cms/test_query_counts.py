@@ -8,7 +8,7 @@ import wagtail_factories
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import (
+from tests.content.factories import (
     DefinitionPageFactory,
     DisciplineFactory,
     GuidePageFactory,

@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from cms.log_format import JsonFormatter
-from tests.factories import JobPostingPageFactory
+from tests.content.factories import JobPostingPageFactory
 
 LOGGER = "cms.graphql.requests"
 QUERY = """

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from content.job_search import JobFilters, search_jobs, with_job_relations
-from tests.factories import JobPostingPageFactory
+from tests.content.factories import JobPostingPageFactory
 
 
 def search_plans(filters: JobFilters) -> list[str]:

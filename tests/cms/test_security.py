@@ -11,7 +11,7 @@ from django.utils import timezone
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
 from content.public_urls import page_url
-from tests.factories import (
+from tests.content.factories import (
     DefinitionPageFactory,
     GuidePageFactory,
     InstitutionFactory,

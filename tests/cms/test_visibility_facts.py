@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
-from tests.factories import InstitutionFactory, JobPostingPageFactory
+from tests.content.factories import InstitutionFactory, JobPostingPageFactory
 
 JOBS = "{ jobs { items { title institution { logo { title } } } pagination { total } } }"
 

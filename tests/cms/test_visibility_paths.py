@@ -17,7 +17,7 @@ from cms.graphql.page_types import PAGE_TYPES
 from cms.graphql.schema import schema
 from content.demo.home import seed_home
 from content.models import HomePageFeaturedGuide
-from tests.factories import (
+from tests.content.factories import (
     DefinitionPageFactory,
     GuidePageFactory,
     InstitutionFactory,

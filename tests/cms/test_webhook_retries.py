@@ -3,7 +3,7 @@ attempts are Celery's exponential backoff from WEBHOOK_RETRY_SECONDS."""
 
 from cms.tasks import deliver_webhook
 from tests.cms.test_webhooks import publish, receiver  # noqa: F401 (a fixture)
-from tests.factories import JobPostingPageFactory
+from tests.content.factories import JobPostingPageFactory
 
 
 def test_retries_wait_celerys_backoff(

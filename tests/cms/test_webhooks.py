@@ -17,7 +17,7 @@ from cms.models import WebhookDelivery
 from cms.webhooks import check_secret
 from config.celery import app as celery_app
 from tests.cms.webhook_receiver import SECRET, Receiver
-from tests.factories import JobPostingPageFactory
+from tests.content.factories import JobPostingPageFactory
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 
 from cms.models import WebhookDelivery
 from tests.cms.webhook_receiver import SECRET, Receiver
-from tests.factories import JobIndexPageFactory, JobPostingPageFactory, site_root
+from tests.content.factories import JobIndexPageFactory, JobPostingPageFactory, site_root
 from tests.processes import Worker, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -5,7 +5,7 @@ import json
 
 from django.utils import timezone
 
-from tests.factories import InstitutionFactory, RoleFactory
+from tests.content.factories import InstitutionFactory, RoleFactory
 
 CLOSES = timezone.localdate() + dt.timedelta(days=30)
 

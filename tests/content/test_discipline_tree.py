@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from content.discipline_tree import DisciplineTree
-from tests.factories import DisciplineFactory
+from tests.content.factories import DisciplineFactory
 
 # 1 ─ 2 ─ 3     4 ─ 5
 #      └ 6

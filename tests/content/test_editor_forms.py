@@ -10,7 +10,7 @@ from django.urls import reverse
 from content.models import Discipline, JobPostingPage
 from content.widgets import tree_order
 from tests.content.admin_forms import admin_form
-from tests.factories import DisciplineFactory
+from tests.content.factories import DisciplineFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from content.models import (
     JobIndexPage,
     JobPostingPage,
 )
-from tests.factories import (
+from tests.content.factories import (
     DisciplineFactory,
     GuideIndexPageFactory,
     GuidePageFactory,

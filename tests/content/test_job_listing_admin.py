@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import JobPostingPageFactory
+from tests.content.factories import JobPostingPageFactory
 
 
 @pytest.fixture

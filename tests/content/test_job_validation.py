@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from content.models import JobPostingPage
 from tests.content.admin_forms import CLOSES, admin_form
-from tests.factories import InstitutionFactory, RoleFactory
+from tests.content.factories import InstitutionFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 

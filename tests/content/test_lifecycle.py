@@ -31,7 +31,7 @@ from content.models import EmployerApiKey, ImportedJob, JobPostingPage
 from content.moderation import ensure_job_moderation
 from notifications.models import JobPublication
 from tests.cms.webhook_receiver import SECRET, Receiver
-from tests.factories import DisciplineFactory, InstitutionFactory, RoleFactory
+from tests.content.factories import DisciplineFactory, InstitutionFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -295,7 +295,7 @@ def test_collection_privacy_revalidates_the_pages_showing_its_media(
     from wagtail.images import get_image_model
     from wagtail.images.tests.utils import get_test_image_file
 
-    from tests.factories import GuidePageFactory
+    from tests.content.factories import GuidePageFactory
 
     private = Collection.get_first_root_node().add_child(name="Embargoed")
     image = get_image_model().objects.create(

@@ -15,7 +15,7 @@ from wagtail.test.utils.form_data import (
 )
 
 from content.models import GuidePage
-from tests.factories import GuidePageFactory
+from tests.content.factories import GuidePageFactory
 
 BEFORE, AFTER = (
     ("content", "0013_tsvector_concat_aggregate"),

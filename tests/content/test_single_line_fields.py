@@ -17,14 +17,14 @@ from content.iso import validate_country_code, validate_currency_code
 from content.models import EmployerApiKey, Institution, JobPostingPage
 from content.validators import validate_single_line
 from notifications.models import Subscriber
-from tests.content.test_job_validation import CLOSES, admin_form, job
-from tests.factories import (
+from tests.content.factories import (
     DefinitionPageFactory,
     GuidePageFactory,
     InstitutionFactory,
     JobPostingPageFactory,
     RoleFactory,
 )
+from tests.content.test_job_validation import CLOSES, admin_form, job
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from wagtail import hooks
 from content.blocks import DefinitionListBlock
 from content.choosers import matching_terms, term_label
 from content.models import DefinitionPage, InstitutionMembership
-from tests.factories import DefinitionPageFactory, InstitutionFactory
+from tests.content.factories import DefinitionPageFactory, InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,14 +15,14 @@ from playwright.sync_api import expect
 from content.models import JobPostingPage
 from content.moderation import REVIEWERS_GROUP, ensure_job_moderation
 from notifications.models import JobPublication
-from tests.factories import (
+from tests.content.factories import (
     DisciplineFactory,
     InstitutionFactory,
     JobIndexPageFactory,
     RoleFactory,
     site_root,
 )
-from tests.notifications.helpers import confirmed_subscriber
+from tests.notifications.factories import confirmed_subscriber
 from tests.notifications.smtp import smtp_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -12,9 +12,9 @@ from wagtail.models import Site
 
 from notifications import digests
 from notifications.models import EmailBranding
+from tests.content.factories import DisciplineFactory, InstitutionFactory, RoleFactory
 from tests.e2e.conftest import picture_folder
-from tests.factories import DisciplineFactory, InstitutionFactory, RoleFactory
-from tests.notifications.helpers import add_alert, confirmed_subscriber, publish_job
+from tests.notifications.factories import add_alert, confirmed_subscriber, publish_job
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 

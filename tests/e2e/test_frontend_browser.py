@@ -15,7 +15,7 @@ from wagtail_headless_preview.settings import headless_preview_settings
 
 from content.models import Discipline, GuideIndexPage, GuidePage, JobIndexPage, Role
 from notifications.models import JobAlert, Subscriber
-from tests.notifications.helpers import publish_job
+from tests.notifications.factories import publish_job
 from tests.notifications.smtp import smtp_server
 from tests.processes import Worker, wait_for
 

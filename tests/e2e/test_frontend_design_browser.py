@@ -20,7 +20,7 @@ from notifications.email import one_click_unsubscribe_url
 from notifications.models import JobAlert
 from notifications.tokens import manage_token
 from tests.e2e.conftest import ROOT
-from tests.notifications.helpers import confirmed_subscriber
+from tests.notifications.factories import confirmed_subscriber
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

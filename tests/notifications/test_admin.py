@@ -6,7 +6,7 @@ from django.test import Client
 from wagtail.models import Site
 
 from notifications.models import Delivery, DigestRun, EmailBranding
-from tests.notifications.helpers import confirmed_subscriber, publish_job
+from tests.notifications.factories import confirmed_subscriber, publish_job
 
 pytestmark = pytest.mark.django_db
 

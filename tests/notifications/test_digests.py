@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from notifications import digests
 from notifications.models import AcceptedEmail, Delivery, DigestRun, JobPublication, Subscriber
-from tests.factories import DisciplineFactory, InstitutionFactory, RoleFactory
-from tests.notifications.helpers import add_alert, confirmed_subscriber, publish_job
+from tests.content.factories import DisciplineFactory, InstitutionFactory, RoleFactory
+from tests.notifications.factories import add_alert, confirmed_subscriber, publish_job
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,7 @@ def test_only_the_first_publication_is_recorded(job_index, taxonomy, eager_celer
 def test_scheduled_jobs_are_recorded_when_they_go_live(job_index, taxonomy, eager_celery):
     from django.core.management import call_command
 
-    from tests.factories import JobPostingPageFactory
+    from tests.content.factories import JobPostingPageFactory
 
     job = JobPostingPageFactory(parent=job_index, live=False)
     job.go_live_at = timezone.now() + dt.timedelta(hours=1)

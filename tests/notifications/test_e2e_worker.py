@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from content.models import JobPostingPage
 from notifications.models import AcceptedEmail, Delivery, DigestRun, JobPublication, Subscriber
-from tests.factories import DisciplineFactory, JobIndexPageFactory, site_root
-from tests.notifications.helpers import add_alert, confirmed_subscriber, publish_job
+from tests.content.factories import DisciplineFactory, JobIndexPageFactory, site_root
+from tests.notifications.factories import add_alert, confirmed_subscriber, publish_job
 from tests.notifications.smtp import smtp_server
 from tests.processes import Worker, wait_for
 

@@ -22,8 +22,8 @@ from wagtail.models import Site
 from notifications import digests
 from notifications.email import alert_titles, confirmation_message, salary_text
 from notifications.models import EmailBranding, Subscriber
-from tests.factories import DisciplineFactory, InstitutionFactory, RoleFactory
-from tests.notifications.helpers import add_alert, confirmed_subscriber, publish_job
+from tests.content.factories import DisciplineFactory, InstitutionFactory, RoleFactory
+from tests.notifications.factories import add_alert, confirmed_subscriber, publish_job
 from tests.notifications.smtp import smtp_server
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.test import Client
 
 from notifications.models import AlertKeyword, JobAlert, Subscriber
 from notifications.tokens import manage_token
-from tests.factories import DisciplineFactory, RoleFactory
-from tests.notifications.helpers import confirmed_subscriber
+from tests.content.factories import DisciplineFactory, RoleFactory
+from tests.notifications.factories import confirmed_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -327,7 +327,7 @@ mutation($token: String!, $id: ID!, $paused: Boolean!) {
 
 def test_a_paused_alert_gets_nothing_until_resumed(graphql, ml, job_index):
     from notifications import digests
-    from tests.notifications.helpers import publish_job
+    from tests.notifications.factories import publish_job
 
     subscriber = confirmed_subscriber("pauser@example.org", disciplines=[ml])
     alert = subscriber.alerts.get()

@@ -17,8 +17,8 @@ from content.models import JobPostingPage, RemotePolicy
 from notifications import criteria, matching
 from notifications.models import Delivery, DigestRun, JobAlert, JobPublication, Subscriber
 from notifications.services import _save_alert, validate_alert
-from tests.factories import DisciplineFactory, InstitutionFactory, RoleFactory
-from tests.notifications.helpers import publish_job
+from tests.content.factories import DisciplineFactory, InstitutionFactory, RoleFactory
+from tests.notifications.factories import publish_job
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from cms.visitor import signed_headers
 from notifications import services, tasks
 from notifications.models import JobAlert, Subscriber
 from notifications.tokens import confirm_token
-from tests.notifications.helpers import add_alert, confirmed_subscriber
+from tests.notifications.factories import add_alert, confirmed_subscriber
 
 pytestmark = pytest.mark.django_db
 

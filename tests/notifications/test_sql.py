@@ -3,7 +3,7 @@
 import pytest
 
 from notifications.models import Delivery, Subscriber
-from tests.notifications.helpers import confirmed_subscriber
+from tests.notifications.factories import confirmed_subscriber
 
 pytestmark = pytest.mark.django_db
 

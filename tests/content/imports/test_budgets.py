@@ -20,8 +20,8 @@ from content.imports.reading import (
     xml_records,
 )
 from content.models import FeedFormat, JobFeed
+from tests.content.factories import InstitutionFactory
 from tests.content.imports.feed_server import Response, feed_server
-from tests.factories import InstitutionFactory
 
 SMALL = Limits(
     depth=8, number_chars=20, field_bytes=200, record_bytes=1000, record_values=50, records=5

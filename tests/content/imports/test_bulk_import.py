@@ -32,8 +32,8 @@ from content.models import ImportedJob, JobIndexPage, JobPostingPage
 from content.moderation import ensure_job_moderation
 from notifications import digests
 from notifications.models import JobPublication
-from tests.factories import DisciplineFactory, InstitutionFactory, RoleFactory
-from tests.notifications.helpers import confirmed_subscriber
+from tests.content.factories import DisciplineFactory, InstitutionFactory, RoleFactory
+from tests.notifications.factories import confirmed_subscriber
 
 pytestmark = pytest.mark.django_db
 

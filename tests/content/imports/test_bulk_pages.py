@@ -15,7 +15,7 @@ from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 
 from content.imports import bulk_pages
 from content.models import JobPostingPage
-from tests.factories import DisciplineFactory, InstitutionFactory, RoleFactory
+from tests.content.factories import DisciplineFactory, InstitutionFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 

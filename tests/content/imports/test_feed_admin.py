@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from content.models import FeedFormat, InstitutionMembership, JobFeed, JobFeedRun
-from tests.factories import InstitutionFactory
+from tests.content.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 

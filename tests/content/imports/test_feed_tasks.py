@@ -15,7 +15,7 @@ from config.celery import app
 from content import tasks
 from content.imports import feeds
 from content.models import JobFeed, JobFeedRun
-from tests.factories import InstitutionFactory
+from tests.content.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from content.imports.feeds import run_feed
 from content.models import FeedFormat, InstitutionMembership, JobFeed, JobFeedRun, JobPostingPage
 from content.moderation import ensure_job_moderation
+from tests.content.factories import DisciplineFactory, InstitutionFactory, RoleFactory
 from tests.content.imports.feed_server import Response, feed_server
-from tests.factories import DisciplineFactory, InstitutionFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 

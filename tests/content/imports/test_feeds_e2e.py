@@ -11,15 +11,15 @@ from django.utils import timezone
 
 from content.models import FeedFormat, JobFeed, JobFeedRun, JobPostingPage
 from notifications.models import Delivery
-from tests.content.imports.feed_server import Response, feed_server
-from tests.factories import (
+from tests.content.factories import (
     DisciplineFactory,
     InstitutionFactory,
     JobIndexPageFactory,
     RoleFactory,
     site_root,
 )
-from tests.notifications.helpers import confirmed_subscriber
+from tests.content.imports.feed_server import Response, feed_server
+from tests.notifications.factories import confirmed_subscriber
 from tests.notifications.smtp import smtp_server
 from tests.processes import Worker, wait_for
 

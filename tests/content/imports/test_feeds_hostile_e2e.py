@@ -15,9 +15,14 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from content.models import JobFeed, JobFeedRun
 from notifications.models import Delivery
+from tests.content.factories import (
+    DisciplineFactory,
+    InstitutionFactory,
+    JobIndexPageFactory,
+    site_root,
+)
 from tests.content.imports.feed_server import Response, feed_server
-from tests.factories import DisciplineFactory, InstitutionFactory, JobIndexPageFactory, site_root
-from tests.notifications.helpers import confirmed_subscriber, publish_job
+from tests.notifications.factories import confirmed_subscriber, publish_job
 from tests.notifications.smtp import smtp_server
 from tests.processes import Worker, wait_for
 

@@ -17,7 +17,7 @@ from content.imports.reading import (
 )
 from content.job_search import FILTERS, JobFilters, search_jobs
 from content.models import JobPostingPage
-from tests.factories import (
+from tests.content.factories import (
     DisciplineFactory,
     InstitutionFactory,
     JobPostingPageFactory,

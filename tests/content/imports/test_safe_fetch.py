@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from content.imports.safe_fetch import FetchError, fetch, is_public, validate_url
 from content.models import FeedFormat, InstitutionMembership, JobFeed
+from tests.content.factories import InstitutionFactory
 from tests.content.imports.feed_server import Response, feed_server
-from tests.factories import InstitutionFactory
 
 LIMITS = {"max_bytes": 10_000, "max_seconds": 5, "max_redirects": 3, "timeout": 5}
 

@@ -1,9 +1,9 @@
-"""Building blocks for the notification tests: taxonomy, published jobs, subscribers."""
+"""Factories for the notification tests: published jobs, subscribers and their alerts."""
 
 from django.utils import timezone
 
 from notifications.models import AlertKeyword, JobAlert, Subscriber
-from tests.factories import JobPostingPageFactory
+from tests.content.factories import JobPostingPageFactory
 
 
 def publish_job(job_index, **fields):
