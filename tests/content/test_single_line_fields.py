@@ -48,6 +48,7 @@ SYSTEM_FIELDS = {
     "cms.WebhookDelivery.event",
     "cms.WebhookDelivery.url",
     "cms.WebhookDelivery.page_title",
+    "cms.IndexingNotification.url",  # a page URL the CMS built (content.public_urls)
 }
 CLOSED_SET_VALIDATORS = [validate_country_code, validate_currency_code]
 
