@@ -16,7 +16,9 @@ from tests.notifications.smtp import free_port
 from tests.processes import database_url, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback as every other transactional test: a flush without it recreates the
+# content types, which the next serialized test then cannot load again.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 JOBS_QUERY = '{"query": "{ jobs { pagination { total } } }"}'
 

@@ -72,7 +72,7 @@ def test_a_guide_cannot_relate_to_itself(editor, guide_index):
     assert not guide.related_guide_links.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_keeps_relations_and_drafts_lists():
     executor = MigrationExecutor(connection)
     executor.migrate([BEFORE])
