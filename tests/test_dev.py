@@ -24,7 +24,10 @@ def answers(port: int) -> bool:
 
 
 def dev_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {*CHOSEN, "DJANGO_SETTINGS_MODULE"}}
+    """`dev.py up`'s environment: embedded defaults (SQLite and files in VAR_DIR), whatever
+    database the suite itself runs on."""
+    services = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in {*CHOSEN, *services}}
     return {**env, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "VAR_DIR": str(tmp_path)}
 
 
