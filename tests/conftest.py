@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
+from config.celery import app as celery_app
 from tests.content.factories import (
     GlossaryIndexPageFactory,
     GuideIndexPageFactory,
@@ -103,3 +104,11 @@ def guide_index(db):
 @pytest.fixture
 def glossary_index(db):
     return GlossaryIndexPageFactory(parent=site_root())
+
+
+@pytest.fixture
+def eager_celery():
+    """Tasks run in the test process; the end-to-end tests use a real worker instead."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False

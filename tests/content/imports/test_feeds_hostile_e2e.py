@@ -12,7 +12,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from content.models import JobFeed, JobFeedRun
 from notifications.models import Delivery
 from tests.content.factories import (
@@ -43,14 +42,6 @@ def pid_connected_to(port: int) -> int | None:
         except OSError:
             continue
     return None
-
-
-@pytest.fixture
-def eager_celery():
-    """Publishing the job in the test process runs its tasks in-process."""
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 @pytest.fixture
