@@ -1,5 +1,17 @@
 # The one image for web (gunicorn), worker and beat (Celery): see docker-compose.yml and
 # docs/deploy.md.
+
+# The reference frontend's trusted GraphQL documents (its codegen's manifest), published by the
+# `migrate` one-off (manage.py publish_trusted_documents): built from the same commit as the
+# frontend image, so the two always agree.
+FROM node:22-bookworm-slim AS documents
+WORKDIR /repo/frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY schema.graphql /repo/schema.graphql
+COPY frontend/ ./
+RUN npm run codegen
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -28,6 +40,7 @@ RUN mkdir -p config content cms notifications \
     && pip uninstall --yes academic-jobs-cms
 
 COPY . .
+COPY --from=documents /repo/frontend/src/gql/persisted-documents.json /app/trusted-documents.json
 # Static files are part of the image (served by WhiteNoise); the secret is a build-time dummy.
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input -v 0
 

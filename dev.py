@@ -139,6 +139,8 @@ def up():
         }
     )
     manage("migrate", "--no-input")
+    # The documents this build of the frontend sends, named by id (a deploy step too).
+    manage("publish_trusted_documents", FRONTEND / "src" / "gql" / "persisted-documents.json")
     manage("seed_demo")
     manage("seed_demo_subscribers")
     manage("setup_moderation")

@@ -39,7 +39,7 @@ def is_cacheable(request, graphql: GraphQLRequest) -> bool:
         return False
     if graphql.operation_type != "query" or graphql.has_token:
         return False
-    extra_params = set(request.GET) - {"query", "variables", "operationName"}
+    extra_params = set(request.GET) - {"query", "documentId", "variables", "operationName"}
     # A session cookie may mean a logged-in editor; their answers are never shared.
     return not (
         extra_params

@@ -1,4 +1,5 @@
-"""The webhook delivery log (cms/webhooks.py): one row per event and receiving URL."""
+"""The webhook delivery log (cms/webhooks.py), the Google Indexing API queue (cms/indexing.py)
+and the trusted GraphQL documents (cms/graphql/trusted_documents.py)."""
 
 from django.db import models
 
@@ -60,3 +61,22 @@ class IndexingNotification(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.url}"
+
+
+class TrustedDocument(models.Model):
+    """A GraphQL document clients may name by its id instead of sending it (GraphQL over HTTP,
+    persisted documents): the reference frontend's, published from its build manifest by
+    `manage.py publish_trusted_documents` (cms/graphql/trusted_documents.py).
+
+    Content-addressed (the id is the text's SHA-256), so a node's cached copy is never stale:
+    an id names one text for ever."""
+
+    document_id = models.CharField(max_length=71, primary_key=True)  # "sha256:" + 64 hex
+    text = models.TextField()
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at", "document_id"]
+
+    def __str__(self):
+        return self.document_id

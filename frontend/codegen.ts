@@ -10,7 +10,12 @@ const config: CodegenConfig = {
     "./src/gql/": {
       preset: "client",
       config: { documentMode: "string", enumsAsTypes: true, useTypeImports: true },
-      presetConfig: { fragmentMasking: false },
+      presetConfig: {
+        fragmentMasking: false,
+        // src/gql/persisted-documents.json: every document by its SHA-256, published to the CMS
+        // at deploy (`manage.py publish_trusted_documents`) so requests can name them by hash.
+        persistedDocuments: { hashAlgorithm: "sha256" },
+      },
     },
   },
 };

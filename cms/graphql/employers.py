@@ -13,7 +13,7 @@ from graphene.utils.str_converters import to_camel_case
 from graphql import GraphQLError
 
 from cms.graphql.jobs.filters import EmploymentType, RemotePolicy
-from content.employers.accounts import bearer_key, institution_for_key
+from content.employers.accounts import employer_for_request
 from content.imports.bulk import CREATED, FAILED, import_batch
 from content.job_fields import JOB_FIELDS, Kind, names
 from content.models import JobPostingPage
@@ -123,7 +123,7 @@ def _flat(data: dict) -> dict:
 
 
 def _employer(info):
-    institution = institution_for_key(bearer_key(info.context))
+    institution = employer_for_request(info.context)
     if institution is None:
         raise GraphQLError(
             "Send a valid employer API key as `Authorization: Bearer <key>`.",

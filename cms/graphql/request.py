@@ -8,11 +8,14 @@ A's key. Here there is one reading, so the cache key is exactly what runs.
 What is read, in order (the first failure is the request's answer, and nothing runs):
 - the response's media type, negotiated once with Django's `get_preferred_type` (406);
 - the method (405), the query string's and body's sizes (414, 413), the body's type (415);
-- the parameters: for GET the URL's `query`, `variables` (JSON text) and `operationName`;
-  for a JSON POST the body's, and nothing from the URL; for an `application/graphql` POST
-  the body is the document and the rest comes from the URL (400 for bad JSON, a `query` that
-  is missing or not a string, `variables` that are not a JSON object, an `operationName`
-  that is not a string);
+- the parameters: for GET the URL's `query` or `documentId`, `variables` (JSON text) and
+  `operationName`; for a JSON POST the body's, and nothing from the URL; for an
+  `application/graphql` POST the body is the document and the rest comes from the URL (400
+  for bad JSON, neither or both of `query` and `documentId`, a `query` that is not a string,
+  an unknown `documentId`, `variables` that are not a JSON object, an `operationName` that
+  is not a string);
+- the policy (GRAPHQL_TRUSTED_DOCUMENTS = "trusted"): an anonymous client's document text is
+  a 403 before it is parsed (cms/graphql/trusted_documents.py);
 - the document: parsed and validated (cms/graphql/documents.py's `prepare`), a mutation
   over GET (405), the operation to run (400);
 - the variables (depth, NUL, token keys; walked without recursion) and the operation's
@@ -27,6 +30,8 @@ from graphql import GraphQLError, OperationDefinitionNode, get_operation_ast
 
 from cms.graphql.documents import prepare
 from cms.graphql.limits import Deadline, check_variables, measure_request
+from cms.graphql.trusted_documents import text_for
+from content.employers.accounts import employer_for_request
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -56,6 +61,7 @@ class GraphQLRequest:
     deadline: Deadline  # the request's time budget, started as it is read
     body: bytes = b""
     document_text: str | None = None
+    document_id: str | None = None  # a trusted document's id, when the request named one
     variables: dict = field(default_factory=dict)
     operation_name: str | None = None  # the operation that runs (None: the unnamed one)
     operation_type: str | None = None  # "query", "mutation", ...; None if unparsable
@@ -85,6 +91,7 @@ def _read(request) -> GraphQLRequest:
         if media_type is None:
             raise RequestError(406, f"Accept {GRAPHQL_RESPONSE} or {JSON}.")
         _read_params(request, read)
+        _check_policy(request, read)
         _read_document(read)
     except RequestError as error:
         # A fresh exception, without the traceback and cause that would keep the parsed
@@ -138,7 +145,23 @@ def _read_params(request, read: GraphQLRequest) -> None:
             if not isinstance(params, dict):
                 raise RequestError(400, "The request body must be a JSON object.")
     query, variables = params.get("query"), params.get("variables")
-    operation_name = params.get("operationName")
+    operation_name, named = params.get("operationName"), params.get("documentId")
+    if named is not None:
+        if query is not None:
+            raise RequestError(400, "Send either query or documentId, not both.")
+        read.document_id = named
+        query = text_for(named) if isinstance(named, str) else None
+        if query is None:
+            raise RequestError(
+                400,
+                "",
+                [
+                    {
+                        "message": "Unknown documentId: name a published trusted document.",
+                        "extensions": {"code": "PERSISTED_DOCUMENT_NOT_FOUND"},
+                    }
+                ],
+            )
     if query is None or query == "":
         raise RequestError(400, "Must provide query string.")
     if not isinstance(query, str):
@@ -154,10 +177,30 @@ def _read_params(request, read: GraphQLRequest) -> None:
 
 def _url_params(request) -> dict:
     """GET's parameters (and those of an application/graphql POST): `variables` is JSON text."""
-    params = {name: request.GET.get(name) for name in ("query", "operationName")}
+    params = {name: request.GET.get(name) for name in ("query", "documentId", "operationName")}
     variables = request.GET.get("variables")
     params["variables"] = _json(variables, "variables") if variables else None
     return params
+
+
+def _check_policy(request, read: GraphQLRequest) -> None:
+    """Trusted documents only, for anonymous clients, when the setting says so."""
+    if settings.GRAPHQL_TRUSTED_DOCUMENTS != "trusted" or read.document_id is not None:
+        return
+    user = getattr(request, "user", None)
+    if (user is not None and user.is_authenticated) or employer_for_request(request):
+        return
+    raise RequestError(
+        403,
+        "",
+        [
+            {
+                "message": "This server runs only trusted documents for anonymous clients: "
+                "send documentId.",
+                "extensions": {"code": "PERSISTED_DOCUMENT_REQUIRED"},
+            }
+        ],
+    )
 
 
 def _read_document(read: GraphQLRequest) -> None:

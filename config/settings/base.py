@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -172,6 +172,10 @@ GRAPHQL_DOCUMENT_CACHE_BYTES = env_int("GRAPHQL_DOCUMENT_CACHE_BYTES", 16 * 1024
 GRAPHQL_MAX_RESPONSE_BYTES = env_int("GRAPHQL_MAX_RESPONSE_BYTES", 4 * 1024 * 1024)
 # One request's time budget: checked between objects; each SQL statement gets what remains.
 GRAPHQL_MAX_SECONDS = float(env_str("GRAPHQL_MAX_SECONDS", "3"))
+# Which documents run (cms/graphql/trusted_documents.py): "any" document, or for anonymous
+# clients only "trusted" ones, named by their documentId (published from the frontend's build
+# with manage.py publish_trusted_documents). Sessions and employer API keys may send any.
+GRAPHQL_TRUSTED_DOCUMENTS = env_choice("GRAPHQL_TRUSTED_DOCUMENTS", "any", ("any", "trusted"))
 PREVIEW_TOKEN_MAX_AGE = env_int("PREVIEW_TOKEN_MAX_AGE", 3600)
 # Anonymous query answers: kept this long in the shared cache (0 switches caching off; content
 # changes invalidate at once, this bounds what expires without a signal), and this long by

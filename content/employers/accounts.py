@@ -60,6 +60,13 @@ def institution_for_key(key: str) -> Institution | None:
     return api_key.institution
 
 
+def employer_for_request(request) -> Institution | None:
+    """The institution whose API key authorises this request, looked up once per request."""
+    if not hasattr(request, "employer_institution"):
+        request.employer_institution = institution_for_key(bearer_key(request))
+    return request.employer_institution
+
+
 def bearer_key(request) -> str:
     scheme, _, key = request.headers.get("Authorization", "").partition(" ")
     return key.strip() if scheme.lower() == "bearer" else ""

@@ -39,33 +39,61 @@ function visitorHeaders(address: string | undefined): Record<string, string> {
   return { "x-visitor-address": address, "x-visitor-signature": `${time}:${mac}` };
 }
 
+type Answer<Result> = { data?: Result; errors?: { message: string; extensions?: { code?: string } }[] } | null;
+
+/** Every document is sent by its trusted id (`documentId`, published to the CMS from this
+ * build's src/gql/persisted-documents.json): published reads by GET with the variables in the
+ * URL, so the CMS's and any CDN's caches can answer them; private reads and mutations by POST
+ * (tokens never go into URLs). A CMS that has not had this build's manifest published
+ * answers PERSISTED_DOCUMENT_NOT_FOUND, and the document's text is sent instead (a CMS
+ * running trusted documents only refuses that: publish the manifest at deploy). */
 export async function cms<Result, Variables>(
   document: TypedDocumentString<Result, Variables>,
   variables: Variables,
   freshness: Freshness = "published",
   visitor?: string,
 ): Promise<Result> {
-  const response = await fetch(CMS_GRAPHQL_URL, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json",
-      ...visitorHeaders(visitor),
-    },
-    body: JSON.stringify({ query: document.toString(), variables }),
-    ...(freshness === "private" || !CACHE_SECONDS
-      ? { cache: "no-store" as const }
-      : { cache: "force-cache" as const, next: { revalidate: CACHE_SECONDS } }),
-  });
-  const body = (await response.json().catch(() => null)) as {
-    data?: Result;
-    errors?: { message: string }[];
-  } | null;
+  const hash = document.__meta__?.hash as string | undefined;
+  let body = hash ? await send<Result>(freshness, { documentId: `sha256:${hash}`, variables }, visitor) : null;
+  if (!hash || body?.errors?.some((e) => e.extensions?.code === "PERSISTED_DOCUMENT_NOT_FOUND")) {
+    if (hash) console.warn(`CMS does not know document sha256:${hash}: publish this build's manifest.`);
+    body = await send<Result>(freshness, { query: document.toString(), variables }, visitor);
+  }
   if (!body?.data || body.errors?.length) {
-    const messages = body?.errors?.map((e) => e.message).join("; ") ?? `HTTP ${response.status}`;
+    const messages = body?.errors?.map((e) => e.message).join("; ") ?? "no answer";
     throw new CmsError(`CMS query failed: ${messages}`);
   }
   return body.data;
+}
+
+async function send<Result>(
+  freshness: Freshness,
+  params: { documentId?: string; query?: string; variables: unknown },
+  visitor?: string,
+): Promise<Answer<Result>> {
+  const headers = { accept: "application/json", ...visitorHeaders(visitor) };
+  // Published content: cached, dropped by /api/revalidate when the CMS publishes.
+  const caching =
+    freshness === "published" && CACHE_SECONDS > 0
+      ? { cache: "force-cache" as const, next: { revalidate: CACHE_SECONDS } }
+      : { cache: "no-store" as const };
+  let response: Response;
+  if (freshness === "published" && params.documentId) {
+    const url = new URL(CMS_GRAPHQL_URL);
+    url.searchParams.set("documentId", params.documentId);
+    const variables = JSON.stringify(params.variables ?? {});
+    if (variables !== "{}") url.searchParams.set("variables", variables);
+    response = await fetch(url, { headers, ...caching });
+  } else {
+    response = await fetch(CMS_GRAPHQL_URL, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify(params),
+      ...caching,
+    });
+  }
+  const answer = (await response.json().catch(() => null)) as Answer<Result>;
+  return answer ?? { errors: [{ message: `HTTP ${response.status}` }] };
 }
 
 // Media (images) are served by the CMS; its public address may differ from the API's.
