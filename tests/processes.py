@@ -1,5 +1,6 @@
 """Helpers for tests that run real worker processes against the test database."""
 
+import contextlib
 import json
 import os
 import signal
@@ -116,3 +117,55 @@ def wait_for(condition, timeout: float, what: str, every=None):
         if every:
             every()
         time.sleep(0.3)
+
+
+@contextlib.contextmanager
+def gunicorn(tmp_path: Path, port: int, *, keep_redis: bool = False, **extra_env: str):
+    """`gunicorn -c gunicorn.conf.py` with the production settings, as the Dockerfile starts
+    it, on the test database; yields its base URL. `keep_redis`: use the suite's Redis (when
+    it has one) as its cache; otherwise the file cache in `tmp_path`, which every server
+    started with the same `tmp_path` shares. `extra_env` wins over the defaults here."""
+    import requests
+
+    drop = {"DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL"}
+    env = {key: value for key, value in os.environ.items() if key not in drop}
+    if not keep_redis:
+        env.pop("REDIS_URL", None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="gunicorn-test-" + "x" * 40,
+        DEFAULT_FROM_EMAIL="Academic Jobs <alerts@jobs.example.org>",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        GRAPHQL_CACHE_SECONDS="0",
+        DATABASE_URL=database_url(),
+        VAR_DIR=str(tmp_path),
+        WEB_CONCURRENCY="2",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+    )
+    env.update(extra_env)
+    log_path = tmp_path / f"gunicorn-{port}.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+
+    def answers():
+        try:
+            return requests.get(f"{url}/healthz", timeout=5).status_code in (200, 503)
+        except (requests.ConnectionError, requests.Timeout):
+            assert process.poll() is None, log_path.read_text()
+            return False
+
+    try:
+        wait_for(answers, 60, "gunicorn to start")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=60)

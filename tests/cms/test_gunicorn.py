@@ -2,18 +2,16 @@
 production settings, on a local port, against the test database. Slow clients must not hold
 the workers, and the body limits must fit what the API promises employers."""
 
-import os
 import socket
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests import processes
 from tests.notifications.smtp import free_port
-from tests.processes import database_url, wait_for
+from tests.processes import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 # serialized_rollback as every other transactional test: a flush without it recreates the
@@ -26,49 +24,8 @@ JOBS_QUERY = '{"query": "{ jobs { pagination { total } } }"}'
 @pytest.fixture
 def gunicorn(tmp_path):
     """`gunicorn -c gunicorn.conf.py` with two workers, as the Dockerfile starts it."""
-    port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"REDIS_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        SECRET_KEY="gunicorn-test-" + "x" * 40,
-        DEFAULT_FROM_EMAIL="Academic Jobs <alerts@jobs.example.org>",
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        GRAPHQL_CACHE_SECONDS="0",
-        DATABASE_URL=database_url(),
-        VAR_DIR=str(tmp_path),
-        WEB_CONCURRENCY="2",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-    )
-    log_path = tmp_path / "gunicorn.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-
-    def answers():
-        try:
-            return requests.get(f"{url}/healthz", timeout=5).status_code in (200, 503)
-        except requests.ConnectionError:
-            assert process.poll() is None, log_path.read_text()
-            return False
-
-    try:
-        wait_for(answers, 60, "gunicorn to start")
+    with processes.gunicorn(tmp_path, free_port()) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
 
 
 class SlowClient(threading.Thread):
