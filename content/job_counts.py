@@ -8,7 +8,7 @@ total in one statement.
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.utils.functional import cached_property
 
 from content.discipline_tree import DisciplineTree
@@ -111,7 +111,10 @@ def facet_counts(filters, request=None) -> dict:
     subtrees both."""
     with one_discipline_tree():
         flags = {
-            f"facet_in_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+            # A Case, not the bare condition: one that can match nothing compiles to false.
+            f"facet_in_{name}": Case(
+                When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
             for name, condition in filter_conditions(filters).items()
             if name in FACETS
         }
@@ -136,7 +139,8 @@ def facet_counts(filters, request=None) -> dict:
 
 def _facet_sql(jobs_sql: str, flags: list[str], closure: list[tuple[int, int]]) -> str:
     """The one statement of `facet_counts` (the SQL that PostgreSQL and SQLite both run):
-    the matching jobs as a materialized CTE, then one grouping of it per dimension."""
+    the matching jobs as a materialized CTE, then one grouping of it per dimension, each
+    counted by id before the names are joined."""
     q = connection.ops.quote_name
 
     def where(dimension, *more):
@@ -144,35 +148,38 @@ def _facet_sql(jobs_sql: str, flags: list[str], closure: list[tuple[int, int]]) 
         conditions += more
         return f" WHERE {' AND '.join(conditions)}" if conditions else ""
 
-    def named(dimension, model, column):
-        table = q(model._meta.db_table)
+    def named(dimension, model, grouped):
         return (
-            f"SELECT '{dimension}', t.slug, t.name, count(*) FROM jobs "
-            f"JOIN {table} t ON t.id = jobs.{q(column)}{where(dimension)} "
-            "GROUP BY t.id, t.slug, t.name"
+            f"SELECT '{dimension}', t.slug, t.name, grouped.n FROM ({grouped}) grouped "
+            f"JOIN {q(model._meta.db_table)} t ON t.id = grouped.id"
+        )
+
+    def per_job(dimension, column):
+        return (
+            f"SELECT jobs.{q(column)} AS id, count(*) AS n FROM jobs{where(dimension)} "
+            f"GROUP BY jobs.{q(column)}"
         )
 
     country = f"jobs.{q('facet_country')}"
     branches = [
         f"SELECT 'total', NULL, NULL, count(*) FROM jobs{where(None)}",
-        named("roles", Role, "facet_role"),
-        named("institutions", Institution, "facet_institution"),
+        named("roles", Role, per_job("roles", "facet_role")),
+        named("institutions", Institution, per_job("institutions", "facet_institution")),
         f"SELECT 'countries', {country}, NULL, count(*) FROM jobs"
         f"{where('countries', f'{country} IS NOT NULL')} GROUP BY {country}",
     ]
     ctes = [f"jobs AS MATERIALIZED ({jobs_sql})"]
     if closure:
+        # A job counts once for each discipline it is in or below: its distinct
+        # (job, ancestor) pairs, from its links and the closure of the tree.
         links = JobPostingPage.disciplines.through._meta.db_table
         pairs = ", ".join(f"({int(pk)}, {int(ancestor)})" for pk, ancestor in closure)
         ctes.append(f"closure(discipline, ancestor) AS (VALUES {pairs})")
-        ctes.append(
-            "job_disciplines AS (SELECT DISTINCT links.jobpostingpage_id, closure.ancestor "
+        job_ancestors = (
+            "SELECT DISTINCT links.jobpostingpage_id, closure.ancestor "
             f"FROM jobs JOIN {q(links)} links ON links.jobpostingpage_id = jobs.{q('facet_job')} "
-            f"JOIN closure ON closure.discipline = links.discipline_id{where('disciplines')})"
+            f"JOIN closure ON closure.discipline = links.discipline_id{where('disciplines')}"
         )
-        branches.append(
-            f"SELECT 'disciplines', t.slug, t.name, count(*) FROM job_disciplines "
-            f"JOIN {q(Discipline._meta.db_table)} t ON t.id = job_disciplines.ancestor "
-            "GROUP BY t.id, t.slug, t.name"
-        )
+        grouped = f"SELECT ancestor AS id, count(*) AS n FROM ({job_ancestors}) pairs"
+        branches.append(named("disciplines", Discipline, grouped + " GROUP BY ancestor"))
     return f"WITH {', '.join(ctes)} " + " UNION ALL ".join(branches)
