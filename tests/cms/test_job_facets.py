@@ -141,7 +141,12 @@ def test_facets_are_one_statement(graphql, site, settings, case):
     graphql.execute(FACET_QUERY, CASES[case])  # warm the per-process caches
     with CaptureQueriesContext(connection) as captured:
         graphql.execute(FACET_QUERY, CASES[case])
-    statements = [query["sql"] for query in captured.captured_queries]
+    # Reads only: PostgreSQL's savepoints around the request are not work.
+    statements = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
     on_jobs = [sql for sql in statements if "content_jobpostingpage" in sql]
     assert len(on_jobs) == 1, statements
     assert len(statements) == 2, statements
