@@ -1,14 +1,25 @@
-"""Live job counts per discipline, role, country and institution.
+"""Job counts per discipline, role, country and institution.
 
-Computed with one grouped query per dimension and kept on the request, so a listing of
-fifty disciplines costs the same as one.
+`JobCounts`, the live counts of the taxonomy: one grouped query per dimension, each run
+when first read and kept on the request, so a listing of fifty disciplines costs the same
+as one. `facet_counts`, the counts of a search page (`jobFacets`): every dimension and the
+total in one statement.
 """
 
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.utils.functional import cached_property
 
 from content.discipline_tree import DisciplineTree
-from content.models import Discipline, JobPostingPage
+from content.job_search import (
+    FACETS,
+    discipline_rows,
+    filter_conditions,
+    one_discipline_tree,
+    search_jobs,
+)
+from content.models import Discipline, Institution, JobPostingPage, Role
 from content.visibility import open_jobs
 
 
@@ -76,3 +87,99 @@ def live_job_counts(request) -> JobCounts:
         if request is not None:
             request._live_job_counts = cached
     return cached
+
+
+# The columns `facet_counts` reads of each matching job.
+_FACET_COLUMNS = {
+    "facet_job": F("pk"),
+    "facet_role": F("role_id"),
+    "facet_country": F("country"),
+    "facet_institution": F("institution_id"),
+}
+
+
+def facet_counts(filters, request=None) -> dict:
+    """The counts of `jobFacets`, in one statement: {"total": n, "disciplines": [(slug,
+    name, count)], "roles": [...], "institutions": [...], "countries": [(code, None,
+    count)]}, values without a matching job left out.
+
+    Each dimension applies every filter but its own (disjunctive facets), and a discipline
+    counts the jobs in it and below it once each. The statement selects the jobs matching
+    the search and every filter that is no facet, once, with a flag per facet filter set
+    (its condition from content.job_search.FILTERS); each dimension groups those rows
+    where every other flag holds. The discipline tree is read once, for the filter and the
+    subtrees both."""
+    with one_discipline_tree():
+        flags = {
+            # A Case, not the bare condition: one that can match nothing compiles to false.
+            f"facet_in_{name}": Case(
+                When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+            for name, condition in filter_conditions(filters).items()
+            if name in FACETS
+        }
+        jobs = search_jobs(filters, request=request, except_facets=True).order_by()
+        try:
+            jobs_sql, params = jobs.values(**_FACET_COLUMNS, **flags).query.sql_with_params()
+        except EmptyResultSet:  # e.g. a search without a word
+            return {"total": 0, **{dimension: [] for dimension in FACETS}}
+        subtrees = DisciplineTree((pk, parent) for pk, parent, _slug in discipline_rows())
+        closure = [(pk, top) for top, ids in subtrees.subtrees().items() for pk in ids]
+    with connection.cursor() as cursor:
+        cursor.execute(_facet_sql(jobs_sql, list(flags), closure), params)
+        rows = cursor.fetchall()
+    facets = {"total": 0, **{dimension: [] for dimension in FACETS}}
+    for dimension, slug, name, count in rows:
+        if dimension == "total":
+            facets["total"] = count
+        else:
+            facets[dimension].append((slug, name, count))
+    return facets
+
+
+def _facet_sql(jobs_sql: str, flags: list[str], closure: list[tuple[int, int]]) -> str:
+    """The one statement of `facet_counts` (the SQL that PostgreSQL and SQLite both run):
+    the matching jobs as a materialized CTE, then one grouping of it per dimension, each
+    counted by id before the names are joined."""
+    q = connection.ops.quote_name
+
+    def where(dimension, *more):
+        conditions = [f"jobs.{q(flag)}" for flag in flags if flag != f"facet_in_{dimension}"]
+        conditions += more
+        return f" WHERE {' AND '.join(conditions)}" if conditions else ""
+
+    def named(dimension, model, grouped):
+        return (
+            f"SELECT '{dimension}', t.slug, t.name, grouped.n FROM ({grouped}) grouped "
+            f"JOIN {q(model._meta.db_table)} t ON t.id = grouped.id"
+        )
+
+    def per_job(dimension, column):
+        return (
+            f"SELECT jobs.{q(column)} AS id, count(*) AS n FROM jobs{where(dimension)} "
+            f"GROUP BY jobs.{q(column)}"
+        )
+
+    country = f"jobs.{q('facet_country')}"
+    branches = [
+        f"SELECT 'total', NULL, NULL, count(*) FROM jobs{where(None)}",
+        named("roles", Role, per_job("roles", "facet_role")),
+        named("institutions", Institution, per_job("institutions", "facet_institution")),
+        f"SELECT 'countries', {country}, NULL, count(*) FROM jobs"
+        f"{where('countries', f'{country} IS NOT NULL')} GROUP BY {country}",
+    ]
+    ctes = [f"jobs AS MATERIALIZED ({jobs_sql})"]
+    if closure:
+        # A job counts once for each discipline it is in or below: its distinct
+        # (job, ancestor) pairs, from its links and the closure of the tree.
+        links = JobPostingPage.disciplines.through._meta.db_table
+        pairs = ", ".join(f"({int(pk)}, {int(ancestor)})" for pk, ancestor in closure)
+        ctes.append(f"closure(discipline, ancestor) AS (VALUES {pairs})")
+        job_ancestors = (
+            "SELECT DISTINCT links.jobpostingpage_id, closure.ancestor "
+            f"FROM jobs JOIN {q(links)} links ON links.jobpostingpage_id = jobs.{q('facet_job')} "
+            f"JOIN closure ON closure.discipline = links.discipline_id{where('disciplines')}"
+        )
+        grouped = f"SELECT ancestor AS id, count(*) AS n FROM ({job_ancestors}) pairs"
+        branches.append(named("disciplines", Discipline, grouped + " GROUP BY ancestor"))
+    return f"WITH {', '.join(ctes)} " + " UNION ALL ".join(branches)

@@ -18,10 +18,10 @@ to look out for, each enough on its own, checked by the matching's one statement
 from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field, make_dataclass
+from dataclasses import dataclass, make_dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from content.discipline_tree import DisciplineTree
 from content.models import Discipline, EmploymentType, JobPostingPage, RemotePolicy
@@ -50,7 +50,8 @@ def one_discipline_tree():
         _shared_tree.reset(token)
 
 
-def _discipline_rows() -> list:
+def discipline_rows() -> list:
+    """(id, parent id, slug) of every discipline; read once inside `one_discipline_tree()`."""
     shared = _shared_tree.get()
     if shared is None:
         return list(Discipline.objects.values_list("id", "parent_id", "slug"))
@@ -61,17 +62,17 @@ def _discipline_rows() -> list:
 
 def discipline_ids_with_descendants(slugs: list[str]) -> set[int]:
     """Ids of the named disciplines and everything below them (one query for the whole tree)."""
-    rows = _discipline_rows()
+    rows = discipline_rows()
     wanted = {slug.lower() for slug in slugs}
     tree = DisciplineTree((pk, parent) for pk, parent, _slug in rows)
     return tree.descendants_and_self(pk for pk, _parent, slug in rows if slug in wanted)
 
 
-def _in_disciplines(qs, slugs):
+def _in_disciplines(slugs) -> Q:
     links = JobPostingPage.disciplines.through.objects.filter(
         discipline_id__in=discipline_ids_with_descendants(slugs)
     )
-    return qs.filter(pk__in=links.values("jobpostingpage_id"))
+    return Q(pk__in=links.values("jobpostingpage_id"))
 
 
 @dataclass(frozen=True)
@@ -93,13 +94,15 @@ class AlertMatch:
 class JobFilter:
     """One way to narrow jobs. `kind` says what values it takes (and so its GraphQL type):
     "slugs" (lower-cased), "codes" (upper-cased ISO codes), "choice" or "choices" (of
-    `choices`), "flag" (applies when true), "date". `alert`: how job alerts keep it, if
-    they take it (their GraphQL input, validation, storage and matching follow from it)."""
+    `choices`), "flag" (applies when true), "date". `condition`: the jobs it keeps, as a
+    condition on a job queryset (a filter, or a facet's flag in content.job_counts).
+    `alert`: how job alerts keep it, if they take it (their GraphQL input, validation,
+    storage and matching follow from it)."""
 
     name: str
     kind: str
     description: str
-    apply: Callable[[QuerySet, Any], QuerySet]
+    condition: Callable[[Any], Q]
     choices: type | None = None
     facet: bool = False  # counted per value by jobFacets
     alert: AlertMatch | None = None
@@ -128,7 +131,7 @@ FILTERS: tuple[JobFilter, ...] = (
         "roles",
         "slugs",
         "Role slugs, e.g. phd, postdoc.",
-        lambda qs, v: qs.filter(role__slug__in=v),
+        lambda v: Q(role__slug__in=v),
         facet=True,
         alert=AlertMatch("set", "role"),
     ),
@@ -136,7 +139,7 @@ FILTERS: tuple[JobFilter, ...] = (
         "countries",
         "codes",
         "ISO 3166-1 alpha-2 country codes, e.g. GB, DE.",
-        lambda qs, v: qs.filter(country__in=v),
+        lambda v: Q(country__in=v),
         facet=True,
         alert=AlertMatch("list", "country"),
     ),
@@ -144,14 +147,14 @@ FILTERS: tuple[JobFilter, ...] = (
         "institutions",
         "slugs",
         "Institution slugs.",
-        lambda qs, v: qs.filter(institution__slug__in=v),
+        lambda v: Q(institution__slug__in=v),
         facet=True,
     ),
     JobFilter(
         "remote",
         "choice",
         "Only jobs with this remote policy.",
-        lambda qs, v: qs.filter(remote_policy=v),
+        lambda v: Q(remote_policy=v),
         choices=RemotePolicy,
         alert=AlertMatch("value", "remote_policy"),
     ),
@@ -159,58 +162,58 @@ FILTERS: tuple[JobFilter, ...] = (
         "employment_types",
         "choices",
         "Only jobs of these schema.org employment types.",
-        lambda qs, v: qs.filter(employment_type__in=v),
+        lambda v: Q(employment_type__in=v),
         choices=EmploymentType,
     ),
     JobFilter(
         "funded_only",
         "flag",
         "Only funded positions (e.g. fully funded PhD studentships).",
-        lambda qs, v: qs.filter(funded=True),
+        lambda v: Q(funded=True),
     ),
     JobFilter(
         "posted_after",
         "date",
         "Only jobs first published on or after this date.",
-        lambda qs, v: qs.filter(posted_at__date__gte=v),
+        lambda v: Q(posted_at__date__gte=v),
     ),
     JobFilter(
         "closing_after",
         "date",
         "Only jobs still open for applications on this date.",
-        lambda qs, v: qs.filter(closing_date__gte=v),
+        lambda v: Q(closing_date__gte=v),
     ),
 )
 FILTERS_BY_NAME = {job_filter.name: job_filter for job_filter in FILTERS}
 FACETS = tuple(job_filter.name for job_filter in FILTERS if job_filter.facet)
 ALERT_FILTERS = tuple(job_filter for job_filter in FILTERS if job_filter.alert)
 
-# The values of a search: every declared filter (None: not applied), the free text, and the
-# filters a facet count leaves out.
+# The values of a search: every declared filter (None: not applied) and the free text.
 JobFilters = make_dataclass(
     "JobFilters",
-    [
-        ("search", str | None, None),
-        *((job_filter.name, Any, None) for job_filter in FILTERS),
-        ("exclude", frozenset, field(default=frozenset())),
-    ],
+    [("search", str | None, None), *((job_filter.name, Any, None) for job_filter in FILTERS)],
 )
 
 
-def apply_filters(qs: QuerySet, filters) -> QuerySet:
-    """Narrow a job queryset by every filter that is set and not excluded."""
-    for job_filter in FILTERS:
-        value = getattr(filters, job_filter.name)
-        if job_filter.name in filters.exclude or not job_filter.is_set(value):
-            continue
-        qs = job_filter.apply(qs, job_filter.normalise(value))
-    return qs
+def filter_conditions(filters) -> dict[str, Q]:
+    """The condition of every filter that is set, by filter name."""
+    return {
+        job_filter.name: job_filter.condition(job_filter.normalise(value))
+        for job_filter in FILTERS
+        if job_filter.is_set(value := getattr(filters, job_filter.name))
+    }
 
 
-def search_jobs(filters, order: str = JobOrder.NEWEST, request=None) -> QuerySet:
+def search_jobs(
+    filters, order: str = JobOrder.NEWEST, request=None, *, except_facets: bool = False
+) -> QuerySet:
     """Open jobs matching the filters, in the requested order (RELEVANCE needs a search;
-    without one it is NEWEST)."""
-    qs = apply_filters(open_jobs(request=request), filters)
+    without one it is NEWEST). `except_facets`: every filter but the facet dimensions
+    (which content.job_counts.facet_counts applies per dimension)."""
+    qs = open_jobs(request=request)
+    for name, condition in filter_conditions(filters).items():
+        if not (except_facets and name in FACETS):
+            qs = qs.filter(condition)
     if is_search(filters.search):
         by_relevance = order == JobOrder.RELEVANCE
         qs = search_queryset(qs, filters.search, ranked=by_relevance)

@@ -9,9 +9,9 @@ from cms.graphql.jobs.types import JobPostingPageType, with_listing_relations
 from cms.graphql.pages.queries import single_page, single_page_args
 from cms.graphql.pages.types import prime_pages
 from content.iso import country_name
-from content.job_counts import JobCounts
-from content.job_search import FACETS, search_jobs
-from content.models import Discipline, Institution, JobPostingPage, Role
+from content.job_counts import facet_counts
+from content.job_search import search_jobs
+from content.models import JobPostingPage
 from content.visibility import open_jobs
 
 JobPostingPagePaginated = paginated_type(
@@ -54,32 +54,23 @@ class JobFacets(graphene.ObjectType):
     )
 
 
-FACET_NAMES = {"disciplines": Discipline, "roles": Role, "institutions": Institution}
-
-
 def _by_count(entries):
     return sorted(entries, key=lambda entry: (-entry.count, entry.name))
 
 
 def job_facets(filters, request) -> JobFacets:
-    counts = {}
-    for dimension in FACETS:
-        filters.exclude = frozenset({dimension})
-        counts[dimension] = getattr(JobCounts(search_jobs(filters, request=request)), dimension)
-    filters.exclude = frozenset()
-    facets = {"total": JobCounts(search_jobs(filters, request=request)).total}
-    for dimension, model in FACET_NAMES.items():
-        names = dict(model.objects.filter(slug__in=counts[dimension]).values_list("slug", "name"))
-        facets[dimension] = _by_count(
-            FacetCount(slug=slug, name=names.get(slug, slug), count=count)
-            for slug, count in counts[dimension].items()
-            if count
+    counts = facet_counts(filters, request=request)
+    facets = {
+        dimension: _by_count(
+            FacetCount(slug=slug, name=name, count=count) for slug, name, count in counts[dimension]
         )
+        for dimension in ("disciplines", "roles", "institutions")
+    }
     facets["countries"] = _by_count(
         CountryFacetCount(code=code, name=country_name(code), count=count)
-        for code, count in counts["countries"].items()
+        for code, _name, count in counts["countries"]
     )
-    return JobFacets(**facets)
+    return JobFacets(total=counts["total"], **facets)
 
 
 class JobQuery(graphene.ObjectType):

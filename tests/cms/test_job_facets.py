@@ -1,0 +1,152 @@
+"""`jobFacets` in one statement: the same counts as counting each dimension on its own (the
+taxonomy's `JobCounts` over `search_jobs` without that dimension's filter), for filters,
+a search, nested disciplines and unknown values, at a constant number of SQL statements."""
+
+import dataclasses
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from content.job_counts import JobCounts
+from content.job_search import FACETS, JobFilters, search_jobs
+from tests.content.factories import (
+    DisciplineFactory,
+    InstitutionFactory,
+    JobPostingPageFactory,
+    RoleFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+FACET_QUERY = """query ($search: String, $disciplines: [String!], $roles: [String!],
+    $countries: [String!], $institutions: [String!], $fundedOnly: Boolean) {
+  jobFacets(search: $search, disciplines: $disciplines, roles: $roles, countries: $countries,
+            institutions: $institutions, fundedOnly: $fundedOnly) {
+    total disciplines { slug name count } roles { slug name count }
+    countries { code name count } institutions { slug name count } } }"""
+
+CASES = {
+    "unfiltered": {},
+    "searched": {"search": "glacier"},
+    "filtered": {"roles": ["postdoc"], "countries": ["FR", "DE"]},
+    "every facet": {
+        "disciplines": ["science"],
+        "roles": ["postdoc", "phd"],
+        "countries": ["fr"],
+        "institutions": ["inria", "eth"],
+    },
+    "subtree": {"disciplines": ["biology"], "fundedOnly": True},
+    "search and filters": {"search": "glacier", "disciplines": ["ecology"], "roles": ["phd"]},
+    "unknown values": {"disciplines": ["nowhere"], "roles": ["nobody"]},
+    "search without words": {"search": "!!"},
+}
+
+
+@pytest.fixture
+def site(job_index):
+    science = DisciplineFactory(name="Science", slug="science")
+    biology = DisciplineFactory(name="Biology", slug="biology", parent=science)
+    ecology = DisciplineFactory(name="Ecology", slug="ecology", parent=biology)
+    physics = DisciplineFactory(name="Physics", slug="physics", parent=science)
+    DisciplineFactory(name="Empty", slug="empty", parent=physics)
+    postdoc = RoleFactory(name="Postdoc", slug="postdoc")
+    phd = RoleFactory(name="PhD", slug="phd")
+    RoleFactory(name="Lecturer", slug="lecturer")
+    inria = InstitutionFactory(name="Inria", slug="inria", country="FR")
+    eth = InstitutionFactory(name="ETH", slug="eth", country="CH")
+    mpg = InstitutionFactory(name="MPG", slug="mpg", country="DE")
+    jobs = [
+        ("Glacier ecology", [ecology, biology], postdoc, inria, "FR", True),
+        ("Glacier physics", [physics], phd, eth, "CH", False),
+        ("Cells", [biology], phd, mpg, "DE", True),
+        ("Ice cores glacier", [ecology, physics], phd, inria, "FR", True),
+        ("Lasers", [physics, science], postdoc, mpg, "DE", False),
+        ("Unfiled", [], postdoc, eth, "FR", True),
+        ("Tides", [ecology], phd, mpg, "GB", False),
+    ]
+    for title, disciplines, role, institution, country, funded in jobs:
+        JobPostingPageFactory(
+            parent=job_index,
+            title=title,
+            disciplines=disciplines,
+            role=role,
+            institution=institution,
+            country=country,
+            funded=funded,
+        )
+
+
+def _filters(variables) -> JobFilters:
+    names = {"fundedOnly": "funded_only"}
+    return JobFilters(**{names.get(key, key): value for key, value in variables.items()})
+
+
+def expected(variables) -> dict:
+    """Each dimension counted on its own, without its own filter (the path jobFacets took
+    before it was one statement)."""
+    filters = _filters(variables)
+    counts = {"total": JobCounts(search_jobs(filters)).total}
+    for dimension in FACETS:
+        narrowed = JobCounts(search_jobs(dataclasses.replace(filters, **{dimension: None})))
+        counts[dimension] = {key: n for key, n in getattr(narrowed, dimension).items() if n}
+    return counts
+
+
+def got(facets) -> dict:
+    return {
+        "total": facets["total"],
+        **{
+            dimension: {entry["slug"]: entry["count"] for entry in facets[dimension]}
+            for dimension in ("disciplines", "roles", "institutions")
+        },
+        "countries": {entry["code"]: entry["count"] for entry in facets["countries"]},
+    }
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_facets_match_each_dimension_counted_alone(graphql, site, case):
+    variables = CASES[case]
+    facets = graphql.execute(FACET_QUERY, variables)["jobFacets"]
+    assert got(facets) == expected(variables)
+
+
+def test_facets_values_known_by_hand(graphql, site):
+    facets = graphql.execute(FACET_QUERY, {"disciplines": ["biology"], "countries": ["FR"]})
+    facets = got(facets["jobFacets"])
+    # Glacier ecology and Ice cores glacier: in biology (ecology is below it) and in France.
+    assert facets["total"] == 2
+    # Disciplines ignore their own filter: every French job, counted once per subtree.
+    assert facets["disciplines"] == {"science": 2, "biology": 2, "ecology": 2, "physics": 1}
+    # Countries ignore theirs: every job in biology or below it.
+    assert facets["countries"] == {"FR": 2, "DE": 1, "GB": 1}
+    assert facets["roles"] == {"postdoc": 1, "phd": 1}
+    assert facets["institutions"] == {"inria": 2}
+
+
+def test_facets_names_and_order(graphql, site):
+    facets = graphql.execute(FACET_QUERY, {})["jobFacets"]
+    assert facets["roles"] == [
+        {"slug": "phd", "name": "PhD", "count": 4},
+        {"slug": "postdoc", "name": "Postdoc", "count": 3},
+    ]
+    assert facets["countries"][0] == {"code": "FR", "name": "France", "count": 3}
+
+
+@pytest.mark.parametrize("case", ["unfiltered", "searched", "filtered", "every facet"])
+def test_facets_are_one_statement(graphql, site, settings, case):
+    """One statement counts every dimension and the total; the other is the discipline
+    tree, read once for the discipline filter and the subtrees both."""
+    settings.GRAPHQL_CACHE_SECONDS = 0
+    graphql.execute(FACET_QUERY, CASES[case])  # warm the per-process caches
+    with CaptureQueriesContext(connection) as captured:
+        graphql.execute(FACET_QUERY, CASES[case])
+    # Reads only: PostgreSQL's savepoints around the request are not work.
+    statements = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
+    on_jobs = [sql for sql in statements if "content_jobpostingpage" in sql]
+    assert len(on_jobs) == 1, statements
+    assert len(statements) == 2, statements
