@@ -174,14 +174,10 @@ def for_event(event: ContentChanged) -> list[Notice]:
 # --- Moderation: needs changes, with the reviewer's comment --------------------------------
 
 
-def for_rejection(task, user=None) -> list[Notice]:
-    """Wagtail's `task_rejected` names the task and the reviewer, not the task state: the
-    state is the task's latest rejection (by that reviewer), in this very transaction."""
-    states = TaskState.objects.filter(task=task, status=TaskState.STATUS_REJECTED)
-    if user is not None:
-        states = states.filter(finished_by=user)
-    state = states.select_related("workflow_state").order_by("-finished_at", "-pk").first()
-    if state is None:
+def for_rejection(state: TaskState, user=None) -> list[Notice]:
+    """Wagtail's `task_rejected` is sent with the rejected task state (its `comment` is the
+    reviewer's), in the rejecting transaction."""
+    if not isinstance(state, TaskState):
         return []
     page = state.workflow_state.content_object
     page = getattr(page, "specific", page)
