@@ -220,3 +220,42 @@ def test_one_email_per_institution_for_a_publishing_import(
     (message,) = mailoutbox
     assert message.to == [CONTACT] and message.subject == "3 postings went live"
     assert all(f"Lecturer {n}" in message.body for n in (1, 2, 3))
+
+
+def test_staff_set_contacts_and_switches_in_the_institution_form(oxford):
+    from django.test import Client
+    from django.urls import reverse
+
+    admin = User.objects.create_superuser("boss", "boss@example.org", "pw")
+    client = Client()
+    client.force_login(admin)
+    url = reverse("wagtailsnippets_content_institution:edit", args=[oxford.pk])
+    page = client.get(url).content.decode()
+    assert 'name="notices_email"' in page and 'name="notify_closing_soon"' in page
+
+    data = {
+        "name": oxford.name,
+        "slug": oxford.slug,
+        "kind": oxford.kind,
+        "city": oxford.city,
+        "country": oxford.country,
+        "website_url": oxford.website_url,
+        "notices_email": "a@ox.example, b@ox.example\nc@ox.example",
+        "notify_published": "on",
+        "notify_closed": "on",
+    }
+    assert client.post(url, data).status_code == 302
+    oxford.refresh_from_db()
+    assert oxford.notice_addresses() == ["a@ox.example", "b@ox.example", "c@ox.example"]
+    assert oxford.notify_published and not oxford.notify_closing_soon
+
+    refused = client.post(url, {**data, "notices_email": "a@ox.example, not-an-address"})
+    assert refused.status_code == 200 and "Not an email address: not-an-address" in (
+        refused.content.decode()
+    )
+
+    # An institution account cannot open the form (snippets are staff's).
+    poster = User.objects.create_user("poster", "poster@ox.example", "pw")
+    InstitutionMembership.objects.create(user=poster, institution=oxford)
+    client.force_login(poster)
+    assert client.get(url).status_code == 404
