@@ -445,7 +445,10 @@ def send_notices(ids: list[int]) -> int:
                     send(connection, email)
                     delivered += 1
                 except smtplib.SMTPRecipientsRefused as err:
-                    errors.append(f"{address}: {err.recipients.get(address, err)}"[:150])
+                    code, reply = err.recipients.get(address, (550, b""))
+                    if 400 <= code < 500:  # greylisted: the whole group again, later
+                        raise smtplib.SMTPResponseException(code, reply) from err
+                    errors.append(f"{address}: {code} {reply!r}"[:150])
             status = Status.SENT if delivered else Status.FAILED
             if not recipients:
                 status, errors = Status.NO_RECIPIENTS, ["every address has bounced before"]

@@ -170,8 +170,9 @@ def test_contacts_default_to_the_accounts_and_skip_bounced_addresses(
     assert [rcpt for rcpt, _ in smtp.accepted] == ["ann@cam.example"]
 
 
+@pytest.mark.parametrize("refusal", ["refuse_next_data", "refuse_next_rcpt"])
 def test_a_mail_server_saying_not_now_leaves_the_notice_pending_for_the_retry(
-    oxford, job_index, settings, django_capture_on_commit_callbacks
+    oxford, job_index, settings, django_capture_on_commit_callbacks, refusal
 ):
     from notifications.institution_notices import TransientSendError, send_notices
 
@@ -182,7 +183,7 @@ def test_a_mail_server_saying_not_now_leaves_the_notice_pending_for_the_retry(
     with smtp_server() as (handler, port):
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-        handler.refuse_next_data = 1
+        setattr(handler, refusal, 1)  # 421 at DATA, or 451 (greylisted) at RCPT
         with pytest.raises(TransientSendError):
             send_notices([notice.pk])
         notice.refresh_from_db()
