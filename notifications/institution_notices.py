@@ -408,6 +408,17 @@ def _claim(ids) -> list[InstitutionNotice]:
     return list(InstitutionNotice.objects.filter(pk__in=mine).select_related("institution"))
 
 
+def _back_to_pending(remaining, told) -> None:
+    """The notices not settled go back to pending for the task's retry, without the contacts
+    who already got their email in this attempt (no one is told twice)."""
+    for group_key, notices in remaining.items():
+        for notice in notices:
+            left = [a for a in notice.recipients.split("\n") if a and a not in told[group_key]]
+            InstitutionNotice.objects.filter(pk=notice.pk).update(
+                status=Status.PENDING, recipients="\n".join(left)
+            )
+
+
 def send_notices(ids: list[int]) -> int:
     """Send the pending notices among `ids`: one email per contact for each institution and
     kind. Returns the emails sent. A mail server that says "not now" puts the rest back to
@@ -425,6 +436,7 @@ def send_notices(ids: list[int]) -> int:
     )
     sent = 0
     remaining = dict(groups)
+    told: dict[tuple[int, str], set[str]] = defaultdict(set)  # per group, this attempt
     connection = get_connection()
     try:
         connection.open()
@@ -444,6 +456,7 @@ def send_notices(ids: list[int]) -> int:
                 try:
                     send(connection, email)
                     delivered += 1
+                    told[group_key].add(address)
                 except smtplib.SMTPRecipientsRefused as err:
                     code, reply = err.recipients.get(address, (550, b""))
                     if 400 <= code < 500:  # greylisted: the whole group again, later
@@ -458,13 +471,12 @@ def send_notices(ids: list[int]) -> int:
             sent += delivered
             del remaining[group_key]
     except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as err:
-        unsent = [notice.pk for notices in remaining.values() for notice in notices]
-        InstitutionNotice.objects.filter(pk__in=unsent).update(status=Status.PENDING)
+        _back_to_pending(remaining, told)
         raise TransientSendError(f"Mail server unavailable: {err}") from err
     except smtplib.SMTPResponseException as err:
         unsent = [notice.pk for notices in remaining.values() for notice in notices]
         if 400 <= err.smtp_code < 500:
-            InstitutionNotice.objects.filter(pk__in=unsent).update(status=Status.PENDING)
+            _back_to_pending(remaining, told)
             raise TransientSendError(f"Mail server said not now: {err}") from err
         InstitutionNotice.objects.filter(pk__in=unsent).update(
             status=Status.FAILED, error=str(err)[:300]

@@ -260,3 +260,27 @@ def test_staff_set_contacts_and_switches_in_the_institution_form(oxford):
     InstitutionMembership.objects.create(user=poster, institution=oxford)
     client.force_login(poster)
     assert client.get(url).status_code == 404
+
+
+def test_a_retry_tells_only_the_contacts_not_told_yet(
+    oxford, job_index, settings, django_capture_on_commit_callbacks
+):
+    from notifications.institution_notices import TransientSendError, send_notices
+
+    oxford.notices_email = "a@ox.example, b@ox.example"
+    oxford.save()
+    job = JobPostingPageFactory(parent=job_index, institution=oxford, live=False)
+    with django_capture_on_commit_callbacks(execute=False):
+        job.save_revision().publish()
+    notice = InstitutionNotice.objects.get()
+    with smtp_server() as (handler, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        handler.refuse_always = {"b@ox.example"}  # 451 at DATA
+        with pytest.raises(TransientSendError):
+            send_notices([notice.pk])
+        notice.refresh_from_db()
+        assert notice.status == "pending" and notice.recipients == "b@ox.example"
+        handler.refuse_always = set()
+        assert send_notices([notice.pk]) == 1
+    assert sorted(rcpt for rcpt, _ in handler.accepted) == ["a@ox.example", "b@ox.example"]
