@@ -26,7 +26,12 @@ from wagtail_headless_preview.models import HeadlessMixin
 from content.blocks import DefinitionBodyBlock, GuideBodyBlock
 from content.discipline_tree import DisciplineTree
 from content.iso import validate_country_code, validate_currency_code
-from content.validators import single_line_errors, validate_single_line
+from content.validators import (
+    email_list,
+    single_line_errors,
+    validate_email_list,
+    validate_single_line,
+)
 from content.values import CountryValue, SalaryValue
 from content.widgets import DisciplineTreeCheckboxes, DisciplineTreeRadios, SingleLineTitleInput
 
@@ -120,6 +125,59 @@ class Institution(index.Indexed, models.Model):
     )
     kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.UNIVERSITY)
 
+    # Lifecycle notices to the institution (notifications/institution_notices.py): who gets
+    # them and which ones. Staff edit these in the institution's form.
+    notices_email = models.TextField(
+        "notices sent to",
+        blank=True,
+        validators=[validate_email_list],
+        help_text=(
+            "Addresses for notices about this institution's postings and feeds, one per line "
+            "or comma-separated. Empty: the email addresses of the institution's accounts."
+        ),
+    )
+    notify_published = models.BooleanField(
+        "a posting went live", default=True, help_text="Once per posting, at its first go-live."
+    )
+    notify_changes_requested = models.BooleanField(
+        "a posting needs changes",
+        default=True,
+        help_text="A reviewer asked for changes, with the reviewer's comment.",
+    )
+    notify_closing_soon = models.BooleanField(
+        "a posting closes in 3 days", default=True, help_text="Once per posting."
+    )
+    notify_closed = models.BooleanField(
+        "a posting closed",
+        default=True,
+        help_text="Its closing date passed, or its feed dropped it.",
+    )
+    notify_feed_problems = models.BooleanField(
+        "a feed failed or was paused",
+        default=True,
+        help_text="The first failure in a row, and the pause after repeated failures.",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("kind"),
+        FieldRowPanel([FieldPanel("city"), FieldPanel("country")]),
+        FieldPanel("website_url"),
+        FieldPanel("logo"),
+        MultiFieldPanel(
+            [
+                FieldPanel("notices_email"),
+                FieldPanel("notify_published"),
+                FieldPanel("notify_changes_requested"),
+                FieldPanel("notify_closing_soon"),
+                FieldPanel("notify_closed"),
+                FieldPanel("notify_feed_problems"),
+            ],
+            heading="Notices",
+        ),
+    ]
+
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),
@@ -140,6 +198,13 @@ class Institution(index.Indexed, models.Model):
     def save(self, *args, **kwargs):
         self.country = (self.country or "").upper()
         super().save(*args, **kwargs)
+
+    def notice_addresses(self) -> list[str]:
+        """Who is told about its postings and feeds: `notices_email`, or else its accounts."""
+        if self.notices_email.strip():
+            return email_list(self.notices_email)
+        emails = self.memberships.exclude(user__email="").values_list("user__email", flat=True)
+        return sorted({email.strip() for email in emails if email.strip()})
 
 
 # --- Pages --------------------------------------------------------------------------------

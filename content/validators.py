@@ -64,3 +64,28 @@ def single_line_errors(instance, names) -> dict[str, list[str]]:
         except ValidationError as err:
             errors[name] = err.messages
     return errors
+
+
+_EMAIL_SEPARATORS = re.compile(r"[,;\s]+")
+
+
+def email_list(value) -> list[str]:
+    """The addresses of a list typed one per line or separated by commas (or semicolons)."""
+    return [item for item in _EMAIL_SEPARATORS.split(str(value or "")) if item]
+
+
+def validate_email_list(value) -> None:
+    """Every item of `email_list(value)` a valid address, and each one line (for headers)."""
+    from django.core.validators import validate_email
+
+    bad = []
+    for item in email_list(value):
+        try:
+            validate_email(item)
+            validate_single_line(item)
+        except ValidationError:
+            bad.append(item)
+    if bad:
+        raise ValidationError(
+            "Not an email address: %(bad)s", code="invalid_email", params={"bad": ", ".join(bad)}
+        )

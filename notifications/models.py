@@ -281,3 +281,51 @@ class EmailBranding(BaseSiteSetting):
 
     class Meta:
         verbose_name = "email branding"
+
+
+class InstitutionNotice(models.Model):
+    """The ledger of lifecycle notices to institutions (notifications/institution_notices.py):
+    one row per fact, under a unique `key` ("published:<posting>", "closing_soon:<posting>",
+    "closed:<posting>", "changes_requested:<task state>", "feed_failed:<run>",
+    "feed_paused:<run>"), so nothing is told twice, whatever repeats the event (a
+    republish, a second sweep, a redelivered task)."""
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", "A posting went live"
+        CHANGES_REQUESTED = "changes_requested", "A posting needs changes"
+        CLOSING_SOON = "closing_soon", "A posting closes in 3 days"
+        CLOSED = "closed", "A posting closed"
+        FEED_FAILED = "feed_failed", "A feed run failed"
+        FEED_PAUSED = "feed_paused", "A feed was paused"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        OFF = "off", "Not sent: switched off for the institution"
+        NO_RECIPIENTS = "no_recipients", "Not sent: no one to tell"
+        FAILED = "failed", "Failed"
+
+    key = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    institution = models.ForeignKey(
+        "content.Institution", on_delete=models.CASCADE, related_name="notices"
+    )
+    # The posting (kept as an id: the ledger outlives a deleted posting, as Delivery does).
+    page_id = models.IntegerField(null=True, blank=True, db_index=True)
+    # What the email says that is not read again at send time (a reviewer's comment, the
+    # feed's error): the facts as they were when it happened.
+    details = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    recipients = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.key})"

@@ -3,9 +3,10 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 
 from content.lifecycle import Source, acting_as
-from notifications import digests, services
+from notifications import digests, institution_notices, services
 
 
 @shared_task(name="notifications.tasks.run_digest", ignore_result=True)
@@ -54,3 +55,31 @@ def publish_scheduled():
 def expire_unconfirmed_alerts():
     """Unconfirmed alerts go after NOTIFICATIONS_UNCONFIRMED_MAX_AGE_SECONDS."""
     services.expire_unconfirmed_alerts()
+
+
+# --- Institution notices (notifications/institution_notices.py) -----------------------------
+
+
+def enqueue_institution_notices(ids: list[int]):
+    send_institution_notices.delay(list(ids))
+
+
+@shared_task(
+    name="notifications.tasks.send_institution_notices",
+    ignore_result=True,
+    autoretry_for=(institution_notices.TransientSendError,),
+    retry_backoff=settings.NOTIFICATIONS_RETRY_BACKOFF_SECONDS,
+    retry_backoff_max=settings.NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS,
+    max_retries=settings.NOTIFICATIONS_MAX_RETRIES,
+)
+def send_institution_notices(ids: list[int]):
+    institution_notices.send_notices(ids)
+
+
+@shared_task(name="notifications.tasks.send_closing_soon_notices", ignore_result=True)
+def send_closing_soon_notices():
+    """Beat: postings closing within 3 days, each told once (the ledger)."""
+    with transaction.atomic():
+        ids = institution_notices.record_closing_soon()
+        if ids:
+            transaction.on_commit(lambda: enqueue_institution_notices(ids))

@@ -290,6 +290,8 @@ TASK_TIME_LIMITS = {
     "notifications.tasks.send_batch": 900,
     "notifications.tasks.publish_scheduled": 300,
     "notifications.tasks.expire_unconfirmed_alerts": 300,
+    "notifications.tasks.send_institution_notices": 300,
+    "notifications.tasks.send_closing_soon_notices": 300,
     "cms.tasks.deliver_webhook": 120,
     "cms.tasks.send_google_indexing": 120,
 }
@@ -390,6 +392,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-unconfirmed-alerts": {
         "task": "notifications.tasks.expire_unconfirmed_alerts",
+        "schedule": 3600.0,
+    },
+    # Institutions' "closes in 3 days" notices: each posting once (a ledger), so hourly runs
+    # only pick up postings that entered the window since.
+    "institution-closing-soon-notices": {
+        "task": "notifications.tasks.send_closing_soon_notices",
         "schedule": 3600.0,
     },
     "fetch-due-job-feeds": {

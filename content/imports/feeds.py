@@ -4,7 +4,7 @@ through the bulk path, close the jobs it no longer lists, and log the run.
 A feed that is not what it says it is (not the declared format, too big, too slow, a
 redirect loop, hostile XML) fails as a whole with a clear error and changes nothing: the
 download is checked end to end before the first row is written. Repeated failures pause the
-feed and email its owner.
+feed; a failure sends `feed_failed`, and the institution's notices tell its contacts.
 """
 
 import csv
@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+import django.dispatch
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -41,6 +41,12 @@ logger = logging.getLogger(__name__)
 
 USER_AGENT = "academic-jobs-cms-feeds/1"
 SPOOL_BYTES = 4 * 1024 * 1024
+
+
+# A run failed: `receiver(sender, feed: JobFeed, run: JobFeedRun, paused: bool, **kwargs)`;
+# `paused` when this failure paused the feed (FEEDS_MAX_FAILURES in a row). The feed's
+# institution is told through notifications' institution notices, which connect to it.
+feed_failed = django.dispatch.Signal()
 
 
 class FeedError(Exception):
@@ -263,33 +269,10 @@ def _record_outcome(feed: JobFeed, run: JobFeedRun) -> None:
             f"Paused after {feed.consecutive_failures} failed runs in a row. Last error: "
             f"{run.error}"
         )
-    feed.save()  # before the email: a mail server that is down must not undo the pause
-    if paused_now:
-        try:
-            _notify_owner(feed)
-        except OSError:
-            logger.exception("Job feed %s is paused; its owner could not be emailed.", feed.pk)
-
-
-def _notify_owner(feed: JobFeed) -> None:
-    recipients = [feed.owner.email] if feed.owner and feed.owner.email else []
-    recipients += [
-        member.user.email
-        for member in feed.institution.memberships.select_related("user")
-        if member.user.email
-    ]
-    if not recipients:
-        logger.warning("Job feed %s is paused and has no one to tell.", feed.pk)
-        return
-    send_mail(
-        subject=f"Job feed paused: {feed.name}",
-        message=(
-            f"The job feed “{feed.name}” ({feed.url}) for {feed.institution} has been paused.\n\n"
-            f"{feed.paused_reason}\n\nFix the feed, then tick “active” again in the admin."
-        ),
-        from_email=None,
-        recipient_list=sorted(set(recipients)),
-    )
+    feed.save()
+    # The institution's notices (notifications/institution_notices.py) subscribe: content
+    # sends no email itself. Sent in the run's own writes: a subscriber mails on commit.
+    feed_failed.send(sender=JobFeed, feed=feed, run=run, paused=paused_now)
 
 
 def due_feeds() -> list[JobFeed]:

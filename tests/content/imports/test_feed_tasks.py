@@ -67,22 +67,25 @@ def test_a_run_over_its_soft_time_limit_fails_with_the_reason(feed, monkeypatch)
     ],
 )
 def test_a_lost_worker_fails_the_run_pauses_the_feed_and_tells_the_owner(
-    feed, settings, exception, reason
+    feed, settings, exception, reason, eager_celery, django_capture_on_commit_callbacks
 ):
     settings.FEEDS_MAX_FAILURES = 2
     for attempt in (1, 2):
         run = JobFeedRun.objects.create(feed=feed)
         # What the worker's main process sends when the pool process running it died.
-        task_failure.send(
-            sender=tasks.run_feed, task_id="t", exception=exception, args=[feed.pk], kwargs={}
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            task_failure.send(
+                sender=tasks.run_feed, task_id="t", exception=exception, args=[feed.pk], kwargs={}
+            )
         run.refresh_from_db()
         assert run.status == "FAILED" and reason in run.error and run.finished_at
         feed.refresh_from_db()
         assert feed.consecutive_failures == attempt
     assert not feed.active and reason in feed.paused_reason
-    (message,) = mail.outbox
-    assert message.to == ["hr@ox.example"] and "paused" in message.subject.lower()
+    # Told at the first failure, then at the pause (notifications/institution_notices.py).
+    first, paused = mail.outbox
+    assert first.to == ["hr@ox.example"] and "failed" in first.subject.lower()
+    assert paused.to == ["hr@ox.example"] and "paused" in paused.subject.lower()
 
 
 def test_a_failure_of_another_task_changes_no_run(feed):

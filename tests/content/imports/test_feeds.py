@@ -238,24 +238,59 @@ def test_bad_feeds_fail_whole_and_change_nothing(
     assert after == before
 
 
-def test_repeated_failures_pause_the_feed_and_tell_its_owner(server, oxford, job_index, settings):
-    settings.FEEDS_MAX_FAILURES = 2
+def test_repeated_failures_pause_the_feed_and_tell_its_owner(
+    server, oxford, job_index, settings, eager_celery, django_capture_on_commit_callbacks
+):
+    """The institution's notices (notifications/institution_notices.py) tell its accounts
+    and the feed's owner: at the first failure in a row, then at the pause."""
+    settings.FEEDS_MAX_FAILURES = 3
     owner = User.objects.create_user("hr", email="hr@ox.example")
     member = User.objects.create_user("poster", email="poster@ox.example")
     InstitutionMembership.objects.create(user=member, institution=oxford)
     feed = make_feed(server, oxford, "/missing", owner=owner)
 
-    assert run_feed(feed).status == "FAILED"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_feed(feed).status == "FAILED"
     feed.refresh_from_db()
-    assert feed.active and feed.consecutive_failures == 1 and not mail.outbox
+    assert feed.active and feed.consecutive_failures == 1
+    assert [sorted(message.to) for message in mail.outbox] == [
+        ["hr@ox.example"],
+        ["poster@ox.example"],
+    ]
+    assert all("failed" in message.subject.lower() for message in mail.outbox)
+    assert "HTTP 404" in mail.outbox[0].body and feed.url in mail.outbox[0].body
 
-    run_feed(feed)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        run_feed(feed)  # the second failure in a row is no news
+    assert not mail.outbox
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_feed(feed)
     feed.refresh_from_db()
     assert not feed.active and "HTTP 404" in feed.paused_reason
-    (message,) = mail.outbox
-    assert sorted(message.to) == ["hr@ox.example", "poster@ox.example"]
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "hr@ox.example",
+        "poster@ox.example",
+    ]
+    message = mail.outbox[0]
     assert "paused" in message.subject.lower() and feed.url in message.body
+    assert feed.paused_reason in message.body
     assert not feed.is_due()
+
+
+def test_feed_notices_switched_off_tell_no_one(
+    server, oxford, job_index, settings, eager_celery, django_capture_on_commit_callbacks
+):
+    settings.FEEDS_MAX_FAILURES = 1
+    oxford.notify_feed_problems = False
+    oxford.save()
+    owner = User.objects.create_user("hr", email="hr@ox.example")
+    feed = make_feed(server, oxford, "/missing", owner=owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_feed(feed)
+    feed.refresh_from_db()
+    assert not feed.active and not mail.outbox
 
 
 @pytest.mark.parametrize(
