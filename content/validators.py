@@ -26,6 +26,8 @@ ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bq]\?[^?\s]*\?=", re.IGNORECASE)
 
 
 def _format_character(text: str) -> str | None:
+    if text.isascii():  # no format character is ASCII; most text is (an import's every row)
+        return None
     for char in text:
         if unicodedata.category(char) == "Cf" and char not in ALLOWED_FORMAT_CHARACTERS:
             return char

@@ -463,7 +463,7 @@ class _ChunkImporter:
                     job_id=row.page.pk,
                     fingerprint=row.parsed.fingerprint,
                     revision_id=row.page.latest_revision.pk,
-                    feed=self.feed,
+                    feed_id=self.feed.pk if self.feed else None,
                 )
                 for row in rows
             ],
@@ -573,9 +573,9 @@ class _ChunkImporter:
         GroupPagePermission.objects.bulk_create(
             [
                 GroupPagePermission(
-                    group=groups[GROUP_PREFIX + page.institution.slug],
+                    group_id=groups[GROUP_PREFIX + page.institution.slug].pk,
                     page_id=page.pk,
-                    permission=self.change_page,
+                    permission_id=self.change_page.pk,
                 )
                 for page in pages
                 if GROUP_PREFIX + page.institution.slug in groups

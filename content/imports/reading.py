@@ -553,6 +553,15 @@ def fingerprint(data: dict, institution: Institution | None) -> str:
 # Relations are resolved through Lookups: validating each again would cost a query per field.
 _RELATIONS = [f.name for f in JobPostingPage._meta.concrete_fields if f.is_relation]
 _TREE_FIELDS = ["path", "depth", "numchild", "url_path", "slug"]
+# What a row does not set (Wagtail's page-wide state: publication, locking, revisions, and
+# our posted_at): a new page's defaults, or an existing job's as saved. Validating these per
+# row cost as much as the fields the row sets; the model's clean() still sees the whole page.
+_UNSET_FIELDS = [
+    f.name
+    for f in JobPostingPage._meta.concrete_fields
+    if not f.is_relation
+    and f.name not in {*TEXT_FIELDS, *RICH_TEXT_FIELDS, *BOOL_FIELDS, *_TREE_FIELDS}
+]
 
 
 def fill_job(page: JobPostingPage, row: ParsedRow, lookups: Lookups) -> dict[str, list[str]]:
@@ -600,7 +609,7 @@ def fill_job(page: JobPostingPage, row: ParsedRow, lookups: Lookups) -> dict[str
         page.city = page.city or row.institution.city
 
     try:
-        page.full_clean(exclude=[*_RELATIONS, *_TREE_FIELDS], validate_unique=False)
+        page.full_clean(exclude=[*_RELATIONS, *_TREE_FIELDS, *_UNSET_FIELDS], validate_unique=False)
     except ValidationError as err:
         for name, messages in err.message_dict.items():
             # The field's validator and the model's clean() may say the same thing twice.
