@@ -6,8 +6,11 @@ signed email's `message()` is Django's own MIME message with the signature writt
 of those bytes, so what the server receives is exactly Django's message plus one header.
 """
 
+import random
+import sys
 from dataclasses import dataclass
 from email.header import Header
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -47,14 +50,31 @@ class AlternativesEmail(EmailMultiAlternatives):
         # Django keeps an ASCII subject as it is; ours are always encoded (subject_header).
         charset = self.encoding or settings.DEFAULT_CHARSET
         message.replace_header("Subject", subject_header(self.subject, charset))
+        if message.is_multipart():
+            message.set_boundary(boundary([self.body, *(part[0] for part in self.alternatives)]))
         return DkimSignedMessage(message) if configured() else message
 
 
+@lru_cache(maxsize=4096)
 def subject_header(subject: str, charset: str = "utf-8") -> str:
     """A subject always encoded (RFC 2047): text that looks like an encoded word
     (`=?utf-8?b?...?=`, refused in titles anyway) is then itself encoded, so no mail client
-    decodes it into something else."""
+    decodes it into something else. Cached: a digest run's subjects repeat ("3 new jobs
+    matching your alerts", one per job title), and the email package's encoder measures
+    the subject once per character."""
     return Header(subject, charset).encode()
+
+
+def boundary(texts: list[str]) -> str:
+    """A multipart boundary in the email package's form, set on the message before it is
+    written: without one, the generator compiles a regular expression for each message to
+    check that its boundary is in no part. No part may contain this one at all (stricter
+    than the generator's check for a line of it); quoted-printable parts cannot, since
+    they write "=" as "=3D"."""
+    while True:
+        candidate = "=" * 15 + f"{random.randrange(sys.maxsize):019d}" + "=="
+        if not any(candidate in text for text in texts):
+            return candidate
 
 
 @dataclass(frozen=True)
