@@ -361,7 +361,10 @@ class Group:
     jobs: list[RenderedJob]
 
 
+@lru_cache(maxsize=4096)
 def _group_heading(title: str, branding: Branding) -> tuple[str, str]:
+    """An alert's heading, rendered once per worker: a batch's emails share their alerts'
+    titles many times over."""
     context = {"title": title, "branding": branding}
     return tuple(
         render_to_string(f"notifications/email/group.{ext}", context) for ext in ("txt", "html")
