@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
 
 from notifications import fast_mime
 from notifications.dkim import configured, signed
@@ -102,6 +103,10 @@ class Email:
 
     def message(self) -> AlternativesEmail:
         """Django's email object, for any backend (SMTP, django-anymail, files, the outbox)."""
-        message = AlternativesEmail(self.subject, self.text, to=[self.to], headers=self.headers)
+        # Django would name this machine's host in the Message-ID; ours names the sending domain.
+        headers = {"Message-ID": make_msgid(domain=settings.NOTIFICATIONS_SENDING_DOMAIN)}
+        message = AlternativesEmail(
+            self.subject, self.text, to=[self.to], headers={**headers, **self.headers}
+        )
         message.attach_alternative(self.html, "text/html")
         return message

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs comes from env vars."""
 
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -229,6 +230,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Academic Jobs <alerts@localhost>")
+# The domain our emails' Message-ID and List-Id name: the sender's (production refuses a
+# localhost sender), not this machine's host name.
+NOTIFICATIONS_SENDING_DOMAIN = env_str(
+    "NOTIFICATIONS_SENDING_DOMAIN", parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+)
 # DKIM signature on every email sent over SMTP (an ESP through anymail signs for you): the
 # private key as PEM (literal "\n" accepted for one-line env files), the selector and the
 # domain of the public key's DNS record (<selector>._domainkey.<domain>).
@@ -333,7 +339,9 @@ NOTIFICATIONS_UNSUBSCRIBE_URL = env_str(
 NOTIFICATIONS_JOB_URL = env_str(
     "NOTIFICATIONS_JOB_URL", f"{FRONTEND_BASE_URL or WAGTAILADMIN_BASE_URL}/jobs/{{slug}}/"
 )
-NOTIFICATIONS_LIST_ID = env_str("NOTIFICATIONS_LIST_ID", "Job alerts <job-alerts.localhost>")
+NOTIFICATIONS_LIST_ID = env_str(
+    "NOTIFICATIONS_LIST_ID", f"Job alerts <job-alerts.{NOTIFICATIONS_SENDING_DOMAIN}>"
+)
 NOTIFICATIONS_UNSUBSCRIBE_MAILTO = env_str("NOTIFICATIONS_UNSUBSCRIBE_MAILTO")
 NOTIFICATIONS_CONFIRM_MAX_AGE_SECONDS = env_int("NOTIFICATIONS_CONFIRM_MAX_AGE_SECONDS", 3 * 86400)
 # Reading or changing alerts by token; unsubscribing works with a token of any age.

@@ -45,3 +45,21 @@ def test_subjects_are_always_encoded_and_read_back_as_written(subject):
     assert line.startswith(b"=?utf-8?"), line
     parsed = email_package.message_from_bytes(raw, policy=policy.default)
     assert parsed["Subject"].strip() == subject.strip()  # folding may add a space
+
+
+def test_message_id_and_list_id_name_the_sending_domain_not_the_host(settings):
+    """Both default to DEFAULT_FROM_EMAIL's domain (config/settings/base.py); production
+    refuses a localhost sender, so neither says localhost or this machine's name."""
+    import socket
+
+    settings.NOTIFICATIONS_SENDING_DOMAIN = "jobs.example.org"
+    settings.EMAIL_DKIM_PRIVATE_KEY = ""
+    message = _email().message().message()
+    assert re.fullmatch(r"<[^@>]+@jobs\.example\.org>", message["Message-ID"])
+    assert socket.getfqdn() not in message["Message-ID"]
+
+    from config.settings import base
+
+    sender_domain = base.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">")
+    assert sender_domain == base.NOTIFICATIONS_SENDING_DOMAIN
+    assert base.NOTIFICATIONS_LIST_ID.endswith(f".{base.NOTIFICATIONS_SENDING_DOMAIN}>")
