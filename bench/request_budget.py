@@ -114,10 +114,10 @@ def scenarios(fixtures: dict) -> dict[str, tuple[str, dict]]:
             {"p": max(1, fixtures["research_total"] // 100)},
         ),
         "site search": ('{ search(query: "research university") { __typename } }', {}),
-        "most expensive admitted: 2 x 100 jobs, every field": (
+        "most expensive admitted: 100 + 75 jobs, every field": (
             "{ a: jobs(page: 1, perPage: 100) { "
             + ALL_FIELDS
-            + " } b: jobs(page: 2, perPage: 100) { "
+            + " } b: jobs(page: 2, perPage: 75) { "
             + ALL_FIELDS
             + " } }",
             {},
