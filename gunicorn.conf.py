@@ -5,8 +5,8 @@ workers: a sync worker reads a request's body itself, so one client sending its 
 second holds the whole worker, and a handful of such clients stall the site. Here the event
 loop reads every body as it arrives and Django runs a view only once its request is complete,
 so slow clients cost a socket each, not a worker (tests/cms/test_gunicorn.py shows it with the
-real server). Django runs the synchronous views in one thread per worker, so a worker still
-answers one view at a time: scale with WEB_CONCURRENCY.
+real server). The application (config/asgi.py) runs the synchronous views in one thread per
+worker, so a worker answers one view at a time: scale with WEB_CONCURRENCY.
 """
 
 import os
@@ -16,10 +16,10 @@ worker_class = "asgi"
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 
-# Under ASGI every request runs its synchronous code in a thread of its own, so a connection
-# kept for reuse (CONN_MAX_AGE) stays open in a thread that is gone: 30 requests left 10
-# PostgreSQL connections open on one worker. Close each request's connection (PgBouncer in
-# front of PostgreSQL makes connecting cheap; docs/deploy.md).
+# Under Django's own ASGI handler every request ran its synchronous code in a thread of its
+# own, so a connection kept for reuse (CONN_MAX_AGE) stayed open in a thread that was gone: 30
+# requests left 10 PostgreSQL connections open on one worker. Each request's connection is
+# still closed (PgBouncer in front of PostgreSQL makes connecting cheap; docs/deploy.md).
 raw_env = ["CONN_MAX_AGE=0"]
 
 # Open connections per worker, slow ones included; past this a worker stops accepting.

@@ -4,7 +4,8 @@ request back to back for a fixed time, after a warm-up that is not counted."""
 import http.client
 import threading
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -14,6 +15,7 @@ class LoadResult:
     sent: int  # everything, warm-up included (what the server's CPU time was spent on)
     seconds: float
     latencies_ms: list[float]
+    statuses: Counter = field(default_factory=Counter)  # of the counted requests
 
     @property
     def per_second(self) -> float:
@@ -25,8 +27,17 @@ class LoadResult:
 
 
 def hammer(
-    host: str, port: int, endpoint, *, concurrency: int, seconds: float, warmup: float
+    host: str,
+    port: int,
+    endpoint,
+    *,
+    concurrency: int,
+    seconds: float,
+    warmup: float,
+    count_late: bool = False,
 ) -> LoadResult:
+    """`count_late`: also count the requests still running at the end (waited for), so the
+    slowest ones are not left out of the latencies."""
     start_counting = time.monotonic() + warmup
     stop = start_counting + seconds
     lock = threading.Lock()
@@ -35,16 +46,17 @@ def hammer(
     def worker():
         # gunicorn's sync workers close each connection, so http.client reconnects per request.
         connection = http.client.HTTPConnection(host, port, timeout=60)
-        latencies, done, failed, sent_total = [], 0, 0, 0
+        latencies, done, failed, sent_total, statuses = [], 0, 0, 0, Counter()
         while (sent := time.monotonic()) < stop:
             connection.request(endpoint.method, endpoint.path, endpoint.body, endpoint.headers)
             response = connection.getresponse()
             response.read()
             finished = time.monotonic()
             sent_total += 1
-            if sent >= start_counting and finished <= stop:
+            if sent >= start_counting and (count_late or finished <= stop):
                 done += 1
                 failed += response.status != 200
+                statuses[response.status] += 1
                 latencies.append((finished - sent) * 1000)
         connection.close()
         with lock:
@@ -52,6 +64,7 @@ def hammer(
             result.failures += failed
             result.sent += sent_total
             result.latencies_ms.extend(latencies)
+            result.statuses.update(statuses)
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     for thread in threads:

@@ -21,6 +21,7 @@ from asyncio import gather
 from functools import cache, partial
 
 from django.conf import settings
+from django.db import DatabaseError
 from graphene.types.field import source_resolver
 from graphene.types.resolver import dict_or_attr_resolver, get_default_resolver
 from graphql import (
@@ -106,6 +107,15 @@ class FastExecutionContext(ExecutionContext):
                 "bytes; ask for fewer items or fields.",
                 400,
             )
+
+    def handle_field_error(self, error, return_type, path):
+        """A database error once the deadline has passed is the budget's, wherever it was
+        raised: SQLite's progress handler also interrupts a statement while its rows are
+        fetched, or a commit, after the statement wrapper of `time_budget` has returned; it
+        ends the request with the budget's 503, not a resolver error in a 200."""
+        if isinstance(error.original_error, DatabaseError) and self.deadline.remaining() <= 0:
+            raise self.deadline.exceeded() from error.original_error
+        super().handle_field_error(error, return_type, path)
 
     def complete_leaf_value(self, return_type, result):
         serialized = super().complete_leaf_value(return_type, result)

@@ -7,6 +7,7 @@ from django.db import connection
 
 from cms.graphql import limits
 from cms.graphql.limits import Deadline, ExecutionLimitExceeded, time_budget
+from tests.content.factories import DisciplineFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +20,10 @@ FACETS = """{ jobFacets { total disciplines { slug } roles { slug } countries { 
 class Clock:
     def __init__(self):
         self.now = 1000.0
+        self.step = 0.0  # added at every look (a statement running while time passes)
 
     def __call__(self) -> float:
+        self.now += self.step
         return self.now
 
 
@@ -154,3 +157,37 @@ def test_bounds_given_as_variable_defaults_are_refused(graphql, query):
 def test_a_variable_default_is_priced_as_given(graphql, settings):
     settings.GRAPHQL_MAX_COST = 1
     assert cost_of(graphql, "query($n: Int = 3) { pages(limit: $n) { id } }") == 500 + 1 + 3
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's progress handler")
+def test_a_sqlite_mutation_past_the_budget_is_the_same_503(graphql, clock, settings, monkeypatch):
+    """SQLite steps through a statement's rows after Django's execute (and its budget wrapper)
+    has returned, as the rows are fetched: the progress handler interrupting it there raised a
+    plain database error, answered as a resolver's "Internal error" in a 200. It is the
+    budget's 503, as for a query."""
+    settings.GRAPHQL_MAX_SECONDS = 3
+    monkeypatch.setattr(limits, "SQLITE_STEPS", 1)  # look at the clock at every VM step
+    armed = []
+
+    def run_out_while_fetching(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.lstrip().upper().startswith("SELECT") and not armed:
+            # The statement started in time; the budget runs out as its rows are read.
+            armed.append(sql)
+            clock.now += 2.9
+            clock.step = 0.05
+        return result
+
+    for slug in ("physics", "chemistry", "biology"):
+        DisciplineFactory(slug=slug)
+    subscribe = (
+        'mutation { subscribe(email: "a@example.org", alert: {frequency: DAILY, '
+        'disciplines: ["physics", "chemistry", "biology"]}) { ok message } }'
+    )
+    with connection.execute_wrapper(run_out_while_fetching):
+        response = graphql.post(subscribe)
+    assert armed
+    assert response.status_code == 503, response.content
+    assert response.json() == {
+        "errors": [{"message": "The query took longer than 3 s; ask for fewer items or fields."}]
+    }
