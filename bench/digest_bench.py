@@ -33,6 +33,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.report import write_section  # noqa: E402
+
 DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench/digest_bench.py: begin -->", "<!-- bench/digest_bench.py: end -->"
 VAR = Path("/tmp/digest-bench-var")
@@ -562,16 +565,6 @@ def report(results: list[dict], database: str, broker: str, repeat: int) -> str:
     )
 
 
-def write_section(text: str):
-    current = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    if BEGIN in current and END in current:
-        head, rest = current.split(BEGIN, 1)
-        current = head + text + rest.split(END, 1)[1]
-    else:
-        current = current.rstrip("\n") + "\n\n" + text + "\n"
-    DOC.write_text(current)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subscribers", type=int, nargs="+", default=[10_000, 100_000])
@@ -604,7 +597,7 @@ def main():
         # Written after each size, so a long run leaves the figures it has.
         text = report(results, database, broker, args.repeat)
         if not args.no_write:
-            write_section(text)
+            write_section(BEGIN, END, text)
             print(f"wrote the Digests section of {DOC}", file=sys.stderr)
     print(text)
     print(f"load average now: {os.getloadavg()}", file=sys.stderr)

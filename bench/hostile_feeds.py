@@ -25,7 +25,6 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench/hostile_feeds.py: begin -->", "<!-- bench/hostile_feeds.py: end -->"
 BLOCK = 1024 * 1024
 TARGET_MB = 300
@@ -179,16 +178,6 @@ def section(rows, size: int) -> str:
     return "\n".join(lines)
 
 
-def write_doc(text: str) -> None:
-    current = DOC.read_text()
-    if BEGIN in current and END in current:
-        head, rest = current.split(BEGIN, 1)
-        current = head + text + rest.split(END, 1)[1]
-    else:
-        current = current.rstrip() + "\n\n" + text + "\n"
-    DOC.write_text(current)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -214,7 +203,10 @@ def main() -> None:
     text = section(rows, size)
     print(text)
     if not args.no_write:
-        write_doc(text)
+        sys.path.insert(0, str(ROOT))
+        from bench.report import write_section
+
+        write_section(BEGIN, END, text)
 
 
 if __name__ == "__main__":

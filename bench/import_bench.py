@@ -31,7 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DOC = ROOT / "docs" / "benchmarks.md"
+
+from bench.report import write_section  # noqa: E402
+
 BEGIN, END = "<!-- bench/import_bench.py: begin -->", "<!-- bench/import_bench.py: end -->"
 DEFAULT_WORK = "/tmp/import-bench"
 
@@ -277,17 +279,6 @@ def _cpu(result: dict) -> str:
 # --- Report -----------------------------------------------------------------------------------
 
 
-def write_doc(lines: list[str]) -> None:
-    text = DOC.read_text() if DOC.exists() else ""
-    section = "\n".join([BEGIN, *lines, END])
-    if BEGIN in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    DOC.write_text(text)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -363,7 +354,7 @@ def main():
     ]
     print("\n".join(lines))
     if not args.no_write:
-        write_doc(lines)
+        write_section(BEGIN, END, "\n".join([BEGIN, *lines, END]))
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.endpoints import ENDPOINTS, PER_PAGE  # noqa: E402
 from bench.load import hammer  # noqa: E402
+from bench.report import write_section  # noqa: E402
 
 DATABASES = {
     "sqlite": "sqlite:////tmp/bench.sqlite3",
@@ -301,23 +302,6 @@ def report(args, results: dict[str, dict], load_before: float) -> str:
     return "\n".join(lines)
 
 
-def write_doc(section: str) -> None:
-    text = (
-        DOC.read_text()
-        if DOC.exists()
-        else (
-            "# Benchmarks\n\nFigures measured by the scripts in bench/; each section says how to "
-            "rerun it.\n"
-        )
-    )
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.write_text(text)
-
-
 def main() -> None:
     args = parse_args()
     load_before = os.getloadavg()[0]
@@ -326,7 +310,7 @@ def main() -> None:
     print()
     print(section)
     if not args.no_write:
-        write_doc(section)
+        write_section(BEGIN, END, section)
         print(f"\nwritten to {DOC.relative_to(ROOT)}")
 
 

@@ -1,6 +1,7 @@
 """Writing a bench's results into its own section of docs/benchmarks.md."""
 
 import os
+import re
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
@@ -18,6 +19,19 @@ def write_section(begin: str, end: str, text: str, doc: Path = DOC) -> None:
     else:
         current = current.rstrip("\n") + "\n\n" + text + "\n"
     doc.write_text(current)
+
+
+def write_heading_section(heading: str, text: str, doc: Path = DOC) -> None:
+    """Replace the section that starts with the line `heading` (up to the next `## `), or
+    append it: for benches whose section is known by its title rather than markers."""
+    existing = doc.read_text() if doc.exists() else "# Benchmarks\n"
+    text = text.rstrip("\n") + "\n\n"
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(existing):
+        updated = pattern.sub(lambda _m: text, existing, count=1)
+    else:
+        updated = existing.rstrip("\n") + "\n\n" + text
+    doc.write_text(updated)
 
 
 def load_average() -> str:

@@ -44,6 +44,7 @@ from bench import scale  # noqa: E402
 from bench.endpoints import Endpoint  # noqa: E402
 from bench.load import hammer  # noqa: E402
 from bench.load_test import free_port, wait_until_up  # noqa: E402
+from bench.report import write_heading_section  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/ajc_request_budget"
 SECTION = "Request time budget under load (gunicorn, PostgreSQL)"
@@ -430,7 +431,7 @@ def main() -> None:
     (scale.RESULTS / "request_budget.json").write_text(json.dumps(runs, indent=2))
     print(text)
     if args.write:
-        scale.write_section(ROOT / "docs" / "benchmarks.md", SECTION, text)
+        write_heading_section(f"## {SECTION}", text)
         print(f"wrote the '{SECTION}' section of docs/benchmarks.md", file=sys.stderr)
     if not all(run["passed"] for run in runs):
         raise SystemExit("a request held a worker past GRAPHQL_MAX_SECONDS + 0.5 s")

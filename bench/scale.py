@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import write_heading_section  # noqa: E402
+
 DEFAULT_DB_PREFIX = "postgres://postgres@127.0.0.1:5432/ajc_ops_scale"
 RESULTS = ROOT / "bench" / "results"
 SECTION = "Jobs at scale (PostgreSQL)"
@@ -249,18 +251,6 @@ def render(
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str, text: str) -> None:
-    """Replace our `## section` (up to the next `## `) in the shared file, or append it."""
-    existing = path.read_text() if path.exists() else "# Benchmarks\n"
-    text = text.rstrip("\n") + "\n\n"
-    pattern = re.compile(rf"^## {re.escape(section)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(existing):
-        updated = pattern.sub(lambda _m: text, existing, count=1)
-    else:
-        updated = existing.rstrip("\n") + "\n\n" + text
-    path.write_text(updated)
-
-
 def measure_one(args) -> None:
     """In a process of its own (Django is set up once per database): seed, then measure."""
     setup_django(args.database_url, args.redis_url)
@@ -318,7 +308,7 @@ def main() -> None:
     if args.no_write:
         print(text)
     else:
-        write_section(ROOT / "docs" / "benchmarks.md", SECTION, text)
+        write_heading_section(f"## {SECTION}", text)
         print(f"wrote the '{SECTION}' section of docs/benchmarks.md", file=sys.stderr)
 
 
