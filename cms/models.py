@@ -60,3 +60,26 @@ class IndexingNotification(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.url}"
+
+
+class JobActivity(models.Model):
+    """One posting's counts for one day (cms/activity.py counts them): how often its page was
+    viewed and its apply action followed. Counts only: no visitor, address, cookie, user agent
+    or referrer is stored, here or anywhere else on the way."""
+
+    job = models.ForeignKey(
+        "content.JobPostingPage", on_delete=models.CASCADE, related_name="activity"
+    )
+    date = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+    apply_clicks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-date", "job_id"]
+        verbose_name_plural = "job activity"
+        constraints = [
+            models.UniqueConstraint(fields=["job", "date"], name="one_activity_row_per_job_and_day")
+        ]
+
+    def __str__(self):
+        return f"{self.job_id} {self.date}: {self.views} views, {self.apply_clicks} apply clicks"
