@@ -169,3 +169,32 @@ def test_concurrent_counts_are_all_kept(job_index):
     for thread in threads:
         thread.join()
     assert counts(job) == {timezone.localdate(): (0, 80)}
+
+
+CLOSED_JOB = "query ($slug: String!) { closedJob(slug: $slug) { title slug role { slug } } }"
+
+
+def test_closed_job_names_only_jobs_whose_time_ran_out(graphql, job_index):
+    past = timezone.localdate() - dt.timedelta(days=2)
+    closed = JobPostingPageFactory(parent=job_index, title="Closed one", closing_date=past)
+    expired = JobPostingPageFactory(parent=job_index, title="Expired one")
+    type(expired).objects.filter(pk=expired.pk).update(live=False, expired=True)
+    open_job = JobPostingPageFactory(parent=job_index)
+    draft = JobPostingPageFactory(parent=job_index, live=False, closing_date=past)
+    type(draft).objects.filter(pk=draft.pk).update(first_published_at=None)
+    unpublished = JobPostingPageFactory(parent=job_index, closing_date=past)
+    type(unpublished).objects.filter(pk=unpublished.pk).update(live=False)
+    private = JobPostingPageFactory(parent=job_index, closing_date=past)
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+
+    def closed_job(job):
+        return graphql.execute(CLOSED_JOB, {"slug": job.slug})["closedJob"]
+
+    assert closed_job(closed) == {
+        "title": "Closed one",
+        "slug": closed.slug,
+        "role": {"slug": closed.role.slug},
+    }
+    assert closed_job(expired)["title"] == "Expired one"
+    for job in (open_job, draft, unpublished, private):
+        assert closed_job(job) is None
