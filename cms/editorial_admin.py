@@ -10,6 +10,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
 
+from cms.activity_report import MENU_NAME as POSTING_ACTIVITY
 from cms.models import IndexingNotification, WebhookDelivery
 from content.employers.accounts import issue_key, membership, visible_pages
 from content.models import EmployerApiKey, InstitutionMembership
@@ -144,9 +145,10 @@ def employer_edits_for_own_institution(request, page):
 
 @hooks.register("construct_reports_menu")
 def no_reports_for_institution_accounts(request, menu_items):
-    # The reports span every institution: cms/employer_access.py closes them to these accounts.
+    # The reports span every institution: cms/employer_access.py closes them to these accounts,
+    # all but the posting activity, which shows each account its own postings only.
     if membership(request.user) is not None:
-        menu_items.clear()
+        menu_items[:] = [item for item in menu_items if item.name == POSTING_ACTIVITY]
 
 
 @hooks.register("before_copy_page")

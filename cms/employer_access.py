@@ -60,6 +60,7 @@ OPEN_VIEWS = (
     "definition_chooser:",  # the glossary-term picker of definition lists
     "job_feeds:",  # an institution's own feeds (content/imports/feed_admin.py scopes them)
     "job_feed_runs:",
+    "posting_activity",  # its own postings' views and apply clicks (cms/activity_report.py)
 )
 # Views inside those that list pages with no hook to filter them, or reorder the tree.
 CLOSED_VIEWS = {

@@ -1,5 +1,6 @@
 """The webhook delivery log (cms/webhooks.py), the Google Indexing API queue (cms/indexing.py)
-and the trusted GraphQL documents (cms/graphql/trusted_documents.py)."""
+the trusted GraphQL documents (cms/graphql/trusted_documents.py) and the daily view and
+apply-click counts (cms/activity.py)."""
 
 from django.db import models
 
@@ -80,3 +81,26 @@ class TrustedDocument(models.Model):
 
     def __str__(self):
         return self.document_id
+
+
+class JobActivity(models.Model):
+    """One posting's counts for one day (cms/activity.py counts them): how often its page was
+    viewed and its apply action followed. Counts only: no visitor, address, cookie, user agent
+    or referrer is stored, here or anywhere else on the way."""
+
+    job = models.ForeignKey(
+        "content.JobPostingPage", on_delete=models.CASCADE, related_name="activity"
+    )
+    date = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+    apply_clicks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-date", "job_id"]
+        verbose_name_plural = "job activity"
+        constraints = [
+            models.UniqueConstraint(fields=["job", "date"], name="one_activity_row_per_job_and_day")
+        ]
+
+    def __str__(self):
+        return f"{self.job_id} {self.date}: {self.views} views, {self.apply_clicks} apply clicks"

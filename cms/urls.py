@@ -1,6 +1,7 @@
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from cms import activity
 from cms.caching import cached_graphql
 from cms.graphql.http import GraphQLHttpView
 from cms.health import healthz
@@ -17,4 +18,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("graphiql/", graphiql, name="graphiql"),
     path("preview/", admin_preview, name="admin_preview"),
+    path("apply/<int:job_id>/", activity.apply, name="job_apply"),
+    path("beacon/view/<int:job_id>/", activity.view_beacon, name="job_view_beacon"),
 ]

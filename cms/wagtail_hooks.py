@@ -3,6 +3,7 @@
 from wagtail import hooks
 
 from cms import (
+    activity_report,  # noqa: F401  (registers the posting activity report)
     editorial_admin,  # noqa: F401  (registers the employers' admin and hooks)
     employer_access,  # noqa: F401  (page bulk actions and admin API, scoped)
 )

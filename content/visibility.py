@@ -176,6 +176,31 @@ def open_jobs(jobs: QuerySet | None = None, request=None) -> QuerySet:
     return public_pages(JobPostingPage.objects.all() if jobs is None else jobs, request)
 
 
+def closed_jobs(jobs: QuerySet | None = None, request=None) -> QuerySet:
+    """Job postings that were public and are no longer only because their time ran out: the
+    closing date passed, or the page expired (its expiry time, or the scheduler's unpublishing
+    at expiry). Every other rule still holds: a job under a restriction or an unpublished
+    section, a draft never published, or a job unpublished by hand is not a closed job. The
+    frontend answers their addresses 410 Gone; nothing of them but the fact and the few fields
+    `closedJob` shows is public."""
+    from content.models import JobPostingPage
+
+    jobs = JobPostingPage.objects.all() if jobs is None else jobs
+    now = timezone.now()
+    jobs = (
+        jobs.filter(depth__gt=1, first_published_at__isnull=False)
+        .filter(Q(live=True) | Q(expired=True))
+        .filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
+        .filter(
+            Q(closing_date__lt=timezone.localdate(now)) | Q(expired=True) | Q(expire_at__lte=now)
+        )
+    )
+    hidden = Q()
+    for path in hidden_subtree_paths(request):
+        hidden |= Q(path__startswith=path)
+    return jobs.exclude(hidden) if hidden else jobs
+
+
 def is_visible(page: Page | None, request=None) -> bool:
     """`public_pages` checked on a loaded page without a query (the per-request facts
     aside): the check for a page reached through a relation or a block."""

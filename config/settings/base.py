@@ -356,6 +356,9 @@ NOTIFICATIONS_UNCONFIRMED_MAX_AGE_SECONDS = env_int(
 # per-address sign-up limit counts the frontend's own address. Set the same value in both.
 FRONTEND_SHARED_SECRET = env_str("FRONTEND_SHARED_SECRET", "")
 RATELIMIT_IP_META_KEY = "cms.visitor.client_address"
+# Views and apply clicks (cms/activity.py): counts from one address beyond this in an hour are
+# not counted (the answer is the same); 0: no limit.
+ACTIVITY_COUNTS_PER_ADDRESS_PER_HOUR = env_int("ACTIVITY_COUNTS_PER_ADDRESS_PER_HOUR", 120)
 
 # --- Employers' job feeds (content/imports/feeds.py): limits on what one fetch may cost.
 FEEDS_TIMEOUT_SECONDS = env_int("FEEDS_TIMEOUT_SECONDS", 15)  # connect, and each read

@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { CMS_PUBLIC_URL } from "@/lib/cms";
+import { CMS_PUBLIC_URL, cms } from "@/lib/cms";
 import { badRequest } from "@/lib/query";
+import { ClosedJobQuery, SimilarJobsQuery } from "@/lib/queries";
 
 // Every request passes here first (config.matcher): its address is checked once (lib/query.ts),
 // and every answer gets the security headers: a nonce-based Content-Security-Policy, frame
@@ -55,7 +56,42 @@ function badRequestPage(message: string): string {
   )}</p><p><a href="/jobs/">Search open jobs</a></p></main></body></html>`;
 }
 
-export function middleware(request: NextRequest) {
+// A job page's address: /jobs/<slug>/ (not the feed).
+const JOB_PAGE = /^\/jobs\/([a-z0-9_-]+)\/?$/i;
+
+function closedJobPage(title: string, jobs: { title: string; slug: string; institution: { name: string } }[]): string {
+  const items = jobs
+    .map((job) => `<li><a href="/jobs/${encodeURIComponent(job.slug)}/">${escapeHtml(job.title)}</a>, ${escapeHtml(job.institution.name)}</li>`)
+    .join("");
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>This job has closed</title></head><body><main><h1>This job has closed</h1><p>${escapeHtml(
+    title,
+  )} is no longer open for applications.</p>${
+    items ? `<h2>Similar open jobs</h2><ul>${items}</ul>` : ""
+  }<p><a href="/jobs/">Search all open jobs</a></p></main></body></html>`;
+}
+
+/** For a closed job's address, the 410 page (Google's advice for expired job postings);
+ * otherwise null. An open job, a job never public, and a CMS that does not answer: null, and
+ * the page itself decides (200 or 404). */
+async function closedJobResponse(slug: string): Promise<NextResponse | null> {
+  try {
+    const { closedJob } = await cms(ClosedJobQuery, { slug });
+    if (!closedJob) return null;
+    const discipline = closedJob.disciplines.find(Boolean);
+    const { jobs } = await cms(SimilarJobsQuery, {
+      roles: closedJob.role ? [closedJob.role.slug] : undefined,
+      disciplines: discipline ? [discipline.slug] : undefined,
+    }).catch(() => ({ jobs: { items: [] } }));
+    return new NextResponse(closedJobPage(closedJob.title, jobs.items.slice(0, 5)), {
+      status: 410,
+      headers: { "content-type": "text/html; charset=utf-8", "cache-control": "public, max-age=300" },
+    });
+  } catch {
+    return null;
+  }
+}
+
+export async function middleware(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const csp = contentSecurityPolicy(nonce, pathname);
@@ -67,6 +103,12 @@ export function middleware(request: NextRequest) {
       headers: { "content-type": "text/html; charset=utf-8" },
     });
     return secured(response, pathname, csp);
+  }
+
+  const job = request.method === "GET" || request.method === "HEAD" ? JOB_PAGE.exec(pathname) : null;
+  if (job) {
+    const gone = await closedJobResponse(job[1]);
+    if (gone) return secured(gone, pathname, csp);
   }
 
   // Next reads the nonce from the request's policy and puts it on the scripts it renders.

@@ -158,3 +158,43 @@ def test_every_page_has_a_policy_and_token_pages_leak_nothing(demo, frontend, li
 def test_each_request_gets_its_own_nonce(frontend, demo):
     policies = {get(frontend, "/jobs/").headers["content-security-policy"] for _ in range(2)}
     assert len(policies) == 2
+
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+
+
+def test_closed_jobs_answer_410_with_similar_open_jobs(demo, frontend):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from content.visibility import bump_generation
+
+    closed, still_open = JobPostingPage.objects.filter(live=True).order_by("pk")[:2]
+    JobPostingPage.objects.filter(pk=closed.pk).update(
+        closing_date=timezone.localdate() - dt.timedelta(days=1)
+    )
+    bump_generation()
+    response = get(frontend, f"/jobs/{closed.slug}/")
+    assert response.status_code == 410
+    assert "This job has closed" in response.text
+    assert "Search all open jobs" in response.text
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    # An open job is a page whose apply button goes through the CMS's counter.
+    page = get(frontend, f"/jobs/{still_open.slug}/")
+    assert page.status_code == 200
+    assert f"/apply/{still_open.pk}/" in page.text
+    # Never public: 404, as before.
+    assert get(frontend, "/jobs/no-such-job-ever/").status_code == 404
+
+
+def test_the_view_beacon_counts_through_the_frontend(demo, frontend):
+    from cms.models import JobActivity
+
+    job = JobPostingPage.objects.filter(live=True).order_by("pk").first()
+    url = f"{frontend}/api/beacon/view/{job.pk}/"
+    assert requests.post(url, headers={"User-Agent": BROWSER}, timeout=60).status_code == 204
+    response = requests.post(url, headers={"User-Agent": "curl/8"}, timeout=60)
+    assert response.status_code == 204 and "set-cookie" not in response.headers
+    assert requests.post(f"{frontend}/api/beacon/view/x/", timeout=60).status_code == 204
+    assert list(JobActivity.objects.values_list("job_id", "views")) == [(job.pk, 1)]

@@ -8,11 +8,28 @@ from cms.graphql.jobs.listing import fetch_listings, listing_plan
 from cms.graphql.jobs.types import JobPostingPageType, with_listing_relations
 from cms.graphql.pages.queries import single_page, single_page_args
 from cms.graphql.pages.types import prime_pages
+from cms.graphql.taxonomy import types as taxonomy
 from content.iso import country_name
 from content.job_counts import facet_counts
 from content.job_search import search_jobs
 from content.models import JobPostingPage
-from content.visibility import open_jobs
+from content.visibility import closed_jobs, open_jobs
+
+
+class ClosedJob(graphene.ObjectType):
+    """What stays public of a closed job: its title and what similar jobs share with it."""
+
+    title = graphene.String(required=True, description="The job title.")
+    slug = graphene.String(required=True, description="The job's slug.")
+    closing_date = graphene.Date(required=True, description="Its last day to apply.")
+    role = graphene.Field(taxonomy.Role, description="Its role.")
+    disciplines = graphene.List(
+        graphene.NonNull(taxonomy.Discipline), required=True, description="Its disciplines."
+    )
+
+    def resolve_disciplines(job, info):
+        return list(job.disciplines.all())
+
 
 JobPostingPagePaginated = paginated_type(
     "JobPostingPagePaginated", JobPostingPageType, "A page of job postings."
@@ -88,6 +105,13 @@ class JobQuery(graphene.ObjectType):
     job = graphene.Field(
         JobPostingPageType, description="One open job posting.", **single_page_args("job")
     )
+    closed_job = graphene.Field(
+        lambda: ClosedJob,
+        slug=graphene.String(required=True, description="The job's slug."),
+        description="A job posting that was public and has closed (its closing date passed or "
+        "it expired), with just enough to point visitors to similar open jobs; null for an "
+        "open job and for anything never public, unpublished by hand or private.",
+    )
     job_facets = graphene.Field(
         JobFacets,
         required=True,
@@ -112,6 +136,9 @@ class JobQuery(graphene.ObjectType):
     def resolve_job(root, info, **args):
         jobs = with_listing_relations(open_jobs(request=info.context))
         return single_page(JobPostingPage, info, jobs, **args)
+
+    def resolve_closed_job(root, info, slug):
+        return closed_jobs(request=info.context).filter(slug=slug).select_related("role").first()
 
     def resolve_job_facets(root, info, **args):
         return job_facets(job_filters_from_args(args), info.context)

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { JobCardFieldsFragment, JobFieldsFragment } from "@/gql/graphql";
-import { mediaUrl } from "@/lib/cms";
+import { applyUrl, mediaUrl } from "@/lib/cms";
 import { closesIn, dateText, salaryText } from "@/lib/format";
 import { label } from "@/lib/labels";
 import { emptyFilters, searchUrl } from "@/lib/search";
@@ -8,6 +8,7 @@ import { Breadcrumbs } from "./Breadcrumbs";
 import { JobList } from "./JobCard";
 import { JsonLd } from "./JsonLd";
 import { RichText } from "./RichText";
+import { ViewBeacon } from "./ViewBeacon";
 
 function Fact({ term, children }: { term: string; children: React.ReactNode }) {
   if (children == null || children === "" || children === false) return null;
@@ -19,16 +20,27 @@ function Fact({ term, children }: { term: string; children: React.ReactNode }) {
   );
 }
 
-function ApplyButton({ job }: { job: JobFieldsFragment }) {
+// A published job's apply action goes through the CMS, which counts the click (no cookie,
+// nothing about the visitor kept) and redirects to the same address (cms/activity.py); a
+// draft in Preview links straight to it.
+function ApplyButton({ job, counted }: { job: JobFieldsFragment; counted: boolean }) {
   if (job.applicationUrl)
     return (
-      <a className="button button-large" href={job.applicationUrl} rel="nofollow noopener">
+      <a
+        className="button button-large"
+        href={counted && job.id ? applyUrl(job.id) : job.applicationUrl}
+        rel="nofollow noopener"
+      >
         Apply on the employer&apos;s site
       </a>
     );
   if (job.applicationEmail)
     return (
-      <a className="button button-large" href={`mailto:${job.applicationEmail}`}>
+      <a
+        className="button button-large"
+        href={counted && job.id ? applyUrl(job.id) : `mailto:${job.applicationEmail}`}
+        rel="nofollow"
+      >
         Apply by email
       </a>
     );
@@ -40,7 +52,7 @@ function ApplyButton({ job }: { job: JobFieldsFragment }) {
 }
 
 /** What a candidate decides on, at a glance, with the way to apply. */
-function KeyFacts({ job }: { job: JobFieldsFragment }) {
+function KeyFacts({ job, counted }: { job: JobFieldsFragment; counted: boolean }) {
   const contract =
     job.contractType === "FIXED_TERM" && job.durationMonths
       ? `Fixed term, ${job.durationMonths} months`
@@ -68,7 +80,7 @@ function KeyFacts({ job }: { job: JobFieldsFragment }) {
           {place} · {label("remotePolicy", job.remotePolicy)}
         </Fact>
       </dl>
-      <ApplyButton job={job} />
+      <ApplyButton job={job} counted={counted} />
       {job.applicationUrl && job.applicationEmail && (
         <p className="apply-email">
           Or email <a href={`mailto:${job.applicationEmail}`}>{job.applicationEmail}</a>
@@ -111,12 +123,22 @@ function InstitutionCard({ institution }: { institution: JobFieldsFragment["inst
   );
 }
 
-export function JobView({ job, similar = [] }: { job: JobFieldsFragment; similar?: JobCardFieldsFragment[] }) {
+export function JobView({
+  job,
+  similar = [],
+  counted = false,
+}: {
+  job: JobFieldsFragment;
+  similar?: JobCardFieldsFragment[];
+  // A published job (not a Preview): its views and apply clicks are counted.
+  counted?: boolean;
+}) {
   const place = [job.department, job.city, job.country.name].filter(Boolean).join(", ");
   const others = similar.filter((other) => other.slug !== job.slug).slice(0, 4);
   return (
     <article className="job">
       <JsonLd json={job.jsonLd} />
+      {counted && job.id && <ViewBeacon id={job.id} />}
       <Breadcrumbs
         items={[
           { href: "/jobs/", text: "Jobs" },
@@ -133,7 +155,7 @@ export function JobView({ job, similar = [] }: { job: JobFieldsFragment; similar
       </header>
       <div className="job-layout">
         <aside className="job-aside stack" aria-label="Key facts and institution">
-          <KeyFacts job={job} />
+          <KeyFacts job={job} counted={counted} />
           <InstitutionCard institution={job.institution} />
         </aside>
         <div className="job-main">
@@ -180,7 +202,7 @@ export function JobView({ job, similar = [] }: { job: JobFieldsFragment; similar
               <RichText html={job.howToApply} />
             </div>
             <p>
-              <ApplyButton job={job} />
+              <ApplyButton job={job} counted={counted} />
             </p>
           </section>
           {job.keywords && job.keywords.length > 0 && (

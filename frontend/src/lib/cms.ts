@@ -102,3 +102,23 @@ export const CMS_PUBLIC_URL = process.env.CMS_PUBLIC_URL ?? new URL(CMS_GRAPHQL_
 export function mediaUrl(url: string): string {
   return new URL(url, CMS_PUBLIC_URL).toString();
 }
+
+/** The CMS's apply endpoint for a published job: counts the click, redirects to the job's
+ * own application address (cms/activity.py). */
+export function applyUrl(id: string): string {
+  return new URL(`/apply/${encodeURIComponent(id)}/`, CMS_PUBLIC_URL).toString();
+}
+
+// The CMS's origin as this server reaches it (for the view beacon, app/api/beacon/).
+export const CMS_ORIGIN = new URL(CMS_GRAPHQL_URL).origin;
+
+/** Headers that carry a visitor's request to the CMS as theirs: signed address, user agent and
+ * prefetch hints (the CMS's bot rule reads them), nothing else. */
+export function visitorRequestHeaders(request: Request): Record<string, string> {
+  const headers: Record<string, string> = { ...visitorHeaders(visitorAddress(request) || undefined) };
+  for (const name of ["user-agent", "purpose", "sec-purpose", "x-moz"]) {
+    const value = request.headers.get(name);
+    if (value) headers[name] = value;
+  }
+  return headers;
+}

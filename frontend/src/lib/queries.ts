@@ -118,6 +118,14 @@ export const SimilarJobsQuery = graphql(`
   }
 `);
 
+// A job that has closed (its closing date passed, or it expired): the middleware answers its
+// address 410 Gone with similar open jobs.
+export const ClosedJobQuery = graphql(`
+  query ClosedJob($slug: String!) {
+    closedJob(slug: $slug) { title slug closingDate role { name slug } disciplines { slug } }
+  }
+`);
+
 // Drafts by preview token: a query of its own, since the CMS never caches one with a token.
 // (Without related pages: the API fails on a draft's relatedGuides / relatedTerms today.)
 export const JobDraftQuery = graphql(`

@@ -12,6 +12,12 @@ export default function Privacy() {
         You can search and read without an account. This site sets no tracking or advertising cookies and loads nothing
         from other sites. Our servers keep ordinary access logs (address, time, page) for security, for a short time.
       </p>
+      <h2 id="counts">What we count</h2>
+      <p>
+        For each job we count, per day, how many times its page was viewed and its apply button followed, and show
+        these numbers to the institution that posted it. That is all we keep: no cookie, no address, no browser details,
+        nothing that could tell one visitor from another. Crawlers, previews and prefetches are not counted.
+      </p>
       <h2 id="alerts">Job alerts</h2>
       <p>When you ask for a job alert we store:</p>
       <ul>

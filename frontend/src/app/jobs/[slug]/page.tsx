@@ -26,5 +26,5 @@ export default async function JobPage({ params }: Props) {
     roles: [job.role.slug],
     disciplines: discipline ? [discipline.slug] : undefined,
   });
-  return <JobView job={job} similar={jobs.items} />;
+  return <JobView job={job} similar={jobs.items} counted />;
 }
