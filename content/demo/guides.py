@@ -93,13 +93,20 @@ PHD_ML = GuideSeed(
             "to pick up patterns from data instead of being told the rules. Demand for people "
             "who can do this has soared as hospitals, banks and self-driving car makers put "
             "learning systems to work. This guide covers what is particular to machine "
-            "learning; the basics of doctoral study in general are in our PhD guides.</p>"
+            "learning. Looking further ahead? See our guide to "
+            '<a linktype="page" id="guide:postdoc-jobs-in-machine-learning">postdoc jobs in '
+            "machine learning</a>, or browse "
+            '<a href="/jobs/?roles=phd&amp;disciplines=machine-learning">open machine '
+            "learning PhD positions</a>.</p>"
         ),
         paragraph(
-            "<p>Machine learning sits inside the wider field of artificial intelligence. Its "
-            "methods range from <b>supervised</b> learning, where a model is fitted to examples "
-            "whose answers are known, to <b>unsupervised</b> learning, which looks for "
-            "structure nobody labelled. Doctoral students invent new models (the transformer "
+            "<p>Machine learning sits inside the wider field of "
+            '<a linktype="page" id="term:artificial-intelligence">artificial intelligence</a>. '
+            'Its methods range from <a linktype="page" id="term:supervised-learning"><b>'
+            "supervised</b> learning</a>, where a model is fitted to examples whose answers "
+            'are known, to <a linktype="page" id="term:unsupervised-learning"><b>unsupervised'
+            "</b> learning</a>, which looks for structure nobody labelled. Doctoral students "
+            'invent new models (the <a linktype="page" id="term:transformer">transformer</a> '
             "behind today's chat assistants is one example) and tackle open problems such as "
             "learning from scarce data or removing bias from predictions.</p>"
         ),
@@ -121,8 +128,10 @@ PHD_ML = GuideSeed(
         statistic("3.5 / 4.0", "Grade point average typical of admitted applicants"),
         subheading("Research Focus or Expertise Needed", "research-focus"),
         paragraph(
-            "<p>Pick supervisors whose work matches yours: for instance reinforcement learning "
-            "applied to robots, or generative adversarial networks (GANs) that produce "
+            "<p>Pick supervisors whose work matches yours: for instance "
+            '<a linktype="page" id="term:reinforcement-learning">reinforcement learning</a> '
+            'applied to robots, or <a linktype="page" id="term:generative-adversarial-network">'
+            "generative adversarial networks</a> (GANs) that produce "
             "synthetic training data. A short proposal setting out a fresh research question "
             "often decides the outcome.</p>"
         ),

@@ -6,6 +6,7 @@ path; the rest of the jobs are bulk-inserted, because saving pages one by one ta
 at 100,000 jobs.
 """
 
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -39,6 +40,9 @@ from content.models import (
 )
 
 BULK_CHUNK = 1000
+
+# A link to a page named by kind and slug in the demo seeds: id="term:slug", id="guide:slug".
+PAGE_LINK = re.compile(r'id="(term|guide):([a-z0-9-]+)"')
 
 
 class Progress(Protocol):
@@ -138,10 +142,20 @@ def seed_glossary(index: GlossaryIndexPage, report: SeedReport) -> dict[str, Def
     return terms
 
 
-def guide_body(seed: GuideSeed, terms: dict[str, DefinitionPage]) -> list[dict]:
-    """Stream data with glossary terms, roles and disciplines swapped from slugs to ids."""
+def guide_body(
+    seed: GuideSeed, terms: dict[str, DefinitionPage], guides: dict[str, GuidePage]
+) -> list[dict]:
+    """Stream data with glossary terms, roles, disciplines and in-text page links swapped from
+    slugs to ids (`<a linktype="page" id="term:slug">` or `id="guide:slug"`: Wagtail's own
+    link format once resolved, so a link follows its page when the page moves)."""
     roles = dict(Role.objects.values_list("slug", "pk"))
     disciplines = dict(Discipline.objects.values_list("slug", "pk"))
+    pages = {"term": terms, "guide": guides}
+
+    def page_id(match: re.Match) -> str:
+        page = pages[match[1]].get(match[2])
+        return f'id="{page.pk}"' if page else match[0]  # resolved on the second pass
+
     blocks = []
     for block_type, value in seed.body:
         if block_type == "definition_list":
@@ -152,6 +166,8 @@ def guide_body(seed: GuideSeed, terms: dict[str, DefinitionPage]) -> list[dict]:
                 "role": roles[value["role"]] if value["role"] else None,
                 "discipline": disciplines[value["discipline"]] if value["discipline"] else None,
             }
+        elif block_type == "paragraph":
+            value = PAGE_LINK.sub(page_id, value)
         blocks.append({"type": block_type, "value": value})
     return blocks
 
@@ -171,12 +187,13 @@ def seed_guides(
             summary=seed.summary,
             role=Role.objects.get(slug=seed.role) if seed.role else None,
             discipline=Discipline.objects.get(slug=seed.discipline) if seed.discipline else None,
-            body=guide_body(seed, terms),
+            body=guide_body(seed, terms, guides),
             last_reviewed=timezone.localdate(),
         )
         guides[seed.slug] = _add_draft(index, page)
         created.append((seed, page))
     for seed, page in created:
+        page.body = guide_body(seed, terms, guides)  # links to guides created after it
         page.related_guide_links = [
             GuideRelatedGuide(guide=guides[slug]) for slug in seed.related if slug in guides
         ]

@@ -2,6 +2,7 @@
 institutions and generated jobs, all readable through /graphql/; re-running adds nothing."""
 
 import datetime as dt
+import re
 from io import StringIO
 
 import pytest
@@ -267,3 +268,26 @@ def test_job_n_is_always_the_same_job():
     assert first == again
     assert len({job.slug for job in first}) == 50
     assert len({job.title for job in first}) > 25
+
+
+def test_the_seed_guides_paragraphs_link_to_terms_guides_and_job_searches(graphql):
+    seed(jobs=5)
+    query = (
+        'query { guide(slug: "phd-jobs-in-machine-learning") '
+        "{ body { blockType ... on RichTextBlock { text: value } } } }"
+    )
+    body = graphql.execute(query)["guide"]["body"]
+    html = " ".join(
+        block.get("text", "") for block in body if block["blockType"] == "RichTextBlock"
+    )
+    hrefs = re.findall(r'<a href="([^"]+)"', html)
+    for target in (
+        "/glossary/artificial-intelligence/",
+        "/glossary/supervised-learning/",
+        "/glossary/reinforcement-learning/",
+        "/guides/postdoc-jobs-in-machine-learning/",
+        "/jobs/?roles=phd&amp;disciplines=machine-learning",
+        "/post-a-job/",
+    ):
+        assert any(href.endswith(target) for href in hrefs), (target, hrefs)
+    assert "term:" not in html and "guide:" not in html  # every seed link was resolved
