@@ -204,9 +204,8 @@ def test_approval_uses_the_institution_we_list_at_that_website(staff, job_index)
 
 def test_rejection_records_who_and_why_and_creates_nothing(staff):
     request = _pending()
-    response = _post(
-        _admin(staff), reverse(f"{ADMIN}:reject", args=[request.pk]), {"reason": "Not a lab."}
-    )
+    client = _admin(staff)
+    response = _post(client, reverse(f"{ADMIN}:reject", args=[request.pk]), {"reason": "Not a lab."})
     assert response.status_code == 302
     request.refresh_from_db()
     assert (request.status, request.reason, request.reviewed_by) == (
@@ -217,7 +216,9 @@ def test_rejection_records_who_and_why_and_creates_nothing(staff):
     assert request.reviewed_at is not None and request.user is None
     assert not User.objects.filter(email=request.contact_email).exists() and not mail.outbox
     # Reviewed once: a second approval is refused and changes nothing.
-    _post(_admin(staff), reverse(f"{ADMIN}:approve", args=[request.pk]))
+    token = client.cookies["csrftoken"].value
+    approve = reverse(f"{ADMIN}:approve", args=[request.pk])
+    assert client.post(approve, {"csrfmiddlewaretoken": token}).status_code == 302
     request.refresh_from_db()
     assert request.status == "REJECTED" and not User.objects.filter(email=request.contact_email)
 

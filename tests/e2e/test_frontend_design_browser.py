@@ -327,3 +327,40 @@ def test_pictures_of_every_page_type(demo, frontend, open_page, screenshot):
     dark = open_page({"width": 375, "height": 812}, color_scheme="dark")
     dark.goto(f"{frontend}/jobs/")
     screenshot(dark, "frontend-search-375-dark")
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["no-js", "js"])
+def test_an_institution_asks_for_an_account_and_a_mistake_loses_nothing(
+    demo, frontend, open_page, javascript
+):
+    from content.models import InstitutionAccountRequest
+
+    page = open_page(PHONE, java_script_enabled=javascript)
+    page.goto(f"{frontend}/post-a-job/")
+    expect(page.get_by_role("heading", name="Ask for an institution account")).to_be_visible()
+    fields = {
+        "Institution": "University of Ulm",
+        "Its website": "https://www.uni-ulm.example/",
+        "Your name": "Ursula Ulmer",
+        "Your role": "Head of HR",
+        "Work email": "ursula@localhost",  # the browser takes it; the CMS does not
+        "Anything we should know": "About 40 positions a year.",
+    }
+    for label, value in fields.items():
+        page.get_by_label(label).fill(value)
+    page.get_by_label("Keep these details").check()
+    page.get_by_role("button", name="Send the request").click()
+
+    email = page.get_by_label("Work email")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#contactEmail-error")).to_contain_text("internet domain")
+    for label, value in fields.items():  # nothing typed is lost
+        expect(page.get_by_label(label)).to_have_value(value)
+    expect(page.get_by_label("Keep these details")).to_be_checked()
+    assert not InstitutionAccountRequest.objects.exists()
+
+    email.fill("ursula@uni-ulm.example")
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.locator("#request-done")).to_contain_text("two working days")
+    request = InstitutionAccountRequest.objects.get()
+    assert (request.institution_name, request.status) == ("University of Ulm", "PENDING")
