@@ -205,7 +205,8 @@ def test_approval_uses_the_institution_we_list_at_that_website(staff, job_index)
 def test_rejection_records_who_and_why_and_creates_nothing(staff):
     request = _pending()
     client = _admin(staff)
-    response = _post(client, reverse(f"{ADMIN}:reject", args=[request.pk]), {"reason": "Not a lab."})
+    reject_url = reverse(f"{ADMIN}:reject", args=[request.pk])
+    response = _post(client, reject_url, {"reason": "Not a lab."})
     assert response.status_code == 302
     request.refresh_from_db()
     assert (request.status, request.reason, request.reviewed_by) == (
