@@ -33,8 +33,8 @@ export default function PostAJob() {
       <h2>Getting started</h2>
       <p>
         All three start with an institution account. Ask for one below: we check that you speak for the institution,
-        usually within two working days, and email you an invitation to set your password. The account then gives you
-        your API keys and feed settings.
+        usually within two working days, and email you an invitation to set your password. With the account you post
+        and edit jobs and add your feed; ask us for an API key for your HR system once it is set up.
       </p>
       <AccountRequestForm />
       <p>
