@@ -69,7 +69,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, timeout: float = 90) -> None:
+# Generous: gunicorn starts slowly on a busy machine.
+def wait_until_up(url: str, timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
