@@ -339,24 +339,25 @@ def test_an_institution_asks_for_an_account_and_a_mistake_loses_nothing(
     page.goto(f"{frontend}/post-a-job/")
     expect(page.get_by_role("heading", name="Ask for an institution account")).to_be_visible()
     fields = {
-        "Institution": "University of Ulm",
-        "Its website": "https://www.uni-ulm.example/",
-        "Your name": "Ursula Ulmer",
-        "Your role": "Head of HR",
-        "Work email": "ursula@localhost",  # the browser takes it; the CMS does not
-        "Anything we should know": "About 40 positions a year.",
+        "institutionName": "University of Ulm",
+        "websiteUrl": "https://www.uni-ulm.example/",
+        "contactName": "Ursula Ulmer",
+        "position": "Head of HR",
+        "contactEmail": "ursula@localhost",  # the browser takes it; the CMS does not
+        "message": "About 40 positions a year.",
     }
-    for label, value in fields.items():
-        page.get_by_label(label).fill(value)
-    page.get_by_label("Keep these details").check()
+    for name, value in fields.items():
+        page.locator(f"#request-{name}").fill(value)
+    consent = page.get_by_label("Keep these details")
+    consent.check()
     page.get_by_role("button", name="Send the request").click()
 
-    email = page.get_by_label("Work email")
+    email = page.locator("#request-contactEmail")
     expect(email).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#contactEmail-error")).to_contain_text("internet domain")
-    for label, value in fields.items():  # nothing typed is lost
-        expect(page.get_by_label(label)).to_have_value(value)
-    expect(page.get_by_label("Keep these details")).to_be_checked()
+    for name, value in fields.items():  # nothing typed is lost
+        expect(page.locator(f"#request-{name}")).to_have_value(value)
+    expect(consent).to_be_checked()
     assert not InstitutionAccountRequest.objects.exists()
 
     email.fill("ursula@uni-ulm.example")
