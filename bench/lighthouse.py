@@ -185,8 +185,7 @@ def main() -> None:
             [
                 dev.PYTHON,
                 "-m",
-                "gunicorn",
-                "config.wsgi",
+                "gunicorn",  # gunicorn.conf.py: the ASGI worker and config.asgi, as deployed
                 "--workers",
                 "2",
                 "--bind",
