@@ -1,4 +1,5 @@
-"""Lighthouse on the reference frontend: the guide, a search page and a job page.
+"""Lighthouse on the reference frontend: the home, guide, search, job, manage-alerts and
+"Post a job" pages.
 
     python bench/lighthouse.py [--preset mobile|desktop] [--jobs 300]
 
@@ -38,6 +39,26 @@ CHROME_FLAGS = (
     "--no-first-run --disable-background-networking --disable-component-update --disable-sync"
 )
 SECTION = "## Frontend: Lighthouse (`bench/lighthouse.py`)"
+# A confirmed subscriber with two alerts in the demo database, for the manage-alerts page;
+# prints its manage token.
+SUBSCRIBER = """
+from django.utils import timezone
+from content.models import Discipline, Role
+from notifications.models import JobAlert, Subscriber
+from notifications.tokens import manage_token
+now = timezone.now()
+subscriber = Subscriber.objects.create(
+    email="lighthouse@example.org", status=Subscriber.Status.CONFIRMED,
+    consented_at=now, confirmed_at=now,
+)
+for frequency, role in (("DAILY", "phd"), ("WEEKLY", "postdoc")):
+    alert = JobAlert.objects.create(
+        subscriber=subscriber, frequency=frequency, active_since=now, any_discipline=False
+    )
+    alert.roles.set(Role.objects.filter(slug=role))
+    alert.disciplines.set(Discipline.objects.filter(slug="machine-learning"))
+print(manage_token(subscriber.pk))
+"""
 
 
 def free_port() -> int:
@@ -48,7 +69,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, timeout: float = 90) -> None:
+# Generous: gunicorn starts slowly on a busy machine.
+def wait_until_up(url: str, timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -163,8 +185,7 @@ def main() -> None:
             [
                 dev.PYTHON,
                 "-m",
-                "gunicorn",
-                "config.wsgi",
+                "gunicorn",  # gunicorn.conf.py: the ASGI worker and config.asgi, as deployed
                 "--workers",
                 "2",
                 "--bind",
@@ -198,10 +219,21 @@ def main() -> None:
             job_path = re.search(
                 r"<link>https?://[^/]+(/jobs/[^<]+)</link><guid>", r.read().decode()
             )
+        token = subprocess.run(
+            [dev.PYTHON, "manage.py", "shell", "-c", SUBSCRIBER],
+            cwd=ROOT,
+            env=cms_env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()[-1]
         pages = [
+            ("home", "/"),
             ("guide", "/guides/phd-jobs-in-machine-learning/"),
             ("search", "/jobs/?disciplines=machine-learning&roles=phd"),
             ("job", job_path.group(1)),
+            ("alerts", f"/alerts/manage/?token={token}"),
+            ("post-a-job", "/post-a-job/"),
         ]
         rows = []
         for name, path in pages:

@@ -2,10 +2,14 @@
 and for operators (the webhook delivery log)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.generic import TemplateView
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
@@ -13,8 +17,10 @@ from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetV
 from cms.activity_report import MENU_NAME as POSTING_ACTIVITY
 from cms.models import IndexingNotification, WebhookDelivery
 from content.employers.accounts import issue_key, membership, visible_pages
-from content.models import EmployerApiKey, InstitutionMembership
+from content.employers.requests import ReviewError, matching_institution, reject
+from content.models import EmployerApiKey, InstitutionAccountRequest, InstitutionMembership
 from content.validators import validate_single_line
+from notifications.institutions import approve_and_invite
 
 
 class ApiKeyCreateView(CreateView):
@@ -49,11 +55,114 @@ class InstitutionMembershipViewSet(SnippetViewSet):
     list_filter = ["institution"]
 
 
+class AccountRequestPolicy(ModelPermissionPolicy):
+    """Staff with the model's permissions; never an institution account (deny by default,
+    besides cms/employer_access.py closing every view not opened to them), and nobody adds
+    a request here: they come from the public form."""
+
+    def user_has_permission(self, user, action):
+        if action == "add" or membership(user) is not None:
+            return False
+        return super().user_has_permission(user, action)
+
+
+class ReviewRequestView(WagtailAdminTemplateMixin, TemplateView):
+    """Approve (creates the account, sends the invitation) or reject one pending request:
+    the GET shows what will happen, only a POST (with Django's CSRF check) does it."""
+
+    template_name = "content/admin/account_request_review.html"
+    action = "approve"
+    viewset = None
+
+    def dispatch(self, request, pk):
+        if not self.viewset.permission_policy.user_has_permission(request.user, "change"):
+            raise PermissionDenied
+        self.object = get_object_or_404(InstitutionAccountRequest, pk=pk)
+        return super().dispatch(request, pk)
+
+    def get_page_title(self):
+        verb = "Approve" if self.action == "approve" else "Reject"
+        return f"{verb} the request of {self.object.institution_name}"
+
+    def get_context_data(self, **kwargs):
+        institution = self.object.institution or matching_institution(self.object)
+        return super().get_context_data(
+            object=self.object,
+            action=self.action,
+            institution=institution,
+            pending=self.object.status == InstitutionAccountRequest.Status.PENDING,
+            edit_url=reverse(self.viewset.get_url_name("edit"), args=[self.object.pk]),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        try:
+            if self.action == "approve":
+                user = approve_and_invite(self.object, request.user)
+                done = f"Approved: {user.username} is invited to set a password."
+            else:
+                reject(self.object, request.user, request.POST.get("reason", ""))
+                done = "Rejected."
+        except ReviewError as err:
+            messages.error(request, str(err))
+            return redirect(self.viewset.get_url_name("edit"), self.object.pk)
+        messages.success(request, f"{self.object.institution_name}: {done}")
+        return redirect(self.viewset.get_url_name("list"))
+
+
+class ReviewLinksColumn(Column):
+    cell_template_name = "content/admin/account_request_actions.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["pending"] = instance.status == InstitutionAccountRequest.Status.PENDING
+        context["approve_url"] = reverse(self.viewset.get_url_name("approve"), args=[instance.pk])
+        context["reject_url"] = reverse(self.viewset.get_url_name("reject"), args=[instance.pk])
+        return context
+
+
+class InstitutionAccountRequestViewSet(SnippetViewSet):
+    model = InstitutionAccountRequest
+    icon = "mail"
+    menu_label = "Account requests"
+    list_filter = ["status"]
+    search_fields = ["institution_name", "contact_name", "contact_email"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    @property
+    def permission_policy(self):
+        return AccountRequestPolicy(self.model)
+
+    @property
+    def list_display(self):
+        actions = ReviewLinksColumn("review", label="Review")
+        actions.viewset = self
+        columns = ["institution_name", "contact_name", "contact_email", "status", "created_at"]
+        return [*columns, actions]
+
+    def get_urlpatterns(self):
+        review = {"viewset": self}
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "approve/<int:pk>/",
+                ReviewRequestView.as_view(action="approve", **review),
+                name="approve",
+            ),
+            path(
+                "reject/<int:pk>/",
+                ReviewRequestView.as_view(action="reject", **review),
+                name="reject",
+            ),
+        ]
+
+
 class EmployersGroup(SnippetViewSetGroup):
     menu_label = "Employers"
     menu_icon = "group"
     menu_order = 310
-    items = (InstitutionMembershipViewSet, EmployerApiKeyViewSet)
+    items = (InstitutionAccountRequestViewSet, InstitutionMembershipViewSet, EmployerApiKeyViewSet)
 
 
 register_snippet(EmployersGroup)

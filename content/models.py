@@ -772,6 +772,7 @@ class EmployerApiKey(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
-# --- Bulk imports and employers' feeds (issue 12) ----------------------------------------------
+# --- Bulk imports and employers' feeds (issue 12), institutions' account requests (issue 22) ----
 
+from content.employers.models import InstitutionAccountRequest  # noqa: E402, F401
 from content.imports.models import FeedFormat, ImportedJob, JobFeed, JobFeedRun  # noqa: E402, F401

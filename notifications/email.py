@@ -152,10 +152,28 @@ def email_chrome(branding: Branding) -> Chrome:
 # --- confirmation -------------------------------------------------------------------------------
 
 
-def _message(template: str, subject: str, to: str, context: dict) -> EmailMultiAlternatives:
-    text = render_to_string(f"notifications/email/{template}.txt", context)
-    html = render_to_string(f"notifications/email/{template}.html", context)
+def render_message(template: str, subject: str, to: str, context: dict) -> EmailMultiAlternatives:
+    """`template`.txt and `template`.html (a template path without its extension)."""
+    text = render_to_string(f"{template}.txt", context)
+    html = render_to_string(f"{template}.html", context)
     return Email(to=to, subject=subject, text=text, html=html, headers={}).message()
+
+
+def _message(template: str, subject: str, to: str, context: dict) -> EmailMultiAlternatives:
+    return render_message(f"notifications/email/{template}", subject, to, context)
+
+
+def branded_message(template: str, subject: str, to: str, context: dict) -> EmailMultiAlternatives:
+    """An email of ours outside the alerts (e.g. content/employers/requests.py), in the same
+    branding and chrome: the context gets `branding`, `chrome` and `site_name`."""
+    branding = load_branding()
+    context = {
+        "branding": branding,
+        "chrome": email_chrome(branding),
+        "site_name": branding.site_name,
+        **context,
+    }
+    return render_message(template, subject, to, context)
 
 
 def confirmation_message(subscriber, alert) -> EmailMultiAlternatives:

@@ -153,30 +153,33 @@ def expire_unconfirmed_alerts(now=None) -> int:
 # --- rate limits ------------------------------------------------------------------------------
 
 
-def _over(request, group: str, key, per_hour: int) -> bool:
+def _over(request, group: str, key, per_hour: int, scope: str = "signup") -> bool:
     """Count one attempt (django-ratelimit, in the default cache); True once over the limit.
     A limit of 0 or less is no limit."""
     if per_hour <= 0:
         return False
     return is_ratelimited(
         request,
-        group=f"notifications.signup.{group}",
+        group=f"notifications.{scope}.{group}",
         key=key,
         rate=f"{per_hour}/h",
         increment=True,
     )
 
 
-def within_rate_limits(request, email: str) -> bool:
+def within_rate_limits(request, email: str, scope: str = "signup") -> bool:
     """Both counters count every attempt; a limited attempt is answered like any other.
     Per address: the visitor's, as the frontend vouches for it (cms/visitor.py, through
-    RATELIMIT_IP_META_KEY), else the peer's; per mailbox: every spelling of it."""
-    per_ip = _over(request, "ip", "ip", settings.NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR)
+    RATELIMIT_IP_META_KEY), else the peer's; per mailbox: every spelling of it. `scope`
+    keeps other public forms' counters (institutions' account requests,
+    content/employers/requests.py) apart from the alerts', at the same limits."""
+    per_ip = _over(request, "ip", "ip", settings.NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR, scope)
     per_mailbox = _over(
         request,
         "email",
         lambda group, request: mailbox_key(email),
         settings.NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR,
+        scope,
     )
     return not (per_ip or per_mailbox)
 

@@ -17,6 +17,7 @@ from content.employers.accounts import employer_for_request
 from content.imports.bulk import CREATED, FAILED, import_batch
 from content.job_fields import JOB_FIELDS, Kind, names
 from content.models import JobPostingPage
+from notifications import institutions
 
 # What fits the endpoint's limits with realistic postings (2 KB descriptions): the body limit
 # (GRAPHQL_MAX_BODY_BYTES, 64 KiB) and the request's time budget (GRAPHQL_MAX_SECONDS).
@@ -222,7 +223,64 @@ class SubmitJobPostings(graphene.Mutation):
         )
 
 
+# --- "Post a job": an institution asks for an account ------------------------------------------
+
+
+class InstitutionAccountRequestInput(graphene.InputObjectType):
+    """Who asks for an institution account, for which institution."""
+
+    institution_name = graphene.String(required=True, description="The institution's name.")
+    website_url = graphene.String(required=True, description="Its website, https://...")
+    contact_name = graphene.String(required=True, description="The requester's name.")
+    contact_email = graphene.String(
+        required=True, description="The requester's work address: the invitation goes there."
+    )
+    position = graphene.String(required=True, description="Their role at the institution.")
+    message = graphene.String(description="Anything staff should know (at most 2,000 characters).")
+    consent = graphene.Boolean(
+        required=True,
+        description="Agreement to our keeping these details to answer the request: must be true.",
+    )
+
+
+class InstitutionAccountRequestResult(graphene.ObjectType):
+    """Taken (`ok`, with what to tell the requester: the same whoever asked before), or
+    refused field by field with nothing stored."""
+
+    ok = graphene.Boolean(required=True, description="Whether the request was taken.")
+    message = graphene.String(description="What to tell the requester when it was taken.")
+    errors = graphene.List(
+        graphene.NonNull(FieldError), required=True, description="What to correct, by field."
+    )
+
+
+class RequestInstitutionAccount(graphene.Mutation):
+    """Ask for an institution account; staff review it (rate limited like alert sign-ups)."""
+
+    class Arguments:
+        input = InstitutionAccountRequestInput(required=True, description="The request.")
+
+    Output = InstitutionAccountRequestResult
+
+    def mutate(self, info, input):
+        data = dict(input)
+        consent = bool(data.pop("consent", False))
+        try:
+            # The request, for the per-address limit (cms/visitor.py says whose address).
+            message = institutions.request_account(data, consent=consent, request=info.context)
+        except institutions.RequestInvalid as err:
+            errors = [
+                FieldError(field=to_camel_case(name), messages=messages)
+                for name, messages in err.errors.items()
+            ]
+            return InstitutionAccountRequestResult(ok=False, errors=errors)
+        return InstitutionAccountRequestResult(ok=True, message=message, errors=[])
+
+
 class EmployerMutations(graphene.ObjectType):
+    request_institution_account = RequestInstitutionAccount.Field(
+        description='Ask for an institution account from the public "Post a job" form.'
+    )
     submit_job_posting = SubmitJobPosting.Field(
         description="Submit one posting for review with an employer API key."
     )

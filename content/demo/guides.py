@@ -197,7 +197,7 @@ PHD_ML = GuideSeed(
         paragraph(
             "<p>Ready to apply? The searches below list open positions right now. Our career "
             "advice pages cover writing a strong CV, and institutions looking for candidates "
-            "can post their vacancies with us.</p>"
+            'can <a href="/post-a-job/">post their vacancies with us</a>, free of charge.</p>'
         ),
         job_search(
             "Machine learning PhD studentships",

@@ -21,7 +21,12 @@ from cms.models import JobActivity
 from content.employers.accounts import issue_key
 from content.imports.models import JobFeed, JobFeedRun
 from content.imports.reading import submit_for_moderation
-from content.models import EmployerApiKey, InstitutionMembership, JobPostingPage
+from content.models import (
+    EmployerApiKey,
+    InstitutionAccountRequest,
+    InstitutionMembership,
+    JobPostingPage,
+)
 from content.moderation import ensure_job_moderation
 from tests.content.factories import (
     DefinitionPageFactory,
@@ -45,6 +50,8 @@ SECRETS = [
     "feeds.cam.example",
     "Unpublished secret guide",
     "Unpublished secret term",
+    "Secret request institute",
+    "secret-request@req.example",
 ]
 # URL names whose request ends the session the walk runs in, or is an error on purpose.
 SKIP = {"wagtailadmin_logout", "wagtailadmin_error_test"}
@@ -194,6 +201,15 @@ def build_world():
         owner=cam_user,
     )
     run = JobFeedRun.objects.create(feed=feed)
+    # A pending request for an institution account: staff only, never an institution's.
+    account_request = InstitutionAccountRequest.objects.create(
+        institution_name="Secret request institute",
+        website_url="https://req.example/",
+        contact_name="Rex Quest",
+        contact_email="secret-request@req.example",
+        position="Dean",
+        consented_at=timezone.now(),
+    )
     from wagtail.log_actions import log
 
     log(feed, "wagtail.edit", user=cam_user)
@@ -211,6 +227,7 @@ def build_world():
         WorkflowState.objects.get(base_content_type__isnull=False).pk,
         feed.pk,
         run.pk,
+        account_request.pk,
     ]
     client = Client(raise_request_exception=False)
     client.force_login(olive)
@@ -226,6 +243,7 @@ def build_world():
         "guide": guide,
         "term": term,
         "feed": feed,
+        "account_request": account_request,
     }
 
 
@@ -241,7 +259,13 @@ def values_for(world, spelled: bool) -> dict[str, list[str]]:
         ids = sorted({s for pk in world["spelled"] for s in spellings(pk)})
     return {
         "app_label": ["content", "wagtailcore", "auth", "imports"],
-        "model_name": ["jobpostingpage", "page", "employerapikey", "jobfeed"],
+        "model_name": [
+            "jobpostingpage",
+            "page",
+            "employerapikey",
+            "jobfeed",
+            "institutionaccountrequest",
+        ],
         "content_type_app_name": ["content"],
         "content_type_model_name": ["jobpostingpage"],
         "action": ["publish", "unpublish", "delete", "move"],
@@ -346,3 +370,6 @@ def test_the_walks_changed_nothing(world):
     assert Page.objects.filter(pk=world["draft"].pk, title="Cambridge secret draft").exists()
     assert JobPostingPage.objects.count() == 3
     assert JobFeed.objects.filter(pk=world["feed"].pk, name="Cambridge secret feed").exists()
+    account_request = InstitutionAccountRequest.objects.get(pk=world["account_request"].pk)
+    assert account_request.status == "PENDING" and account_request.reviewed_by is None
+    assert not User.objects.filter(email="secret-request@req.example").exists()

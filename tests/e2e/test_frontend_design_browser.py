@@ -327,3 +327,41 @@ def test_pictures_of_every_page_type(demo, frontend, open_page, screenshot):
     dark = open_page({"width": 375, "height": 812}, color_scheme="dark")
     dark.goto(f"{frontend}/jobs/")
     screenshot(dark, "frontend-search-375-dark")
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["no-js", "js"])
+def test_an_institution_asks_for_an_account_and_a_mistake_loses_nothing(
+    demo, frontend, open_page, javascript
+):
+    from content.models import InstitutionAccountRequest
+
+    page = open_page(PHONE, java_script_enabled=javascript)
+    page.goto(f"{frontend}/post-a-job/")
+    expect(page.get_by_role("heading", name="Ask for an institution account")).to_be_visible()
+    fields = {
+        "institutionName": "University of Ulm",
+        "websiteUrl": "https://www.uni-ulm.example/",
+        "contactName": "Ursula Ulmer",
+        "position": "Head of HR",
+        "contactEmail": "ursula@localhost",  # the browser takes it; the CMS does not
+        "message": "About 40 positions a year.",
+    }
+    for name, value in fields.items():
+        page.locator(f"#request-{name}").fill(value)
+    consent = page.get_by_label("Keep these details")
+    consent.check()
+    page.get_by_role("button", name="Send the request").click()
+
+    email = page.locator("#request-contactEmail")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#contactEmail-error")).to_contain_text("internet domain")
+    for name, value in fields.items():  # nothing typed is lost
+        expect(page.locator(f"#request-{name}")).to_have_value(value)
+    expect(consent).to_be_checked()
+    assert not InstitutionAccountRequest.objects.exists()
+
+    email.fill("ursula@uni-ulm.example")
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.locator("#request-done")).to_contain_text("two working days")
+    request = InstitutionAccountRequest.objects.get()
+    assert (request.institution_name, request.status) == ("University of Ulm", "PENDING")

@@ -25,7 +25,7 @@ const SHARED_SECRET =
 const VISITOR_HEADER = (process.env.VISITOR_ADDRESS_HEADER ?? "x-real-ip").toLowerCase();
 
 /** The visitor's address as the proxy in front of this server reports it, or "". */
-export function visitorAddress(request: Request): string {
+export function visitorAddress(request: Request | { headers: Pick<Headers, "get"> }): string {
   const value = request.headers.get(VISITOR_HEADER) ?? "";
   // X-Forwarded-For style lists: the last entry is the one our proxy added.
   return value.split(",").pop()?.trim() ?? "";

@@ -263,3 +263,9 @@ export const AlertOptionsQuery = graphql(`
     countries { code name }
   }
 `);
+
+export const RequestInstitutionAccountMutation = graphql(`
+  mutation RequestInstitutionAccount($input: InstitutionAccountRequestInput!) {
+    requestInstitutionAccount(input: $input) { ok message errors { field messages } }
+  }
+`);

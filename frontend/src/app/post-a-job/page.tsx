@@ -1,3 +1,4 @@
+import { AccountRequestForm } from "@/components/AccountRequestForm";
 import { StaticPage } from "@/components/StaticPage";
 import { pageMetadata } from "@/lib/metadata";
 import { CONTACT_EMAIL } from "@/lib/site";
@@ -10,7 +11,10 @@ export const metadata = pageMetadata(
 
 export default function PostAJob() {
   return (
-    <StaticPage title="Post a job" lead="Universities, research institutes and industry labs post here for free: no fees, no credits, no featured listings to buy.">
+    <StaticPage
+      title="Post a job"
+      lead="Universities, research institutes and industry labs post here for free: no fees, no credits, no featured listings to buy."
+    >
       <h2>Three ways in</h2>
       <ol className="steps">
         <li>
@@ -28,12 +32,13 @@ export default function PostAJob() {
       </ol>
       <h2>Getting started</h2>
       <p>
-        Ask for an institution account: we check that you speak for the institution, usually within two working
-        days, and email you an invitation. The account then gives you your API key and feed settings.
+        All three start with an institution account. Ask for one below: we check that you speak for the institution,
+        usually within two working days, and email you an invitation to set your password. With the account you post
+        and edit jobs and add your feed; ask us for an API key for your HR system once it is set up.
       </p>
+      <AccountRequestForm />
       <p>
-        Until the request form is online, write to <a href={`mailto:${CONTACT_EMAIL}`}>{CONTACT_EMAIL}</a> with your
-        name, your role, the institution and its website.
+        Questions first? Write to <a href={`mailto:${CONTACT_EMAIL}`}>{CONTACT_EMAIL}</a>.
       </p>
     </StaticPage>
   );
