@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('content', '0015_jobfeed_url_safe'),
+        ('content', '0016_institution_notices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
