@@ -49,6 +49,9 @@ SYSTEM_FIELDS = {
     "cms.WebhookDelivery.url",
     "cms.WebhookDelivery.page_title",
     "cms.IndexingNotification.url",  # a page URL the CMS built (content.public_urls)
+    "cms.TrustedDocument.document_id",  # "sha256:<hex>", checked against its text's hash
+    "notifications.InstitutionNotice.key",  # "<kind>:<id>", built by the notices code
+    "notifications.InstitutionNotice.error",  # the mail server's answer, never an input
 }
 CLOSED_SET_VALIDATORS = [validate_country_code, validate_currency_code]
 
