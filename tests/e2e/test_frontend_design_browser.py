@@ -11,6 +11,7 @@ import io
 import re
 
 import pytest
+import requests
 from django.core.management import call_command
 from django.test import override_settings
 from playwright.sync_api import expect
@@ -155,7 +156,14 @@ def test_a_job_page_puts_the_key_facts_and_the_apply_action_first(demo, frontend
     closes = re.compile(r"\(closes (today|tomorrow|in \d+ days)\)")
     expect(facts.locator(".closes-in")).to_have_text(closes)
     apply = facts.get_by_role("link", name="Apply on the employer's site")
-    assert apply.get_attribute("href") == job.application_url
+    # Through the CMS's counting endpoint (cms/activity.py), which sends the visitor on.
+    href = apply.get_attribute("href")
+    assert href.endswith(f"/apply/{job.pk}/")
+    followed = requests.get(
+        href, allow_redirects=False, headers={"User-Agent": "Mozilla/5.0"}, timeout=30
+    )
+    assert followed.status_code == 302
+    assert followed.headers["Location"] == job.application_url
     # On a phone the facts come before the description.
     about = page.locator("h2", has_text="About the position")
     assert facts.bounding_box()["y"] < about.bounding_box()["y"]
