@@ -14,17 +14,15 @@ medians, their ratio, the statements per request, the load average, and the
 
 import argparse
 import dataclasses
-import json
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scale import explain, setup_django  # noqa: E402
+from bench.scale import explain, run_query, setup_django  # noqa: E402
 
 SCENARIOS = {
     "no filter": "jobFacets",
@@ -71,18 +69,7 @@ def per_dimension(filters, request):
 
 
 def run(client, field):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    body = json.dumps({"query": "{ " + field + " { " + FIELDS + " } }"})
-    with CaptureQueriesContext(connection) as captured:
-        started = time.perf_counter()
-        response = client.post("/graphql/", body, content_type="application/json")
-        elapsed = (time.perf_counter() - started) * 1000
-    payload = response.json()
-    if response.status_code != 200 or "errors" in payload:
-        raise SystemExit(f"{field} failed: {payload}")
-    return elapsed, [q["sql"] for q in captured.captured_queries], payload["data"]
+    return run_query(client, field, FIELDS)
 
 
 def main() -> None:

@@ -92,11 +92,12 @@ def seed(jobs: int) -> float | None:
     return seconds
 
 
-def run_query(client, field: str) -> tuple[float, list[str]]:
+def run_query(client, field: str, fields: str = FIELDS) -> tuple[float, list[str], dict]:
+    """One uncached request through /graphql/: milliseconds, the SQL it ran, its data."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    body = json.dumps({"query": "{ " + field + " { " + FIELDS + " } }"})
+    body = json.dumps({"query": "{ " + field + " { " + fields + " } }"})
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
         response = client.post("/graphql/", body, content_type="application/json")
@@ -104,7 +105,7 @@ def run_query(client, field: str) -> tuple[float, list[str]]:
     payload = response.json()
     if response.status_code != 200 or "errors" in payload:
         raise SystemExit(f"{field} failed: {payload}")
-    return elapsed, [q["sql"] for q in captured.captured_queries]
+    return elapsed, [q["sql"] for q in captured.captured_queries], payload["data"]
 
 
 def explain(sql: str) -> str:
@@ -132,7 +133,7 @@ def measure(size: int, repeats: int) -> dict:
         run_query(client, field)  # warm: connections, caches, plans
         timings, statements = [], []
         for _ in range(repeats):
-            elapsed, statements = run_query(client, field)
+            elapsed, statements, _data = run_query(client, field)
             timings.append(elapsed)
         job_sql = [s for s in statements if "content_jobpostingpage" in s]
         plans = [explain(s) for s in job_sql]
