@@ -24,7 +24,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles \
     PYTHONPATH=/app
 
-# Optional dependency groups to install, e.g. --build-arg EXTRAS=esp for django-anymail.
+# Optional dependency groups to install, e.g. --build-arg EXTRAS=bench for locust.
 ARG EXTRAS=""
 
 WORKDIR /app

@@ -71,7 +71,7 @@ if any(_dkim) and not all(_dkim):
         "Set all of EMAIL_DKIM_PRIVATE_KEY, EMAIL_DKIM_SELECTOR and EMAIL_DKIM_DOMAIN, or none."
     )
 
-# --- Email through an ESP's HTTP API (optional): `pip install -e .[esp]`, then e.g.
+# --- Email through an ESP's HTTP API (optional; django-anymail is a dependency), e.g.
 #   EMAIL_BACKEND=anymail.backends.mailgun.EmailBackend
 #   ANYMAIL_MAILGUN_API_KEY=...  ANYMAIL_MAILGUN_SENDER_DOMAIN=mg.example.org
 # Every ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"]. Without these, SMTP (base.py).
