@@ -1,5 +1,6 @@
 """Typed readers for settings that come from environment variables."""
 
+import json
 import os
 from pathlib import Path
 
@@ -47,6 +48,17 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_json(name: str, default):
+    """A JSON value (e.g. an object of per-provider settings)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return json.loads(raw)
+    except ValueError as err:
+        raise ImproperlyConfigured(f"{name} must be JSON, got {raw!r}") from err
 
 
 DEV_SETTINGS = "config.settings.dev"

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from content.models import JobPostingPage
 from content.visibility import open_jobs
-from notifications import accepted, sending
+from notifications import accepted, sending, throttling
 from notifications.email import (
     CLOSING_DATE,
     JOB_FIELDS,
@@ -52,6 +52,11 @@ logger = logging.getLogger(__name__)
 
 class TransientSendError(Exception):
     """The SMTP server or the network said "not now"; the batch is retried later."""
+
+
+class ProviderDeferred(TransientSendError):
+    """A 4xx for one email: its receiving provider said "not now" (notifications/throttling.py).
+    The batch sends that provider nothing more and is retried for it after the others."""
 
 
 def _claimable() -> Q:
@@ -314,24 +319,37 @@ def _send_claimed(claim: str, subscriber_ids: list[int], held, result: BatchResu
     branding = load_branding()
     rendered = {pk: render_job(values, branding) for pk, values in jobs.items()}
     pacer = _Pacer(settings.NOTIFICATIONS_SEND_RATE)
+    # Each receiving provider within its budget; one that defers gets nothing more.
+    scheduler = throttling.Scheduler(
+        (subscribers[subscriber_id].email, (subscriber_id, deliveries))
+        for subscriber_id, deliveries in by_subscriber.items()
+    )
     smtp = get_connection()
     try:
         smtp.open()
         with _commits_without_flush_wait():
             try:
-                for subscriber_id, deliveries in by_subscriber.items():
+                for provider, (subscriber_id, deliveries) in scheduler.order():
                     if lease_ends - timezone.now() < dt.timedelta(seconds=sending_lease / 2):
                         lease_ends = _renew(held, sending_lease)
                     pacer.wait()
-                    _send_one(
-                        smtp,
-                        functools.partial(accepted.record, claim),
-                        subscribers[subscriber_id],
-                        [pk for pk, _, _ in deliveries],
-                        lambda deliveries=deliveries: _groups(deliveries, jobs, rendered, titles),
-                        branding,
-                        result,
-                    )
+                    try:
+                        _send_one(
+                            smtp,
+                            functools.partial(accepted.record, claim),
+                            subscribers[subscriber_id],
+                            [pk for pk, _, _ in deliveries],
+                            lambda deliveries=deliveries: _groups(
+                                deliveries, jobs, rendered, titles
+                            ),
+                            branding,
+                            result,
+                        )
+                    except ProviderDeferred:
+                        scheduler.defer(provider)
+                        # smtplib closes the connection after a 421: the rest need a new one.
+                        smtp.close()
+                        smtp.open()
             finally:
                 # Whatever stopped the batch, the rows of the emails it sent are marked now,
                 # in one statement for the whole batch.
@@ -340,6 +358,10 @@ def _send_claimed(claim: str, subscriber_ids: list[int], held, result: BatchResu
         raise TransientSendError(f"SMTP connection failed: {err}") from err
     finally:
         smtp.close()
+    if scheduler.deferred:
+        # Everything else went out; the task is retried (Celery's backoff) for the rest.
+        deferred = ", ".join(sorted(scheduler.deferred))
+        raise TransientSendError(f"Deferred by {deferred}; their emails wait for the retry")
 
 
 @contextmanager
@@ -385,6 +407,9 @@ def _send_one(
         code = _smtp_code(err)
         if code is None or code < 500:
             _count_attempt(ids, f"SMTP said {code}: {err}", result)
+            if code is not None and not isinstance(err, smtplib.SMTPSenderRefused):
+                # About this recipient (RCPT) or this message (DATA): its provider's.
+                raise ProviderDeferred(f"SMTP said {code}: {err}") from err
             raise TransientSendError(f"SMTP said {code}: {err}") from err
         reason = f"{code} {err}"[:300]
         if isinstance(err, smtplib.SMTPRecipientsRefused):

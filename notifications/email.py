@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
@@ -423,8 +425,44 @@ def digest_context(branding: Branding) -> dict:
     }
 
 
+# What differs between two digests of one branding: the template is rendered once with a
+# stand-in for each (a "frame"), and each email puts its own values in.
+_PER_EMAIL = (
+    "subject",
+    "preheader",
+    "heading",
+    "groups_text",
+    "groups_html",
+    "manage_url",
+    "unsubscribe_url",
+)
+_STAND_IN = re.compile("\ue000([a-z_]+)\ue000")
+
+
+@lru_cache(maxsize=64)
+def _frame(template: str, branding: Branding, present: frozenset) -> tuple[str, ...]:
+    """`template` rendered with a stand-in for each per-email value (those in `present`
+    non-empty, the rest empty, since a template may show a part only when it has a value),
+    split at the stand-ins: literal text at even indexes, value names at odd ones."""
+    stand_ins = {name: f"\ue000{name}\ue000" if name in present else "" for name in _PER_EMAIL}
+    rendered = render_to_string(template, {**digest_context(branding), **stand_ins})
+    return tuple(_STAND_IN.split(rendered))
+
+
+def _fill(template: str, branding: Branding, values: dict, escape) -> str:
+    """What render_to_string(template) gives for these per-email values, without rendering
+    it per email: `escape` is what the template does to a value (Django's
+    `conditional_escape` with autoescape on, nothing with it off)."""
+    parts = _frame(template, branding, frozenset(name for name, value in values.items() if value))
+    return "".join(
+        part if index % 2 == 0 else escape(values[part]) for index, part in enumerate(parts)
+    )
+
+
 def digest_email(subscriber, groups: list[Group], branding: Branding) -> Email:
-    """One email with every job of this run for one subscriber, grouped by alert."""
+    """One email with every job of this run for one subscriber, grouped by alert. The
+    templates are rendered once per branding (`_frame`); an email's own values go in as the
+    templates would put them (tests/notifications/test_email.py compares the two)."""
     token = manage_token(subscriber.pk)
     jobs = [job for group in groups for job in group.jobs]
     if len(jobs) == 1:
@@ -441,11 +479,10 @@ def digest_email(subscriber, groups: list[Group], branding: Branding) -> Email:
         "manage_url": manage_url(token),
         "unsubscribe_url": unsubscribe_url(token),
     }
-    context = {**digest_context(branding), **values}
     return Email(
         to=subscriber.email,
         subject=subject,
-        text=render_to_string("notifications/email/digest.txt", context),
-        html=render_to_string("notifications/email/digest.html", context),
+        text=_fill("notifications/email/digest.txt", branding, values, str),
+        html=_fill("notifications/email/digest.html", branding, values, conditional_escape),
         headers=_list_headers(token),
     )

@@ -2,10 +2,9 @@
 DKIM-signed when a key is configured (notifications/dkim.py).
 
 Django's SMTP backend (and every other backend) serialises `message()` with `as_bytes`;
-`message()` is Django's own MIME message, written by notifications/fast_mime.py (a kept
-copy of the email package's writer: the same bytes, tested so), with a DKIM signature
-written in front of those bytes when a key is configured. What the server receives is
-exactly Django's message, plus one header when signed.
+`message()` is Django's own MIME message, written by the email package's own generator,
+with a DKIM signature written in front of those bytes when a key is configured. What the
+server receives is exactly Django's message, plus one header when signed.
 """
 
 import random
@@ -18,14 +17,13 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 
-from notifications import fast_mime
 from notifications.dkim import configured, signed
 
 
-class WrittenMessage:
-    """Django's MIME message, serialised by notifications/fast_mime.py (the same bytes as
-    its own `as_bytes`). Everything but the serialisation is the message's own (headers,
-    parts, `get_payload`, ...)."""
+class DkimSignedMessage:
+    """Django's MIME message, serialised by its own `as_bytes` with a DKIM-Signature header
+    in front. Everything but the serialisation is the message's own (headers, parts,
+    `get_payload`, ...)."""
 
     def __init__(self, message):
         self._message = message
@@ -40,20 +38,11 @@ class WrittenMessage:
         return name in self._message
 
     def as_bytes(self, unixfrom=False, linesep="\n"):
-        if unixfrom:
-            return self._message.as_bytes(unixfrom=unixfrom, linesep=linesep)
-        return fast_mime.as_bytes(self._message, linesep)
+        raw = self._message.as_bytes(unixfrom=unixfrom, linesep=linesep)
+        return raw if unixfrom else signed(raw, linesep)
 
     def as_string(self, unixfrom=False, linesep="\n"):
         return self.as_bytes(unixfrom, linesep).decode("utf-8", errors="surrogateescape")
-
-
-class DkimSignedMessage(WrittenMessage):
-    """Django's MIME message, serialised with a DKIM-Signature header in front."""
-
-    def as_bytes(self, unixfrom=False, linesep="\n"):
-        raw = super().as_bytes(unixfrom=unixfrom, linesep=linesep)
-        return raw if unixfrom else signed(raw, linesep)
 
 
 class AlternativesEmail(EmailMultiAlternatives):
@@ -66,7 +55,7 @@ class AlternativesEmail(EmailMultiAlternatives):
         message.replace_header("Subject", subject_header(self.subject, charset))
         if message.is_multipart():
             message.set_boundary(boundary([self.body, *(part[0] for part in self.alternatives)]))
-        return DkimSignedMessage(message) if configured() else WrittenMessage(message)
+        return DkimSignedMessage(message) if configured() else message
 
 
 @lru_cache(maxsize=4096)

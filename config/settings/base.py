@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_int, env_json, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -311,6 +311,24 @@ NOTIFICATIONS_INSTANT_WINDOW_SECONDS = env_int("NOTIFICATIONS_INSTANT_WINDOW_SEC
 NOTIFICATIONS_DAILY_HOUR = env_int("NOTIFICATIONS_DAILY_HOUR", 7)
 NOTIFICATIONS_WEEKLY_DAY = env_str("NOTIFICATIONS_WEEKLY_DAY", "mon")
 NOTIFICATIONS_SEND_RATE = env_int("NOTIFICATIONS_SEND_RATE", 0)  # emails/s per process; 0: no cap
+# Per receiving mailbox provider (notifications/throttling.py): emails per second per sending
+# process, so a worker with --concurrency=2 sends a provider up to twice this. A provider's
+# domains share its budget, and a 4xx from one defers only that provider's mail. Any other
+# domain is a provider of its own, capped by NOTIFICATIONS_DOMAIN_DEFAULT_RATE (0: no cap).
+NOTIFICATIONS_DOMAIN_THROTTLES = {
+    "gmail": {"per_second": 20, "domains": ["gmail.com", "googlemail.com"]},
+    "outlook": {
+        "per_second": 10,
+        "domains": ["outlook.com", "hotmail.com", "live.com", "msn.com", "hotmail.co.uk"],
+    },
+    "yahoo": {
+        "per_second": 10,
+        "domains": ["yahoo.com", "ymail.com", "rocketmail.com", "aol.com", "yahoo.co.uk"],
+    },
+    "icloud": {"per_second": 10, "domains": ["icloud.com", "me.com", "mac.com"]},
+    **env_json("NOTIFICATIONS_DOMAIN_THROTTLES", {}),
+}
+NOTIFICATIONS_DOMAIN_DEFAULT_RATE = env_int("NOTIFICATIONS_DOMAIN_DEFAULT_RATE", 0)
 NOTIFICATIONS_BATCH_SIZE = env_int("NOTIFICATIONS_BATCH_SIZE", 500)  # subscribers per batch task
 # How long a handed-out batch may wait in the queue, and how long a running one holds its
 # rows without renewing (the recovery delay after a worker dies mid-batch).

@@ -36,6 +36,9 @@ class SteerableHandler:
         self.refuse_next_data = 0
         self.refusals = 0
         self.refuse_always: set[str] = set()  # 451 at DATA for mail to these, every time
+        # 421 at RCPT for this many of the next addresses at each of these domains
+        self.defer_domains: dict[str, int] = {}
+        self.deferred: list[str] = []  # the addresses answered so
         self.hold_after: int | None = None  # hold every message after this many accepted
         self.holding = 0
         self.release = threading.Event()
@@ -51,6 +54,11 @@ class SteerableHandler:
         if address in self.bounce:
             return "550 5.1.1 No such mailbox"
         with self.lock:
+            domain = address.rpartition("@")[2].lower()
+            if self.defer_domains.get(domain, 0) > 0:
+                self.defer_domains[domain] -= 1
+                self.deferred.append(address)
+                return "421 4.7.0 Try again later, closing connection"
             if self.refuse_next_rcpt > 0:
                 self.refuse_next_rcpt -= 1
                 self.refusals += 1

@@ -211,3 +211,27 @@ def test_an_email_the_server_always_defers_gives_up_after_the_attempt_limit(worl
     assert {(row.status, row.attempts) for row in rows} == {(Delivery.Status.FAILED, 3)}
     assert rows[0].error.startswith("Gave up after 3 attempts: SMTP said 451")
     assert Subscriber.objects.get(email=poisoned).status == Subscriber.Status.CONFIRMED
+
+
+def test_a_domain_that_answers_421_is_deferred_alone_and_gets_its_mail_once(world, worker_factory):
+    """A third of the subscribers are at slow.example, whose server answers 421 for a
+    while: their mail comes with the batches' retries (Celery's backoff); everyone gets
+    every matching job once."""
+    slow = {}
+    for address in sorted(world)[::3]:
+        moved = address.replace("@example.org", "@slow.example")
+        Subscriber.objects.filter(email=address).update(email=moved)
+        slow[moved] = world.pop(address)
+    world.update(slow)
+    with smtp_server() as (smtp, port):
+        smtp.defer_domains = {"slow.example": 4}
+        worker = worker_factory(port)
+        worker.start()
+        worker.trigger_digest()
+        wait_for(all_done, 180, "every delivery to be sent or failed")
+        received = smtp.received()
+        deferred = list(smtp.deferred)
+
+    assert len(deferred) == 4 and {rcpt.rpartition("@")[2] for rcpt in deferred} == {"slow.example"}
+    assert {rcpt: sorted(titles) for rcpt, titles in received.items()} == world, worker.log()
+    assert not Delivery.objects.exclude(status=Delivery.Status.SENT).exists()

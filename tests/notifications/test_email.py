@@ -13,6 +13,7 @@ from pathlib import Path
 import dkim
 import pytest
 from django.core import mail
+from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import timezone
 from wagtail.images.models import Image
@@ -20,6 +21,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Site
 
 from notifications import digests
+from notifications import email as email_module
 from notifications.email import alert_titles, confirmation_message, salary_text
 from notifications.models import EmailBranding, Subscriber
 from tests.content.factories import DisciplineFactory, InstitutionFactory, RoleFactory
@@ -121,6 +123,41 @@ def test_lines_stay_short_so_no_part_needs_quoted_printable(digest):
     raw = message.message().as_bytes(linesep="\r\n")
     assert b"quoted-printable" not in raw
     assert max(len(line) for line in raw.split(b"\r\n")) < 998
+
+
+@pytest.mark.parametrize(
+    "title",
+    ['PhD <b>& "quotes"</b> in ML', "Post {{ heading }} {% if %}", "\ue000heading\ue000"],
+)
+@pytest.mark.parametrize("manage", ["https://www.example.org/manage/{token}/?a=1&b=<2>", ""])
+def test_a_digest_is_what_its_templates_render_for_that_email(job_index, settings, title, manage):
+    """The templates are rendered once per branding with stand-ins (email._frame); each
+    email equals a render of the templates with its own values, whatever they hold."""
+    settings.NOTIFICATIONS_MANAGE_URL = manage
+    branding = email_module.load_branding()
+    job = email_module.RenderedJob(title=title, institution="ETH <Zürich>", text="t\n", html="h")
+    for groups in (
+        [email_module.Group(title, [job])],
+        [email_module.Group("A", [job]), email_module.Group(title, [job, job])],
+    ):
+        subscriber = Subscriber(pk=7, email="ada@example.org")
+        ours = email_module.digest_email(subscriber, groups, branding)
+        token = email_module.manage_token(7)
+        jobs = [job for group in groups for job in group.jobs]
+        groups_text, groups_html = email_module._groups_text_and_html(groups, branding)
+        context = {
+            **email_module.digest_context(branding),
+            "subject": ours.subject,
+            "preheader": email_module._preheader(jobs),
+            "heading": f"{len(jobs)} new job{'s' if len(jobs) != 1 else ''} for you",
+            "groups_text": groups_text,
+            "groups_html": groups_html,
+            "manage_url": email_module.manage_url(token),
+            "unsubscribe_url": email_module.unsubscribe_url(token),
+        }
+        assert ours.text == render_to_string("notifications/email/digest.txt", context)
+        assert ours.html == render_to_string("notifications/email/digest.html", context)
+        assert "\ue000" not in ours.html.replace(title, "") and title in ours.text
 
 
 def test_branding_comes_from_the_site_setting(job_index, settings):
