@@ -3,14 +3,18 @@ users with `notifications.view_subscriber_email` see them or may search by them.
 
 import datetime as dt
 
+from django import forms
 from django.db.models import Count, Q
 from django.utils import timezone
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from notifications.models import Delivery, DigestRun, JobAlert, Subscriber
+from notifications import suppression
+from notifications.models import Delivery, DigestRun, JobAlert, Subscriber, Suppression
 
 EMAIL_PERMISSION = "notifications.view_subscriber_email"
 HIDDEN = "(hidden)"
@@ -126,3 +130,54 @@ class AlertsDashboardPanel(Component):
             "deliveries": deliveries,
             "last_run": DigestRun.objects.first(),
         }
+
+
+# --- the suppression list ---------------------------------------------------------------------
+
+
+class SuppressForm(WagtailAdminModelForm):
+    """Staff add an address by hand (it is stored only as its keyed hash)."""
+
+    address = forms.EmailField(help_text="Stored only as a keyed hash, never as the address.")
+
+    class Meta:
+        model = Suppression
+        fields = ["detail"]
+
+
+class LiftForm(WagtailAdminModelForm):
+    class Meta:
+        model = Suppression
+        fields = ["lift_reason"]
+        labels = {"lift_reason": "Why lift it"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lift_reason"].required = True
+        self.fields["lift_reason"].help_text = (
+            "Recorded with your name. Emails go to the address again at once."
+        )
+
+
+class SuppressView(generic.CreateView):
+    def save_instance(self):
+        entry = suppression.suppress(
+            self.form.cleaned_data["address"],
+            Suppression.Reason.MANUAL,
+            "admin",
+            self.form.cleaned_data["detail"],
+        )
+        log(instance=entry, action="wagtail.create", content_changed=True)
+        return entry
+
+
+class LiftView(generic.EditView):
+    """The edit view of an entry is its lift: with a reason, recorded (and logged)."""
+
+    success_message = "Suppression lifted."
+
+    def save_instance(self):
+        entry = Suppression.objects.get(pk=self.object.pk)  # as stored, not as the form set it
+        entry = suppression.lift(entry, self.request.user, self.form.cleaned_data["lift_reason"])
+        log(instance=entry, action="wagtail.edit", content_changed=True)
+        return entry

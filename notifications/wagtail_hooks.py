@@ -7,11 +7,15 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from notifications.admin_views import (
     AlertsDashboardPanel,
     EmailColumn,
+    LiftForm,
+    LiftView,
     OnlyActions,
     SubscriberIndexView,
     SubscriberInspectView,
+    SuppressForm,
+    SuppressView,
 )
-from notifications.models import DigestRun, Subscriber
+from notifications.models import DigestRun, Subscriber, Suppression
 
 
 class SubscriberViewSet(ModelViewSet):
@@ -72,11 +76,45 @@ class DigestRunViewSet(ModelViewSet):
         return OnlyActions(DigestRun, ["view"])
 
 
+class SuppressionViewSet(ModelViewSet):
+    """The suppression list: no address is shown (none is stored). Staff add an address by
+    hand, and lift an entry with a reason (its edit view)."""
+
+    model = Suppression
+    icon = "no-view"
+    menu_label = "Suppression list"
+    add_view_class = SuppressView
+    edit_view_class = LiftView
+    list_display = ["__str__", "reason", "source", "detail", "created_at", "lifted_at"]
+    list_filter = ["reason", "source"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "reason",
+        "source",
+        "detail",
+        "created_at",
+        "lifted_at",
+        "lifted_by",
+        "lift_reason",
+    ]
+
+    def get_form_class(self, for_update=False):
+        return LiftForm if for_update else SuppressForm
+
+    @property
+    def permission_policy(self):
+        return OnlyActions(Suppression, ["view", "add", "change"])
+
+
 class JobAlertsGroup(ModelViewSetGroup):
     menu_label = "Job alerts"
     menu_icon = "mail"
     menu_order = 400
-    items = (SubscriberViewSet("subscribers"), DigestRunViewSet("digest_runs"))
+    items = (
+        SubscriberViewSet("subscribers"),
+        DigestRunViewSet("digest_runs"),
+        SuppressionViewSet("suppressions"),
+    )
 
 
 @hooks.register("register_admin_viewset")

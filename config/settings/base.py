@@ -352,6 +352,18 @@ NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR = env_int("NOTIFICATIONS_SIGNUPS_PER_EM
 NOTIFICATIONS_UNCONFIRMED_MAX_AGE_SECONDS = env_int(
     "NOTIFICATIONS_UNCONFIRMED_MAX_AGE_SECONDS", 7 * 86400
 )
+# Bounces, complaints and the suppression list (docs/notifications.md, "Bounces").
+# The secret of the suppression list's keyed hashes; changing it forgets the list: set once.
+NOTIFICATIONS_SUPPRESSION_KEY = env_str("NOTIFICATIONS_SUPPRESSION_KEY", "")
+# Plain SMTP: every email's envelope sender is bounces+<token>@NOTIFICATIONS_SENDING_DOMAIN
+# (VERP), so DSNs reach the bounce receiver (manage.py receive_bounces) and name the
+# recipient. Empty: the From address is the envelope sender and nothing is read.
+NOTIFICATIONS_BOUNCE_LOCAL_PART = env_str("NOTIFICATIONS_BOUNCE_LOCAL_PART", "bounces")
+NOTIFICATIONS_BOUNCE_RECEIVER_HOST = env_str("NOTIFICATIONS_BOUNCE_RECEIVER_HOST", "127.0.0.1")
+NOTIFICATIONS_BOUNCE_RECEIVER_PORT = env_int("NOTIFICATIONS_BOUNCE_RECEIVER_PORT", 2525)
+# Soft bounces (4.x.x, Action: delayed) suppress once this many arrive within the window.
+NOTIFICATIONS_SOFT_BOUNCE_LIMIT = env_int("NOTIFICATIONS_SOFT_BOUNCE_LIMIT", 5)
+NOTIFICATIONS_SOFT_BOUNCE_WINDOW_DAYS = env_int("NOTIFICATIONS_SOFT_BOUNCE_WINDOW_DAYS", 14)
 # The reference frontend signs the visitor's address with this (cms/visitor.py); unset, the
 # per-address sign-up limit counts the frontend's own address. Set the same value in both.
 FRONTEND_SHARED_SECRET = env_str("FRONTEND_SHARED_SECRET", "")
