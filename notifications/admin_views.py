@@ -153,10 +153,9 @@ class LiftForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lift_reason"].required = True
-        self.fields["lift_reason"].help_text = (
-            "Recorded with your name. Emails go to the address again at once."
-        )
+        reason = self.fields["lift_reason"]
+        reason.required = True
+        reason.help_text = "Recorded with your name. Emails go to the address again at once."
 
 
 class SuppressView(generic.CreateView):
