@@ -48,6 +48,7 @@ from content.lifecycle import ContentChanged, Kind, Source
 from content.models import Institution, JobPostingPage
 from content.visibility import open_jobs
 from notifications import suppression
+from notifications.bounces import return_path
 from notifications.email import email_chrome, load_branding
 from notifications.mime import Email
 from notifications.models import InstitutionNotice
@@ -384,6 +385,7 @@ def notice_email(to: str, institution: Institution, notices: list[InstitutionNot
         text=render_to_string("notifications/email/notice.txt", context),
         html=render_to_string("notifications/email/notice.html", context),
         headers={"Auto-Submitted": "auto-generated"},
+        return_path=return_path(to),
     )
 
 

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs comes from env vars."""
 
+import os
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "wagtail_headless_preview",
     "corsheaders",
+    "anymail",  # its ESP backends, and its tracking webhooks (bounces, complaints) always
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -248,6 +250,17 @@ EMAIL_BACKEND = env_str(
     if EMAIL_HOST
     else "django.core.mail.backends.filebased.EmailBackend",
 )
+
+# django-anymail: an ESP's HTTP API as EMAIL_BACKEND (e.g. anymail.backends.mailgun.EmailBackend
+# with ANYMAIL_MAILGUN_API_KEY=... ANYMAIL_MAILGUN_SENDER_DOMAIN=mg.example.org), and its
+# tracking webhooks at /anymail/<esp>/tracking/ whatever the backend (bounces and complaints,
+# notifications/bounces.py). Every ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"]; the
+# webhooks are mounted only with ANYMAIL_WEBHOOK_SECRET ("user:password", their basic auth).
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}
 
 # --- Celery: Redis when configured, kombu's filesystem transport otherwise.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
