@@ -2,7 +2,11 @@
 addresses suppressed at once or after a threshold."""
 
 import datetime as dt
+import os
+import signal
 import smtplib
+import subprocess
+import sys
 
 import pytest
 from django.core import mail
@@ -14,6 +18,7 @@ from notifications.models import DeliveryEvent, Subscriber
 from tests.notifications.bounce_messages import arf, auto_reply, dsn
 from tests.notifications.factories import confirmed_subscriber, publish_job
 from tests.notifications.smtp import free_port
+from tests.processes import ROOT, database_url, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +48,14 @@ def test_each_digest_goes_out_with_the_subscribers_verp_return_path(job_index):
     assert message.from_email.endswith(f"@{DOMAIN}")
     assert message.message()["From"] == f"Academic Jobs <alerts@{DOMAIN}>"
     assert bounces.read_token(message.from_email) == bounces.Token(subscriber_id=ann.pk)
+
+
+def test_confirmations_carry_the_subscribers_return_path_too(ann):
+    from notifications.email import confirmation_message
+
+    message = confirmation_message(ann, ann.alerts.get())
+    assert bounces.read_token(message.from_email) == bounces.Token(subscriber_id=ann.pk)
+    assert message.message()["From"] == f"Academic Jobs <alerts@{DOMAIN}>"
 
 
 def test_a_token_with_a_wrong_mac_is_no_token(ann):
@@ -131,7 +144,7 @@ def test_an_institution_contacts_bounce_needs_the_address_its_token_names():
 # --- the receiver, over the wire ------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("lmtp", [False, True])
 def test_the_receiver_reads_reports_sent_over_smtp_and_lmtp(lmtp, sending_domain):
     ann = confirmed_subscriber("ann@example.org")
@@ -157,3 +170,75 @@ def test_the_receiver_reads_reports_sent_over_smtp_and_lmtp(lmtp, sending_domain
         "ann@example.org": "hard_bounce",
         "bob@example.org": "complaint",
     }
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_manage_py_receive_bounces_end_to_end(tmp_path, settings):
+    """The documented way to run it: `manage.py receive_bounces`, its own process on the
+    database, real DSN and ARF messages sent to it with smtplib; SIGTERM stops it."""
+    ann = confirmed_subscriber("ann@example.org")
+    bob = confirmed_subscriber("bob@example.org")
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DATABASE_URL": database_url(),
+        "DEV_ENV_FILE": "",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "NOTIFICATIONS_SENDING_DOMAIN": DOMAIN,
+    }
+    log = tmp_path / "receiver.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "receive_bounces", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(lambda: "Receiving bounces" in log.read_text(), 60, "the receiver to start")
+        with smtplib.SMTP("127.0.0.1", port) as client:
+            ann_path = bounces.return_path(ann.email, ann.pk)
+            client.sendmail("", [ann_path], dsn(ann_path, ann.email))
+            bob_path = bounces.return_path(bob.email, bob.pk)
+            delayed = dsn(bob_path, bob.email, action="delayed", status="4.2.2")
+            client.sendmail("", [bob_path], delayed)
+            client.sendmail("", [f"fbl@{DOMAIN}"], arf(f"fbl@{DOMAIN}", bob.email, bob_path))
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    kinds = sorted(DeliveryEvent.objects.values_list("subscriber__email", "kind"))
+    assert kinds == [
+        ("ann@example.org", "hard_bounce"),
+        ("bob@example.org", "complaint"),
+        ("bob@example.org", "soft_bounce"),
+    ], log.read_text()
+    assert suppression.suppressed([ann.email, bob.email]) == {ann.email, bob.email}
+
+
+# --- the admin ------------------------------------------------------------------------------
+
+
+def test_events_and_daily_rates_are_in_the_admin(django_user_model, ann):
+    from notifications.models import DigestRun
+    from tests.notifications.test_admin import staff
+
+    DigestRun.objects.create(frequency="DAILY", emails_sent=400)
+    path = bounces.return_path(ann.email, ann.pk)
+    bounces.handle_message(dsn(path, ann.email), [path])
+    bounces.record("complaint", address="zed@example.org", source="arf")
+    client = staff(django_user_model, "deliverability", "view_deliveryevent")
+    events = client.get("/admin/delivery_events/")
+    assert events.status_code == 200
+    assert b"Hard bounce" in events.content and b"5.1.1" in events.content
+    report = client.get("/admin/reports/delivery-rates/")
+    assert report.status_code == 200
+    # Today: 400 digest emails, one hard bounce, one complaint: 0.25% each.
+    assert report.content.count(b"0.25%") == 2
+    editor = staff(django_user_model, "editor")
+    assert editor.get("/admin/reports/delivery-rates/").status_code in (302, 403)
+    assert editor.get("/admin/delivery_events/").status_code in (302, 403)
