@@ -266,12 +266,16 @@ def record(
     subscriber if there is one) and act on it. Returns the event, or None when there is no
     address to record it for or `event_id` from `source` was recorded before (a webhook
     delivered twice)."""
-    if subscriber is None and address:
-        subscriber = Subscriber.objects.filter(email__iexact=address.strip()).first()
-    address = subscriber.email if subscriber is not None else address.strip()
+    reported = address.strip()
+    if subscriber is None and reported:
+        subscriber = Subscriber.objects.filter(email__iexact=reported).first()
+    address = subscriber.email if subscriber is not None else reported
     if not address:
         return None
     key = suppression.key(address)
+    # Events and entries outlive an erased subscriber: they never name the address.
+    for named in {address, reported}:
+        detail = suppression.without_address(detail, named)
     detail = _one_line(detail)
     try:
         with transaction.atomic():

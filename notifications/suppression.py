@@ -19,7 +19,11 @@ API (all that other modules use):
   `suppress_key(key, ...)` is the same for a key (an erased address's).
 - `lift(entry, user, reason)`: staff lift an entry (the admin's "Lift" action); the entry
   stays, with who lifted it, when and why, and the address may be mailed again.
+- `without_address(text, address)`: `text` (an SMTP reply, a DSN's diagnostic) with the
+  address taken out; `suppress` does it to its `detail`, so no entry names an address.
 """
+
+import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -62,8 +66,14 @@ def suppressed(addresses) -> set[str]:
     return {address for entry_key in found for address in by_key[entry_key]}
 
 
+def without_address(text: str, address: str) -> str:
+    if not address:
+        return text
+    return re.sub(re.escape(address.strip()), "(address)", text, flags=re.IGNORECASE)
+
+
 def suppress(address: str, reason: str, source: str, detail: str = "") -> Suppression:
-    return suppress_key(key(address), reason, source, detail)
+    return suppress_key(key(address), reason, source, without_address(detail, address))
 
 
 def suppress_key(entry_key: str, reason: str, source: str, detail: str = "") -> Suppression:
