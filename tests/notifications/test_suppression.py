@@ -109,3 +109,21 @@ def test_staff_add_and_lift_entries_in_the_admin_with_a_reason(django_user_model
 def test_editors_cannot_see_the_list(django_user_model):
     client = staff(django_user_model, "editor")
     assert client.get("/admin/suppressions/").status_code in (302, 403)
+
+
+def test_subscribers_bounced_before_the_list_existed_go_on_it():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "notifications.migrations.0015_suppress_bounced_subscribers"
+    )
+    for email, status in (("old@example.org", "bounced"), ("fine@example.org", "confirmed")):
+        Subscriber.objects.create(
+            email=email, status=status, consented_at=timezone.now(), bounce_reason="550 gone"
+        )
+    migration.suppress_bounced(apps, None)
+    migration.suppress_bounced(apps, None)  # twice: still one entry
+    assert suppression.suppressed(["old@example.org", "fine@example.org"]) == {"old@example.org"}
+    assert Suppression.objects.get().reason == "hard_bounce"
