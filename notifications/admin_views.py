@@ -2,15 +2,29 @@
 users with `notifications.view_subscriber_email` see them or may search by them."""
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django import forms
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.admin.views.reports import ReportView
+from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from notifications.models import Delivery, DigestRun, JobAlert, Subscriber
+from notifications import suppression
+from notifications.models import (
+    Delivery,
+    DeliveryEvent,
+    DigestRun,
+    JobAlert,
+    Subscriber,
+    Suppression,
+)
 
 EMAIL_PERMISSION = "notifications.view_subscriber_email"
 HIDDEN = "(hidden)"
@@ -126,3 +140,149 @@ class AlertsDashboardPanel(Component):
             "deliveries": deliveries,
             "last_run": DigestRun.objects.first(),
         }
+
+
+# --- the suppression list ---------------------------------------------------------------------
+
+
+class SuppressForm(WagtailAdminModelForm):
+    """Staff add an address by hand (it is stored only as its keyed hash)."""
+
+    address = forms.EmailField(help_text="Stored only as a keyed hash, never as the address.")
+
+    class Meta:
+        model = Suppression
+        fields = ["detail"]
+
+
+class LiftForm(WagtailAdminModelForm):
+    class Meta:
+        model = Suppression
+        fields = ["lift_reason"]
+        labels = {"lift_reason": "Why lift it"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        reason = self.fields["lift_reason"]
+        reason.required = True
+        reason.help_text = "Recorded with your name. Emails go to the address again at once."
+
+
+class SuppressView(generic.CreateView):
+    def save_instance(self):
+        entry = suppression.suppress(
+            self.form.cleaned_data["address"],
+            Suppression.Reason.MANUAL,
+            "admin",
+            self.form.cleaned_data["detail"],
+        )
+        log(instance=entry, action="wagtail.create", content_changed=True)
+        return entry
+
+
+class LiftView(generic.EditView):
+    """The edit view of an entry is its lift: with a reason, recorded (and logged)."""
+
+    success_message = "Suppression lifted."
+
+    def save_instance(self):
+        entry = Suppression.objects.get(pk=self.object.pk)  # as stored, not as the form set it
+        entry = suppression.lift(entry, self.request.user, self.form.cleaned_data["lift_reason"])
+        log(instance=entry, action="wagtail.edit", content_changed=True)
+        return entry
+
+
+# --- bounces and complaints -------------------------------------------------------------------
+
+
+@dataclass
+class DayOfMail:
+    day: dt.date
+    emails: int = 0
+    hard_bounces: int = 0
+    soft_bounces: int = 0
+    complaints: int = 0
+
+    @staticmethod
+    def _rate(count: int, emails: int) -> str:
+        return f"{100 * count / emails:.2f}%" if emails else "-"
+
+    @property
+    def bounce_rate(self) -> str:
+        return self._rate(self.hard_bounces, self.emails)
+
+    @property
+    def complaint_rate(self) -> str:
+        return self._rate(self.complaints, self.emails)
+
+
+def daily_rates(days: int = 30, today: dt.date | None = None) -> list[DayOfMail]:
+    """Per day, newest first: digest emails sent (DigestRun.emails_sent, by the run's start),
+    hard bounces and complaints (DeliveryEvent), and their rates. Gmail and Yahoo ask bulk
+    senders to keep complaints under 0.3%."""
+    today = today or timezone.localdate()
+    first = today - dt.timedelta(days=days - 1)
+    rows = {
+        first + dt.timedelta(days=n): DayOfMail(first + dt.timedelta(days=n)) for n in range(days)
+    }
+    sent = (
+        DigestRun.objects.filter(started_at__date__gte=first)
+        .annotate(day=TruncDate("started_at"))
+        .values("day")
+        .annotate(n=Sum("emails_sent"))
+        .order_by()
+    )
+    for row in sent:
+        if row["day"] in rows:
+            rows[row["day"]].emails = row["n"] or 0
+    field = {
+        DeliveryEvent.Kind.HARD_BOUNCE: "hard_bounces",
+        DeliveryEvent.Kind.REJECTED: "hard_bounces",
+        DeliveryEvent.Kind.SOFT_BOUNCE: "soft_bounces",
+        DeliveryEvent.Kind.COMPLAINT: "complaints",
+    }
+    events = (
+        DeliveryEvent.objects.filter(created_at__date__gte=first, kind__in=list(field))
+        .annotate(day=TruncDate("created_at"))
+        .values("day", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in events:
+        if row["day"] in rows:
+            day = rows[row["day"]]
+            setattr(day, field[row["kind"]], getattr(day, field[row["kind"]]) + row["n"])
+    return sorted(rows.values(), key=lambda row: row.day, reverse=True)
+
+
+class DeliveryRatesView(ReportView):
+    """The admin's report of bounce and complaint rates per day (Reports menu)."""
+
+    page_title = title = "Bounce and complaint rates"
+    header_icon = "warning"
+    index_url_name = "notifications_delivery_rates"
+    index_results_url_name = "notifications_delivery_rates_results"
+    permission_policy = ModelPermissionPolicy(DeliveryEvent)
+    permission_required = "view"
+    paginate_by = 31
+    columns = [
+        Column("day", label="Day"),
+        Column("emails", label="Digest emails"),
+        Column("hard_bounces", label="Hard bounces"),
+        Column("bounce_rate", label="Bounce rate"),
+        Column("soft_bounces", label="Soft bounces"),
+        Column("complaints", label="Complaints"),
+        Column("complaint_rate", label="Complaint rate"),
+    ]
+    list_export = [
+        "day",
+        "emails",
+        "hard_bounces",
+        "bounce_rate",
+        "soft_bounces",
+        "complaints",
+        "complaint_rate",
+    ]
+
+    def get_queryset(self):
+        return daily_rates()

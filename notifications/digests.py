@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from content.models import JobPostingPage
 from content.visibility import open_jobs
-from notifications import accepted, sending, throttling
+from notifications import accepted, sending, suppression, throttling
 from notifications.email import (
     CLOSING_DATE,
     JOB_FIELDS,
@@ -302,14 +302,21 @@ def _send_claimed(claim: str, subscriber_ids: list[int], held, result: BatchResu
     }
     open_job_values = open_jobs(JobPostingPage.objects.filter(pk__any_of={row[2] for row in rows}))
     jobs = {values[0]: values for values in open_job_values.values_list(*JOB_FIELDS)}
+    # The suppression list (bounced, complained, suppressed by staff) is checked at the send.
+    blocked = suppression.suppressed({subscriber.email for subscriber in subscribers.values()})
     by_subscriber: dict[int, list[tuple[int, int, int | None]]] = {}
     skipped = []
     for pk, subscriber_id, job_id, alert_id in rows:
         subscriber = subscribers.get(subscriber_id)
-        if job_id in jobs and subscriber is not None and subscriber.can_receive:
+        if (
+            job_id in jobs
+            and subscriber is not None
+            and subscriber.can_receive
+            and subscriber.email not in blocked
+        ):
             by_subscriber.setdefault(subscriber_id, []).append((pk, job_id, alert_id))
         else:
-            skipped.append(pk)  # closed, unpublished or expired since; or the address left
+            skipped.append(pk)  # job closed since, or the address left or is suppressed
     if skipped:
         result.skipped += _mark(skipped, Delivery.Status.SKIPPED)
     if not by_subscriber:
@@ -417,6 +424,7 @@ def _send_one(
             Subscriber.objects.filter(pk=subscriber.pk).update(
                 status=Subscriber.Status.BOUNCED, bounced_at=timezone.now(), bounce_reason=reason
             )
+            suppression.suppress(subscriber.email, suppression.Reason.HARD_BOUNCE, "smtp", reason)
             result.failed += Delivery.objects.filter(
                 subscriber_id=subscriber.pk, status=Delivery.Status.PENDING
             ).update(status=Delivery.Status.FAILED, error=reason)

@@ -19,6 +19,7 @@ from wagtail.models import Site
 from content.iso import country_name
 from content.job_fields import names
 from content.models import RemotePolicy
+from notifications.bounces import return_path
 from notifications.mime import Email
 from notifications.models import AlertKeyword, EmailBranding, JobAlert
 from notifications.tokens import confirm_token, manage_token
@@ -154,15 +155,18 @@ def email_chrome(branding: Branding) -> Chrome:
 # --- confirmation -------------------------------------------------------------------------------
 
 
-def render_message(template: str, subject: str, to: str, context: dict) -> EmailMultiAlternatives:
+def render_message(
+    template: str, subject: str, to: str, context: dict, subscriber_id: int | None = None
+) -> EmailMultiAlternatives:
     """`template`.txt and `template`.html (a template path without its extension)."""
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
-    return Email(to=to, subject=subject, text=text, html=html, headers={}).message()
+    path = return_path(to, subscriber_id)
+    return Email(to, subject, text, html, headers={}, return_path=path).message()
 
 
-def _message(template: str, subject: str, to: str, context: dict) -> EmailMultiAlternatives:
-    return render_message(f"notifications/email/{template}", subject, to, context)
+def _message(template: str, subject: str, to: str, context: dict, subscriber_id=None):
+    return render_message(f"notifications/email/{template}", subject, to, context, subscriber_id)
 
 
 def branded_message(template: str, subject: str, to: str, context: dict) -> EmailMultiAlternatives:
@@ -192,7 +196,7 @@ def confirmation_message(subscriber, alert) -> EmailMultiAlternatives:
         "valid_days": max(1, settings.NOTIFICATIONS_CONFIRM_MAX_AGE_SECONDS // 86400),
     }
     subject = f"Confirm your job alert at {branding.site_name}"
-    return _message("confirm", subject, subscriber.email, context)
+    return _message("confirm", subject, subscriber.email, context, subscriber.pk)
 
 
 # --- what an alert is called ------------------------------------------------------------------
@@ -485,4 +489,5 @@ def digest_email(subscriber, groups: list[Group], branding: Branding) -> Email:
         text=_fill("notifications/email/digest.txt", branding, values, str),
         html=_fill("notifications/email/digest.html", branding, values, conditional_escape),
         headers=_list_headers(token),
+        return_path=return_path(subscriber.email, subscriber.pk),
     )

@@ -23,10 +23,11 @@ no one to tell, is still written (status OFF or NO_RECIPIENTS), so switching it 
 not send an old fact.
 
 Who is told is `Institution.notice_addresses()` (the institution's notices addresses, else
-its accounts' addresses; for feeds, the feed's owner too) minus the addresses the digests
-stopped mailing because they bounced. The emails are the digests' (notifications/email.py
-branding and chrome, notifications/mime.py, notifications/sending.py, the configured
-backend); transactional, so no List-Unsubscribe, but a link to the institution's switches.
+its accounts' addresses; for feeds, the feed's owner too) minus the addresses on the
+suppression list (notifications/suppression.py: bounced, complained, suppressed by staff).
+The emails are the digests' (notifications/email.py branding and chrome,
+notifications/mime.py, notifications/sending.py, the configured backend); transactional,
+so no List-Unsubscribe, but a link to the institution's switches.
 """
 
 import datetime as dt
@@ -38,7 +39,6 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -47,9 +47,11 @@ from wagtail.models import TaskState
 from content.lifecycle import ContentChanged, Kind, Source
 from content.models import Institution, JobPostingPage
 from content.visibility import open_jobs
+from notifications import suppression
+from notifications.bounces import return_path
 from notifications.email import email_chrome, load_branding
 from notifications.mime import Email
-from notifications.models import InstitutionNotice, Subscriber
+from notifications.models import InstitutionNotice
 from notifications.sending import send
 
 logger = logging.getLogger(__name__)
@@ -383,16 +385,7 @@ def notice_email(to: str, institution: Institution, notices: list[InstitutionNot
         text=render_to_string("notifications/email/notice.txt", context),
         html=render_to_string("notifications/email/notice.html", context),
         headers={"Auto-Submitted": "auto-generated"},
-    )
-
-
-def _bounced(addresses) -> set[str]:
-    """Addresses the digests stopped mailing because they bounced: not mailed here either."""
-    lowered = {address.lower() for address in addresses}
-    return set(
-        Subscriber.objects.annotate(address=Lower("email"))
-        .filter(address__in=lowered, status=Subscriber.Status.BOUNCED)
-        .values_list("address", flat=True)
+        return_path=return_path(to),
     )
 
 
@@ -431,7 +424,7 @@ def send_notices(ids: list[int]) -> int:
     for notice in sorted(claimed, key=lambda notice: notice.pk):
         groups[notice.institution_id, notice.kind].append(notice)
     branding = load_branding()
-    bounced = _bounced(
+    suppressed = suppression.suppressed(
         {address for notice in claimed for address in notice.recipients.split("\n") if address}
     )
     sent = 0
@@ -446,7 +439,7 @@ def send_notices(ids: list[int]) -> int:
                     address
                     for notice in notices
                     for address in notice.recipients.split("\n")
-                    if address and address.lower() not in bounced
+                    if address and address not in suppressed
                 }
             )
             errors = []
@@ -464,7 +457,7 @@ def send_notices(ids: list[int]) -> int:
                     errors.append(f"{address}: {code} {reply!r}"[:150])
             status = Status.SENT if delivered else Status.FAILED
             if not recipients:
-                status, errors = Status.NO_RECIPIENTS, ["every address has bounced before"]
+                status, errors = Status.NO_RECIPIENTS, ["every address is on the suppression list"]
             InstitutionNotice.objects.filter(pk__in=[notice.pk for notice in notices]).update(
                 status=status, sent_at=timezone.now(), error="; ".join(errors)[:300]
             )

@@ -7,6 +7,7 @@ with a DKIM signature written in front of those bytes when a key is configured. 
 server receives is exactly Django's message, plus one header when signed.
 """
 
+import logging
 import random
 import sys
 from dataclasses import dataclass
@@ -17,7 +18,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 
+from notifications import suppression
 from notifications.dkim import configured, signed
+
+logger = logging.getLogger(__name__)
 
 
 class DkimSignedMessage:
@@ -46,7 +50,16 @@ class DkimSignedMessage:
 
 
 class AlternativesEmail(EmailMultiAlternatives):
-    """EmailMultiAlternatives whose message is DKIM-signed when a key is configured."""
+    """EmailMultiAlternatives whose message is DKIM-signed when a key is configured, and
+    which is not sent to an address on the suppression list (`send`, the path of our
+    one-off emails: confirmations, account requests, invitations; the digests and notices
+    check theirs in bulk where they choose recipients)."""
+
+    def send(self, fail_silently=False):
+        if suppression.suppressed(self.recipients()):
+            logger.info("An email to a suppressed address was not sent.")
+            return 0
+        return super().send(fail_silently=fail_silently)
 
     def message(self):
         message = super().message()
@@ -82,20 +95,30 @@ def boundary(texts: list[str]) -> str:
 
 @dataclass(frozen=True)
 class Email:
-    """One of our emails: a text part, an HTML alternative, extra headers."""
+    """One of our emails: a text part, an HTML alternative, extra headers, and the envelope
+    sender (`return_path`, notifications/bounces.py's VERP address; "" for the From)."""
 
     to: str
     subject: str
     text: str
     html: str
     headers: dict[str, str]
+    return_path: str = ""
 
     def message(self) -> AlternativesEmail:
         """Django's email object, for any backend (SMTP, django-anymail, files, the outbox)."""
         # Django would name this machine's host in the Message-ID; ours names the sending domain.
         headers = {"Message-ID": make_msgid(domain=settings.NOTIFICATIONS_SENDING_DOMAIN)}
+        if self.return_path:
+            # Django's SMTP backend gives `from_email` as the envelope sender (MAIL FROM)
+            # and a From header as the message's From.
+            headers["From"] = settings.DEFAULT_FROM_EMAIL
         message = AlternativesEmail(
-            self.subject, self.text, to=[self.to], headers={**headers, **self.headers}
+            self.subject,
+            self.text,
+            from_email=self.return_path or None,
+            to=[self.to],
+            headers={**headers, **self.headers},
         )
         message.attach_alternative(self.html, "text/html")
         return message

@@ -1,5 +1,6 @@
 """Subscribers, their job alerts, and the ledger that makes every delivery a unique fact."""
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -329,3 +330,88 @@ class InstitutionNotice(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.key})"
+
+
+class Suppression(models.Model):
+    """One address that no email goes to (notifications/suppression.py), stored only as a
+    keyed hash of its mailbox (`key`), so an erased address stays suppressed without being
+    kept. A lifted entry stays as the record of who lifted it and why."""
+
+    class Reason(models.TextChoices):
+        HARD_BOUNCE = "hard_bounce", "Hard bounce"
+        COMPLAINT = "complaint", "Spam complaint"
+        SOFT_BOUNCES = "soft_bounces", "Too many soft bounces"
+        MANUAL = "manual", "Suppressed by staff"
+        UNSUBSCRIBED = "esp_unsubscribe", "Unsubscribed at the email service"
+
+    key = models.CharField(max_length=64, editable=False)
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    source = models.CharField(max_length=40, help_text="What reported it: smtp, dsn, arf, ...")
+    detail = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lift_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="suppression_active_key_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def active(self) -> bool:
+        return self.lifted_at is None
+
+
+class DeliveryEvent(models.Model):
+    """What became of an email after it left: a bounce (hard or soft), a complaint, an
+    unsubscribe or a rejection at the email service, read from a DSN or an ARF report
+    (notifications/bounces.py) or from an ESP's webhook (anymail's tracking signal)."""
+
+    class Kind(models.TextChoices):
+        HARD_BOUNCE = "hard_bounce", "Hard bounce"
+        SOFT_BOUNCE = "soft_bounce", "Soft bounce"
+        COMPLAINT = "complaint", "Complaint"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed at the email service"
+        REJECTED = "rejected", "Rejected by the email service"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
+    subscriber = models.ForeignKey(
+        Subscriber, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    # The suppression key of the address (never the address): events of institution
+    # contacts and of erased subscribers still count towards soft-bounce thresholds.
+    key = models.CharField(max_length=64, db_index=True, editable=False)
+    source = models.CharField(max_length=40)
+    status = models.CharField(max_length=16, blank=True, help_text="The DSN status, e.g. 5.1.1.")
+    detail = models.CharField(max_length=300, blank=True)
+    # The ESP's event id (anymail's event_id), so a redelivered webhook counts once.
+    event_id = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "event_id"],
+                condition=~models.Q(event_id=""),
+                name="delivery_event_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -5,17 +5,20 @@
   live, closed: notifications/institution_notices.py);
 - Wagtail's moderation (`task_rejected`): the institution is told a posting needs changes;
 - employers' feeds (`content.imports.feeds.feed_failed`): the institution is told a feed
-  failed or was paused.
+  failed or was paused;
+- django-anymail's `tracking` signal (its verified webhooks): an ESP's bounces, complaints,
+  unsubscribes and rejections (notifications/bounces.py).
 
 Each records in the event's transaction and sends after commit."""
 
+from anymail.signals import tracking
 from django.db import transaction
 from wagtail.signals import task_rejected
 
 from content.imports.feeds import feed_failed
 from content.lifecycle import ContentChanged, Kind, content_changed
 from content.models import JobPostingPage
-from notifications import institution_notices
+from notifications import bounces, institution_notices
 from notifications.publishing import record_first_publications
 from notifications.tasks import enqueue_instant_digest, enqueue_institution_notices
 
@@ -47,3 +50,4 @@ def connect():
     content_changed.connect(on_content_changed, dispatch_uid="notifications.content_changed")
     task_rejected.connect(on_task_rejected, dispatch_uid="notifications.task_rejected")
     feed_failed.connect(on_feed_failed, dispatch_uid="notifications.feed_failed")
+    tracking.connect(bounces.on_tracking_event, dispatch_uid="notifications.anymail_tracking")

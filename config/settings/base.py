@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs comes from env vars."""
 
+import os
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "wagtail_headless_preview",
     "corsheaders",
+    "anymail",  # its ESP backends, and its tracking webhooks (bounces, complaints) always
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -249,6 +251,17 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.filebased.EmailBackend",
 )
 
+# django-anymail: an ESP's HTTP API as EMAIL_BACKEND (e.g. anymail.backends.mailgun.EmailBackend
+# with ANYMAIL_MAILGUN_API_KEY=... ANYMAIL_MAILGUN_SENDER_DOMAIN=mg.example.org), and its
+# tracking webhooks at /anymail/<esp>/tracking/ whatever the backend (bounces and complaints,
+# notifications/bounces.py). Every ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"]; the
+# webhooks are mounted only with ANYMAIL_WEBHOOK_SECRET ("user:password", their basic auth).
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}
+
 # --- Celery: Redis when configured, kombu's filesystem transport otherwise.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -370,6 +383,18 @@ NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR = env_int("NOTIFICATIONS_SIGNUPS_PER_EM
 NOTIFICATIONS_UNCONFIRMED_MAX_AGE_SECONDS = env_int(
     "NOTIFICATIONS_UNCONFIRMED_MAX_AGE_SECONDS", 7 * 86400
 )
+# Bounces, complaints and the suppression list (docs/notifications.md, "Bounces").
+# The secret of the suppression list's keyed hashes; changing it forgets the list: set once.
+NOTIFICATIONS_SUPPRESSION_KEY = env_str("NOTIFICATIONS_SUPPRESSION_KEY", "")
+# Plain SMTP: every email's envelope sender is bounces+<token>@NOTIFICATIONS_SENDING_DOMAIN
+# (VERP), so DSNs reach the bounce receiver (manage.py receive_bounces) and name the
+# recipient. Empty: the From address is the envelope sender and nothing is read.
+NOTIFICATIONS_BOUNCE_LOCAL_PART = env_str("NOTIFICATIONS_BOUNCE_LOCAL_PART", "bounces")
+NOTIFICATIONS_BOUNCE_RECEIVER_HOST = env_str("NOTIFICATIONS_BOUNCE_RECEIVER_HOST", "127.0.0.1")
+NOTIFICATIONS_BOUNCE_RECEIVER_PORT = env_int("NOTIFICATIONS_BOUNCE_RECEIVER_PORT", 2525)
+# Soft bounces (4.x.x, Action: delayed) suppress once this many arrive within the window.
+NOTIFICATIONS_SOFT_BOUNCE_LIMIT = env_int("NOTIFICATIONS_SOFT_BOUNCE_LIMIT", 5)
+NOTIFICATIONS_SOFT_BOUNCE_WINDOW_DAYS = env_int("NOTIFICATIONS_SOFT_BOUNCE_WINDOW_DAYS", 14)
 # The reference frontend signs the visitor's address with this (cms/visitor.py); unset, the
 # per-address sign-up limit counts the frontend's own address. Set the same value in both.
 FRONTEND_SHARED_SECRET = env_str("FRONTEND_SHARED_SECRET", "")

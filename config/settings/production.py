@@ -1,7 +1,6 @@
 """Production: refuses to start without a secret of its own; secure cookies, HSTS, CORS for
 the configured frontends, JSON logs, and any email service provider through django-anymail."""
 
-import os
 from email.utils import parseaddr
 
 from django.core.exceptions import ImproperlyConfigured
@@ -15,7 +14,6 @@ from .base import (
     EMAIL_DKIM_DOMAIN,
     EMAIL_DKIM_PRIVATE_KEY,
     EMAIL_DKIM_SELECTOR,
-    INSTALLED_APPS,
     PUBLISHED_SECRET_KEYS,
     SECRET_KEY,
 )
@@ -71,17 +69,7 @@ if any(_dkim) and not all(_dkim):
         "Set all of EMAIL_DKIM_PRIVATE_KEY, EMAIL_DKIM_SELECTOR and EMAIL_DKIM_DOMAIN, or none."
     )
 
-# --- Email through an ESP's HTTP API (optional; django-anymail is a dependency), e.g.
-#   EMAIL_BACKEND=anymail.backends.mailgun.EmailBackend
-#   ANYMAIL_MAILGUN_API_KEY=...  ANYMAIL_MAILGUN_SENDER_DOMAIN=mg.example.org
-# Every ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"]. Without these, SMTP (base.py).
-ANYMAIL = {
-    name.removeprefix("ANYMAIL_"): value
-    for name, value in os.environ.items()
-    if name.startswith("ANYMAIL_")
-}
-if env_str("EMAIL_BACKEND").startswith("anymail."):
-    INSTALLED_APPS = [*INSTALLED_APPS, "anymail"]
+# --- Email through an ESP's HTTP API: django-anymail, configured in base.py (ANYMAIL_*).
 
 # --- Logs: one JSON object per line on stderr, for the platform's log collector.
 # cms.graphql.requests writes one line per GraphQL request (cms/request_log.py).

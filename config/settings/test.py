@@ -13,6 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 GRAPHQL_ENABLE_GRAPHIQL = True
 GRAPHQL_ENABLE_INTROSPECTION = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ANYMAIL = {"WEBHOOK_SECRET": "esp:test-webhook-secret"}  # mounts anymail's webhooks
 # The suite asserts what a request answers, never how long it took: a busy test machine must
 # not turn answers into 503s. The time-budget tests set their own budget and clock.
 GRAPHQL_MAX_SECONDS = float(env_str("GRAPHQL_MAX_SECONDS", "60"))

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from content.models import InstitutionMembership, JobPostingPage
 from content.moderation import REVIEWERS_GROUP, ensure_job_moderation
-from notifications.models import InstitutionNotice, Subscriber
+from notifications import suppression
+from notifications.models import InstitutionNotice
 from notifications.tasks import publish_scheduled, send_closing_soon_notices
 from tests.cms.test_moderation import act, draft_job, login, submit_in_admin
 from tests.content.factories import InstitutionFactory, JobPostingPageFactory, RoleFactory
@@ -154,16 +155,15 @@ def test_switched_off_nothing_is_sent_not_even_after_switching_on(
     assert notices_to(smtp, CONTACT) == []  # the fact was its first go-live, switched off
 
 
-def test_contacts_default_to_the_accounts_and_skip_bounced_addresses(
+def test_contacts_default_to_the_accounts_and_skip_suppressed_addresses(
     job_index, smtp, django_capture_on_commit_callbacks
 ):
     cambridge = InstitutionFactory(name="Cambridge", slug="cambridge")
     for name in ("ann", "bob"):
         user = User.objects.create_user(name, f"{name}@cam.example", "pw")
         InstitutionMembership.objects.create(user=user, institution=cambridge)
-    Subscriber.objects.create(
-        email="Bob@cam.example", status=Subscriber.Status.BOUNCED, consented_at=timezone.now()
-    )
+    # Bounced before (any spelling of the mailbox): the one suppression list says so.
+    suppression.suppress("Bob+jobs@cam.example", suppression.Reason.HARD_BOUNCE, "dsn")
     job = JobPostingPageFactory(parent=job_index, institution=cambridge, live=False)
     with django_capture_on_commit_callbacks(execute=True):
         job.save_revision().publish()
