@@ -5,7 +5,7 @@ Its `add_bulk` walks every search field of a page once per entry column (five ti
 PostgreSQL, stripping each rich text field each time) and, on PostgreSQL, compiles a Django
 expression per text; that was most of a bulk import's time. Here each page's texts are read
 once and PostgreSQL builds the vectors from arrays in one INSERT. The entries are the
-backend's own (tests/content/imports/test_bulk_search.py compares them); any other backend gets
+backend's own (tests/content/imports/test_bulk_import.py compares them); any other backend gets
 `add_bulk`.
 """
 
