@@ -11,12 +11,15 @@ other use):
 - Django 5.2 `QuerySet._insert` (bulk_create refuses multi-table models), `Model._state`;
 - django-treebeard 5.3 `MP_Node._get_path`, `MP_Node._str2int` (the next child's path);
 - Wagtail 7.4 `ReferenceIndex._extract_references_from_object` and
-  `ReferenceIndex._get_content_path_hash` (what `create_or_update_for_object` writes).
+  `ReferenceIndex._get_content_path_hash` (what `create_or_update_for_object` writes);
+- django-modelcluster 6.5 `ClusterableModel.serializable_data` (a revision's content): no
+  private name, but its per-field work is planned once per model here (`serializable_data`).
 
-Written against Django 5.2.20, Wagtail 7.4.4 and django-treebeard 5.3.1. On an upgrade of
-any of them, rerun the equivalence test, tests/content/imports/test_bulk_pages.py: a page
-written here must equal the same page written by Wagtail's own `add_child` and
-`save_revision` (tree position, revision content, log entry, reference index rows);
+Written against Django 5.2.20, Wagtail 7.4.4, django-modelcluster 6.5 and django-treebeard
+5.3.1. On an upgrade of any of them, rerun the equivalence test,
+tests/content/imports/test_bulk_pages.py: a page written here must equal the same page
+written by Wagtail's own `add_child` and `save_revision` (tree position, revision content,
+log entry, reference index rows), and its serialisation modelcluster's;
 tests/content/imports/test_bulk_import.py covers the whole import path.
 
 Bulk writes send no model signals, so callers do explicitly what the signal receivers would
@@ -24,9 +27,17 @@ Bulk writes send no model signals, so callers do explicitly what the signal rece
 """
 
 import datetime as dt
+import functools
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Value
+from django.db.models import Field, Value
+from django.utils.encoding import is_protected_type
+from modelcluster.models import (
+    get_all_child_m2m_relations,
+    get_all_child_relations,
+    get_field_value,
+    get_serializable_data_for_fields,
+)
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 
 
@@ -69,7 +80,7 @@ def save_revisions(pages: list[Page], *, user, at: dt.datetime) -> list[Revision
         return []
     content_type = ContentType.objects.get_for_model(type(pages[0]))
     base_content_type = ContentType.objects.get_for_model(Page)
-    contents = [page.serializable_data() for page in pages]
+    contents = [serializable_data(page) for page in pages]
     content_field = Revision._meta.get_field("content")  # its encoder knows dates
     revisions = Revision.objects.bulk_create(
         [
@@ -95,6 +106,71 @@ def save_revisions(pages: list[Page], *, user, at: dt.datetime) -> list[Revision
         page.latest_revision_created_at = at
         page.draft_title = page.title
     return revisions
+
+
+def serializable_data(page: Page) -> dict:
+    """What `page.serializable_data()` (modelcluster's, the content of a revision) returns,
+    with what it works out for every page and field (which fields, their kinds, the child
+    relations) worked out once per model: a plain field's value is its attribute, kept as
+    it is if JSON-safe (modelcluster's "protected" types) or as text; dates and datetimes
+    (UTC), and any field with a save hook or its own text form, go through modelcluster's
+    own `get_field_value`; child relations through their own serialisation."""
+    plan = _serialisation_plan(type(page))
+    data = {"pk": get_field_value(plan.pk_field, page)}
+    for name, attname, field, kind in plan.fields:
+        value = getattr(page, attname)
+        if kind == _RELATION:
+            data[name] = value
+        elif kind == _PLAIN and not isinstance(value, dt.date | dt.time):
+            data[name] = value if is_protected_type(value) else str(value)
+        else:
+            data[name] = get_field_value(field, page)
+    for accessor, has_own in plan.child_relations:
+        children = getattr(page, accessor).all()
+        data[accessor] = [
+            child.serializable_data() if has_own else get_serializable_data_for_fields(child)
+            for child in children
+        ]
+    for name in plan.m2m:
+        data[name] = [child.pk for child in getattr(page, name).all()]
+    return data
+
+
+_RELATION, _PLAIN, _LIBRARY = "relation", "plain", "library"
+
+
+class _Plan:
+    def __init__(self, model):
+        self.pk_field = model._meta.pk
+        while self.pk_field.remote_field and self.pk_field.remote_field.parent_link:
+            self.pk_field = self.pk_field.remote_field.model._meta.pk
+        self.fields = [
+            (field.name, field.attname, field, _kind(field))
+            for field in model._meta.fields
+            if field.serialize
+        ]
+        self.child_relations = [
+            (rel.get_accessor_name(), hasattr(rel.related_model, "serializable_data"))
+            for rel in get_all_child_relations(model)
+        ]
+        self.m2m = [f.name for f in get_all_child_m2m_relations(model) if f.serialize]
+
+
+def _kind(field) -> str:
+    if field.remote_field is not None:
+        return _RELATION
+    cls = type(field)
+    plain = (
+        cls.pre_save is Field.pre_save
+        and cls.value_to_string is Field.value_to_string
+        and cls.value_from_object is Field.value_from_object
+    )
+    return _PLAIN if plain else _LIBRARY
+
+
+@functools.cache
+def _serialisation_plan(model) -> _Plan:
+    return _Plan(model)
 
 
 def log_actions(pages: list[Page], action: str, *, user, at: dt.datetime) -> None:

@@ -5,19 +5,22 @@ Its `add_bulk` walks every search field of a page once per entry column (five ti
 PostgreSQL, stripping each rich text field each time) and, on PostgreSQL, compiles a Django
 expression per text; that was most of a bulk import's time. Here each page's texts are read
 once and PostgreSQL builds the vectors from arrays in one INSERT. The entries are the
-backend's own (tests/content/imports/test_bulk_search.py compares them); any other backend gets
+backend's own (tests/content/imports/test_bulk_import.py compares them); any other backend gets
 `add_bulk`.
 """
 
+import functools
 import json
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import Avg, Count, F, Manager, Sum
 from django.db.models.functions import Length
 from django.utils.encoding import force_str
 from modelsearch import index
+from wagtail.fields import RichTextField
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
@@ -83,13 +86,15 @@ def _text(value) -> str:
     return force_str(value)
 
 
-def parts(obj, fields=None):
+def parts(obj, fields=None, rich_texts: dict | None = None):
     """(column, boost, text) for each search field of obj, related objects' fields included,
-    in the order the backend joins them."""
+    in the order the backend joins them. `rich_texts` (one per chunk) remembers the text a
+    rich text field's HTML gave (the field's own get_searchable_content): imported postings
+    repeat their boilerplate."""
     for field in obj.get_search_fields() if fields is None else fields:
         if isinstance(field, index.SearchField):
             column = TITLE if field.field_name == "title" else BODY
-            yield column, field.boost, _text(field.get_value(obj))
+            yield column, field.boost, _text(_value(field, obj, rich_texts))
         elif isinstance(field, index.AutocompleteField):
             yield AUTOCOMPLETE, None, _text(field.get_value(obj))
         elif isinstance(field, index.RelatedFields):
@@ -101,7 +106,24 @@ def parts(obj, fields=None):
             else:
                 related = [related() if callable(related) else related]
             for sub_obj in related:
-                yield from parts(sub_obj, field.fields)
+                yield from parts(sub_obj, field.fields, rich_texts)
+
+
+def _value(field, obj, rich_texts: dict | None):
+    if rich_texts is None or not _is_rich_text(field, type(obj)):
+        return field.get_value(obj)
+    html = field.get_field(type(obj)).value_from_object(obj)
+    if html not in rich_texts:
+        rich_texts[html] = field.get_value(obj)
+    return rich_texts[html]
+
+
+@functools.cache
+def _is_rich_text(field, model) -> bool:
+    try:
+        return isinstance(field.get_field(model), RichTextField)
+    except FieldDoesNotExist:
+        return False
 
 
 def _write_postgres(model, pages, backend, title_lengths: TitleLengths | None) -> None:
@@ -114,11 +136,11 @@ def _write_postgres(model, pages, backend, title_lengths: TitleLengths | None) -
 
     # Sent as two JSON documents, not as arrays: psycopg quotes each array element in
     # Python, which cost more than building the entries (json.dumps escapes in C).
-    entries, entry_parts = [], []
+    entries, entry_parts, rich_texts = [], [], {}
     for page in pages:
         object_id = str(page.pk)
         titles, bodies = [], []
-        for order, (column, boost, raw) in enumerate(parts(page)):
+        for order, (column, boost, raw) in enumerate(parts(page, rich_texts=rich_texts)):
             text = raw.strip()  # blank texts are left out of vectors and plain texts alike
             if not text:
                 continue
@@ -206,10 +228,10 @@ def _write_sqlite(model, pages, backend) -> None:
     """Plain texts, blanks included as the backend joins them (SQLite's FTS5 table follows
     the entries by trigger); existing entries are updated, so full-text rows keep their ids."""
     content_type = ContentType.objects.get_for_model(model)
-    entries = {}
+    entries, rich_texts = {}, {}
     for page in pages:
         texts = {TITLE: [], BODY: [], AUTOCOMPLETE: []}
-        for column, _boost, text in parts(page):
+        for column, _boost, text in parts(page, rich_texts=rich_texts):
             texts[column].append(text)
         entries[str(page.pk)] = IndexEntry(
             content_type=content_type,

@@ -410,15 +410,58 @@ def _rich_text(value) -> str:
     if "<" not in text:
         paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
         return "".join(f"<p>{escape(part)}</p>" for part in paragraphs)
-    return _clean_html(text)
+    return clean_html(text)
 
 
-@functools.lru_cache(maxsize=1024)
-def _clean_html(html: str) -> str:
+def clean_html(html: str) -> str:
     """Only the features the admin's editor allows survive (no scripts, styles or handlers):
-    Wagtail's own cleaning, as the editor's form does it. A feed repeats its boilerplate
-    (requirements, how to apply) row after row: the same text is cleaned once."""
+    Wagtail's own cleaning, as the editor's form does it. Feeds repeat their paragraphs
+    (boilerplate, requirements, how to apply) row after row, so the cleaning is done, and
+    remembered, per top-level element: the cleaner works node by node, and a document of
+    simple, matched tags is the sequence of its top-level elements (the test compares the
+    two on hostile input). Anything else is cleaned whole."""
+    blocks = top_level_blocks(html)
+    if blocks is None:
+        return _clean_block(html)
+    return "".join(_clean_block(block) for block in blocks)
+
+
+@functools.lru_cache(maxsize=16384)
+def _clean_block(html: str) -> str:
     return _editor_html().to_database_format(html)
+
+
+# A tag with a lowercase name and no attributes; any other "<" (attributes, comments,
+# doctypes, capitals, "< p>") matches the bare "<" alternative.
+_SIMPLE_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)>|<")
+_VOID = {"br", "hr"}
+# Elements whose content the HTML parser reads as raw text, not as tags.
+_RAW_TEXT = {"script", "style", "textarea", "title", "xmp", "plaintext", "noscript", "iframe"}
+
+
+def top_level_blocks(html: str) -> list[str] | None:
+    """`html` cut after each top-level element (text between them goes with the next one),
+    or None unless it is made only of text and simple tags, every one closed in order."""
+    stack, blocks, start = [], [], 0
+    for match in _SIMPLE_TAG.finditer(html):
+        closing, name = match.groups()
+        if name is None or name in _RAW_TEXT:
+            return None
+        if name in _VOID:
+            if closing:
+                return None
+        elif not closing:
+            stack.append(name)
+        elif not stack or stack.pop() != name:
+            return None
+        elif not stack:
+            blocks.append(html[start : match.end()])
+            start = match.end()
+    if stack:
+        return None
+    if start < len(html):
+        blocks.append(html[start:])
+    return blocks
 
 
 @functools.cache

@@ -232,8 +232,9 @@ def test_entries_are_the_backends_own(job_index, taxonomy):
         row(1, keywords="ice, snow", department="  Earth sciences ", disciplines="history"),
         row(2, disciplines="machine-learning;history", requirements="<p>A   <b>PhD</b></p>"),
         row(3, requirements="", department=""),  # blank: left out, or joined as blanks
+        row(4, requirements="<p>A   <b>PhD</b></p>"),  # the same HTML: its text remembered
     ]
-    assert import_rows(records(jobs), mode=Mode.PUBLISH).counts == {"created": 3}
+    assert import_rows(records(jobs), mode=Mode.PUBLISH).counts == {"created": 4}
     ours = search_entries()
     pages = list(JobPostingPage.objects.order_by("pk"))
     assert set(ours) == {str(page.pk) for page in pages}

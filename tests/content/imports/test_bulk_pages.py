@@ -4,14 +4,25 @@ own `add_child` and `save_revision`, row for row. Rerun on every Wagtail, Django
 treebeard upgrade."""
 
 import datetime as dt
+import json
 import re
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F
 from django.utils import timezone
-from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
+from wagtail.models import (
+    COMMENTS_RELATION_NAME,
+    Comment,
+    Page,
+    PageLogEntry,
+    ReferenceIndex,
+    Revision,
+)
 
 from content.imports import bulk_pages
 from content.models import JobPostingPage
@@ -91,6 +102,41 @@ def test_a_bulk_written_page_is_what_wagtail_writes(job_index):
     fields = ("content_type", "label", "action", "revision__object_str", "content_changed")
     assert list(ours_log.values_list(*fields)) == list(theirs_log.values_list(*fields))
     assert _references(ours) == _references(wagtails) != []
+
+
+def test_a_revisions_content_is_what_modelcluster_serialises(job_index):
+    """bulk_pages.serializable_data: modelcluster's serializable_data, key for key, for a new
+    page (blank values, no comments) and a saved one (dates, datetimes, decimals, a UUID,
+    disciplines, an open comment)."""
+    institution, role = InstitutionFactory(), RoleFactory()
+    new = _job("new", institution, role)
+    new.disciplines.set([DisciplineFactory()])
+    setattr(new, COMMENTS_RELATION_NAME, [])
+    assert bulk_pages.serializable_data(new) == new.serializable_data()
+
+    saved = _job("saved", institution, role)
+    saved.salary_min, saved.salary_currency = Decimal("30000.50"), "GBP"
+    saved.duration_months = 36
+    saved.start_date = timezone.localdate() + dt.timedelta(days=60)
+    saved.disciplines.set([DisciplineFactory(), DisciplineFactory()])
+    job_index.add_child(instance=saved)
+    saved.save_revision().publish()
+    user = get_user_model().objects.create_user("ed", "ed@example.org", "pw")
+    Comment.objects.create(page=saved, user=user, text="Check the salary", contentpath="title")
+    saved = JobPostingPage.objects.get(pk=saved.pk)
+    ours, expected = bulk_pages.serializable_data(saved), saved.serializable_data()
+    # A comment's updated_at is auto_now: each serialisation stamps its own time.
+    for data in (ours, expected):
+        for comment in data[COMMENTS_RELATION_NAME]:
+            comment.pop("updated_at")
+    assert expected[COMMENTS_RELATION_NAME] and expected["first_published_at"]
+    assert ours == expected
+    assert json.dumps(ours, cls=DjangoJSONEncoder) == json.dumps(expected, cls=DjangoJSONEncoder)
+    saved.go_live_at = dt.datetime(2030, 1, 2, 3, 4, 5)  # naive: made aware, in UTC
+    saved.salary_max = None
+    assert (
+        bulk_pages.serializable_data(saved)["go_live_at"] == saved.serializable_data()["go_live_at"]
+    )
 
 
 # Private names of the libraries the project builds on; only bulk_pages.py may use them

@@ -6,12 +6,14 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
 from content import jsonld
 from content.imports.bulk import import_rows
 from content.imports.reading import (
     Mode,
     Record,
+    clean_html,
     prepare_job,
     save_job,
 )
@@ -382,3 +384,38 @@ def test_rich_text_is_cleaned_by_the_editors_own_cleaning(job_index, taxonomy):
     assert errors == {}
     # Wagtail's whitelister drops the element and the handler, keeping the script's text.
     assert prepared.page.description == "<p>Plain <b>bold</b></p>alert(1)"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>a</p><p>b</p>",
+        "<p><p>x</p></p>",
+        "<b><p>x</p><p>y</p></b>",
+        "<ul><li>a<li>b</ul>",
+        "<p>a &amp; b &lt; c</p>text&nbsp;<p>x</p>",
+        "<div>d</div><p>x</p>",
+        "<p>a<br>b</p><hr><p>c</p>",
+        "</p><p>x</p>",
+        "<p>x</p></br>",
+        "<p>x</P>",
+        "<p>unclosed",
+        "<script><p></p></script><p>x</p>",
+        "<style><p>x</p></style><p>y</p>",
+        "<span>s</span> tail",
+        "<p>a</p>\n\n<p>b</p>\n",
+        "<h2>t</h2><ol><li>1</li></ol>",
+        "<p>&amp</p><p>&#x26;</p>",
+        "<table><tr><td>x</td></tr></table><p>y</p>",
+        "<p>x<!-- c --></p><p>y</p>",
+        "<p>a</p>&<p>b</p>",
+        "<p>&quot;q&quot; 'a'</p><p>\"q\"</p>",
+        '<p onclick="x()">a</p><p>b</p>',
+        "<p>a < b</p><p>c</p>",
+    ],
+)
+def test_rich_text_cleaned_per_element_is_cleaned_as_a_whole(html):
+    """Imports clean (and remember) each top-level element on its own: the result must be
+    the editor's cleaning of the whole text, whatever the text."""
+    assert clean_html(html) == EditorHTMLConverter().to_database_format(html)
+    assert clean_html(html) == clean_html(html)  # and again, from the cache
