@@ -1,5 +1,6 @@
 """The admin: subscribers with their alerts, digest runs with their counts, a dashboard panel."""
 
+from django.urls import path
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -8,8 +9,10 @@ from notifications.admin_views import (
     AlertsDashboardPanel,
     EmailColumn,
     OnlyActions,
+    SubscriberDeleteView,
     SubscriberIndexView,
     SubscriberInspectView,
+    personal_data,
 )
 from notifications.models import DigestRun, Subscriber
 
@@ -20,6 +23,7 @@ class SubscriberViewSet(ModelViewSet):
     menu_label = "Subscribers"
     index_view_class = SubscriberIndexView
     inspect_view_class = SubscriberInspectView
+    delete_view_class = SubscriberDeleteView
     inspect_view_enabled = True
     list_display = [
         EmailColumn("email", label="Email"),
@@ -36,13 +40,22 @@ class SubscriberViewSet(ModelViewSet):
         "status",
         "created_at",
         "consented_at",
+        "consent_version",
+        "consent_method",
         "confirmed_at",
         "unsubscribed_at",
         "bounced_at",
         "bounce_reason",
         "alerts",
         "deliveries",
+        "personal_data",
     ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("personal-data/<int:pk>/", personal_data, name="personal_data"),
+        ]
 
     @property
     def permission_policy(self):
