@@ -1,7 +1,7 @@
 """A year of a job board's alerts, simulated on PostgreSQL + Redis with a real worker (issue 23).
 
     DATABASE_URL=postgres://... REDIS_URL=redis://.../k .venv/bin/python bench/year_bench.py \\
-        --subscribers 5000 --days 60 --retention-days 20      # a development run
+        --subscribers 2000 --days 36 --month-days 3 --jobs 40 --retention-days 8   # dev
     ... bench/year_bench.py --write                           # the full year (100k), to docs
 
 Days pass on a movable clock (bench/sim_clock.py: `django.utils.timezone.now` plus an
@@ -50,7 +50,6 @@ from bench.report import load_average, write_section  # noqa: E402
 BEGIN, END = "<!-- bench/year_bench.py: begin -->", "<!-- bench/year_bench.py: end -->"
 VAR = Path("/tmp/year-bench-var")
 QUEUE = f"year-bench-{uuid.uuid4().hex[:8]}"
-MONTH_DAYS = 30
 
 
 def configure(args):
@@ -248,6 +247,7 @@ class Board:
             )
             self.index.add_child(instance=job)
             job.disciplines.set([rng.choice(self.leaves)])
+            job.save()  # a ParentalManyToManyField is written on save
             job.save_revision()
             jobs.append(job)
         ids = [job.pk for job in jobs]
@@ -271,7 +271,7 @@ def start_worker(smtp_port: int, log: Path) -> subprocess.Popen:
         "EMAIL_PORT": str(smtp_port),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.sim_clock", "worker", "--concurrency=2"],
+        [sys.executable, "-m", "bench.sim_clock", "worker", "--concurrency=2", "--loglevel=INFO"],
         cwd=ROOT,
         env=env,
         stdout=log.open("w"),
@@ -316,6 +316,27 @@ def digest(frequency: str) -> tuple[float, float]:
 METERS: list[CpuMeter] = []
 
 
+def reset():
+    """Start from no subscribers, ledger or bench jobs (this database is the bench's own)."""
+    from django.db import connection
+
+    from content.models import JobIndexPage
+    from notifications.models import (
+        AcceptedEmail,
+        Delivery,
+        DeliverySummary,
+        DigestRun,
+        JobPublication,
+        Subscriber,
+    )
+
+    models = (AcceptedEmail, Delivery, DeliverySummary, DigestRun, JobPublication, Subscriber)
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(m._meta.db_table for m in models)} CASCADE")
+    for index in JobIndexPage.objects.filter(slug="year-jobs"):
+        index.delete()  # and its jobs
+
+
 def database_size() -> int:
     from django.db import connection
 
@@ -344,6 +365,7 @@ def simulate(args) -> list[dict]:
     rng = random.Random(args.seed)
     start = dt.datetime(2027, 1, 4, 6, 0, tzinfo=dt.UTC)
     sim_clock.move_to(start)
+    reset()
     board = Board(rng)
     board.add_subscribers(args.subscribers)
     vacuum()
@@ -362,8 +384,8 @@ def simulate(args) -> list[dict]:
     months, month = [], None
     try:
         for day in range(args.days):
-            if day % MONTH_DAYS == 0:
-                month = {"month": day // MONTH_DAYS + 1, "daily_s": [], "daily_cpu": []}
+            if day % args.month_days == 0:
+                month = {"month": day // args.month_days + 1, "daily_s": [], "daily_cpu": []}
                 months.append(month)
                 churn_month(args, mailboxes, rng)
             day_start = start + dt.timedelta(days=day)
@@ -382,7 +404,7 @@ def simulate(args) -> list[dict]:
             apply_retention()
             purge_revisions()
             vacuum()
-            if (day + 1) % MONTH_DAYS == 0 or day + 1 == args.days:
+            if (day + 1) % args.month_days == 0 or day + 1 == args.days:
                 month.update(
                     days=len(month["daily_s"]),
                     db_mb=database_size() / 2**20,
@@ -430,7 +452,7 @@ def complain(args, mailboxes: Mailboxes, rng: random.Random):
 
     with mailboxes.lock:
         received = sorted(mailboxes.received)
-    n = int(len(received) * args.complaints / MONTH_DAYS) or (rng.random() < 0.2)
+    n = int(len(received) * args.complaints / args.month_days) or (rng.random() < 0.2)
     for email in rng.sample(received, min(n, len(received))):
         subscriber = Subscriber.objects.filter(email=email).first()
         if subscriber is not None and subscriber.status == "confirmed":
@@ -461,7 +483,7 @@ def report(args, months: list[dict]) -> str:
     ]
 
     def ratio(a: int, b: int, key) -> str:
-        if len(months) < max(a, b) or months[b - 1]["days"] < MONTH_DAYS:
+        if len(months) < max(a, b) or months[b - 1]["days"] < args.month_days:
             return "n/a (run shorter than that)"
         return f"{key(months[b - 1]) / key(months[a - 1]):.2f}"
 
@@ -473,7 +495,8 @@ def report(args, months: list[dict]) -> str:
             BEGIN,
             "## A year of alerts (bench/year_bench.py)",
             "",
-            f"{args.subscribers:,} subscribers at the start, {args.days} simulated days, "
+            f"{args.subscribers:,} subscribers at the start, {args.days} simulated days "
+            f"({args.month_days} to a month), "
             f"{args.jobs} jobs a day, retention {args.retention_days} days; churn a day: "
             f"sign-ups {args.signups:.2%}, unsubscribes {args.unsubscribes:.2%}; a month: "
             f"dead addresses {args.bounces:.1%}, complaints {args.complaints:.2%}.",
@@ -501,6 +524,9 @@ def main():
     parser.add_argument("--unsubscribes", type=float, default=0.0015, help="share a day")
     parser.add_argument("--bounces", type=float, default=0.02, help="dead addresses a month")
     parser.add_argument("--complaints", type=float, default=0.001, help="complaints a month")
+    parser.add_argument(
+        "--month-days", type=int, default=30, help="days a reported month has (shorter: dev runs)"
+    )
     parser.add_argument("--seed", type=int, default=23)
     parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
     args = parser.parse_args()

@@ -3,6 +3,8 @@
 They run on the feeds queue (CELERY_FEEDS_QUEUE, by CELERY_TASK_ROUTES), within the time
 limits of TASK_TIME_LIMITS (config/settings/base.py, docs/deploy.md)."""
 
+import io
+
 from celery import shared_task
 from celery.exceptions import TimeLimitExceeded
 from celery.signals import task_failure
@@ -63,4 +65,4 @@ def on_lost_worker(sender=None, exception=None, args=None, **kwargs):
 def purge_revisions():
     """Beat, daily: Wagtail's own purge_revisions, for revisions older than
     REVISIONS_RETENTION_DAYS (it keeps the latest, live, scheduled and in-moderation ones)."""
-    call_command("purge_revisions", days=settings.REVISIONS_RETENTION_DAYS, verbosity=0)
+    call_command("purge_revisions", days=settings.REVISIONS_RETENTION_DAYS, stdout=io.StringIO())
