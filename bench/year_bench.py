@@ -1,7 +1,7 @@
 """A year of a job board's alerts, simulated on PostgreSQL + Redis with a real worker (issue 23).
 
     DATABASE_URL=postgres://... REDIS_URL=redis://.../k .venv/bin/python bench/year_bench.py \\
-        --subscribers 2000 --days 36 --month-days 3 --jobs 40 --retention-days 8   # dev
+        --subscribers 1000 --days 24 --month-days 2 --jobs 20 --retention-days 4  # dev
     ... bench/year_bench.py --write                           # the full year (100k), to docs
 
 Days pass on a movable clock (bench/sim_clock.py: `django.utils.timezone.now` plus an
@@ -281,6 +281,8 @@ def start_worker(smtp_port: int, log: Path) -> subprocess.Popen:
     deadline = time.monotonic() + 120
     while "ready." not in log.read_text():
         if time.monotonic() > deadline or process.poll() is not None:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
             raise SystemExit(f"worker did not start:\n{log.read_text()[-3000:]}")
         time.sleep(0.3)
     return process
