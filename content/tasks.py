@@ -3,9 +3,13 @@
 They run on the feeds queue (CELERY_FEEDS_QUEUE, by CELERY_TASK_ROUTES), within the time
 limits of TASK_TIME_LIMITS (config/settings/base.py, docs/deploy.md)."""
 
+import io
+
 from celery import shared_task
 from celery.exceptions import TimeLimitExceeded
 from celery.signals import task_failure
+from django.conf import settings
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -55,3 +59,10 @@ def on_lost_worker(sender=None, exception=None, args=None, **kwargs):
         limit = exception.args[0] if exception.args else "?"
         reason = f"The run went over its hard time limit ({limit} s) and was killed."
     feeds.fail_lost_runs(args[0], reason)
+
+
+@shared_task
+def purge_revisions():
+    """Beat, daily: Wagtail's own purge_revisions, for revisions older than
+    REVISIONS_RETENTION_DAYS (it keeps the latest, live, scheduled and in-moderation ones)."""
+    call_command("purge_revisions", days=settings.REVISIONS_RETENTION_DAYS, stdout=io.StringIO())

@@ -5,9 +5,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
@@ -16,7 +22,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from notifications import suppression
+from notifications import privacy, suppression
 from notifications.models import (
     Delivery,
     DeliveryEvent,
@@ -107,6 +113,37 @@ class SubscriberInspectView(generic.InspectView):
         )
         reasons = [f"job #{job_id} failed: {error}" for job_id, error in errors]
         return " | ".join([summary, *reasons])
+
+    def get_field_label(self, field_name, field):
+        if field_name == "personal_data":
+            return "Personal data"
+        return super().get_field_label(field_name, field)
+
+    def get_personal_data_display_value(self):
+        if not can_see_emails(self.request.user):
+            return HIDDEN
+        url = reverse("subscribers:personal_data", args=[self.object.pk])
+        return format_html('<a href="{}" download>Download as JSON</a>', url)
+
+
+class SubscriberDeleteView(generic.DeleteView):
+    """Deleting a subscriber in the admin is their erasure: every table, not only the row
+    and what Django cascades to (notifications/privacy.py)."""
+
+    def delete_action(self):
+        with transaction.atomic():
+            log(instance=self.object, action="wagtail.delete")
+            privacy.erase(self.object)
+
+
+def personal_data(request, pk):
+    """Staff download a subscriber's data for them (an access request by email, ...)."""
+    if not can_see_emails(request.user):
+        raise PermissionDenied
+    subscriber = get_object_or_404(Subscriber, pk=pk)
+    response = JsonResponse(privacy.export(subscriber), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="subscriber-{subscriber.pk}.json"'
+    return response
 
 
 class AlertsDashboardPanel(Component):

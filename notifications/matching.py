@@ -10,7 +10,14 @@ from content.discipline_tree import DisciplineTree
 from content.job_search import ALERT_FILTERS
 from content.models import Discipline, JobPostingPage
 from content.visibility import open_jobs
-from notifications.models import AlertKeyword, Delivery, JobAlert, JobPublication, Subscriber
+from notifications.models import (
+    AlertKeyword,
+    Delivery,
+    DeliverySummary,
+    JobAlert,
+    JobPublication,
+    Subscriber,
+)
 
 
 def _keyword_text(job: JobPostingPage) -> str:
@@ -83,6 +90,7 @@ def _matching_sql(job_rows, tree_pairs, frequency: str) -> tuple[str, list]:
     quote = connection.ops.quote_name
     alerts = quote(JobAlert._meta.db_table)
     subscribers = quote(Subscriber._meta.db_table)
+    summaries = quote(DeliverySummary._meta.db_table)
     keywords = quote(AlertKeyword._meta.db_table)
     keyword_alert = AlertKeyword._meta.get_field("alert").column
     tree_m2m = JobAlert._meta.get_field(TREE.name)
@@ -114,11 +122,14 @@ def _matching_sql(job_rows, tree_pairs, frequency: str) -> tuple[str, list]:
         "JOIN jobs j ON j.job_id = c.job_id "
         f"JOIN {alerts} a ON a.id = c.alert_id "
         f"JOIN {subscribers} s ON s.id = a.subscriber_id "
+        # Compacted ledger rows (notifications/retention.py): jobs first published up to
+        # `through` were decided for this subscriber already.
+        f"LEFT JOIN {summaries} ds ON ds.subscriber_id = a.subscriber_id "
         f"{''.join(joins)}"
         f"LEFT JOIN (SELECT DISTINCT {keyword_alert} AS alert_id FROM {keywords}) any_keyword "
         "ON any_keyword.alert_id = a.id "
         "WHERE a.frequency = %s AND s.status = %s AND a.active_since <= j.published_at "
-        "AND a.paused_at IS NULL "
+        "AND a.paused_at IS NULL AND (ds.through IS NULL OR j.published_at > ds.through) "
         f"AND {' AND '.join(conditions)} "
         "AND (any_keyword.alert_id IS NULL "
         f"OR EXISTS (SELECT 1 FROM {keywords} k WHERE k.{keyword_alert} = a.id "

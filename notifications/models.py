@@ -18,6 +18,11 @@ class Frequency(models.TextChoices):
 
 
 class Subscriber(models.Model):
+    class ConsentMethod(models.TextChoices):
+        FORM = "form", "The sign-up form (the frontend vouched for the request)"
+        API = "api", "The API (GraphQL), directly"
+        ADMIN = "admin", "Staff, in the admin"
+
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for confirmation"
         CONFIRMED = "confirmed", "Confirmed"
@@ -30,6 +35,10 @@ class Subscriber(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     consented_at = models.DateTimeField(help_text="When the address asked for alerts.")
+    # What the address agreed to (NOTIFICATIONS_CONSENT_VERSION when it asked) and how it
+    # asked; empty on sign-ups recorded before consent was.
+    consent_version = models.CharField(max_length=40, blank=True)
+    consent_method = models.CharField(max_length=8, choices=ConsentMethod.choices, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     bounced_at = models.DateTimeField(null=True, blank=True)
@@ -227,6 +236,33 @@ class Delivery(models.Model):
         return f"Delivery #{self.pk} ({self.status})"
 
 
+class DeliverySummary(models.Model):
+    """A subscriber's ledger rows older than the retention window, compacted
+    (notifications/retention.py): how many were sent, failed or skipped, and `through`, the
+    moment every job first published up to which counts as decided for this subscriber.
+    Planning reserves no row for such a job (notifications/matching.py), so "never the same
+    job twice" holds without the rows: one row per subscriber instead of one per job."""
+
+    subscriber = models.OneToOneField(
+        Subscriber,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="delivery_summary",
+        db_constraint=False,
+    )
+    through = models.DateTimeField()
+    sent = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "delivery summaries"
+
+    def __str__(self):
+        return f"Compacted deliveries of subscriber #{self.subscriber_id}"
+
+
 class AcceptedEmail(models.Model):
     """An email the SMTP server accepted whose ledger rows are not marked sent yet: the
     batch `claim` sent it to `subscriber_id` (all that subscriber's rows it held). One small
@@ -390,8 +426,10 @@ class DeliveryEvent(models.Model):
         REJECTED = "rejected", "Rejected by the email service"
 
     kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
+    # Unlinked, not deleted, when the subscriber is erased: the event names no address, and
+    # the daily rates and soft-bounce thresholds keep counting it.
     subscriber = models.ForeignKey(
-        Subscriber, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+        Subscriber, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
     # The suppression key of the address (never the address): events of institution
     # contacts and of erased subscribers still count towards soft-bounce thresholds.

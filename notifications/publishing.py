@@ -7,14 +7,20 @@ from django.utils import timezone
 
 from content.models import JobPostingPage
 from notifications.models import JobPublication
+from notifications.retention import cutoff
 
 
 def record_first_publications(jobs: list[JobPostingPage]) -> int:
     """Record that these jobs went live, once each: one statement for a chunk of the bulk
     path as for one page Wagtail published. Returns how many went live for the first time
     (the caller queues the digest after commit when any did). Runs in the caller's
-    transaction, so the records commit with the publish."""
-    live = [job for job in jobs if job.live]
+    transaction, so the records commit with the publish. A job first published before the
+    retention window (notifications/retention.py) is not new whatever its record says: its
+    record may have been pruned."""
+    oldest = cutoff()
+    live = [
+        job for job in jobs if job.live and (job.first_published_at or timezone.now()) >= oldest
+    ]
     already = set(
         JobPublication.objects.filter(job_id__in=[job.pk for job in live]).values_list(
             "job_id", flat=True

@@ -16,7 +16,7 @@ from django_ratelimit.core import is_ratelimited
 
 from content.validators import validate_single_line
 from notifications import criteria as alert_criteria
-from notifications import suppression
+from notifications import privacy, suppression
 from notifications.addresses import SubscriptionError, mailbox_key, normalise_email
 from notifications.email import confirmation_message
 from notifications.models import AlertKeyword, Frequency, JobAlert, Subscriber
@@ -141,14 +141,17 @@ def within_rate_limits(request, email: str, scope: str = "signup") -> bool:
 # --- subscriber actions -----------------------------------------------------------------------
 
 
-def subscribe(email: str, alert_input: dict, request) -> str:
+def subscribe(
+    email: str, alert_input: dict, request, consent_method: str = Subscriber.ConsentMethod.API
+) -> str:
     """Store the alert (inactive until confirmed) and send a confirmation email.
 
     The answer is the same whether the address is new, pending, confirmed or gone, so it
     tells nobody whether an address is subscribed, nor whether it was just used: over a
     rate limit, nothing is stored or sent and the answer is the same. A confirmed
     subscriber's new alert is also confirmed by email, so nobody can add alerts to someone
-    else's address."""
+    else's address. The consent (NOTIFICATIONS_CONSENT_VERSION, `consent_method`) is recorded
+    with the sign-up; confirming it sets `consented_at`."""
     email = normalise_email(email)
     spec = validate_alert(**alert_input)
     if not within_rate_limits(request, email):
@@ -160,11 +163,20 @@ def subscribe(email: str, alert_input: dict, request) -> str:
         return SUBSCRIBE_MESSAGE
     with transaction.atomic():
         subscriber = Subscriber.objects.filter(email__iexact=email).first()
+        consent = {
+            "consent_version": settings.NOTIFICATIONS_CONSENT_VERSION,
+            "consent_method": consent_method,
+        }
         if subscriber is None:
-            subscriber = Subscriber.objects.create(email=email, consented_at=timezone.now())
+            subscriber = Subscriber.objects.create(
+                email=email, consented_at=timezone.now(), **consent
+            )
         elif active_alert_count(subscriber) >= MAX_ALERTS:
             # Same answer as success, and no email: the limit is not a disclosure either.
             return SUBSCRIBE_MESSAGE
+        elif subscriber.status != Subscriber.Status.CONFIRMED:
+            # Asking again (after an unsubscribe, or before confirming): this consent counts.
+            Subscriber.objects.filter(pk=subscriber.pk).update(**consent)
         alert = _save_alert(JobAlert(subscriber=subscriber), spec)
     # Sent after the commit, from this request: the confirmation is the one email that
     # must go out even when no worker is running.
@@ -285,3 +297,13 @@ def unsubscribe(token: str) -> Subscriber:
         subscriber.unsubscribed_at = timezone.now()
         subscriber.save(update_fields=["status", "unsubscribed_at"])
     return subscriber
+
+
+def export_data(token: str) -> dict:
+    """Everything held about the token's subscriber (notifications/privacy.py)."""
+    return privacy.export(subscriber_for_token(token))
+
+
+def erase(token: str) -> None:
+    """Erase the token's subscriber everywhere (notifications/privacy.py)."""
+    privacy.erase(subscriber_for_token(token))

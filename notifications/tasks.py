@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from content.lifecycle import Source, acting_as
-from notifications import digests, institution_notices, services
+from notifications import digests, institution_notices, retention, services
 
 
 @shared_task(name="notifications.tasks.run_digest", ignore_result=True)
@@ -55,6 +55,13 @@ def publish_scheduled():
 def expire_unconfirmed_alerts():
     """Unconfirmed alerts go after NOTIFICATIONS_UNCONFIRMED_MAX_AGE_SECONDS."""
     services.expire_unconfirmed_alerts()
+
+
+@shared_task(name="notifications.tasks.apply_retention", ignore_result=True)
+def apply_retention():
+    """Daily: compact old ledger rows, prune publication records and digest runs
+    (notifications/retention.py, NOTIFICATIONS_LEDGER_RETENTION_DAYS)."""
+    retention.apply()
 
 
 # --- Institution notices (notifications/institution_notices.py) -----------------------------

@@ -13,10 +13,12 @@ from notifications.admin_views import (
     LiftForm,
     LiftView,
     OnlyActions,
+    SubscriberDeleteView,
     SubscriberIndexView,
     SubscriberInspectView,
     SuppressForm,
     SuppressView,
+    personal_data,
 )
 from notifications.models import DeliveryEvent, DigestRun, Subscriber, Suppression
 
@@ -27,6 +29,7 @@ class SubscriberViewSet(ModelViewSet):
     menu_label = "Subscribers"
     index_view_class = SubscriberIndexView
     inspect_view_class = SubscriberInspectView
+    delete_view_class = SubscriberDeleteView
     inspect_view_enabled = True
     list_display = [
         EmailColumn("email", label="Email"),
@@ -43,13 +46,22 @@ class SubscriberViewSet(ModelViewSet):
         "status",
         "created_at",
         "consented_at",
+        "consent_version",
+        "consent_method",
         "confirmed_at",
         "unsubscribed_at",
         "bounced_at",
         "bounce_reason",
         "alerts",
         "deliveries",
+        "personal_data",
     ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("personal-data/<int:pk>/", personal_data, name="personal_data"),
+        ]
 
     @property
     def permission_policy(self):

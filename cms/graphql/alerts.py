@@ -8,9 +8,11 @@ from graphql import GraphQLError
 
 from cms.graphql.jobs.filters import RemotePolicy, filter_type
 from cms.graphql.taxonomy.types import Discipline, Role
+from cms.visitor import vouched_address
 from content.job_search import ALERT_FILTERS
-from notifications import services
+from notifications import privacy, services
 from notifications.models import Frequency
+from notifications.models import Subscriber as SubscriberModel
 from notifications.tokens import InvalidToken, manage_token
 
 
@@ -120,9 +122,16 @@ class Subscriber(graphene.ObjectType):
     email = graphene.String(required=True, description="The subscriber's address.")
     status = graphene.String(required=True, description="pending, confirmed, unsubscribed...")
     alerts = graphene.List(graphene.NonNull(JobAlert), required=True, description="Their alerts.")
+    personal_data = graphene.JSONString(
+        required=True,
+        description="Everything held about the subscriber (docs/privacy.md), to download.",
+    )
 
     def resolve_alerts(subscriber, info):
         return services.alerts_of(subscriber)
+
+    def resolve_personal_data(subscriber, info):
+        return privacy.export(subscriber)
 
 
 class SubscribeResult(graphene.ObjectType):
@@ -179,8 +188,11 @@ class Subscribe(graphene.Mutation):
     Output = SubscribeResult
 
     def mutate(self, info, email, alert):
-        # The request, for the per-address limit (cms/visitor.py says whose address).
-        message = _call(services.subscribe, email, _alert_args(alert), info.context)
+        # The request, for the per-address limit (cms/visitor.py says whose address); a
+        # request the frontend vouched for came through its sign-up form.
+        method = SubscriberModel.ConsentMethod
+        method = method.FORM if vouched_address(info.context) else method.API
+        message = _call(services.subscribe, email, _alert_args(alert), info.context, method)
         return SubscribeResult(ok=True, message=message)
 
 
@@ -245,6 +257,17 @@ class Unsubscribe(graphene.Mutation):
         return SubscribeResult(ok=True, message="You will get no more job alert emails.")
 
 
+class EraseSubscription(graphene.Mutation):
+    class Arguments:
+        token = graphene.String(required=True, description=MANAGE_TOKEN)
+
+    Output = SubscribeResult
+
+    def mutate(self, info, token):
+        _call(services.erase, token)
+        return SubscribeResult(ok=True, message="Your address and alerts are erased.")
+
+
 class SetAlertPaused(graphene.Mutation):
     class Arguments:
         token = graphene.String(required=True, description=MANAGE_TOKEN)
@@ -272,3 +295,6 @@ class SubscriptionMutation(graphene.ObjectType):
     set_alert_paused = SetAlertPaused.Field(description="Pause an alert, or resume it from now.")
     delete_alert = DeleteAlert.Field(description="Delete an alert.")
     unsubscribe = Unsubscribe.Field(description="Stop every email to the address at once.")
+    erase_subscription = EraseSubscription.Field(
+        description="Erase the address, its alerts and its history everywhere (docs/privacy.md)."
+    )

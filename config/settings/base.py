@@ -395,6 +395,15 @@ NOTIFICATIONS_BOUNCE_RECEIVER_PORT = env_int("NOTIFICATIONS_BOUNCE_RECEIVER_PORT
 # Soft bounces (4.x.x, Action: delayed) suppress once this many arrive within the window.
 NOTIFICATIONS_SOFT_BOUNCE_LIMIT = env_int("NOTIFICATIONS_SOFT_BOUNCE_LIMIT", 5)
 NOTIFICATIONS_SOFT_BOUNCE_WINDOW_DAYS = env_int("NOTIFICATIONS_SOFT_BOUNCE_WINDOW_DAYS", 14)
+# What a sign-up agrees to: the version of the consent text the sign-up form shows, recorded
+# with each sign-up (docs/privacy.md). Change it whenever that text changes.
+NOTIFICATIONS_CONSENT_VERSION = env_str("NOTIFICATIONS_CONSENT_VERSION", "2026-12-01")
+# Retention (notifications/retention.py, daily from beat; docs/notifications.md): ledger rows,
+# first-publication records and digest runs older than this are compacted or deleted.
+NOTIFICATIONS_LEDGER_RETENTION_DAYS = env_int("NOTIFICATIONS_LEDGER_RETENTION_DAYS", 90)
+# Wagtail's purge_revisions: revisions older than this that are neither the latest, live,
+# scheduled nor in moderation are deleted (content.tasks.purge_revisions, daily).
+REVISIONS_RETENTION_DAYS = env_int("REVISIONS_RETENTION_DAYS", 180)
 # The reference frontend signs the visitor's address with this (cms/visitor.py); unset, the
 # per-address sign-up limit counts the frontend's own address. Set the same value in both.
 FRONTEND_SHARED_SECRET = env_str("FRONTEND_SHARED_SECRET", "")
@@ -447,6 +456,15 @@ CELERY_BEAT_SCHEDULE = {
     "expire-unconfirmed-alerts": {
         "task": "notifications.tasks.expire_unconfirmed_alerts",
         "schedule": 3600.0,
+    },
+    # Bounded growth: compact the delivery ledger, prune publication records and runs.
+    "notifications-retention": {
+        "task": "notifications.tasks.apply_retention",
+        "schedule": crontab(minute=30, hour=3),
+    },
+    "purge-old-revisions": {
+        "task": "content.tasks.purge_revisions",
+        "schedule": crontab(minute=45, hour=3),
     },
     # Institutions' "closes in 3 days" notices: each posting once (a ledger), so hourly runs
     # only pick up postings that entered the window since.

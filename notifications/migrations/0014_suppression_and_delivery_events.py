@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('detail', models.CharField(blank=True, max_length=300)),
                 ('event_id', models.CharField(blank=True, max_length=120)),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('subscriber', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='notifications.subscriber')),
+                ('subscriber', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='notifications.subscriber')),
             ],
             options={
                 'ordering': ['-created_at'],

@@ -29,6 +29,7 @@ export const STATUS_TEXT: Record<string, string> = {
   paused: "The alert is paused: it sends nothing until you resume it.",
   resumed: "The alert is on again, for jobs published from now on.",
   unsubscribed: "You are unsubscribed and will get no more job alert emails.",
+  erased: "Your address, your alerts and the record of what we sent you are erased.",
   invalid: "That link is not valid or has expired.",
   rejected: "That did not work: please check what you entered and try again.",
 };

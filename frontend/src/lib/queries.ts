@@ -256,6 +256,18 @@ export const UnsubscribeMutation = graphql(`
   }
 `);
 
+export const PersonalDataQuery = graphql(`
+  query PersonalData($token: String!) {
+    subscription(token: $token) { personalData }
+  }
+`);
+
+export const EraseSubscriptionMutation = graphql(`
+  mutation EraseSubscription($token: String!) {
+    eraseSubscription(token: $token) { ok message }
+  }
+`);
+
 export const AlertOptionsQuery = graphql(`
   query AlertOptions {
     roles { name slug }

@@ -38,8 +38,15 @@ export default function Privacy() {
         Every alert email has a link to <strong>manage your alerts</strong>: there you can change, pause or delete each
         alert, and <strong>unsubscribe</strong> from them all at once. Deleting an alert deletes what it looked for.
         Unsubscribing stops every email at once; we keep the address only as the record that it must not be emailed.
-        To have that record erased too, write to <a href={`mailto:${CONTACT_EMAIL}`}>{CONTACT_EMAIL}</a> from the
-        address concerned, and we delete it within 30 days.
+      </p>
+      <p>
+        The same page lets you <strong>download your data</strong> (everything above, as a JSON file) and{" "}
+        <strong>erase it</strong>: your address, your alerts and the record of what we sent you go at once. If an email
+        to the address bounced or was reported as spam, we keep only a one-way code of it, so that it is never emailed
+        again without our storing the address. Unconfirmed sign-ups are erased after 7 days, and the record of which
+        jobs we sent you is reduced to counts after 90 days. You can also write to{" "}
+        <a href={`mailto:${CONTACT_EMAIL}`}>{CONTACT_EMAIL}</a> from the address concerned, and we do it for you within
+        30 days.
       </p>
       <h2>Institutions</h2>
       <p>

@@ -32,8 +32,52 @@ function Hidden({ token, id }: { token: string; id: string }) {
 
 const CRUMBS = [{ text: "Your job alerts" }];
 
+/** Download everything we hold about the address, or erase it (after a second step). */
+function YourData({ token, erasing }: { token: string; erasing: boolean }) {
+  const here = `/alerts/manage/?token=${encodeURIComponent(token)}`;
+  return (
+    <section aria-labelledby="your-data">
+      <h2 id="your-data">Your data</h2>
+      <p>
+        Download everything we hold about your address (your alerts, your consent, what we sent you), or erase it all.
+        See <Link href="/privacy/#delete">what we keep and why</Link>.
+      </p>
+      {erasing ? (
+        <div className="panel danger-zone" role="alert">
+          <p>
+            <strong>Erase your address and all your alerts?</strong> Nothing can be restored, and this link stops working.
+          </p>
+          <div className="alert-actions">
+            <form method="post" action="/api/alerts/erase/">
+              <input type="hidden" name="token" value={token} />
+              <button type="submit" className="button-danger">
+                Yes, erase everything
+              </button>
+            </form>
+            <Link className="button button-secondary" href={here}>
+              Cancel
+            </Link>
+          </div>
+        </div>
+      ) : (
+        <div className="alert-actions">
+          <form method="post" action="/api/alerts/data/">
+            <input type="hidden" name="token" value={token} />
+            <button type="submit" className="button-secondary">
+              Download my data (JSON)
+            </button>
+          </form>
+          <Link className="button button-secondary button-delete" href={`${here}&erase=1#your-data`}>
+            Erase everything…
+          </Link>
+        </div>
+      )}
+    </section>
+  );
+}
+
 export default async function ManagePage({ searchParams }: { searchParams: Promise<Params> }) {
-  const { token, status, delete: deleting } = await searchParams;
+  const { token, status, delete: deleting, erase } = await searchParams;
   const found = typeof token === "string" && token ? await subscriber(token) : null;
   if (!found || typeof token !== "string") {
     return (
@@ -56,6 +100,7 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
         </p>
         <h2>Changed your mind?</h2>
         <SubscribeForm filters={emptyFilters()} title="Subscribe again" />
+        <YourData token={token} erasing={erase === "1"} />
       </>
     );
   }
@@ -134,6 +179,7 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
           <Link href="/privacy/#delete">what we keep and how to delete it</Link>.
         </p>
       </section>
+      <YourData token={token} erasing={erase === "1"} />
     </>
   );
 }

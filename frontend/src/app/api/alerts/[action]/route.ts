@@ -4,6 +4,7 @@ import {
   AddAlertMutation,
   ConfirmMutation,
   DeleteAlertMutation,
+  EraseSubscriptionMutation,
   SetAlertPausedMutation,
   SubscribeMutation,
   UnsubscribeMutation,
@@ -12,7 +13,7 @@ import {
 
 // Every alert form posts here (plain HTML forms: no JavaScript needed). Each action calls one
 // mutation, then redirects (303) to the page that shows the outcome by a fixed status code.
-const ACTIONS = ["subscribe", "confirm", "unsubscribe", "add", "update", "pause", "resume", "delete"] as const;
+const ACTIONS = ["subscribe", "confirm", "unsubscribe", "add", "update", "pause", "resume", "delete", "erase"] as const;
 type Action = (typeof ACTIONS)[number];
 type Outcome = { status: string; token?: string | null };
 
@@ -55,6 +56,10 @@ async function perform(action: Action, form: FormData, visitor: string): Promise
       const { deleteAlert } = await cms(DeleteAlertMutation, { token, id }, "private");
       return { status: ok(deleteAlert, "deleted") };
     }
+    case "erase": {
+      const { eraseSubscription } = await cms(EraseSubscriptionMutation, { token }, "private");
+      return { status: ok(eraseSubscription, "erased") };
+    }
   }
 }
 
@@ -62,6 +67,7 @@ async function perform(action: Action, form: FormData, visitor: string): Promise
 function pageFor(action: Action, token: string, outcome: Outcome): string {
   const encoded = encodeURIComponent(outcome.token ?? token);
   if (action === "subscribe") return `/alerts/subscribed/?status=${outcome.status}`;
+  if (action === "erase" && outcome.status === "erased") return "/alerts/subscribed/?status=erased";
   if (action === "unsubscribe") return `/alerts/unsubscribe/${encoded}/?status=${outcome.status}`;
   if (action === "confirm" && outcome.status !== "confirmed") return `/alerts/confirm/${encoded}/?status=${outcome.status}`;
   return `/alerts/manage/?token=${encoded}&status=${outcome.status}`;
