@@ -383,7 +383,7 @@ class Suppression(models.Model):
     key = models.CharField(max_length=64, editable=False)
     reason = models.CharField(max_length=16, choices=Reason.choices)
     source = models.CharField(max_length=40, help_text="What reported it: smtp, dsn, arf, ...")
-    detail = models.CharField(max_length=300, blank=True)
+    detail = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     lifted_at = models.DateTimeField(null=True, blank=True)
     lifted_by = models.ForeignKey(
@@ -393,7 +393,7 @@ class Suppression(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    lift_reason = models.CharField(max_length=300, blank=True)
+    lift_reason = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
 
     class Meta:
         ordering = ["-created_at"]

@@ -52,6 +52,14 @@ SYSTEM_FIELDS = {
     "cms.TrustedDocument.document_id",  # "sha256:<hex>", checked against its text's hash
     "notifications.InstitutionNotice.key",  # "<kind>:<id>", built by the notices code
     "notifications.InstitutionNotice.error",  # the mail server's answer, never an input
+    "notifications.Subscriber.consent_version",  # a setting's value, recorded at sign-up
+    "notifications.Suppression.key",  # a keyed hash (notifications/suppression.py)
+    "notifications.Suppression.source",  # set by the code that reports it: smtp, dsn, ...
+    "notifications.DeliveryEvent.key",
+    "notifications.DeliveryEvent.source",
+    "notifications.DeliveryEvent.status",  # a DSN status code, parsed
+    "notifications.DeliveryEvent.detail",  # a report's text, made one line by bounces.py
+    "notifications.DeliveryEvent.event_id",  # the ESP's event id
 }
 CLOSED_SET_VALIDATORS = [validate_country_code, validate_currency_code]
 
