@@ -335,6 +335,28 @@ def test_pictures_of_every_page_type(demo, frontend, open_page, screenshot):
     dark = open_page({"width": 375, "height": 812}, color_scheme="dark")
     dark.goto(f"{frontend}/jobs/")
     screenshot(dark, "frontend-search-375-dark")
+    # The "Post a job" request form, below the fold, with a field error, at both widths.
+    for viewport in (PHONE, DESKTOP):
+        page = open_page(viewport)
+        page.goto(f"{frontend}/post-a-job/")
+        form = page.locator("form.account-request")
+        for name, value in REQUEST_FIELDS.items():
+            form.locator(f"#request-{name}").fill(value)
+        form.get_by_label("Its country").select_option(label="Germany")
+        form.get_by_label("Keep these details").check()
+        form.get_by_role("button", name="Send the request").click()
+        expect(form.locator("#contactEmail-error")).to_be_visible()
+        screenshot(form, f"frontend-post-a-job-form-{viewport['width']}")
+
+
+REQUEST_FIELDS = {
+    "institutionName": "University of Ulm",
+    "websiteUrl": "https://www.uni-ulm.example/",
+    "contactName": "Ursula Ulmer",
+    "position": "Head of HR",
+    "contactEmail": "ursula@localhost",  # the browser takes it; the CMS does not
+    "message": "About 40 positions a year.",
+}
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["no-js", "js"])
@@ -346,18 +368,14 @@ def test_an_institution_asks_for_an_account_and_a_mistake_loses_nothing(
     page = open_page(PHONE, java_script_enabled=javascript)
     page.goto(f"{frontend}/post-a-job/")
     expect(page.get_by_role("heading", name="Ask for an institution account")).to_be_visible()
-    fields = {
-        "institutionName": "University of Ulm",
-        "websiteUrl": "https://www.uni-ulm.example/",
-        "contactName": "Ursula Ulmer",
-        "position": "Head of HR",
-        "contactEmail": "ursula@localhost",  # the browser takes it; the CMS does not
-        "message": "About 40 positions a year.",
-    }
+    fields = REQUEST_FIELDS
     for name, value in fields.items():
         page.locator(f"#request-{name}").fill(value)
+    country = page.get_by_label("Its country")
+    country.select_option(label="Germany")
     consent = page.get_by_label("Keep these details")
     consent.check()
+    assert axe_violations(page) == []  # the form as a visitor first finds it
     page.get_by_role("button", name="Send the request").click()
 
     email = page.locator("#request-contactEmail")
@@ -365,11 +383,18 @@ def test_an_institution_asks_for_an_account_and_a_mistake_loses_nothing(
     expect(page.locator("#contactEmail-error")).to_contain_text("internet domain")
     for name, value in fields.items():  # nothing typed is lost
         expect(page.locator(f"#request-{name}")).to_have_value(value)
+    expect(country).to_have_value("DE")
     expect(consent).to_be_checked()
+    assert axe_violations(page) == []  # with its field errors
     assert not InstitutionAccountRequest.objects.exists()
 
     email.fill("ursula@uni-ulm.example")
     page.get_by_role("button", name="Send the request").click()
     expect(page.locator("#request-done")).to_contain_text("two working days")
+    assert axe_violations(page) == []  # and its answer
     request = InstitutionAccountRequest.objects.get()
-    assert (request.institution_name, request.status) == ("University of Ulm", "PENDING")
+    assert (request.institution_name, request.country, request.status) == (
+        "University of Ulm",
+        "DE",
+        "PENDING",
+    )

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { AlertForm } from "@/components/AlertForm";
 import { Breadcrumbs } from "@/components/Breadcrumbs";
 import { Notice } from "@/components/Notice";
@@ -96,9 +95,9 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
                       Yes, delete this alert
                     </button>
                   </form>
-                  <Link className="button button-secondary" href={manage()}>
+                  <a className="button button-secondary" href={manage()}>
                     Cancel
-                  </Link>
+                  </a>
                 </div>
               </div>
             ) : (
@@ -114,9 +113,9 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
                       {alert.paused ? "Resume this alert" : "Pause this alert"}
                     </button>
                   </form>
-                  <Link className="button button-secondary button-delete" href={manage(`&delete=${encodeURIComponent(alert.id)}#alert-title-${alert.id}`)}>
+                  <a className="button button-secondary button-delete" href={manage(`&delete=${encodeURIComponent(alert.id)}#alert-title-${alert.id}`)}>
                     Delete…
-                  </Link>
+                  </a>
                 </div>
               </>
             )}
@@ -130,8 +129,8 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
       <section aria-labelledby="stop-all">
         <h2 id="stop-all">Stop all emails</h2>
         <p>
-          <Link href={`/alerts/unsubscribe/${encodeURIComponent(token)}/`}>Unsubscribe from all job alerts</Link>. See{" "}
-          <Link href="/privacy/#delete">what we keep and how to delete it</Link>.
+          <a href={`/alerts/unsubscribe/${encodeURIComponent(token)}/`}>Unsubscribe from all job alerts</a>. See{" "}
+          <a href="/privacy/#delete">what we keep and how to delete it</a>.
         </p>
       </section>
     </>
