@@ -218,7 +218,11 @@ def test_a_subscriber_reads_each_alert_in_words_and_deletes_one_only_on_confirmi
         "Daily: PhD studentships in Machine Learning, United Kingdom"
     )
     # No list boxes: checkboxes, the chosen ones ticked; the discipline tree nests.
-    card.locator("summary", has_text="Change this alert").click()
+    # One editor at a time, on request: the page does not carry a form per alert.
+    assert page.locator("form.alert-form").count() == 1  # "Add an alert"
+    card.get_by_role("link", name="Change this alert").click()
+    expect(card.locator(f"#alert-{alert.pk}")).to_be_visible()
+    assert page.locator("form.alert-form").count() == 2
     assert card.locator("select[multiple]").count() == 0
     expect(card.locator("input[name=disciplines][value=machine-learning]")).to_be_checked()
     expect(card.locator(".tree-children input[value=machine-learning]")).to_have_count(1)
@@ -375,7 +379,9 @@ def test_an_institution_asks_for_an_account_and_a_mistake_loses_nothing(
     country.select_option(label="Germany")
     consent = page.get_by_label("Keep these details")
     consent.check()
-    assert axe_violations(page) == []  # the form as a visitor first finds it
+    # axe-core runs in the page, so only with JavaScript: the form as a visitor finds it,
+    # with its field errors, and its answer.
+    assert not javascript or axe_violations(page) == []
     page.get_by_role("button", name="Send the request").click()
 
     email = page.locator("#request-contactEmail")
@@ -385,13 +391,13 @@ def test_an_institution_asks_for_an_account_and_a_mistake_loses_nothing(
         expect(page.locator(f"#request-{name}")).to_have_value(value)
     expect(country).to_have_value("DE")
     expect(consent).to_be_checked()
-    assert axe_violations(page) == []  # with its field errors
+    assert not javascript or axe_violations(page) == []
     assert not InstitutionAccountRequest.objects.exists()
 
     email.fill("ursula@uni-ulm.example")
     page.get_by_role("button", name="Send the request").click()
     expect(page.locator("#request-done")).to_contain_text("two working days")
-    assert axe_violations(page) == []  # and its answer
+    assert not javascript or axe_violations(page) == []
     request = InstitutionAccountRequest.objects.get()
     assert (request.institution_name, request.country, request.status) == (
         "University of Ulm",

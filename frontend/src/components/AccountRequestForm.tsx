@@ -134,9 +134,11 @@ export function AccountRequestForm({ countries }: { countries: CountryOption[] }
             defaultChecked={values.consent === "yes"}
             aria-invalid={errors.consent ? true : undefined}
             aria-describedby={errors.consent ? "consent-error" : undefined}
-          />{" "}
-          Keep these details to answer my request and set up the account (
-          <a href="/privacy/">privacy</a>).
+          />
+          {/* One flex item: the label is a flex row (the box, then the text). */}
+          <span>
+            Keep these details to answer my request and set up the account (<a href="/privacy/">privacy</a>).
+          </span>
         </label>
       </div>
       <button type="submit" disabled={pending}>

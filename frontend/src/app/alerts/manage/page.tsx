@@ -32,7 +32,7 @@ function Hidden({ token, id }: { token: string; id: string }) {
 const CRUMBS = [{ text: "Your job alerts" }];
 
 export default async function ManagePage({ searchParams }: { searchParams: Promise<Params> }) {
-  const { token, status, delete: deleting } = await searchParams;
+  const { token, status, delete: deleting, edit: editing } = await searchParams;
   const found = typeof token === "string" && token ? await subscriber(token) : null;
   if (!found || typeof token !== "string") {
     return (
@@ -102,10 +102,18 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
               </div>
             ) : (
               <>
-                <details className="alert-edit">
-                  <summary>Change this alert</summary>
-                  <AlertForm token={token} options={options} alert={alert} />
-                </details>
+                {/* The editor (every discipline and country as a checkbox) only for the alert being
+                    changed: a page with three of them was three times the DOM to hydrate. */}
+                {editing === alert.id ? (
+                  <div className="alert-edit">
+                    <AlertForm token={token} options={options} alert={alert} />
+                    <a href={manage()}>Cancel</a>
+                  </div>
+                ) : (
+                  <a className="alert-edit-link" href={manage(`&edit=${encodeURIComponent(alert.id)}#alert-${alert.id}`)}>
+                    Change this alert
+                  </a>
+                )}
                 <div className="alert-actions">
                   <form method="post" action={alert.paused ? "/api/alerts/resume/" : "/api/alerts/pause/"}>
                     <Hidden token={token} id={alert.id} />
