@@ -15,12 +15,14 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import dev  # noqa: E402  (the same install and build steps as `dev.py up`)
+from bench.report import load_average, write_heading_section  # noqa: E402
 
 LIGHTHOUSE_DIR = ROOT / "bench" / "lighthouse"
 RESULTS = ROOT / "docs" / "benchmarks.md"
@@ -91,7 +94,21 @@ def start(stack: ExitStack, args: list, env: dict, cwd: Path, log: Path) -> None
     stack.callback(process.terminate)
 
 
-def lighthouse(url: str, preset: str, report: Path) -> dict[str, int]:
+# The audits that say what client JavaScript costs, reported next to the scores: they move
+# less with a busy machine than the performance score does.
+TBT = "total-blocking-time"
+NOINDEX = "is-crawlable"  # fails on purpose on a page that asks not to be indexed
+
+
+@dataclass
+class Run:
+    scores: dict[str, int]
+    tbt_ms: float
+    script_bytes: int  # transferred (compressed), every script the page loaded
+    seo_if_indexable: int | None  # the SEO score without is-crawlable, on a noindex page only
+
+
+def lighthouse(url: str, preset: str, report: Path, verbose: bool = True) -> Run:
     node = dev.node_root() / "bin" / "node"
     command = [
         node,
@@ -110,34 +127,95 @@ def lighthouse(url: str, preset: str, report: Path) -> dict[str, int]:
     )
     result = json.loads(report.read_text())
     categories, audits = result["categories"], result["audits"]
-    for name in CATEGORIES:  # what cost points, so a drop can be acted on
-        for ref in categories[name]["auditRefs"]:
-            audit = audits[ref["id"]]
-            if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
-                print(f"  {name}: {audit['title']} ({audit['score']:.2f})")
-    return {name: round(categories[name]["score"] * 100) for name in CATEGORIES}
+    if verbose:
+        for name in CATEGORIES:  # what cost points, so a drop can be acted on
+            for ref in categories[name]["auditRefs"]:
+                audit = audits[ref["id"]]
+                if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
+                    print(f"  {name}: {audit['title']} ({audit['score']:.2f})")
+    scripts = sum(
+        item["transferSize"]
+        for item in audits["resource-summary"]["details"]["items"]
+        if item["resourceType"] == "script"
+    )
+    return Run(
+        scores={name: round(categories[name]["score"] * 100) for name in CATEGORIES},
+        tbt_ms=audits[TBT]["numericValue"],
+        script_bytes=scripts,
+        seo_if_indexable=seo_without_noindex(categories["seo"], audits),
+    )
 
 
-def write_results(rows: list[tuple[str, str, dict]], preset: str, load: str, command: str) -> None:
+def seo_without_noindex(seo: dict, audits: dict) -> int | None:
+    """On a page that asks not to be indexed (is-crawlable fails by design), the SEO score
+    its other audits give; None on an indexable page. Lighthouse's category score is the
+    weighted mean of its scored audits, so this is that mean without is-crawlable."""
+    if audits[NOINDEX]["score"] != 0:
+        return None
+    refs = [
+        r
+        for r in seo["auditRefs"]
+        if r["id"] != NOINDEX and r["weight"] and audits[r["id"]]["score"] is not None
+    ]
+    weight = sum(r["weight"] for r in refs)
+    return round(100 * sum(r["weight"] * audits[r["id"]]["score"] for r in refs) / weight)
+
+
+@dataclass
+class PageResult:
+    name: str
+    path: str
+    runs: list[Run]
+
+    def median(self, category: str) -> int:
+        return round(statistics.median(r.scores[category] for r in self.runs))
+
+    @property
+    def tbt_ms(self) -> float:
+        return statistics.median(r.tbt_ms for r in self.runs)
+
+    @property
+    def script_kb(self) -> float:
+        return statistics.median(r.script_bytes for r in self.runs) / 1000
+
+    @property
+    def seo_cell(self) -> str:
+        without = [r.seo_if_indexable for r in self.runs if r.seo_if_indexable is not None]
+        if not without:
+            return str(self.median("seo"))
+        # Not a failure to fix: a private page must not be indexed (docs/frontend-design.md).
+        rest = round(statistics.median(without))
+        return f"{self.median('seo')} (noindex by design; {rest} without that audit)"
+
+    def line(self) -> str:
+        scores = ", ".join(f"{c} {self.median(c)}" for c in CATEGORIES if c != "seo")
+        return (
+            f"{self.name:10} {scores}, seo {self.seo_cell}; TBT {self.tbt_ms:.0f} ms, "
+            f"scripts {self.script_kb:.1f} kB (median of {len(self.runs)})"
+        )
+
+
+def write_results(rows: list[PageResult], preset: str, load: str, after: str, command: str) -> None:
     lines = [
         SECTION,
         "",
         f"Command: `{command}` ({date.today().isoformat()}, Lighthouse preset: {preset}, "
-        f"Chromium {chromium_version()}, load average before the run: {load}).",
+        f"Chromium {chromium_version()}, load average before the run: {load}, after: {after}). "
+        f"Medians of {len(rows[0].runs)} runs per page; TBT is Total Blocking Time, scripts the "
+        "JavaScript transferred (compressed).",
         "",
-        "| page | URL | performance | accessibility | best practices | SEO |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
+        "| page | URL | performance | accessibility | best practices | SEO | TBT ms | scripts kB |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, path, scores in rows:
+    for row in rows:
+        cells = [str(row.median(c)) for c in CATEGORIES[:3]] + [row.seo_cell]
         lines.append(
-            f"| {name} | `{path}` | " + " | ".join(str(scores[c]) for c in CATEGORIES) + " |"
+            f"| {row.name} | `{row.path}` | "
+            + " | ".join(cells)
+            + f" | {row.tbt_ms:.0f} | {row.script_kb:.1f} |"
         )
     lines.append("")
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    block = "\n".join(lines) + "\n"
-    text = pattern.sub(block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block
-    RESULTS.write_text(text)
+    write_heading_section(SECTION, "\n".join(lines))
 
 
 def chromium_version() -> str:
@@ -149,11 +227,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", choices=["mobile", "desktop"], default="mobile")
     parser.add_argument("--jobs", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=3, help="runs per page (medians reported)")
+    parser.add_argument("--pages", help="comma-separated page names (default: all)")
+    parser.add_argument("--reports", type=Path, help="keep each run's JSON report in this folder")
     parser.add_argument("--no-write", action="store_true", help="print only")
     options = parser.parse_args()
     if not shutil.which(CHROMIUM):
         raise SystemExit(f"No Chromium at {CHROMIUM} (apt-get install chromium)")
-    load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    load = load_average()
     print(f"load average: {load}", flush=True)
 
     dev.ensure_frontend()
@@ -235,17 +316,26 @@ def main() -> None:
             ("alerts", f"/alerts/manage/?token={token}"),
             ("post-a-job", "/post-a-job/"),
         ]
+        if options.pages:
+            wanted = options.pages.split(",")
+            pages = [page for page in pages if page[0] in wanted]
         rows = []
         for name, path in pages:
             urllib.request.urlopen(frontend + path).read()  # warm the server's caches once
-            scores = lighthouse(frontend + path, options.preset, tmp / f"{name}.json")
-            print(f"{name:7} {path}: " + ", ".join(f"{c} {scores[c]}" for c in CATEGORIES))
-            rows.append((name, path, scores))
-    after = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+            reports = options.reports or tmp
+            reports.mkdir(parents=True, exist_ok=True)
+            runs = [
+                lighthouse(frontend + path, options.preset, reports / f"{name}-{i}.json", i == 0)
+                for i in range(options.runs)
+            ]
+            rows.append(PageResult(name, path, runs))
+            print(rows[-1].line(), flush=True)
+    after = load_average()
     print(f"load average after: {after}")
     if not options.no_write:
         flags = "" if options.preset == "mobile" else f" --preset {options.preset}"
-        write_results(rows, options.preset, load, f"python bench/lighthouse.py{flags}")
+        command = f"python bench/lighthouse.py{flags} --runs {options.runs}"
+        write_results(rows, options.preset, load, after, command)
         print(f"written to {RESULTS.relative_to(ROOT)}")
 
 

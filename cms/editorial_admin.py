@@ -17,10 +17,15 @@ from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetV
 from cms.activity_report import MENU_NAME as POSTING_ACTIVITY
 from cms.models import IndexingNotification, WebhookDelivery
 from content.employers.accounts import issue_key, membership, visible_pages
-from content.employers.requests import ReviewError, matching_institution, reject
+from content.employers.requests import ReviewError, matching_institution
 from content.models import EmployerApiKey, InstitutionAccountRequest, InstitutionMembership
 from content.validators import validate_single_line
-from notifications.institutions import approve_and_invite
+from notifications.institutions import (
+    approve_and_invite,
+    may_resend_invitation,
+    reject_and_tell,
+    resend_invitation,
+)
 
 
 class ApiKeyCreateView(CreateView):
@@ -67,8 +72,9 @@ class AccountRequestPolicy(ModelPermissionPolicy):
 
 
 class ReviewRequestView(WagtailAdminTemplateMixin, TemplateView):
-    """Approve (creates the account, sends the invitation) or reject one pending request:
-    the GET shows what will happen, only a POST (with Django's CSRF check) does it."""
+    """Approve (creates the account, sends the invitation) or reject (tells the requester)
+    one pending request, or send an approved one's invitation again: the GET shows what
+    will happen, only a POST (with Django's CSRF check) does it."""
 
     template_name = "content/admin/account_request_review.html"
     action = "approve"
@@ -81,6 +87,8 @@ class ReviewRequestView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, pk)
 
     def get_page_title(self):
+        if self.action == "resend":
+            return f"Send the invitation for {self.object.institution_name} again"
         verb = "Approve" if self.action == "approve" else "Reject"
         return f"{verb} the request of {self.object.institution_name}"
 
@@ -91,6 +99,7 @@ class ReviewRequestView(WagtailAdminTemplateMixin, TemplateView):
             action=self.action,
             institution=institution,
             pending=self.object.status == InstitutionAccountRequest.Status.PENDING,
+            may_resend=may_resend_invitation(self.object),
             edit_url=reverse(self.viewset.get_url_name("edit"), args=[self.object.pk]),
             **kwargs,
         )
@@ -100,9 +109,12 @@ class ReviewRequestView(WagtailAdminTemplateMixin, TemplateView):
             if self.action == "approve":
                 user = approve_and_invite(self.object, request.user)
                 done = f"Approved: {user.username} is invited to set a password."
+            elif self.action == "resend":
+                user = resend_invitation(self.object)
+                done = f"The invitation was sent to {user.email} again."
             else:
-                reject(self.object, request.user, request.POST.get("reason", ""))
-                done = "Rejected."
+                reject_and_tell(self.object, request.user, request.POST.get("reason", ""))
+                done = f"Rejected; {self.object.contact_email} was told."
         except ReviewError as err:
             messages.error(request, str(err))
             return redirect(self.viewset.get_url_name("edit"), self.object.pk)
@@ -118,6 +130,8 @@ class ReviewLinksColumn(Column):
         context["pending"] = instance.status == InstitutionAccountRequest.Status.PENDING
         context["approve_url"] = reverse(self.viewset.get_url_name("approve"), args=[instance.pk])
         context["reject_url"] = reverse(self.viewset.get_url_name("reject"), args=[instance.pk])
+        context["may_resend"] = may_resend_invitation(instance)
+        context["resend_url"] = reverse(self.viewset.get_url_name("resend"), args=[instance.pk])
         return context
 
 
@@ -154,6 +168,11 @@ class InstitutionAccountRequestViewSet(SnippetViewSet):
                 "reject/<int:pk>/",
                 ReviewRequestView.as_view(action="reject", **review),
                 name="reject",
+            ),
+            path(
+                "resend/<int:pk>/",
+                ReviewRequestView.as_view(action="resend", **review),
+                name="resend",
             ),
         ]
 

@@ -1,7 +1,8 @@
 """The "Post a job" form's emails and limits: a request from the public form is checked
 (content/employers/requests.py), rate limited like alert sign-ups (the same counters'
 code and limits, its own scope), stored, and announced to staff; an approval sends the
-institution's invitation, a link to set a password (Django's password-reset token)."""
+institution's invitation, a link to set a password (Django's password-reset token), which
+staff may send again while no password is set; a rejection tells the requester."""
 
 import logging
 import smtplib
@@ -18,6 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from content.employers import requests as account_requests
 from content.employers.requests import ReviewError
 from content.models import InstitutionAccountRequest
+from content.public_urls import public_base_url
 from notifications.email import branded_message
 from notifications.services import SubscriptionError, normalise_email, within_rate_limits
 
@@ -88,6 +90,18 @@ def invitation_message(account_request: InstitutionAccountRequest, user: User):
     return branded_message(TEMPLATES + "invitation", subject, user.email, context)
 
 
+def rejection_message(account_request: InstitutionAccountRequest):
+    """The requester is told; staff's reason stays with staff (it may be candid)."""
+    context = {
+        "account_request": account_request,
+        "post_a_job_url": public_base_url() + "/post-a-job/",
+    }
+    subject = f"Your request for an institution account: {account_request.institution_name}"
+    return branded_message(
+        TEMPLATES + "account_request_rejected", subject, account_request.contact_email, context
+    )
+
+
 def request_account(data: dict, *, consent: bool, request) -> str:
     """Store a pending request and tell staff. The answer is the same whether the request
     was stored, was a repeat of a pending one or was over the rate limit (then nothing is
@@ -130,4 +144,44 @@ def approve_and_invite(account_request: InstitutionAccountRequest, reviewer) -> 
             raise ReviewError(
                 f"The invitation could not be sent ({err}); nothing was changed, try again."
             ) from err
+    return user
+
+
+def reject_and_tell(account_request: InstitutionAccountRequest, reviewer, reason: str = "") -> None:
+    """Reject, and tell the requester before the rejection commits: if the email cannot be
+    sent, the request stays pending and staff can try again."""
+    with transaction.atomic():
+        account_requests.reject(account_request, reviewer, reason)
+        try:
+            rejection_message(account_request).send(fail_silently=False)
+        except (smtplib.SMTPException, OSError) as err:
+            raise ReviewError(
+                f"The requester could not be told ({err}); nothing was changed, try again."
+            ) from err
+
+
+def may_resend_invitation(account_request: InstitutionAccountRequest) -> bool:
+    """Approved, and its account has not set a password yet (an unused or lapsed invitation)."""
+    user = account_request.user
+    return (
+        account_request.status == InstitutionAccountRequest.Status.APPROVED
+        and user is not None
+        and user.is_active
+        and not user.has_usable_password()
+    )
+
+
+def resend_invitation(account_request: InstitutionAccountRequest) -> User:
+    """A new invitation (a fresh link, valid as long as the first was) for an approved request
+    whose account has no password yet; once one is set, the account uses password reset."""
+    if not may_resend_invitation(account_request):
+        raise ReviewError(
+            "Only an approved request whose account has not set a password yet can be sent "
+            "its invitation again."
+        )
+    user = account_request.user
+    try:
+        invitation_message(account_request, user).send(fail_silently=False)
+    except (smtplib.SMTPException, OSError) as err:
+        raise ReviewError(f"The invitation could not be sent ({err}); try again.") from err
     return user

@@ -236,6 +236,10 @@ class InstitutionAccountRequestInput(graphene.InputObjectType):
         required=True, description="The requester's work address: the invitation goes there."
     )
     position = graphene.String(required=True, description="Their role at the institution.")
+    country = graphene.String(
+        description="The institution's country, ISO 3166-1 alpha-2 (e.g. GB): staff need it "
+        "to list an institution we do not list yet."
+    )
     message = graphene.String(description="Anything staff should know (at most 2,000 characters).")
     consent = graphene.Boolean(
         required=True,

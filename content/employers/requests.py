@@ -26,6 +26,7 @@ FIELDS = (
     "contact_name",
     "contact_email",
     "position",
+    "country",
     "message",
 )
 
@@ -38,10 +39,11 @@ def build_request(data: dict, *, consent: bool) -> tuple[InstitutionAccountReque
     """The unsaved request and its errors by field (empty when it may be saved), checked
     with the model's own rules: single-line names, the URL, the email, the lengths."""
     values = {name: str(data.get(name) or "").strip() for name in FIELDS}
+    values["country"] = values["country"].upper()
     candidate = InstitutionAccountRequest(**values, consented_at=timezone.now())
     errors: dict[str, list[str]] = {}
     try:
-        candidate.full_clean(exclude=["institution", "country", "status", "reason"])
+        candidate.full_clean(exclude=["institution", "status", "reason"])
     except ValidationError as err:
         errors.update(err.message_dict)
     url = values["website_url"]

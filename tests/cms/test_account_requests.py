@@ -37,6 +37,7 @@ def good(**overrides):
         "contactName": "Ursula Ulmer",
         "contactEmail": "ursula@uni-ulm.example",
         "position": "Head of HR",
+        "country": "de",
         "message": "We post about 40 positions a year.",
         "consent": True,
         **overrides,
@@ -93,6 +94,7 @@ def test_a_request_is_stored_pending_and_staff_are_told(graphql, staff):
         ({"contactEmail": "ursula"}, "contactEmail"),
         ({"contactEmail": "ursula@localhost"}, "contactEmail"),
         ({"message": "m" * 2001}, "message"),
+        ({"country": "XX"}, "country"),
         ({"consent": False}, "consent"),
     ],
 )
@@ -215,7 +217,12 @@ def test_rejection_records_who_and_why_and_creates_nothing(staff):
         staff,
     )
     assert request.reviewed_at is not None and request.user is None
-    assert not User.objects.filter(email=request.contact_email).exists() and not mail.outbox
+    assert not User.objects.filter(email=request.contact_email).exists()
+    # The requester is told, without staff's reason, and shown the way to ask again.
+    [told] = mail.outbox
+    assert told.to == ["ursula@uni-ulm.example"] and "University of Ulm" in told.subject
+    assert "Not a lab." not in told.body and "/post-a-job/" in told.body
+    assert "/post-a-job/" in told.alternatives[0][0]
     # Reviewed once: a second approval is refused and changes nothing.
     token = client.cookies["csrftoken"].value
     approve = reverse(f"{ADMIN}:approve", args=[request.pk])
@@ -261,9 +268,8 @@ def test_from_the_form_to_the_first_posting(graphql, staff, job_index):
     assert ask(graphql, good())["ok"]
     request = InstitutionAccountRequest.objects.get()
 
-    # Staff set the country of the new institution, then approve.
-    request.country = "DE"
-    request.save()
+    # The form gave the new institution's country (upper-cased); staff approve.
+    assert request.country == "DE"
     mail.outbox.clear()
     client = _admin(staff)
     response = _post(client, reverse(f"{ADMIN}:approve", args=[request.pk]))
@@ -329,6 +335,72 @@ def test_a_failed_invitation_undoes_the_approval(staff, job_index, settings):
     assert request.status == "PENDING"
     assert not User.objects.filter(email="ursula@uni-ulm.example").exists()
     assert not Institution.objects.exists()
+
+
+def test_a_request_without_a_country_is_taken(graphql, staff):
+    """The API's input gained `country` as optional: older clients keep working."""
+    data = good()
+    del data["country"]
+    assert ask(graphql, data)["ok"]
+    assert InstitutionAccountRequest.objects.get().country == ""
+
+
+def test_countries_all_lists_every_iso_country(graphql, db):
+    query = "{ listed: countries { code } all: countries(all: true) { code name jobCount } }"
+    data = graphql.post(query).json()["data"]
+    assert data["listed"] == []
+    codes = [c["code"] for c in data["all"]]
+    assert len(codes) > 240 and {"DE", "GB", "NZ"} <= set(codes)
+    names = [c["name"] for c in data["all"]]
+    assert names == sorted(names)
+
+
+def test_a_failed_rejection_email_leaves_the_request_pending(staff, settings):
+    settings.EMAIL_BACKEND = "tests.cms.test_account_requests.FailingBackend"
+    request = _pending()
+    _post(_admin(staff), reverse(f"{ADMIN}:reject", args=[request.pk]), {"reason": "x"})
+    request.refresh_from_db()
+    assert (request.status, request.reason, request.reviewed_by) == ("PENDING", "", None)
+
+
+def test_staff_resend_an_invitation_until_a_password_is_set(staff, job_index):
+    request = _pending(country="DE")
+    client = _admin(staff)
+    resend = reverse(f"{ADMIN}:resend", args=[request.pk])
+    # Pending: nothing to resend.
+    assert resend not in client.get(reverse(f"{ADMIN}:list")).content.decode()
+    assert b"Only an approved request" in client.get(resend).content
+    token = client.cookies["csrftoken"].value
+    assert client.post(resend, {"csrfmiddlewaretoken": token}).status_code == 302
+    assert not mail.outbox
+
+    _post(client, reverse(f"{ADMIN}:approve", args=[request.pk]))
+    [first] = mail.outbox
+    assert resend in client.get(reverse(f"{ADMIN}:list")).content.decode()
+    response = _post(client, resend)
+    assert response.status_code == 302
+    [_, again] = mail.outbox
+    assert again.to == first.to == ["ursula@uni-ulm.example"]
+    assert re.search(r"https?://\S+/admin/password_reset/confirm/\S+/", again.body)
+
+    # Once the account sets a password, there is no invitation to resend.
+    user = User.objects.get(email="ursula@uni-ulm.example")
+    user.set_password("Glacier-Ulm-2031")
+    user.save()
+    assert resend not in client.get(reverse(f"{ADMIN}:list")).content.decode()
+    assert client.post(resend, {"csrfmiddlewaretoken": token}).status_code == 302
+    assert len(mail.outbox) == 2
+
+
+def test_institution_accounts_cannot_resend_invitations(staff, job_index):
+    request = _pending(country="DE")
+    _post(_admin(staff), reverse(f"{ADMIN}:approve", args=[request.pk]))
+    request.refresh_from_db()
+    ulm_account = request.user
+    ulm_account.set_password("pw-Glacier-2031")
+    ulm_account.save()
+    client = _admin(ulm_account)
+    assert client.get(reverse(f"{ADMIN}:resend", args=[request.pk])).status_code in (302, 403, 404)
 
 
 class FailingBackend:

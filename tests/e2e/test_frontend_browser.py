@@ -134,7 +134,8 @@ def test_subscribe_confirm_edit_then_the_digest_links_open_the_job(
 
         # Edit the alert on the manage page: postdoc positions only.
         alert = JobAlert.objects.get()
-        page.locator(f"[data-alert='{alert.pk}'] summary", has_text="Change this alert").click()
+        card = page.locator(f"[data-alert='{alert.pk}']")
+        card.get_by_role("link", name="Change this alert").click()
         form = page.locator(f"#alert-{alert.pk}")
         form.locator("input[name=roles][value=postdoc]").check()
         form.get_by_role("button", name="Save alert").click()

@@ -218,7 +218,11 @@ def test_a_subscriber_reads_each_alert_in_words_and_deletes_one_only_on_confirmi
         "Daily: PhD studentships in Machine Learning, United Kingdom"
     )
     # No list boxes: checkboxes, the chosen ones ticked; the discipline tree nests.
-    card.locator("summary", has_text="Change this alert").click()
+    # One editor at a time, on request: the page does not carry a form per alert.
+    assert page.locator("form.alert-form").count() == 1  # "Add an alert"
+    card.get_by_role("link", name="Change this alert").click()
+    expect(card.locator(f"#alert-{alert.pk}")).to_be_visible()
+    assert page.locator("form.alert-form").count() == 2
     assert card.locator("select[multiple]").count() == 0
     expect(card.locator("input[name=disciplines][value=machine-learning]")).to_be_checked()
     expect(card.locator(".tree-children input[value=machine-learning]")).to_have_count(1)
@@ -335,6 +339,28 @@ def test_pictures_of_every_page_type(demo, frontend, open_page, screenshot):
     dark = open_page({"width": 375, "height": 812}, color_scheme="dark")
     dark.goto(f"{frontend}/jobs/")
     screenshot(dark, "frontend-search-375-dark")
+    # The "Post a job" request form, below the fold, with a field error, at both widths.
+    for viewport in (PHONE, DESKTOP):
+        page = open_page(viewport)
+        page.goto(f"{frontend}/post-a-job/")
+        form = page.locator("form.account-request")
+        for name, value in REQUEST_FIELDS.items():
+            form.locator(f"#request-{name}").fill(value)
+        form.get_by_label("Its country").select_option(label="Germany")
+        form.get_by_label("Keep these details").check()
+        form.get_by_role("button", name="Send the request").click()
+        expect(form.locator("#contactEmail-error")).to_be_visible()
+        screenshot(form, f"frontend-post-a-job-form-{viewport['width']}")
+
+
+REQUEST_FIELDS = {
+    "institutionName": "University of Ulm",
+    "websiteUrl": "https://www.uni-ulm.example/",
+    "contactName": "Ursula Ulmer",
+    "position": "Head of HR",
+    "contactEmail": "ursula@localhost",  # the browser takes it; the CMS does not
+    "message": "About 40 positions a year.",
+}
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["no-js", "js"])
@@ -346,18 +372,16 @@ def test_an_institution_asks_for_an_account_and_a_mistake_loses_nothing(
     page = open_page(PHONE, java_script_enabled=javascript)
     page.goto(f"{frontend}/post-a-job/")
     expect(page.get_by_role("heading", name="Ask for an institution account")).to_be_visible()
-    fields = {
-        "institutionName": "University of Ulm",
-        "websiteUrl": "https://www.uni-ulm.example/",
-        "contactName": "Ursula Ulmer",
-        "position": "Head of HR",
-        "contactEmail": "ursula@localhost",  # the browser takes it; the CMS does not
-        "message": "About 40 positions a year.",
-    }
+    fields = REQUEST_FIELDS
     for name, value in fields.items():
         page.locator(f"#request-{name}").fill(value)
+    country = page.get_by_label("Its country")
+    country.select_option(label="Germany")
     consent = page.get_by_label("Keep these details")
     consent.check()
+    # axe-core runs in the page, so only with JavaScript: the form as a visitor finds it,
+    # with its field errors, and its answer.
+    assert not javascript or axe_violations(page) == []
     page.get_by_role("button", name="Send the request").click()
 
     email = page.locator("#request-contactEmail")
@@ -365,11 +389,18 @@ def test_an_institution_asks_for_an_account_and_a_mistake_loses_nothing(
     expect(page.locator("#contactEmail-error")).to_contain_text("internet domain")
     for name, value in fields.items():  # nothing typed is lost
         expect(page.locator(f"#request-{name}")).to_have_value(value)
+    expect(country).to_have_value("DE")
     expect(consent).to_be_checked()
+    assert not javascript or axe_violations(page) == []
     assert not InstitutionAccountRequest.objects.exists()
 
     email.fill("ursula@uni-ulm.example")
     page.get_by_role("button", name="Send the request").click()
     expect(page.locator("#request-done")).to_contain_text("two working days")
+    assert not javascript or axe_violations(page) == []
     request = InstitutionAccountRequest.objects.get()
-    assert (request.institution_name, request.status) == ("University of Ulm", "PENDING")
+    assert (request.institution_name, request.country, request.status) == (
+        "University of Ulm",
+        "DE",
+        "PENDING",
+    )

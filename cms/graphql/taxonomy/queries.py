@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from cms.graphql.core.pagination import paginate, paginated_type, pagination_args
 from cms.graphql.taxonomy.types import Country, Discipline, Institution, Role, want_logos
-from content.iso import country_name
+from content.iso import country_name, country_names
 from content.job_counts import live_job_counts
 from content.models import Discipline as DisciplineModel
 from content.models import Institution as InstitutionModel
@@ -51,6 +51,10 @@ class TaxonomyQuery(graphene.ObjectType):
         graphene.NonNull(Country),
         required=True,
         description="Countries with institutions or open jobs, by name, with job counts.",
+        all=graphene.Boolean(
+            default_value=False,
+            description="Every ISO 3166-1 country instead, e.g. for a form's country chooser.",
+        ),
     )
 
     def resolve_disciplines(root, info, top_level_only):
@@ -78,10 +82,13 @@ class TaxonomyQuery(graphene.ObjectType):
     def resolve_institution(root, info, slug):
         return InstitutionModel.objects.filter(slug=slug).first()
 
-    def resolve_countries(root, info):
+    def resolve_countries(root, info, all):
         counts = live_job_counts(info.context).countries
-        codes = set(counts) | set(
-            InstitutionModel.objects.values_list("country", flat=True).distinct()
-        )
+        if all:
+            codes = set(country_names())
+        else:
+            codes = set(counts) | set(
+                InstitutionModel.objects.values_list("country", flat=True).distinct()
+            )
         values = [CountryValue(code, counts.get(code, 0)) for code in codes if country_name(code)]
         return sorted(values, key=lambda value: value.name)

@@ -1,5 +1,4 @@
 import type { Metadata, Viewport } from "next";
-import Link from "next/link";
 import { Logo } from "@/components/Logo";
 import { SITE_NAME, SITE_URL } from "@/lib/site";
 // The design system: Open Props' tokens (bundled from npm, nothing fetched at run time), then
@@ -48,14 +47,14 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         </a>
         <header className="site-header">
           <div className="site-header-inner">
-            <Link href="/" className="brand" aria-label={`${SITE_NAME}, home`}>
+            <a href="/" className="brand" aria-label={`${SITE_NAME}, home`}>
               <Logo />
-            </Link>
+            </a>
             <nav aria-label="Main" className="main-nav">
-              <Link href="/jobs/">Jobs</Link>
-              <Link href="/guides/">Guides</Link>
-              <Link href="/glossary/">Glossary</Link>
-              <Link href="/post-a-job/" className="nav-secondary">Post a job</Link>
+              <a href="/jobs/">Jobs</a>
+              <a href="/guides/">Guides</a>
+              <a href="/glossary/">Glossary</a>
+              <a href="/post-a-job/" className="nav-secondary">Post a job</a>
             </nav>
             <form method="get" action="/jobs/" role="search" className="site-search" aria-label="Site">
               <label htmlFor="site-search" className="visually-hidden">
@@ -76,7 +75,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
               <ul>
                 {FOOTER_LINKS.map((link) => (
                   <li key={link.href}>
-                    <Link href={link.href}>{link.text}</Link>
+                    <a href={link.href}>{link.text}</a>
                   </li>
                 ))}
                 <li>

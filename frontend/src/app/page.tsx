@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { JobList } from "@/components/JobCard";
 import { cms } from "@/lib/cms";
 import { HomeQuery, TaxonomyQuery } from "@/lib/queries";
@@ -26,9 +25,9 @@ export default async function Home() {
             .filter((role) => role.jobCount > 0)
             .map((role) => (
               <li key={role.slug}>
-                <Link href={searchUrl({ ...emptyFilters(), roles: [role.slug] })}>
+                <a href={searchUrl({ ...emptyFilters(), roles: [role.slug] })}>
                   {role.name} ({role.jobCount})
-                </Link>
+                </a>
               </li>
             ))}
         </ul>
@@ -36,20 +35,20 @@ export default async function Home() {
       <section aria-labelledby="latest">
         <div className="section-head">
           <h2 id="latest">Latest jobs</h2>
-          <Link href="/jobs/">All {jobs.pagination.total} jobs</Link>
+          <a href="/jobs/">All {jobs.pagination.total} jobs</a>
         </div>
         <JobList jobs={jobs.items} />
       </section>
       <section aria-labelledby="guides">
         <div className="section-head">
           <h2 id="guides">Career guides</h2>
-          <Link href="/guides/">All guides</Link>
+          <a href="/guides/">All guides</a>
         </div>
         <ul className="grid-cards">
           {guides.items.map((guide) => (
             <li key={guide.id} className="card">
               <h3>
-                <Link href={pagePath(guide.url, `/guides/${guide.slug}/`)}>{guide.title}</Link>
+                <a href={pagePath(guide.url, `/guides/${guide.slug}/`)}>{guide.title}</a>
               </h3>
               <p>{guide.summary}</p>
             </li>

@@ -1,10 +1,9 @@
 "use client";
 
-import Link from "next/link";
 import { useActionState } from "react";
 
 import { requestAccount } from "@/app/post-a-job/actions";
-import { EMPTY_REQUEST, type RequestField } from "@/lib/accountRequest";
+import { type CountryOption, EMPTY_REQUEST, type RequestField } from "@/lib/accountRequest";
 
 type Props = { name: RequestField; label: string; hint?: string; errors: Partial<Record<string, string>> };
 
@@ -39,7 +38,7 @@ function Label(props: Props) {
 
 // The institution account request: a plain form posting to a server action, so it works
 // before (or without) JavaScript; errors come back per field with every value kept.
-export function AccountRequestForm() {
+export function AccountRequestForm({ countries }: { countries: CountryOption[] }) {
   const [state, action, pending] = useActionState(requestAccount, EMPTY_REQUEST);
   if (state.ok) {
     return (
@@ -82,6 +81,24 @@ export function AccountRequestForm() {
         <legend>Your institution</legend>
         {input("institutionName", "Institution", "text", "organization")}
         {input("websiteUrl", "Its website", "url", "url", "(https://…)")}
+        <div className="field">
+          <Label name="country" label="Its country" errors={errors} />
+          <select
+            id="request-country"
+            name="country"
+            autoComplete="country"
+            defaultValue={values.country ?? ""}
+            aria-invalid={errors.country ? true : undefined}
+            aria-describedby={errors.country ? "country-error" : undefined}
+          >
+            <option value="">Choose a country</option>
+            {countries.map((c) => (
+              <option key={c.code} value={c.code}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
       </fieldset>
       <fieldset>
         <legend>You</legend>
@@ -117,9 +134,11 @@ export function AccountRequestForm() {
             defaultChecked={values.consent === "yes"}
             aria-invalid={errors.consent ? true : undefined}
             aria-describedby={errors.consent ? "consent-error" : undefined}
-          />{" "}
-          Keep these details to answer my request and set up the account (
-          <Link href="/privacy/">privacy</Link>).
+          />
+          {/* One flex item: the label is a flex row (the box, then the text). */}
+          <span>
+            Keep these details to answer my request and set up the account (<a href="/privacy/">privacy</a>).
+          </span>
         </label>
       </div>
       <button type="submit" disabled={pending}>

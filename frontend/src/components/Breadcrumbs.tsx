@@ -1,4 +1,3 @@
-import Link from "next/link";
 
 export type Crumb = { href?: string; text: string };
 
@@ -14,7 +13,7 @@ export function Breadcrumbs({ items }: { items: Crumb[] }) {
           return (
             <li key={`${index}-${crumb.text}`}>
               {crumb.href && !last ? (
-                <Link href={crumb.href}>{crumb.text}</Link>
+                <a href={crumb.href}>{crumb.text}</a>
               ) : (
                 <span aria-current={last ? "page" : undefined}>{crumb.text}</span>
               )}

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import type { DefinitionFieldsFragment, DefinitionQuery } from "@/gql/graphql";
 import { Breadcrumbs } from "./Breadcrumbs";
 import { JsonLd } from "./JsonLd";
@@ -13,7 +12,7 @@ function Links({ title, items }: { title: string; items: { key: string; href: st
       <ul>
         {items.map((item) => (
           <li key={item.key}>
-            <Link href={item.href}>{item.text}</Link>
+            <a href={item.href}>{item.text}</a>
           </li>
         ))}
       </ul>

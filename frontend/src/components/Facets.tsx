@@ -1,4 +1,3 @@
-import Link from "next/link";
 import type { JobSearchQuery, RemotePolicy } from "@/gql/graphql";
 import { choices } from "@/lib/labels";
 import { type JobFilters, type ListFilter, searchUrl, toggled } from "@/lib/search";
@@ -20,7 +19,7 @@ export function facetValues(facets: Facets, key: ListFilter): FacetValue[] {
 
 function FacetLink({ href, selected, name, count }: { href: string; selected: boolean; name: string; count?: number }) {
   return (
-    <Link href={href} aria-current={selected ? "true" : undefined} rel="nofollow">
+    <a href={href} aria-current={selected ? "true" : undefined} rel="nofollow">
       <span className="facet-name">
         <span className="facet-box" aria-hidden="true" />
         {name}
@@ -32,7 +31,7 @@ function FacetLink({ href, selected, name, count }: { href: string; selected: bo
           <span className="visually-hidden">)</span>
         </span>
       )}
-    </Link>
+    </a>
   );
 }
 

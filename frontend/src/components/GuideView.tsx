@@ -1,4 +1,3 @@
-import Link from "next/link";
 import type { GuideFieldsFragment, GuideQuery } from "@/gql/graphql";
 import { dateText, readingMinutes } from "@/lib/format";
 import { Breadcrumbs } from "./Breadcrumbs";
@@ -79,7 +78,7 @@ export function GuideView({ guide }: { guide: Guide }) {
               <ul>
                 {related.map((other) => (
                   <li key={other.slug}>
-                    <Link href={pagePath(other.url, `/guides/${other.slug}/`)}>{other.title}</Link>
+                    <a href={pagePath(other.url, `/guides/${other.slug}/`)}>{other.title}</a>
                   </li>
                 ))}
               </ul>

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import type { JobCardFieldsFragment } from "@/gql/graphql";
 import { closesIn, dateText, daysUntil, salaryText } from "@/lib/format";
 import { label } from "@/lib/labels";
@@ -11,7 +10,7 @@ export function JobCard({ job }: { job: JobCardFieldsFragment }) {
   return (
     <li className="job-card">
       <h3>
-        <Link href={pagePath(job.url, `/jobs/${job.slug}/`)}>{job.title}</Link>
+        <a href={pagePath(job.url, `/jobs/${job.slug}/`)}>{job.title}</a>
       </h3>
       <p className="employer">{job.institution.name}</p>
       <p>

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import type { JobOrder } from "@/gql/graphql";
 import { cms } from "@/lib/cms";
 import { choices, label } from "@/lib/labels";
@@ -40,16 +39,16 @@ function Chips({ chips }: { chips: Chip[] }) {
     <ul className="chips" aria-label="Selected filters">
       {chips.map((chip) => (
         <li key={chip.key}>
-          <Link className="chip" href={chip.href} rel="nofollow" aria-label={`Remove filter: ${chip.text}`}>
+          <a className="chip" href={chip.href} rel="nofollow" aria-label={`Remove filter: ${chip.text}`}>
             {chip.text} <span className="chip-x" aria-hidden="true">×</span>
-          </Link>
+          </a>
         </li>
       ))}
       {chips.length > 0 && (
         <li>
-          <Link className="clear-all" href={searchUrl(emptyFilters())}>
+          <a className="clear-all" href={searchUrl(emptyFilters())}>
             Clear all
-          </Link>
+          </a>
         </li>
       )}
     </ul>
@@ -71,10 +70,10 @@ function Sort({ filters }: { filters: JobFilters }) {
                 {name}
               </span>
             ) : (
-              <Link href={searchUrl({ ...filters, order: order === "NEWEST" ? undefined : order, page: undefined })} rel="nofollow">
+              <a href={searchUrl({ ...filters, order: order === "NEWEST" ? undefined : order, page: undefined })} rel="nofollow">
                 <span className="visually-hidden">Sort by </span>
                 {name}
-              </Link>
+              </a>
             )}
           </li>
         ))}
@@ -92,7 +91,7 @@ function NoResults({ chips }: { chips: Chip[] }) {
           <p>Try removing a filter:</p>
           <Chips chips={chips} />
           <p>
-            Or <Link href={searchUrl(emptyFilters())}>see all open jobs</Link>.
+            Or <a href={searchUrl(emptyFilters())}>see all open jobs</a>.
           </p>
         </>
       ) : (

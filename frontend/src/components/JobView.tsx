@@ -1,4 +1,3 @@
-import Link from "next/link";
 import type { JobCardFieldsFragment, JobFieldsFragment } from "@/gql/graphql";
 import { applyUrl, mediaUrl } from "@/lib/cms";
 import { closesIn, dateText, salaryText } from "@/lib/format";
@@ -100,15 +99,15 @@ function InstitutionCard({ institution }: { institution: JobFieldsFragment["inst
       )}
       <div>
         <h2 id="institution" className="h3">
-          <Link href={`/institutions/${institution.slug}/`}>{institution.name}</Link>
+          <a href={`/institutions/${institution.slug}/`}>{institution.name}</a>
         </h2>
         <p className="meta small">
           {label("institutionKind", institution.kind)} · {where}
         </p>
         <p className="small">
-          <Link href={`/institutions/${institution.slug}/`}>
+          <a href={`/institutions/${institution.slug}/`}>
             {institution.jobCount} open {institution.jobCount === 1 ? "position" : "positions"}
-          </Link>
+          </a>
           {institution.websiteUrl && (
             <>
               {" · "}
@@ -149,7 +148,7 @@ export function JobView({
       <header className="job-header">
         <h1>{job.title}</h1>
         <p className="employer">
-          <Link href={`/institutions/${job.institution.slug}/`}>{job.institution.name}</Link>
+          <a href={`/institutions/${job.institution.slug}/`}>{job.institution.name}</a>
         </p>
         <p className="meta">{place}</p>
       </header>
@@ -177,7 +176,7 @@ export function JobView({
             <h2>Details</h2>
             <dl className="facts">
               <Fact term="Role">
-                <Link href={searchUrl({ ...emptyFilters(), roles: [job.role.slug] })}>{job.role.name}</Link>
+                <a href={searchUrl({ ...emptyFilters(), roles: [job.role.slug] })}>{job.role.name}</a>
               </Fact>
               <Fact term="Disciplines">
                 {job.disciplines.length > 0 &&
@@ -185,7 +184,7 @@ export function JobView({
                     d ? (
                       <span key={d.slug}>
                         {i > 0 && ", "}
-                        <Link href={searchUrl({ ...emptyFilters(), disciplines: [d.slug] })}>{d.name}</Link>
+                        <a href={searchUrl({ ...emptyFilters(), disciplines: [d.slug] })}>{d.name}</a>
                       </span>
                     ) : null,
                   )}

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import type { PaginationType } from "@/gql/graphql";
 import { type JobFilters, searchUrl } from "@/lib/search";
 
@@ -9,11 +8,11 @@ export function Pagination({ pagination, filters }: Props) {
   const to = (page: number) => searchUrl({ ...filters, page: page > 1 ? page : undefined });
   return (
     <nav aria-label="Pages" className="pagination">
-      {pagination.prevPage && <Link href={to(pagination.prevPage)} rel="prev">← Previous</Link>}
+      {pagination.prevPage && <a href={to(pagination.prevPage)} rel="prev">← Previous</a>}
       <span>
         Page {pagination.currentPage} of {pagination.totalPages}
       </span>
-      {pagination.nextPage && <Link href={to(pagination.nextPage)} rel="next">Next →</Link>}
+      {pagination.nextPage && <a href={to(pagination.nextPage)} rel="next">Next →</a>}
     </nav>
   );
 }

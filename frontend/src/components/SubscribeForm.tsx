@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { choices } from "@/lib/labels";
 import type { JobFilters } from "@/lib/search";
 
@@ -38,7 +37,7 @@ export function SubscribeForm({ filters, title = "Email me jobs like these" }: {
       <p className="consent" id="subscribe-consent">
         We store your address and this search only to email you matching jobs. Nothing is sent until you press the
         button in the confirmation email; every alert has a link to change or stop it.{" "}
-        <Link href="/privacy/#alerts">Privacy: what we store and how to delete it</Link>.
+        <a href="/privacy/#alerts">Privacy: what we store and how to delete it</a>.
       </p>
     </form>
   );

@@ -6,6 +6,7 @@ export const REQUEST_FIELDS = [
   "contactName",
   "contactEmail",
   "position",
+  "country",
   "message",
 ] as const;
 export type TextField = (typeof REQUEST_FIELDS)[number];
@@ -19,5 +20,7 @@ export type RequestState = {
   // What was sent, shown again when something needs correcting: nothing typed is lost.
   values: Partial<Record<RequestField, string>>;
 };
+
+export type CountryOption = { code: string; name: string };
 
 export const EMPTY_REQUEST: RequestState = { ok: false, errors: {}, values: {} };

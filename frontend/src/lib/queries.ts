@@ -276,6 +276,13 @@ export const AlertOptionsQuery = graphql(`
   }
 `);
 
+// Every ISO country, for the "Post a job" form (an institution we do not list yet has no jobs).
+export const AllCountriesQuery = graphql(`
+  query AllCountries {
+    countries(all: true) { code name }
+  }
+`);
+
 export const RequestInstitutionAccountMutation = graphql(`
   mutation RequestInstitutionAccount($input: InstitutionAccountRequestInput!) {
     requestInstitutionAccount(input: $input) { ok message errors { field messages } }

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { StaticPage } from "@/components/StaticPage";
 import { pageMetadata } from "@/lib/metadata";
 import { CONTACT_EMAIL, SITE_NAME } from "@/lib/site";
@@ -10,13 +9,13 @@ export default function About() {
     <StaticPage title="About" lead={`${SITE_NAME} lists academic and research jobs, PhD studentships and postdocs, with guides to the careers behind them.`}>
       <h2>For candidates</h2>
       <p>
-        Searching is free and needs no account. <Link href="/jobs/">Search the jobs</Link>, read the{" "}
-        <Link href="/guides/">career guides</Link> and the <Link href="/glossary/">glossary</Link>, and ask for an email
+        Searching is free and needs no account. <a href="/jobs/">Search the jobs</a>, read the{" "}
+        <a href="/guides/">career guides</a> and the <a href="/glossary/">glossary</a>, and ask for an email
         alert when new jobs match a search: you choose how often, and every email has a link to change or stop it.
       </p>
       <h2>For institutions</h2>
       <p>
-        Universities, research institutes and industry labs post here for free. See <Link href="/post-a-job/">Post a job</Link>{" "}
+        Universities, research institutes and industry labs post here for free. See <a href="/post-a-job/">Post a job</a>{" "}
         for the ways in.
       </p>
       <h2>How it is built</h2>

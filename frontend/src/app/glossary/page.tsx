@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { Breadcrumbs } from "@/components/Breadcrumbs";
 import { cms } from "@/lib/cms";
 import { pageMetadata } from "@/lib/metadata";
@@ -33,16 +32,16 @@ export default async function Glossary({ searchParams }: { searchParams: Promise
       <nav aria-label="Terms by first letter">
         <ul className="az">
           <li>
-            <Link href="/glossary/" aria-current={letter ? undefined : "page"}>
+            <a href="/glossary/" aria-current={letter ? undefined : "page"}>
               All
-            </Link>
+            </a>
           </li>
           {LETTERS.map((l) => (
             <li key={l}>
               {letters.has(l) ? (
-                <Link href={`/glossary/?startsWith=${l}`} aria-current={l === letter ? "page" : undefined} rel="nofollow">
+                <a href={`/glossary/?startsWith=${l}`} aria-current={l === letter ? "page" : undefined} rel="nofollow">
                   {l}
-                </Link>
+                </a>
               ) : (
                 <span aria-disabled="true" title={`No terms start with ${l}`}>
                   {l}
@@ -57,7 +56,7 @@ export default async function Glossary({ searchParams }: { searchParams: Promise
         {definitions.items.map((term) => (
           <div key={term.slug}>
             <dt>
-              <Link href={pagePath(term.url, `/glossary/${term.slug}/`)}>{term.term}</Link>
+              <a href={pagePath(term.url, `/glossary/${term.slug}/`)}>{term.term}</a>
               {term.abbreviation && ` (${term.abbreviation})`}
             </dt>
             <dd>{term.shortDefinition}</dd>

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { Breadcrumbs } from "@/components/Breadcrumbs";
 import { cms } from "@/lib/cms";
 import { pageMetadata } from "@/lib/metadata";
@@ -17,7 +16,7 @@ export default async function Guides() {
         {guides.items.map((guide) => (
           <li key={guide.id} className="card">
             <h2 className="h3">
-              <Link href={pagePath(guide.url, `/guides/${guide.slug}/`)}>{guide.title}</Link>
+              <a href={pagePath(guide.url, `/guides/${guide.slug}/`)}>{guide.title}</a>
             </h2>
             <p>{guide.summary}</p>
           </li>

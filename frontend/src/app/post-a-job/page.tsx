@@ -1,6 +1,8 @@
 import { AccountRequestForm } from "@/components/AccountRequestForm";
 import { StaticPage } from "@/components/StaticPage";
+import { cms } from "@/lib/cms";
 import { pageMetadata } from "@/lib/metadata";
+import { AllCountriesQuery } from "@/lib/queries";
 import { CONTACT_EMAIL } from "@/lib/site";
 
 export const metadata = pageMetadata(
@@ -9,7 +11,8 @@ export const metadata = pageMetadata(
   "/post-a-job/",
 );
 
-export default function PostAJob() {
+export default async function PostAJob() {
+  const { countries } = await cms(AllCountriesQuery, {});
   return (
     <StaticPage
       title="Post a job"
@@ -36,7 +39,7 @@ export default function PostAJob() {
         usually within two working days, and email you an invitation to set your password. With the account you post
         and edit jobs and add your feed; ask us for an API key for your HR system once it is set up.
       </p>
-      <AccountRequestForm />
+      <AccountRequestForm countries={countries} />
       <p>
         Questions first? Write to <a href={`mailto:${CONTACT_EMAIL}`}>{CONTACT_EMAIL}</a>.
       </p>

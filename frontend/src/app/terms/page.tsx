@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { StaticPage } from "@/components/StaticPage";
 import { pageMetadata } from "@/lib/metadata";
 
@@ -19,7 +18,7 @@ export default function Terms() {
       </p>
       <h2>Alerts</h2>
       <p>
-        Job alerts are free and you can stop them at any time (see <Link href="/privacy/">Privacy</Link>).
+        Job alerts are free and you can stop them at any time (see <a href="/privacy/">Privacy</a>).
       </p>
     </StaticPage>
   );

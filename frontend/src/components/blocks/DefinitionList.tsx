@@ -1,4 +1,3 @@
-import Link from "next/link";
 import type { BlockOf } from "./types";
 import { pagePath } from "@/lib/site";
 
@@ -11,7 +10,7 @@ export function DefinitionList({ block }: { block: BlockOf<"DefinitionListBlock"
         {block.terms.map((term) => (
           <div key={term.id ?? term.slug}>
             <dt>
-              <Link href={pagePath(term.url, `/glossary/${term.slug}/`)}>{term.term}</Link>
+              <a href={pagePath(term.url, `/glossary/${term.slug}/`)}>{term.term}</a>
               {term.abbreviation && <abbr title={term.term}> ({term.abbreviation})</abbr>}
             </dt>
             <dd>{term.shortDefinition}</dd>

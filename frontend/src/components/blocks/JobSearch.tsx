@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { emptyFilters, searchUrl } from "@/lib/search";
 import { JobList } from "../JobCard";
 import { RichText } from "../RichText";
@@ -19,10 +18,10 @@ export function JobSearch({ block }: { block: BlockOf<"JobSearchBlock"> }) {
       <RichText html={block.intro} />
       <JobList jobs={block.jobs} />
       <p>
-        <Link className="button" href={href}>
+        <a className="button" href={href}>
           {block.buttonLabel}
           {block.jobCount != null && ` (${block.jobCount})`}
-        </Link>
+        </a>
       </p>
     </aside>
   );

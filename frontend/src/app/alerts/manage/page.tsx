@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { AlertForm } from "@/components/AlertForm";
 import { Breadcrumbs } from "@/components/Breadcrumbs";
 import { Notice } from "@/components/Notice";
@@ -40,7 +39,7 @@ function YourData({ token, erasing }: { token: string; erasing: boolean }) {
       <h2 id="your-data">Your data</h2>
       <p>
         Download everything we hold about your address (your alerts, your consent, what we sent you), or erase it all.
-        See <Link href="/privacy/#delete">what we keep and why</Link>.
+        See <a href="/privacy/#delete">what we keep and why</a>.
       </p>
       {erasing ? (
         <div className="panel danger-zone" role="alert">
@@ -54,9 +53,9 @@ function YourData({ token, erasing }: { token: string; erasing: boolean }) {
                 Yes, erase everything
               </button>
             </form>
-            <Link className="button button-secondary" href={here}>
+            <a className="button button-secondary" href={here}>
               Cancel
-            </Link>
+            </a>
           </div>
         </div>
       ) : (
@@ -67,9 +66,9 @@ function YourData({ token, erasing }: { token: string; erasing: boolean }) {
               Download my data (JSON)
             </button>
           </form>
-          <Link className="button button-secondary button-delete" href={`${here}&erase=1#your-data`}>
+          <a className="button button-secondary button-delete" href={`${here}&erase=1#your-data`}>
             Erase everything…
-          </Link>
+          </a>
         </div>
       )}
     </section>
@@ -77,7 +76,7 @@ function YourData({ token, erasing }: { token: string; erasing: boolean }) {
 }
 
 export default async function ManagePage({ searchParams }: { searchParams: Promise<Params> }) {
-  const { token, status, delete: deleting, erase } = await searchParams;
+  const { token, status, delete: deleting, edit: editing, erase } = await searchParams;
   const found = typeof token === "string" && token ? await subscriber(token) : null;
   if (!found || typeof token !== "string") {
     return (
@@ -141,17 +140,25 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
                       Yes, delete this alert
                     </button>
                   </form>
-                  <Link className="button button-secondary" href={manage()}>
+                  <a className="button button-secondary" href={manage()}>
                     Cancel
-                  </Link>
+                  </a>
                 </div>
               </div>
             ) : (
               <>
-                <details className="alert-edit">
-                  <summary>Change this alert</summary>
-                  <AlertForm token={token} options={options} alert={alert} />
-                </details>
+                {/* The editor (every discipline and country as a checkbox) only for the alert being
+                    changed: a page with three of them was three times the DOM to hydrate. */}
+                {editing === alert.id ? (
+                  <div className="alert-edit">
+                    <AlertForm token={token} options={options} alert={alert} />
+                    <a href={manage()}>Cancel</a>
+                  </div>
+                ) : (
+                  <a className="alert-edit-link" href={manage(`&edit=${encodeURIComponent(alert.id)}#alert-${alert.id}`)}>
+                    Change this alert
+                  </a>
+                )}
                 <div className="alert-actions">
                   <form method="post" action={alert.paused ? "/api/alerts/resume/" : "/api/alerts/pause/"}>
                     <Hidden token={token} id={alert.id} />
@@ -159,9 +166,9 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
                       {alert.paused ? "Resume this alert" : "Pause this alert"}
                     </button>
                   </form>
-                  <Link className="button button-secondary button-delete" href={manage(`&delete=${encodeURIComponent(alert.id)}#alert-title-${alert.id}`)}>
+                  <a className="button button-secondary button-delete" href={manage(`&delete=${encodeURIComponent(alert.id)}#alert-title-${alert.id}`)}>
                     Delete…
-                  </Link>
+                  </a>
                 </div>
               </>
             )}
@@ -175,8 +182,8 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
       <section aria-labelledby="stop-all">
         <h2 id="stop-all">Stop all emails</h2>
         <p>
-          <Link href={`/alerts/unsubscribe/${encodeURIComponent(token)}/`}>Unsubscribe from all job alerts</Link>. See{" "}
-          <Link href="/privacy/#delete">what we keep and how to delete it</Link>.
+          <a href={`/alerts/unsubscribe/${encodeURIComponent(token)}/`}>Unsubscribe from all job alerts</a>. See{" "}
+          <a href="/privacy/#delete">what we keep and how to delete it</a>.
         </p>
       </section>
       <YourData token={token} erasing={erase === "1"} />

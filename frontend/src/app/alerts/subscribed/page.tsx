@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { Breadcrumbs } from "@/components/Breadcrumbs";
 import { Notice } from "@/components/Notice";
 import { noIndex } from "@/lib/metadata";
@@ -14,7 +13,7 @@ export default async function SubscribedPage({ searchParams }: { searchParams: P
       <h1>Job alert</h1>
       <Notice status={status ?? "subscribed"} />
       <p>
-        <Link href="/jobs/">Back to the jobs</Link>
+        <a href="/jobs/">Back to the jobs</a>
       </p>
     </>
   );

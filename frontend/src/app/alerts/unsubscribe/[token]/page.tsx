@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { Breadcrumbs } from "@/components/Breadcrumbs";
 import { Notice } from "@/components/Notice";
 import { SubscribeForm } from "@/components/SubscribeForm";
@@ -22,7 +21,7 @@ export default async function UnsubscribePage({ params, searchParams }: Props) {
         <h1>You are unsubscribed</h1>
         <Notice status={status} />
         <p>
-          No more job alert emails will be sent to this address. <Link href="/jobs/">Search the jobs</Link> any time.
+          No more job alert emails will be sent to this address. <a href="/jobs/">Search the jobs</a> any time.
         </p>
         <SubscribeForm filters={emptyFilters()} title="Changed your mind? Subscribe again" />
       </>
@@ -41,9 +40,9 @@ export default async function UnsubscribePage({ params, searchParams }: Props) {
             Unsubscribe from all job alerts
           </button>
         </form>
-        <Link className="button button-secondary" href={`/alerts/manage/?token=${encodeURIComponent(pathToken(token))}`}>
+        <a className="button button-secondary" href={`/alerts/manage/?token=${encodeURIComponent(pathToken(token))}`}>
           Manage my alerts instead
-        </Link>
+        </a>
       </div>
     </>
   );
