@@ -10,6 +10,8 @@ is not counted; the database's is the CPU time of this connection's backend proc
 (/proc/<pid>/schedstat, in nanoseconds), read around the parts that use the database. Each
 part is timed by wrapping the function that does it, which adds a few microseconds per
 call to the sender's figures. `--cprofile` prints cProfile's view (thread CPU as its clock) instead.
+`--counts` prints deterministic counts per email instead of times, to compare versions on a
+loaded machine: SQL statements (by kind) and Python function calls (cProfile's total).
 """
 
 import argparse
@@ -65,6 +67,10 @@ def main():
     parser.add_argument("--subscribers", type=int, default=2000)
     parser.add_argument("--jobs", type=int, default=300)
     parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument("--counts", action="store_true")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the data set of the last run (no rebuild)"
+    )
     args = parser.parse_args()
     configure(os.environ["DATABASE_URL"])
     from aiosmtpd.controller import Controller
@@ -75,7 +81,8 @@ def main():
     from notifications.email import unsubscribe_url
     from tests.notifications.smtp import free_port
 
-    build(args.subscribers, args.jobs)
+    if not args.reuse:
+        build(args.subscribers, args.jobs)
     reset_run()
     backend = NO_DATABASE
     if connection.vendor == "postgresql":
@@ -83,7 +90,7 @@ def main():
             cursor.execute("SELECT pg_backend_pid()")
             backend = Backend(cursor.fetchone()[0])
     spent: dict[str, tuple[float, float]] = defaultdict(lambda: (0.0, 0.0))
-    if not args.cprofile:
+    if not (args.cprofile or args.counts):
         for owner, name, label, database in [
             (digests, "plan", "planning (per run)", backend),
             (digests, "run_digest", "planning + handing out batches (claims)", backend),
@@ -108,6 +115,8 @@ def main():
     # The URL resolver's first use costs a third of a second, once per worker process: not
     # a cost per email.
     unsubscribe_url("warm-up")
+    if args.counts:
+        return print_counts(batches, controller, handler, connection)
     profile = cProfile.Profile(time.thread_time) if args.cprofile else None
     started = time.thread_time(), backend.seconds()
     if profile:
@@ -126,6 +135,59 @@ def main():
         print(f"  {label:48} {1000 * sender / emails:7.3f} {1000 * database / emails:9.3f}")
     if profile:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+
+
+def print_counts(batches, controller, handler, connection):
+    """SQL statements and Python function calls per email, sending every batch."""
+    from collections import Counter
+
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications import digests, sending
+
+    profile = cProfile.Profile()
+    outside = cProfile.Profile()  # the same, without the email backend's send
+
+    def send(smtp, email, send=sending.send):
+        outside.disable()
+        try:
+            return send(smtp, email)
+        finally:
+            outside.enable()
+
+    sending.send = send
+    with CaptureQueriesContext(connection) as queries:
+        outside.enable()
+        for batch in batches:
+            digests.send_batch(*batch)
+        outside.disable()
+    sending.send = send.__defaults__[0]
+    reset_run()
+    batches.clear()
+    digests.run_digest("INSTANT", force=True, send=lambda *batch: batches.append(batch))
+    with CaptureQueriesContext(connection) as queries:
+        profile.enable()
+        for batch in batches:
+            digests.send_batch(*batch)
+        profile.disable()
+    controller.stop()
+    emails = handler.count // 2  # each batch was sent twice
+    calls = pstats.Stats(profile).total_calls
+    kinds = Counter(query["sql"].split(None, 1)[0].upper() for query in queries.captured_queries)
+    print(f"{emails} emails in {len(batches)} batches, load average {os.getloadavg()[0]:.2f}")
+    print(f"  SQL statements per email {len(queries) / emails:8.3f}")
+    for kind, count in sorted(kinds.items()):
+        print(f"    {kind:22} {count / emails:8.3f}  ({count} in all)")
+    print(f"  Python calls per email   {calls / emails:8.0f}")
+    ours = pstats.Stats(outside).total_calls
+    print(f"    outside sending.send   {ours / emails:8.0f}")
+    if os.environ.get("PROFILE_SQL"):
+        for query in queries.captured_queries[:40]:
+            print("   ", query["sql"][:150])
+    if os.environ.get("PROFILE_OURS"):
+        pstats.Stats(outside).sort_stats("cumulative").print_stats(os.environ["PROFILE_OURS"], 40)
+    if os.environ.get("PROFILE_TOP"):
+        pstats.Stats(profile).sort_stats("ncalls").print_stats(int(os.environ["PROFILE_TOP"]))
 
 
 if __name__ == "__main__":

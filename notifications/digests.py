@@ -15,7 +15,6 @@ causes a duplicate: at most one email per crashed worker process (see docs/notif
 """
 
 import datetime as dt
-import functools
 import logging
 import smtplib
 import time
@@ -27,7 +26,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from content.models import JobPostingPage
@@ -220,30 +219,36 @@ def send_batch(run_id: int | None, claim: str, subscriber_ids: list[int]) -> Bat
     stay sent and the rest stay claimed, so a retry with the same claim carries on."""
     result = BatchResult()
     held = _held(claim, subscriber_ids)
+    done = False
     try:
         _send_claimed(claim, subscriber_ids, held, result)
+        done = True
     except TransientSendError:
         # The task is retried after a backoff: hold the rest as a queued batch meanwhile.
         _renew(held, settings.NOTIFICATIONS_CLAIM_SECONDS)
         raise
     finally:
         if run_id is not None:
-            DigestRun.objects.filter(pk=run_id).update(
-                emails_sent=F("emails_sent") + result.emails,
-                sent=F("sent") + result.sent,
-                failed=F("failed") + result.failed,
-                skipped=F("skipped") + result.skipped,
-            )
-    if run_id is not None:
-        _batch_done(run_id)
+            _count(run_id, result, done)
     return result
 
 
-def _batch_done(run_id: int):
-    DigestRun.objects.filter(pk=run_id).update(batches_done=F("batches_done") + 1)
-    DigestRun.objects.filter(pk=run_id, batches_done__gte=F("batches")).update(
-        finished_at=timezone.now()
-    )
+def _count(run_id: int, result: BatchResult, done: bool):
+    """Add what a try of a batch did to its run, in one statement; a batch that is `done`
+    also counts as done, and the run as finished with its last batch."""
+    counts = {
+        "emails_sent": F("emails_sent") + result.emails,
+        "sent": F("sent") + result.sent,
+        "failed": F("failed") + result.failed,
+        "skipped": F("skipped") + result.skipped,
+    }
+    if done:
+        counts["batches_done"] = F("batches_done") + 1
+        counts["finished_at"] = Case(
+            When(batches__lte=F("batches_done") + 1, then=Value(timezone.now())),
+            default=F("finished_at"),
+        )
+    DigestRun.objects.filter(pk=run_id).update(**counts)
 
 
 def _held(claim: str, subscriber_ids: list[int]):
@@ -334,7 +339,7 @@ def _send_claimed(claim: str, subscriber_ids: list[int], held, result: BatchResu
     smtp = get_connection()
     try:
         smtp.open()
-        with _commits_without_flush_wait():
+        with _commits_without_flush_wait(), accepted.recorder(claim) as record:
             try:
                 for provider, (subscriber_id, deliveries) in scheduler.order():
                     if lease_ends - timezone.now() < dt.timedelta(seconds=sending_lease / 2):
@@ -343,7 +348,7 @@ def _send_claimed(claim: str, subscriber_ids: list[int], held, result: BatchResu
                     try:
                         _send_one(
                             smtp,
-                            functools.partial(accepted.record, claim),
+                            record,
                             subscribers[subscriber_id],
                             [pk for pk, _, _ in deliveries],
                             lambda deliveries=deliveries: _groups(

@@ -519,3 +519,35 @@ def test_a_deleted_job_or_alert_stays_in_the_ledger_and_is_not_sent(job_index, t
     body = message.body
     assert "Deleted job" not in body
     assert body.index("Learning job") < body.index("More jobs for you") < body.index("Robots job")
+
+
+@pytest.mark.parametrize("subscribers", [2, 5])
+def test_a_batch_costs_one_statement_per_email_and_a_fixed_few(
+    job_index, taxonomy, settings, subscribers
+):
+    """The SQL a batch sends, counted: one INSERT per email (its AcceptedEmail record, the
+    exactly-once commit), and per batch a fixed few whatever its size: settling at its start
+    and end, reading its rows, subscribers and jobs, naming alerts, branding, and one update
+    of its run (plus switching synchronous_commit off and back on PostgreSQL)."""
+    from tests.notifications.smtp import smtp_server
+
+    since = timezone.now() - dt.timedelta(minutes=1)
+    for i in range(subscribers):
+        confirmed_subscriber(f"r{i}@example.org", since=since)
+    publish_job(job_index, title="Job A")
+    publish_job(job_index, title="Job B")
+    batches = []
+    with smtp_server() as (_smtp, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        digests.run_digest("INSTANT", force=True, send=lambda *batch: batches.append(batch))
+        with CaptureQueriesContext(connection) as queries:
+            result = digests.send_batch(*batches[0])
+    assert (len(batches), result.emails, result.sent) == (1, subscribers, 2 * subscribers)
+    statements = [query["sql"] for query in queries.captured_queries]
+    records = [
+        sql for sql in statements if sql.startswith('INSERT INTO "notifications_acceptedemail"')
+    ]
+    per_batch = {"postgresql": 22, "sqlite": 20}[connection.vendor]
+    others = [sql[:60] for sql in statements if sql not in records]
+    assert (len(records), len(others)) == (subscribers, per_batch), others
