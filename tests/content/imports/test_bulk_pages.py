@@ -159,3 +159,25 @@ def test_no_private_library_name_is_used_outside_bulk_pages():
                 if PRIVATE.search(line):
                     offenders.append(f"{relative}:{number}: {line.strip()}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_a_pages_references_are_what_wagtail_extracts(job_index):
+    """bulk_pages.extract_references: Wagtail's walk over the model's fields, reference for
+    reference and in its order: foreign keys, rich text links, a comment (child relation)."""
+    institution, role = InstitutionFactory(), RoleFactory()
+    page = _job("linked", institution, role)
+    page.description = (
+        f'<p>See <a linktype="page" id="{job_index.pk}">the index</a> and '
+        f'<a linktype="page" id="{job_index.pk}">again</a>.</p>'
+    )
+    page.requirements = f'<p><a linktype="page" id="{institution.pk}">Us</a></p>'
+    job_index.add_child(instance=page)
+    user = get_user_model().objects.create_user("ed", "ed@example.org", "pw")
+    Comment.objects.create(page=page, user=user, text="Check", contentpath="title")
+    page = JobPostingPage.objects.get(pk=page.pk)
+    expected = list(ReferenceIndex._extract_references_from_object(page))
+    assert bulk_pages.extract_references(page) == expected
+    paths = {content_path for *_, content_path in expected}
+    assert {"institution", "role"} <= paths
+    for prefix in ("description.", "requirements.", f"{COMMENTS_RELATION_NAME}."):
+        assert any(path.startswith(prefix) for path in paths), prefix
