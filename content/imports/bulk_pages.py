@@ -10,8 +10,9 @@ other use):
 
 - Django 5.2 `QuerySet._insert` (bulk_create refuses multi-table models), `Model._state`;
 - django-treebeard 5.3 `MP_Node._get_path`, `MP_Node._str2int` (the next child's path);
-- Wagtail 7.4 `ReferenceIndex._extract_references_from_object` and
-  `ReferenceIndex._get_content_path_hash` (what `create_or_update_for_object` writes); the
+- Wagtail 7.4 `ReferenceIndex._extract_references_from_object`,
+  `ReferenceIndex._get_base_content_type` and `ReferenceIndex._get_content_path_hash`
+  (what `create_or_update_for_object` writes); the
   former's walk over every field of the model is planned once per model here
   (`extract_references`);
 - django-modelcluster 6.5 `ClusterableModel.serializable_data` (a revision's content): no
@@ -266,7 +267,7 @@ def _references_extractor(model):
         if issubclass(model, ClusterableModel)
         else []
     )
-    steps = []  # (field, base content type id of the referenced model, or None: extractor)
+    steps = []  # (field, the model its foreign key refers to, or None: its own extractor)
     for field in fields:
         if (
             field.is_relation
@@ -297,12 +298,8 @@ def _references_extractor(model):
                 )
         for name in children:
             for child in getattr(page, name).all():
-                for (
-                    to_type,
-                    to_id,
-                    model_path,
-                    content_path,
-                ) in ReferenceIndex._extract_references_from_object(child):
+                references = ReferenceIndex._extract_references_from_object(child)
+                for to_type, to_id, model_path, content_path in references:
                     yield (
                         to_type,
                         to_id,

@@ -143,6 +143,7 @@ def test_a_revisions_content_is_what_modelcluster_serialises(job_index):
 # (a method of our own called through self/cls is ours).
 PRIVATE = re.compile(
     r"(?<!self)(?<!cls)\.(_insert|_get_path|_str2int|_extract_references_from_object|_get_content_path_hash"
+    r"|_get_base_content_type"
     r"|_batched_insert|_do_insert|_save_table|_prepare_related_fields_for_save)\b"
 )
 ALLOWED = {"content/imports/bulk_pages.py"}
