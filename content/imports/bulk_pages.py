@@ -10,8 +10,11 @@ other use):
 
 - Django 5.2 `QuerySet._insert` (bulk_create refuses multi-table models), `Model._state`;
 - django-treebeard 5.3 `MP_Node._get_path`, `MP_Node._str2int` (the next child's path);
-- Wagtail 7.4 `ReferenceIndex._extract_references_from_object` and
-  `ReferenceIndex._get_content_path_hash` (what `create_or_update_for_object` writes);
+- Wagtail 7.4 `ReferenceIndex._extract_references_from_object`,
+  `ReferenceIndex._get_base_content_type` and `ReferenceIndex._get_content_path_hash`
+  (what `create_or_update_for_object` writes); the
+  former's walk over every field of the model is planned once per model here
+  (`extract_references`);
 - django-modelcluster 6.5 `ClusterableModel.serializable_data` (a revision's content): no
   private name, but its per-field work is planned once per model here (`serializable_data`).
 
@@ -29,10 +32,13 @@ Bulk writes send no model signals, so callers do explicitly what the signal rece
 import datetime as dt
 import functools
 
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRel
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Field, Value
 from django.utils.encoding import is_protected_type
+from modelcluster.fields import ParentalKey
 from modelcluster.models import (
+    ClusterableModel,
     get_all_child_m2m_relations,
     get_all_child_relations,
     get_field_value,
@@ -202,11 +208,8 @@ def update_references(pages: list[Page]) -> None:
         return
     content_type = ContentType.objects.get_for_model(model)
     base_content_type = ContentType.objects.get_for_model(Page)
-    wanted = {
-        (str(page.pk), *reference)
-        for page in pages
-        for reference in ReferenceIndex._extract_references_from_object(page)
-    }
+    extract = _references_extractor(model)
+    wanted = {(str(page.pk), *reference) for page in pages for reference in extract(page)}
     existing = {
         (object_id, str(to_type), to_id, model_path, content_path): pk
         for pk, object_id, to_type, to_id, model_path, content_path in (
@@ -243,3 +246,65 @@ def update_references(pages: list[Page]) -> None:
     stale = [pk for reference, pk in existing.items() if reference not in wanted]
     if stale:
         ReferenceIndex.objects.filter(pk__in=stale).delete()
+
+
+def extract_references(page: Page) -> list[tuple]:
+    """What Wagtail's `ReferenceIndex._extract_references_from_object(page)` yields, in its
+    order, with the fields that can hold a reference (its foreign keys, and fields with their
+    own `extract_references`: rich text, stream fields) found once per model rather than
+    among all of the model's fields for every page. Child objects (a page's comments) go
+    through Wagtail's own walk; a model with a generic foreign key is left to it."""
+    return list(_references_extractor(type(page))(page))
+
+
+@functools.cache
+def _references_extractor(model):
+    fields = model._meta.get_fields()
+    if any(isinstance(f, GenericForeignKey) for f in fields):
+        return ReferenceIndex._extract_references_from_object
+    children = (
+        [rel.get_accessor_name() for rel in get_all_child_relations(model)]
+        if issubclass(model, ClusterableModel)
+        else []
+    )
+    steps = []  # (field, the model its foreign key refers to, or None: its own extractor)
+    for field in fields:
+        if (
+            field.is_relation
+            and field.many_to_one
+            and not getattr(field, "wagtail_reference_index_ignore", False)
+            and not getattr(field.related_model, "wagtail_reference_index_ignore", False)
+            and not isinstance(field, ParentalKey | GenericRel)
+        ):
+            steps.append((field, field.related_model))
+        if hasattr(field, "extract_references"):
+            steps.append((field, None))
+
+    def extract(page):
+        for field, related_model in steps:
+            value = field.value_from_object(page)
+            if value is None:
+                continue
+            if related_model is not None:
+                base = ReferenceIndex._get_base_content_type(related_model).id
+                yield base, str(value), field.name, field.name
+                continue
+            for to_model, to_id, model_path, content_path in field.extract_references(value):
+                yield (
+                    ReferenceIndex._get_base_content_type(to_model).id,
+                    to_id,
+                    f"{field.name}.{model_path}",
+                    f"{field.name}.{content_path}",
+                )
+        for name in children:
+            for child in getattr(page, name).all():
+                references = ReferenceIndex._extract_references_from_object(child)
+                for to_type, to_id, model_path, content_path in references:
+                    yield (
+                        to_type,
+                        to_id,
+                        f"{name}.item.{model_path}",
+                        f"{name}.{child.pk}.{content_path}",
+                    )
+
+    return extract

@@ -143,6 +143,7 @@ def test_a_revisions_content_is_what_modelcluster_serialises(job_index):
 # (a method of our own called through self/cls is ours).
 PRIVATE = re.compile(
     r"(?<!self)(?<!cls)\.(_insert|_get_path|_str2int|_extract_references_from_object|_get_content_path_hash"
+    r"|_get_base_content_type"
     r"|_batched_insert|_do_insert|_save_table|_prepare_related_fields_for_save)\b"
 )
 ALLOWED = {"content/imports/bulk_pages.py"}
@@ -159,3 +160,25 @@ def test_no_private_library_name_is_used_outside_bulk_pages():
                 if PRIVATE.search(line):
                     offenders.append(f"{relative}:{number}: {line.strip()}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_a_pages_references_are_what_wagtail_extracts(job_index):
+    """bulk_pages.extract_references: Wagtail's walk over the model's fields, reference for
+    reference and in its order: foreign keys, rich text links, a comment (child relation)."""
+    institution, role = InstitutionFactory(), RoleFactory()
+    page = _job("linked", institution, role)
+    page.description = (
+        f'<p>See <a linktype="page" id="{job_index.pk}">the index</a> and '
+        f'<a linktype="page" id="{job_index.pk}">again</a>.</p>'
+    )
+    page.requirements = f'<p><a linktype="page" id="{institution.pk}">Us</a></p>'
+    job_index.add_child(instance=page)
+    user = get_user_model().objects.create_user("ed", "ed@example.org", "pw")
+    Comment.objects.create(page=page, user=user, text="Check", contentpath="title")
+    page = JobPostingPage.objects.get(pk=page.pk)
+    expected = list(ReferenceIndex._extract_references_from_object(page))
+    assert bulk_pages.extract_references(page) == expected
+    paths = {content_path for *_, content_path in expected}
+    assert {"institution", "role"} <= paths
+    for prefix in ("description.", "requirements.", f"{COMMENTS_RELATION_NAME}."):
+        assert any(path.startswith(prefix) for path in paths), prefix
