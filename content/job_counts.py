@@ -45,10 +45,6 @@ class JobCounts:
     def countries(self) -> dict[str, int]:
         return _grouped(self.jobs, "country")
 
-    @cached_property
-    def institutions(self) -> dict[str, int]:
-        return _grouped(self.jobs, "institution__slug")
-
 
 def _grouped(qs: QuerySet, key: str) -> dict:
     return {

@@ -113,3 +113,21 @@ def test_list_query_costs_the_same_sql_for_2_and_6_items(
     build_site(job_index, guide_index, glossary_index, 2, 4)
     large = count_queries(graphql, query)
     assert small == large, (name, small, large)
+
+
+def test_one_jobs_institution_card_counts_only_that_institutions_jobs(graphql, job_index, settings):
+    """A job page's institution card asks for one institution's jobCount: its count query is
+    limited to that institution (every institution's count cost 1.6 s at a million jobs)."""
+    settings.GRAPHQL_CACHE_SECONDS = 0
+    ours, other = InstitutionFactory(), InstitutionFactory()
+    job = JobPostingPageFactory(parent=job_index, institution=ours)
+    JobPostingPageFactory(parent=job_index, institution=ours)
+    JobPostingPageFactory(parent=job_index, institution=other)
+    query = '{ job(slug: "SLUG") { institution { jobCount } } }'.replace("SLUG", job.slug)
+    graphql.post(query)
+    with CaptureQueriesContext(connection) as context:
+        payload = graphql.post(query).json()
+    assert payload["data"]["job"]["institution"]["jobCount"] == 2
+    counts = [q["sql"] for q in context.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1
+    assert f"IN ({ours.pk})" in counts[0]

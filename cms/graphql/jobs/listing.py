@@ -24,7 +24,7 @@ from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 from wagtail.models import Page, Site
 
 from cms.graphql.jobs.loaders import DisciplinesByJobLoader
-from cms.graphql.taxonomy.types import want_logos
+from cms.graphql.taxonomy.types import announce_institutions
 from content.job_fields import graphql_groups
 from content.models import Institution, JobPostingPage, Role
 
@@ -214,6 +214,6 @@ def fetch_listings(info, jobs, plan: ListingPlan) -> list[JobListing]:
         JobListing(row, institution, role, plan.root_paths)
         for row, institution, role in zip(rows, institutions, roles, strict=True)
     ]
-    want_logos(info, list(filter(None, institutions)))
+    announce_institutions(info, list(filter(None, institutions)))
     DisciplinesByJobLoader.of(info).want([listing.pk for listing in listings])
     return listings

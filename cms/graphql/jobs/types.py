@@ -6,7 +6,7 @@ from django.db.models import prefetch_related_objects
 from cms.graphql.core.scalars import JSONString, RichText
 from cms.graphql.jobs.loaders import DisciplinesByJobLoader
 from cms.graphql.pages.types import PageInterface, listing_page_type, page_type
-from cms.graphql.taxonomy.types import Country, Discipline, Institution, Role, want_logos
+from cms.graphql.taxonomy.types import Country, Discipline, Institution, Role, announce_institutions
 from content import jsonld
 from content.job_fields import PLAIN, Kind, graphql_groups
 from content.models import JobIndexPage, JobPostingPage
@@ -30,7 +30,7 @@ def with_listing_relations(jobs):
 def prime_jobs(info, jobs: list) -> list:
     """What a list of jobs shows, for all of them at once."""
     prefetch_related_objects(jobs, "institution__logo", "role")
-    want_logos(info, [job.institution for job in jobs])
+    announce_institutions(info, [job.institution for job in jobs])
     DisciplinesByJobLoader.of(info).want([job.pk for job in jobs])
     return jobs
 

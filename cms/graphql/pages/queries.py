@@ -143,7 +143,7 @@ class PagesQuery(graphene.ObjectType):
         return tree_list(pages, info, **args)
 
     def resolve_search(root, info, query=None):
-        from cms.graphql.taxonomy.types import want_logos
+        from cms.graphql.taxonomy.types import announce_institutions
         from content.models import Discipline, Institution, Role
 
         if not is_search(query):
@@ -156,5 +156,7 @@ class PagesQuery(graphene.ObjectType):
             room = SEARCH_RESULT_LIMIT - len(results)
             if room > 0:
                 results += list(search_queryset(model.objects.all(), query, ranked=True)[:room])
-        want_logos(info, [result for result in results if isinstance(result, Institution)])
+        announce_institutions(
+            info, [result for result in results if isinstance(result, Institution)]
+        )
         return results

@@ -4,7 +4,7 @@ import graphene
 from django.db.models import Q
 
 from cms.graphql.core.pagination import paginate, paginated_type, pagination_args
-from cms.graphql.taxonomy.types import Country, Discipline, Institution, Role, want_logos
+from cms.graphql.taxonomy.types import Country, Discipline, Institution, Role, announce_institutions
 from content.iso import country_name, country_names
 from content.job_counts import live_job_counts
 from content.models import Discipline as DisciplineModel
@@ -76,7 +76,7 @@ class TaxonomyQuery(graphene.ObjectType):
             institutions.order_by("name", "pk"),
             page,
             per_page,
-            prepare=lambda items: want_logos(info, list(items)),
+            prepare=lambda items: announce_institutions(info, list(items)),
         )
 
     def resolve_institution(root, info, slug):

@@ -4,7 +4,7 @@ import graphene
 
 from cms.graphql.media.loaders import ImageByIdLoader
 from cms.graphql.media.types import ImageObjectType
-from cms.graphql.taxonomy.loaders import DisciplineByIdLoader
+from cms.graphql.taxonomy.loaders import DisciplineByIdLoader, OpenJobCountByInstitutionLoader
 from content.job_counts import live_job_counts
 
 
@@ -64,10 +64,11 @@ class Role(graphene.ObjectType):
     resolve_job_count = _job_count("roles")
 
 
-def want_logos(info, institutions: list) -> list:
-    """Announce a list of institutions' logos to their loader: one query for all of them,
-    made only if one is shown."""
+def announce_institutions(info, institutions: list) -> list:
+    """Announce a list of institutions' logos and job counts to their loaders: one query for
+    all of them, made only if one is shown."""
     ImageByIdLoader.of(info).want([institution.logo_id for institution in institutions])
+    OpenJobCountByInstitutionLoader.of(info).want([institution.pk for institution in institutions])
     return institutions
 
 
@@ -92,4 +93,5 @@ class Institution(graphene.ObjectType):
         # Public images only; lists of institutions announce their logos to the loader.
         return ImageByIdLoader.of(info).load(institution.logo_id)
 
-    resolve_job_count = _job_count("institutions")
+    def resolve_job_count(institution, info):
+        return OpenJobCountByInstitutionLoader.of(info).load(institution.pk)
