@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import workers  # noqa: E402
 from bench.report import write_section  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -337,10 +338,8 @@ def peak_rss_mb(pid: int) -> float:
 
 def start_worker(extra_env: dict, log: Path) -> subprocess.Popen:
     env = {**os.environ, **extra_env, "LOG_LEVEL": "WARNING"}
-    process = subprocess.Popen(
+    return workers.start_worker(
         [
-            sys.executable,
-            "-m",
             "celery",
             "-A",
             "config",
@@ -350,18 +349,9 @@ def start_worker(extra_env: dict, log: Path) -> subprocess.Popen:
             "--without-mingle",
             "--loglevel=INFO",
         ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+        env,
+        log,
     )
-    deadline = time.monotonic() + 120
-    while "ready." not in log.read_text():
-        if time.monotonic() > deadline or process.poll() is not None:
-            raise SystemExit(f"worker did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.3)
-    return process
 
 
 def timed_run(extra_env: dict, label: str) -> dict:

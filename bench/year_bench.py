@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import sim_clock  # noqa: E402
+from bench import sim_clock, workers  # noqa: E402
 from bench.digest_bench import COUNTRIES, KEYWORDS, CpuMeter, children, database_backends  # noqa: E402
 from bench.report import load_average, write_section  # noqa: E402
 
@@ -276,22 +276,9 @@ def start_worker(smtp_port: int, log: Path) -> subprocess.Popen:
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.sim_clock", "worker", "--concurrency=2", "--loglevel=INFO"],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    return workers.start_worker(
+        ["bench.sim_clock", "worker", "--concurrency=2", "--loglevel=INFO"], env, log
     )
-    deadline = time.monotonic() + 120
-    while "ready." not in log.read_text():
-        if time.monotonic() > deadline or process.poll() is not None:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-            raise SystemExit(f"worker did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.3)
-    return process
 
 
 def digest(frequency: str) -> tuple[float, float]:
