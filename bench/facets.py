@@ -42,6 +42,8 @@ FIELDS = (
 
 def per_dimension(filters, request):
     """The baseline: one grouped query per dimension, then the total and the names."""
+    from django.db.models import Count
+
     from cms.graphql.jobs.queries import CountryFacetCount, FacetCount, JobFacets, _by_count
     from content.iso import country_name
     from content.job_counts import JobCounts
@@ -51,7 +53,16 @@ def per_dimension(filters, request):
     counts = {}
     for dimension in FACETS:
         without = dataclasses.replace(filters, **{dimension: None})
-        counts[dimension] = getattr(JobCounts(search_jobs(without, request=request)), dimension)
+        jobs = search_jobs(without, request=request)
+        if dimension == "institutions":  # the taxonomy counts institutions by id, in a loader
+            rows = (
+                jobs.order_by()
+                .values_list("institution__slug")
+                .annotate(n=Count("pk", distinct=True))
+            )
+            counts[dimension] = dict(rows)
+        else:
+            counts[dimension] = getattr(JobCounts(jobs), dimension)
     facets = {"total": JobCounts(search_jobs(filters, request=request)).total}
     named = {"disciplines": Discipline, "roles": Role, "institutions": Institution}
     for dimension, model in named.items():
