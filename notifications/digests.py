@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from content.models import JobPostingPage
 from content.visibility import open_jobs
-from notifications import accepted, sending, suppression, throttling
+from notifications import accepted, bounces, sending, suppression, throttling
 from notifications.email import (
     CLOSING_DATE,
     JOB_FIELDS,
@@ -349,6 +349,7 @@ def _send_claimed(claim: str, subscriber_ids: list[int], held, result: BatchResu
                         _send_one(
                             smtp,
                             record,
+                            claim,
                             subscribers[subscriber_id],
                             [pk for pk, _, _ in deliveries],
                             lambda deliveries=deliveries: _groups(
@@ -408,7 +409,14 @@ def _groups(deliveries, jobs: dict, rendered: dict, titles: dict[int, str]) -> l
 
 
 def _send_one(
-    smtp, record, subscriber: Subscriber, ids: list[int], groups, branding, result: BatchResult
+    smtp,
+    record,
+    claim: str,
+    subscriber: Subscriber,
+    ids: list[int],
+    groups,
+    branding,
+    result: BatchResult,
 ):
     """Build one subscriber's email (`groups()` gives its content) and send it. Whatever
     goes wrong with this one email is recorded against its rows; only trouble with the
@@ -417,6 +425,12 @@ def _send_one(
         sending.send(smtp, digest_email(subscriber, groups(), branding))
     except smtplib.SMTPException as err:
         code = _smtp_code(err)
+        if isinstance(err, smtplib.SMTPRecipientsRefused):
+            # The address's outcome, classified as every bounce is (notifications/bounces.py):
+            # a 5xx suppresses it and marks the subscriber bounced, a 4xx is a soft bounce.
+            bounces.report_refusal(
+                err, subscriber.email, subscriber=subscriber, email_id=f"{claim}:{subscriber.pk}"
+            )
         if code is None or code < 500:
             _count_attempt(ids, f"SMTP said {code}: {err}", result)
             if code is not None and not isinstance(err, smtplib.SMTPSenderRefused):
@@ -425,11 +439,7 @@ def _send_one(
             raise TransientSendError(f"SMTP said {code}: {err}") from err
         reason = f"{code} {err}"[:300]
         if isinstance(err, smtplib.SMTPRecipientsRefused):
-            # A permanent rejection of the address: stop sending to it at all.
-            Subscriber.objects.filter(pk=subscriber.pk).update(
-                status=Subscriber.Status.BOUNCED, bounced_at=timezone.now(), bounce_reason=reason
-            )
-            suppression.suppress(subscriber.email, suppression.Reason.HARD_BOUNCE, "smtp", reason)
+            # A permanent rejection of the address: nothing more goes to it.
             result.failed += Delivery.objects.filter(
                 subscriber_id=subscriber.pk, status=Delivery.Status.PENDING
             ).update(status=Delivery.Status.FAILED, error=reason)

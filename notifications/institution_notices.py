@@ -47,7 +47,7 @@ from wagtail.models import TaskState
 from content.lifecycle import ContentChanged, Kind, Source
 from content.models import Institution, JobPostingPage
 from content.visibility import open_jobs
-from notifications import suppression
+from notifications import bounces, suppression
 from notifications.bounces import return_path
 from notifications.email import email_chrome, load_branding
 from notifications.mime import Email
@@ -451,7 +451,10 @@ def send_notices(ids: list[int]) -> int:
                     delivered += 1
                     told[group_key].add(address)
                 except smtplib.SMTPRecipientsRefused as err:
-                    code, reply = err.recipients.get(address, (550, b""))
+                    # Classified as every bounce is: a 5xx suppresses the address.
+                    email_id = f"notice:{notices[0].pk}:{suppression.key(address)[:16]}"
+                    code = bounces.report_refusal(err, address, email_id=email_id)
+                    reply = err.recipients.get(address, (code, b""))[1]
                     if 400 <= code < 500:  # greylisted: the whole group again, later
                         raise smtplib.SMTPResponseException(code, reply) from err
                     errors.append(f"{address}: {code} {reply!r}"[:150])

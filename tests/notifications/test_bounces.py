@@ -17,7 +17,7 @@ from notifications.bounce_receiver import BounceController
 from notifications.models import DeliveryEvent, Subscriber
 from tests.notifications.bounce_messages import arf, auto_reply, dsn
 from tests.notifications.factories import confirmed_subscriber, publish_job
-from tests.notifications.smtp import free_port
+from tests.notifications.smtp import free_port, smtp_server
 from tests.processes import ROOT, database_url, wait_for
 
 pytestmark = pytest.mark.django_db
@@ -245,3 +245,57 @@ def test_events_and_daily_rates_are_in_the_admin(django_user_model, ann):
     editor = staff(django_user_model, "editor")
     assert editor.get("/admin/reports/delivery-rates/").status_code in (302, 403)
     assert editor.get("/admin/delivery_events/").status_code in (302, 403)
+
+
+# --- one rule for every source ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status", "soft", "kind"),
+    [
+        ("failed", "5.1.1", False, "hard_bounce"),
+        ("failed", "550", False, "hard_bounce"),
+        ("failed", "", False, "hard_bounce"),
+        ("failed", "4.4.7", False, "soft_bounce"),
+        ("failed", "452", False, "soft_bounce"),
+        ("failed", "5.0.0", True, "soft_bounce"),  # the ESP says soft
+        ("delayed", "", False, "soft_bounce"),
+        ("failed", "421", False, None),  # the server's "not now", not the mailbox's
+        ("complaint", "", False, "complaint"),
+        ("delivered", "2.0.0", False, None),
+    ],
+)
+def test_one_classification_for_every_source(outcome, status, soft, kind):
+    assert bounces.classify(outcome, status, soft=soft) == kind
+
+
+def test_smtp_refusals_at_the_send_are_classified_as_every_bounce(job_index, settings):
+    """A 451 at RCPT is a soft bounce, counted once however often the batch is retried; a 550
+    a hard bounce that suppresses at once (the same rule as DSNs and ESP events)."""
+    settings.NOTIFICATIONS_SOFT_BOUNCE_LIMIT = 2
+    since = timezone.now() - dt.timedelta(minutes=1)
+    soft = confirmed_subscriber("soft@example.org", since=since)
+    hard = confirmed_subscriber("hard@uni.example", since=since)
+    publish_job(job_index, title="Postdoc in optics")
+    batches = []
+    with smtp_server() as (handler, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        handler.bounce = {hard.email}
+        digests.run_digest("INSTANT", force=True, send=lambda *batch: batches.append(batch))
+        (batch,) = batches
+        for _ in range(2):  # the batch and Celery's retry of it meet the same 451
+            handler.refuse_next_rcpt = 1
+            with pytest.raises(digests.TransientSendError):
+                digests.send_batch(*batch)
+        events = DeliveryEvent.objects.order_by("kind")
+        assert [(e.kind, e.subscriber, e.source, e.status) for e in events] == [
+            ("hard_bounce", hard, "smtp", "550"),
+            ("soft_bounce", soft, "smtp", "451"),
+        ]
+        assert suppression.is_suppressed(hard.email)
+        assert not suppression.is_suppressed(soft.email)  # one soft bounce, not two
+        assert Subscriber.objects.get(pk=hard.pk).bounce_reason.startswith("550 5.1.1")
+        digests.send_batch(*batch)
+        assert [rcpt for rcpt, _ in handler.accepted] == [soft.email]
