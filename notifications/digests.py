@@ -42,7 +42,14 @@ from notifications.email import (
     render_job,
 )
 from notifications.matching import oldest_unplanned, plan
-from notifications.models import AcceptedEmail, Delivery, DigestRun, Frequency, Subscriber
+from notifications.models import (
+    AcceptedEmail,
+    Delivery,
+    DigestRun,
+    Frequency,
+    SentEmails,
+    Subscriber,
+)
 from notifications.publishing import record_missed_publications
 from notifications.sql import any_of_sql
 
@@ -228,6 +235,7 @@ def send_batch(run_id: int | None, claim: str, subscriber_ids: list[int]) -> Bat
         _renew(held, settings.NOTIFICATIONS_CLAIM_SECONDS)
         raise
     finally:
+        sending.record_sent(SentEmails.Kind.DIGEST, result.emails)
         if run_id is not None:
             _count(run_id, result, done)
     return result

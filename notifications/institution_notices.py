@@ -51,8 +51,8 @@ from notifications import bounces, suppression
 from notifications.bounces import return_path
 from notifications.email import email_chrome, load_branding
 from notifications.mime import Email
-from notifications.models import InstitutionNotice
-from notifications.sending import send
+from notifications.models import InstitutionNotice, SentEmails
+from notifications.sending import record_sent, send
 
 logger = logging.getLogger(__name__)
 
@@ -480,4 +480,5 @@ def send_notices(ids: list[int]) -> int:
         logger.error("Institution notices %s refused: %s", unsent, err)
     finally:
         connection.close()
+        record_sent(SentEmails.Kind.NOTICE, sent + sum(len(told[key]) for key in remaining))
     return sent

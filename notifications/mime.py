@@ -20,6 +20,8 @@ from django.core.mail.message import make_msgid
 
 from notifications import suppression
 from notifications.dkim import configured, signed
+from notifications.models import SentEmails
+from notifications.sending import record_sent
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +61,9 @@ class AlternativesEmail(EmailMultiAlternatives):
         if suppression.suppressed(self.recipients()):
             logger.info("An email to a suppressed address was not sent.")
             return 0
-        return super().send(fail_silently=fail_silently)
+        sent = super().send(fail_silently=fail_silently)
+        record_sent(SentEmails.Kind.MESSAGE, sent)
+        return sent
 
     def message(self):
         message = super().message()

@@ -227,10 +227,10 @@ def test_manage_py_receive_bounces_end_to_end(tmp_path, settings):
 
 
 def test_events_and_daily_rates_are_in_the_admin(django_user_model, ann):
-    from notifications.models import DigestRun
+    from notifications import sending
     from tests.notifications.test_admin import staff
 
-    DigestRun.objects.create(frequency="DAILY", emails_sent=400)
+    sending.record_sent("digest", 400)
     path = bounces.return_path(ann.email, ann.pk)
     bounces.handle_message(dsn(path, ann.email), [path])
     bounces.record("complaint", address="zed@example.org", source="arf")
@@ -240,11 +240,40 @@ def test_events_and_daily_rates_are_in_the_admin(django_user_model, ann):
     assert b"Hard bounce" in events.content and b"5.1.1" in events.content
     report = client.get("/admin/reports/delivery-rates/")
     assert report.status_code == 200
-    # Today: 400 digest emails, one hard bounce, one complaint: 0.25% each.
+    # Today: 400 emails, one hard bounce, one complaint: 0.25% each.
     assert report.content.count(b"0.25%") == 2
     editor = staff(django_user_model, "editor")
     assert editor.get("/admin/reports/delivery-rates/").status_code in (302, 403)
     assert editor.get("/admin/delivery_events/").status_code in (302, 403)
+
+
+def test_the_daily_rates_count_every_email_sent_not_only_digests(
+    job_index, mailoutbox, eager_celery, django_capture_on_commit_callbacks
+):
+    """A digest, a confirmation and an institution notice: three emails sent today, and the
+    rates' denominator says three."""
+    from notifications.admin_views import daily_rates
+    from notifications.email import confirmation_message
+    from notifications.models import JobAlert
+    from tests.content.factories import InstitutionFactory, JobPostingPageFactory
+
+    confirmed_subscriber("ann@example.org", since=timezone.now() - dt.timedelta(minutes=1))
+    pending = Subscriber.objects.create(email="bob@example.org", consented_at=timezone.now())
+    alert = JobAlert.objects.create(subscriber=pending, frequency="DAILY")
+    confirmation_message(pending, alert).send()
+    oxford = InstitutionFactory(name="Oxford", slug="oxford", notices_email="jobs@ox.example")
+    job = JobPostingPageFactory(parent=job_index, institution=oxford, live=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        job.save_revision().publish()  # the institution is told it went live
+    digests.run_digest("INSTANT", force=True, send=digests.send_batch)
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "ann@example.org",
+        "bob@example.org",
+        "jobs@ox.example",
+    ]
+    bounces.record("hard_bounce", address="ann@example.org", source="dsn")
+    [today] = daily_rates(days=1)
+    assert (today.emails, today.hard_bounces, today.bounce_rate) == (3, 1, "33.33%")
 
 
 # --- one rule for every source ----------------------------------------------------------------
