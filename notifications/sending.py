@@ -2,8 +2,7 @@
 django-anymail's ESPs, the file and locmem backends), and the one record of what was sent
 (`record_sent`: emails per day and kind, the denominator of the bounce and complaint rates)."""
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 
 from notifications.models import SentEmails
@@ -19,16 +18,16 @@ def send(connection, email):
 
 def record_sent(kind: str, count: int) -> None:
     """Add `count` emails of `kind` (a SentEmails.Kind) sent today (in TIME_ZONE, as the
-    daily rates count their days). Every sender calls it: digest batches, institution
-    notices, and `AlternativesEmail.send` (notifications/mime.py) for every one-off email."""
+    daily rates count their days), in one statement (INSERT ... ON CONFLICT DO UPDATE, on
+    PostgreSQL and SQLite alike), safe against concurrent senders. Every sender calls it:
+    digest batches and institution notices once per batch, and `AlternativesEmail.send`
+    (notifications/mime.py) for every one-off email."""
     if count <= 0:
         return
-    day = timezone.localdate()
-    rows = SentEmails.objects.filter(day=day, kind=kind)
-    if rows.update(emails=F("emails") + count):
-        return
-    try:
-        with transaction.atomic():
-            SentEmails.objects.create(day=day, kind=kind, emails=count)
-    except IntegrityError:  # created meanwhile by another sender
-        rows.update(emails=F("emails") + count)
+    table = connection.ops.quote_name(SentEmails._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, kind, emails) VALUES (%s, %s, %s)"
+            f" ON CONFLICT (day, kind) DO UPDATE SET emails = {table}.emails + excluded.emails",
+            [connection.ops.adapt_datefield_value(timezone.localdate()), kind, count],
+        )
