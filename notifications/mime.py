@@ -51,6 +51,14 @@ class DkimSignedMessage:
         return self.as_bytes(unixfrom, linesep).decode("utf-8", errors="surrogateescape")
 
 
+class SuppressedRecipient(Exception):
+    """An email was not sent: its recipients include addresses on the suppression list."""
+
+    def __init__(self, addresses):
+        self.addresses = sorted(addresses)
+        super().__init__("The address is on the suppression list; the email was not sent.")
+
+
 class AlternativesEmail(EmailMultiAlternatives):
     """EmailMultiAlternatives whose message is DKIM-signed when a key is configured, and
     which is not sent to an address on the suppression list (`send`, the path of our
@@ -58,9 +66,15 @@ class AlternativesEmail(EmailMultiAlternatives):
     check theirs in bulk where they choose recipients)."""
 
     def send(self, fail_silently=False):
-        if suppression.suppressed(self.recipients()):
+        """Send, unless a recipient is suppressed: then nothing is sent and, unless
+        `fail_silently`, SuppressedRecipient is raised, so no caller mistakes it for a sent
+        email (staff are told; a public form answers as always: notifications/services.py)."""
+        blocked = suppression.suppressed(self.recipients())
+        if blocked:
             logger.info("An email to a suppressed address was not sent.")
-            return 0
+            if fail_silently:
+                return 0
+            raise SuppressedRecipient(blocked)
         sent = super().send(fail_silently=fail_silently)
         record_sent(SentEmails.Kind.MESSAGE, sent)
         return sent

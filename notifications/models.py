@@ -424,6 +424,7 @@ class DeliveryEvent(models.Model):
         COMPLAINT = "complaint", "Complaint"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed at the email service"
         REJECTED = "rejected", "Rejected by the email service"
+        NOT_SENT = "not_sent", "Not sent: on the suppression list"
 
     kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
     # Unlinked, not deleted, when the subscriber is erased: the event names no address, and
