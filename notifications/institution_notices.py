@@ -53,7 +53,7 @@ from notifications import bounces, suppression
 from notifications.bounces import return_path
 from notifications.email import email_chrome, load_branding
 from notifications.mime import Email
-from notifications.models import InstitutionNotice, SentEmails
+from notifications.models import DeliveryEvent, InstitutionNotice, SentEmails
 from notifications.sending import ProviderDeferred, record_sent, send, send_throttled
 
 logger = logging.getLogger(__name__)
@@ -443,6 +443,24 @@ def send_notices(ids: list[int]) -> int:
         )
         for group_key, notices in groups.items()
     }
+    skipped: dict[tuple[int, str], int] = {}
+    for group_key, notices in groups.items():
+        blocked = {
+            address
+            for notice in notices
+            for address in notice.recipients.split("\n")
+            if address in suppressed
+        }
+        skipped[group_key] = len(blocked)
+        for address in sorted(blocked):  # not a silent no-op: recorded, once per notice
+            bounces.record(
+                DeliveryEvent.Kind.NOT_SENT,
+                address=address,
+                source="notice",
+                detail=f"The {notices[0].get_kind_display().lower()} notice was not sent: "
+                "the address is on the suppression list.",
+                event_id=f"notice:{notices[0].pk}:{suppression.key(address)[:16]}",
+            )
     told: dict[tuple[int, str], set[str]] = defaultdict(set)  # per group, this attempt
     refused: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)  # for good: why
 
@@ -490,7 +508,10 @@ def send_notices(ids: list[int]) -> int:
                 status, error = Status.NO_RECIPIENTS, "every address is on the suppression list"
             else:
                 status = Status.SENT if told[group_key] else Status.FAILED
-                error = "; ".join(refused[group_key].values())[:300]
+                why = list(refused[group_key].values())
+                if skipped[group_key]:
+                    why.insert(0, f"{skipped[group_key]} on the suppression list, not told")
+                error = "; ".join(why)[:300]
             InstitutionNotice.objects.filter(pk__in=[notice.pk for notice in notices]).update(
                 status=status, sent_at=timezone.now(), error=error
             )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from content.models import InstitutionMembership, JobPostingPage
 from content.moderation import REVIEWERS_GROUP, ensure_job_moderation
 from notifications import suppression
-from notifications.models import InstitutionNotice
+from notifications.models import DeliveryEvent, InstitutionNotice
 from notifications.tasks import publish_scheduled, send_closing_soon_notices
 from tests.cms.test_moderation import act, draft_job, login, submit_in_admin
 from tests.content.factories import InstitutionFactory, JobPostingPageFactory, RoleFactory
@@ -168,6 +168,12 @@ def test_contacts_default_to_the_accounts_and_skip_suppressed_addresses(
     with django_capture_on_commit_callbacks(execute=True):
         job.save_revision().publish()
     assert [rcpt for rcpt, _ in smtp.accepted] == ["ann@cam.example"]
+    # Not a silent no-op: the notice says so, and the unsent email is recorded.
+    notice = InstitutionNotice.objects.get()
+    assert (notice.status, notice.error) == ("sent", "1 on the suppression list, not told")
+    event = DeliveryEvent.objects.get()
+    assert (event.kind, event.source) == ("not_sent", "notice")
+    assert event.key == suppression.key("bob@cam.example")
 
 
 @pytest.mark.parametrize("refusal", ["refuse_next_data", "refuse_next_rcpt"])
