@@ -28,6 +28,7 @@ from notifications.models import (
     DeliveryEvent,
     DigestRun,
     JobAlert,
+    SentEmails,
     Subscriber,
     Suppression,
 )
@@ -254,20 +255,16 @@ class DayOfMail:
 
 
 def daily_rates(days: int = 30, today: dt.date | None = None) -> list[DayOfMail]:
-    """Per day, newest first: digest emails sent (DigestRun.emails_sent, by the run's start),
-    hard bounces and complaints (DeliveryEvent), and their rates. Gmail and Yahoo ask bulk
-    senders to keep complaints under 0.3%."""
+    """Per day, newest first: every email sent (SentEmails: digests, institution notices,
+    confirmations and other one-off emails), hard bounces and complaints (DeliveryEvent),
+    and their rates. Gmail and Yahoo ask bulk senders to keep complaints under 0.3%."""
     today = today or timezone.localdate()
     first = today - dt.timedelta(days=days - 1)
     rows = {
         first + dt.timedelta(days=n): DayOfMail(first + dt.timedelta(days=n)) for n in range(days)
     }
     sent = (
-        DigestRun.objects.filter(started_at__date__gte=first)
-        .annotate(day=TruncDate("started_at"))
-        .values("day")
-        .annotate(n=Sum("emails_sent"))
-        .order_by()
+        SentEmails.objects.filter(day__gte=first).values("day").annotate(n=Sum("emails")).order_by()
     )
     for row in sent:
         if row["day"] in rows:
@@ -304,7 +301,7 @@ class DeliveryRatesView(ReportView):
     paginate_by = 31
     columns = [
         Column("day", label="Day"),
-        Column("emails", label="Digest emails"),
+        Column("emails", label="Emails sent"),
         Column("hard_bounces", label="Hard bounces"),
         Column("bounce_rate", label="Bounce rate"),
         Column("soft_bounces", label="Soft bounces"),

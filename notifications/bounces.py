@@ -16,14 +16,21 @@ Where they come from:
   unsubscribed, rejected) arrive through anymail's own webhook views and `tracking` signal
   (`on_tracking_event`, connected in notifications/signals.py).
 
-What happens (`record`):
-- hard bounce (Action: failed, Status 5.x.x; anymail "bounced"), ESP "rejected": suppressed
-  at once, the subscriber `bounced`;
+What happens: every source hands its outcome to `report` (the DSN receiver, the SMTP
+server's answer at the send in notifications/sending.py, anymail's events), which classifies
+it (`classify`, the one rule) and acts on it (`record`), so no source can differ:
+- hard bounce (a permanent failure: a 5xx reply, a 5.x.x status; a DSN's "failed" with one;
+  an ESP's "bounced" that is not soft), ESP "rejected": suppressed at once, the subscriber
+  `bounced`;
 - complaint (ARF Feedback-Type: abuse; anymail "complained"), ESP "unsubscribed":
   suppressed at once, the subscriber `unsubscribed`;
-- soft bounce (Action: delayed, or failed with 4.x.x; anymail "deferred" is not a bounce):
-  recorded; suppressed once NOTIFICATIONS_SOFT_BOUNCE_LIMIT of them arrive within
-  NOTIFICATIONS_SOFT_BOUNCE_WINDOW_DAYS.
+- soft bounce (a temporary failure: a 4xx reply or 4.x.x status, a DSN's "delayed", anymail's
+  "deferred", an ESP's "bounced" its ESP calls soft or transient, e.g. Postmark's
+  SoftBounce): recorded; suppressed once NOTIFICATIONS_SOFT_BOUNCE_LIMIT of them arrive
+  within NOTIFICATIONS_SOFT_BOUNCE_WINDOW_DAYS. An SMTP 421 is the server's "not now" (it
+  closes the connection), not news about the mailbox: no event (the batch is retried).
+One email gives at most one event per source and `event_id` (the ESP's id; for SMTP, the
+email's own), so a retried batch meeting the same 4xx again counts once.
 """
 
 import datetime as dt
@@ -32,6 +39,7 @@ import email.policy
 import hmac
 import logging
 import re
+import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -108,7 +116,7 @@ def read_token(address: str) -> Token | None:
 class Report:
     """One recipient's outcome in a DSN, or one complaint in an ARF report."""
 
-    kind: str  # a DeliveryEvent.Kind
+    outcome: str  # an Outcome, for `classify`
     recipient: str  # the address the report names ("" if none)
     status: str = ""
     detail: str = ""
@@ -154,18 +162,14 @@ def _dsn(parts) -> list[Report]:
         for block in part.get_payload()[1:]:
             action = str(block.get("Action", "")).strip().lower()
             status = str(block.get("Status", "")).strip().split(" ")[0]
-            if action == "failed" and status.startswith("5"):
-                kind = Kind.HARD_BOUNCE
-            elif action in ("failed", "delayed"):
-                kind = Kind.SOFT_BOUNCE
-            else:  # delivered, relayed, expanded
-                continue
+            if action not in (Outcome.FAILED, Outcome.DELAYED):
+                continue  # delivered, relayed, expanded
             recipient = _address(block.get("Original-Recipient")) or _address(
                 block.get("Final-Recipient")
             )
             reports.append(
                 Report(
-                    kind,
+                    action,
                     recipient,
                     status,
                     _one_line(block.get("Diagnostic-Code") or f"Action: {action}"),
@@ -192,7 +196,7 @@ def _arf(parts) -> list[Report]:
     if original is not None:
         recipient = recipient or _address(original.get("To"))
         token = read_token(_address(original.get("Return-Path")))
-    return [Report(Kind.COMPLAINT, recipient, "", f"Feedback-Type: {feedback_type}", token)]
+    return [Report(Outcome.COMPLAINT, recipient, "", f"Feedback-Type: {feedback_type}", token)]
 
 
 def _fields(part) -> email.message.Message:
@@ -214,12 +218,12 @@ def handle_message(raw: bytes, rcpt_tos: list[str], source: str = "") -> list[De
     tokens = [token for token in map(read_token, rcpt_tos) if token is not None]
     for report in parse_report(raw):
         token = report.token or (tokens[0] if tokens else None)
-        kind_source = source or ("arf" if report.kind == Kind.COMPLAINT else "dsn")
+        kind_source = source or ("arf" if report.outcome == Outcome.COMPLAINT else "dsn")
         event = None
         if token is not None and token.subscriber_id:
             subscriber = Subscriber.objects.filter(pk=token.subscriber_id).first()
-            event = record(
-                report.kind,
+            event = report_outcome(
+                report.outcome,
                 subscriber=subscriber,
                 address=report.recipient,
                 source=kind_source,
@@ -227,21 +231,93 @@ def handle_message(raw: bytes, rcpt_tos: list[str], source: str = "") -> list[De
                 detail=report.detail,
             )
         elif token is not None and report.recipient and token.names(report.recipient):
-            event = record(
-                report.kind,
+            event = report_outcome(
+                report.outcome,
                 address=report.recipient,
                 source=kind_source,
                 status=report.status,
                 detail=report.detail,
             )
         else:
-            logger.info("A %s report without a token of ours; ignored.", report.kind)
+            logger.info("A %s report without a token of ours; ignored.", report.outcome)
         if event is not None:
             recorded.append(event)
     return recorded
 
 
-# --- acting on an outcome ---------------------------------------------------------------------
+# --- classifying and acting on an outcome -----------------------------------------------------
+
+
+class Outcome:
+    """What a source says became of an email, before `classify` names its kind."""
+
+    FAILED = "failed"  # given up on (a DSN's "failed", an SMTP refusal, an ESP's "bounced")
+    DELAYED = "delayed"  # not delivered yet, tried again (a DSN's "delayed", ESP "deferred")
+    COMPLAINT = "complaint"
+    UNSUBSCRIBED = "unsubscribed"  # at the ESP
+    REJECTED = "rejected"  # the ESP refused to send it
+
+
+_STATUS = re.compile(r"(?<![\d.])([245])\.\d{1,3}\.\d{1,3}(?![\d.])")
+_REPLY_CODE = re.compile(r"(?<![\d.])([245]\d\d)(?![\d.])")
+
+
+def status_of(text: str) -> str:
+    """The status an SMTP reply or an MTA's diagnostic gives: its enhanced status code
+    (RFC 3463, "5.1.1") if it has one, else its reply code ("550"); "" if neither."""
+    text = str(text or "")
+    match = _STATUS.search(text) or _REPLY_CODE.search(text)
+    return match.group(0) if match else ""
+
+
+def classify(outcome: str, status: str = "", *, soft: bool = False) -> str | None:
+    """The one rule for every source: the DeliveryEvent.Kind of an outcome, or None when it
+    says nothing about the address. `status` is an enhanced status code or an SMTP reply
+    code ("" if unknown); `soft`: the source itself says the failure was temporary (an
+    ESP's soft bounce)."""
+    if outcome in (Outcome.COMPLAINT, Outcome.UNSUBSCRIBED, Outcome.REJECTED):
+        return {
+            Outcome.COMPLAINT: Kind.COMPLAINT,
+            Outcome.UNSUBSCRIBED: Kind.UNSUBSCRIBED,
+            Outcome.REJECTED: Kind.REJECTED,
+        }[outcome]
+    if outcome not in (Outcome.FAILED, Outcome.DELAYED):
+        return None
+    if status == "421":  # the server's "not now" for the whole connection
+        return None
+    if outcome == Outcome.DELAYED or soft or status.startswith("4"):
+        return Kind.SOFT_BOUNCE
+    return Kind.HARD_BOUNCE
+
+
+def report_outcome(
+    outcome: str,
+    *,
+    status: str = "",
+    soft: bool = False,
+    subscriber: Subscriber | None = None,
+    address: str = "",
+    source: str,
+    detail: str = "",
+    event_id: str = "",
+    when: dt.datetime | None = None,
+) -> DeliveryEvent | None:
+    """What every source calls: classify the outcome (`classify`) and act on it
+    (`record`). Returns the event, or None when nothing was recorded."""
+    kind = classify(outcome, status, soft=soft)
+    if kind is None:
+        return None
+    return record(
+        kind,
+        subscriber=subscriber,
+        address=address,
+        source=source,
+        status=status,
+        detail=detail,
+        event_id=event_id,
+        when=when,
+    )
+
 
 _SUPPRESS_AT_ONCE = {
     Kind.HARD_BOUNCE: suppression.Reason.HARD_BOUNCE,
@@ -262,8 +338,9 @@ def record(
     event_id: str = "",
     when: dt.datetime | None = None,
 ) -> DeliveryEvent | None:
-    """Record one outcome for `subscriber` (or, without one, for `address`, and its
-    subscriber if there is one) and act on it. Returns the event, or None when there is no
+    """Record one classified outcome for `subscriber` (or, without one, for `address`, and
+    its subscriber if there is one) and act on it: suppress at once, or a soft bounce past
+    the threshold. Returns the event, or None when there is no
     address to record it for or `event_id` from `source` was recorded before (a webhook
     delivered twice)."""
     reported = address.strip()
@@ -325,26 +402,75 @@ def _stop(subscriber: Subscriber, kind: str, reason: str) -> None:
         )
 
 
+# --- the SMTP server's answer at the send -------------------------------------------------------
+
+
+def report_refusal(
+    err: smtplib.SMTPRecipientsRefused,
+    address: str,
+    *,
+    subscriber: Subscriber | None = None,
+    email_id: str,
+) -> int:
+    """The receiving server refused `address` at RCPT (Django's SMTP backend raises
+    smtplib's SMTPRecipientsRefused): reported as any other failure (a 5xx is a hard
+    bounce, a 4xx a soft one, a 421 nothing). `email_id` names the email, so retrying it
+    counts once. Returns the reply code."""
+    code, reply = err.recipients.get(address, (550, b""))
+    if isinstance(reply, bytes):
+        reply = reply.decode("utf-8", "replace")
+    report_outcome(
+        Outcome.FAILED,
+        status=str(code),
+        subscriber=subscriber,
+        address=address,
+        source="smtp",
+        detail=str(reply),
+        event_id=email_id,
+    )
+    return code
+
+
 # --- django-anymail's tracking events ---------------------------------------------------------
 
-_ANYMAIL_KINDS = {
-    "bounced": Kind.HARD_BOUNCE,
-    "complained": Kind.COMPLAINT,
-    "unsubscribed": Kind.UNSUBSCRIBED,
-    "rejected": Kind.REJECTED,
+_ANYMAIL_OUTCOMES = {
+    "bounced": Outcome.FAILED,
+    "deferred": Outcome.DELAYED,
+    "complained": Outcome.COMPLAINT,
+    "unsubscribed": Outcome.UNSUBSCRIBED,
+    "rejected": Outcome.REJECTED,
 }
+
+# anymail normalises a soft bounce to "bounced" for some ESPs; what their own event says.
+_ESP_SOFT = {"softbounce", "soft_bounce", "soft_bounced", "transient"}
+
+
+def _esp_says_soft(event) -> bool:
+    """Whether the ESP called this "bounced" event soft (Postmark's Type SoftBounce,
+    Brevo's and Mandrill's soft_bounce, MailerSend's soft_bounced, Amazon SES's bounceType
+    Transient, Mailjet's hard_bounce false)."""
+    raw = event.esp_event if isinstance(event.esp_event, dict) else {}
+    named = [raw.get("Type"), raw.get("event"), raw.get("type"), raw.get("bounceType")]
+    named.append(str(event.description or "").split(":")[0])
+    if isinstance(raw.get("bounce"), dict):
+        named.append(raw["bounce"].get("bounceType"))
+    if raw.get("hard_bounce") is False:
+        return True
+    return any(str(name or "").strip().lower() in _ESP_SOFT for name in named)
 
 
 def on_tracking_event(sender, event, esp_name, **kwargs):
     """anymail's `tracking` signal (its webhook views verified the call with their basic
-    auth first): bounced, complained, unsubscribed and rejected events are recorded; the
-    rest (sent, delivered, opened, ...) are not ours to keep."""
-    kind = _ANYMAIL_KINDS.get(event.event_type)
-    if kind is None or not event.recipient:
+    auth first): bounced, deferred, complained, unsubscribed and rejected events go to
+    `report_outcome`; the rest (sent, delivered, opened, ...) are not ours to keep."""
+    outcome = _ANYMAIL_OUTCOMES.get(event.event_type)
+    if outcome is None or not event.recipient:
         return
     detail = event.description or event.mta_response or event.reject_reason or ""
-    record(
-        kind,
+    report_outcome(
+        outcome,
+        status=status_of(event.mta_response or ""),
+        soft=outcome == Outcome.FAILED and _esp_says_soft(event),
         address=event.recipient,
         source=f"anymail:{esp_name.lower()}"[:40],
         detail=str(detail),

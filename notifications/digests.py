@@ -17,7 +17,6 @@ causes a duplicate: at most one email per crashed worker process (see docs/notif
 import datetime as dt
 import logging
 import smtplib
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,7 +30,7 @@ from django.utils import timezone
 
 from content.models import JobPostingPage
 from content.visibility import open_jobs
-from notifications import accepted, sending, suppression, throttling
+from notifications import accepted, bounces, sending, suppression
 from notifications.email import (
     CLOSING_DATE,
     JOB_FIELDS,
@@ -42,7 +41,14 @@ from notifications.email import (
     render_job,
 )
 from notifications.matching import oldest_unplanned, plan
-from notifications.models import AcceptedEmail, Delivery, DigestRun, Frequency, Subscriber
+from notifications.models import (
+    AcceptedEmail,
+    Delivery,
+    DigestRun,
+    Frequency,
+    SentEmails,
+    Subscriber,
+)
 from notifications.publishing import record_missed_publications
 from notifications.sql import any_of_sql
 
@@ -53,7 +59,7 @@ class TransientSendError(Exception):
     """The SMTP server or the network said "not now"; the batch is retried later."""
 
 
-class ProviderDeferred(TransientSendError):
+class ProviderDeferred(sending.ProviderDeferred, TransientSendError):
     """A 4xx for one email: its receiving provider said "not now" (notifications/throttling.py).
     The batch sends that provider nothing more and is retried for it after the others."""
 
@@ -144,22 +150,6 @@ class BatchResult:
     skipped: int = 0
 
 
-class _Pacer:
-    """Keeps this process under NOTIFICATIONS_SEND_RATE emails per second."""
-
-    def __init__(self, rate: int):
-        self.interval = 1.0 / rate if rate > 0 else 0.0
-        self.next_at = 0.0
-
-    def wait(self):
-        if not self.interval:
-            return
-        now = time.monotonic()
-        if self.next_at > now:
-            time.sleep(self.next_at - now)
-        self.next_at = max(now, self.next_at) + self.interval
-
-
 def _mark(ids, status, **fields) -> int:
     return Delivery.objects.filter(pk__in=ids).update(status=status, **fields)
 
@@ -228,6 +218,7 @@ def send_batch(run_id: int | None, claim: str, subscriber_ids: list[int]) -> Bat
         _renew(held, settings.NOTIFICATIONS_CLAIM_SECONDS)
         raise
     finally:
+        sending.record_sent(SentEmails.Kind.DIGEST, result.emails)
         if run_id is not None:
             _count(run_id, result, done)
     return result
@@ -330,38 +321,35 @@ def _send_claimed(claim: str, subscriber_ids: list[int], held, result: BatchResu
     titles = alert_titles({row[3] for row in rows if row[3] is not None})
     branding = load_branding()
     rendered = {pk: render_job(values, branding) for pk, values in jobs.items()}
-    pacer = _Pacer(settings.NOTIFICATIONS_SEND_RATE)
-    # Each receiving provider within its budget; one that defers gets nothing more.
-    scheduler = throttling.Scheduler(
+    items = [
         (subscribers[subscriber_id].email, (subscriber_id, deliveries))
         for subscriber_id, deliveries in by_subscriber.items()
-    )
+    ]
+
+    def send_one(item):
+        nonlocal lease_ends
+        subscriber_id, deliveries = item
+        if lease_ends - timezone.now() < dt.timedelta(seconds=sending_lease / 2):
+            lease_ends = _renew(held, sending_lease)
+        _send_one(
+            smtp,
+            record,
+            claim,
+            subscribers[subscriber_id],
+            [pk for pk, _, _ in deliveries],
+            lambda: _groups(deliveries, jobs, rendered, titles),
+            branding,
+            result,
+        )
+
     smtp = get_connection()
     try:
         smtp.open()
         with _commits_without_flush_wait(), accepted.recorder(claim) as record:
             try:
-                for provider, (subscriber_id, deliveries) in scheduler.order():
-                    if lease_ends - timezone.now() < dt.timedelta(seconds=sending_lease / 2):
-                        lease_ends = _renew(held, sending_lease)
-                    pacer.wait()
-                    try:
-                        _send_one(
-                            smtp,
-                            record,
-                            subscribers[subscriber_id],
-                            [pk for pk, _, _ in deliveries],
-                            lambda deliveries=deliveries: _groups(
-                                deliveries, jobs, rendered, titles
-                            ),
-                            branding,
-                            result,
-                        )
-                    except ProviderDeferred:
-                        scheduler.defer(provider)
-                        # smtplib closes the connection after a 421: the rest need a new one.
-                        smtp.close()
-                        smtp.open()
+                # The one send path (notifications/sending.py): each receiving provider
+                # within its budget; one that defers gets nothing more.
+                deferred = sending.send_throttled(smtp, items, send_one)
             finally:
                 # Whatever stopped the batch, the rows of the emails it sent are marked now,
                 # in one statement for the whole batch.
@@ -370,10 +358,11 @@ def _send_claimed(claim: str, subscriber_ids: list[int], held, result: BatchResu
         raise TransientSendError(f"SMTP connection failed: {err}") from err
     finally:
         smtp.close()
-    if scheduler.deferred:
+    if deferred:
         # Everything else went out; the task is retried (Celery's backoff) for the rest.
-        deferred = ", ".join(sorted(scheduler.deferred))
-        raise TransientSendError(f"Deferred by {deferred}; their emails wait for the retry")
+        raise TransientSendError(
+            f"Deferred by {', '.join(sorted(deferred))}; their emails wait for the retry"
+        )
 
 
 @contextmanager
@@ -408,7 +397,14 @@ def _groups(deliveries, jobs: dict, rendered: dict, titles: dict[int, str]) -> l
 
 
 def _send_one(
-    smtp, record, subscriber: Subscriber, ids: list[int], groups, branding, result: BatchResult
+    smtp,
+    record,
+    claim: str,
+    subscriber: Subscriber,
+    ids: list[int],
+    groups,
+    branding,
+    result: BatchResult,
 ):
     """Build one subscriber's email (`groups()` gives its content) and send it. Whatever
     goes wrong with this one email is recorded against its rows; only trouble with the
@@ -417,6 +413,12 @@ def _send_one(
         sending.send(smtp, digest_email(subscriber, groups(), branding))
     except smtplib.SMTPException as err:
         code = _smtp_code(err)
+        if isinstance(err, smtplib.SMTPRecipientsRefused):
+            # The address's outcome, classified as every bounce is (notifications/bounces.py):
+            # a 5xx suppresses it and marks the subscriber bounced, a 4xx is a soft bounce.
+            bounces.report_refusal(
+                err, subscriber.email, subscriber=subscriber, email_id=f"{claim}:{subscriber.pk}"
+            )
         if code is None or code < 500:
             _count_attempt(ids, f"SMTP said {code}: {err}", result)
             if code is not None and not isinstance(err, smtplib.SMTPSenderRefused):
@@ -425,11 +427,7 @@ def _send_one(
             raise TransientSendError(f"SMTP said {code}: {err}") from err
         reason = f"{code} {err}"[:300]
         if isinstance(err, smtplib.SMTPRecipientsRefused):
-            # A permanent rejection of the address: stop sending to it at all.
-            Subscriber.objects.filter(pk=subscriber.pk).update(
-                status=Subscriber.Status.BOUNCED, bounced_at=timezone.now(), bounce_reason=reason
-            )
-            suppression.suppress(subscriber.email, suppression.Reason.HARD_BOUNCE, "smtp", reason)
+            # A permanent rejection of the address: nothing more goes to it.
             result.failed += Delivery.objects.filter(
                 subscriber_id=subscriber.pk, status=Delivery.Status.PENDING
             ).update(status=Delivery.Status.FAILED, error=reason)

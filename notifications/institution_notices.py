@@ -26,8 +26,10 @@ Who is told is `Institution.notice_addresses()` (the institution's notices addre
 its accounts' addresses; for feeds, the feed's owner too) minus the addresses on the
 suppression list (notifications/suppression.py: bounced, complained, suppressed by staff).
 The emails are the digests' (notifications/email.py branding and chrome,
-notifications/mime.py, notifications/sending.py, the configured backend); transactional,
-so no List-Unsubscribe, but a link to the institution's switches.
+notifications/mime.py, the configured backend), sent through the digests' one send path
+(notifications/sending.py `send_throttled`: each receiving provider within its budget, one
+that defers left for the retry while the others go on); transactional, so no
+List-Unsubscribe, but a link to the institution's switches.
 """
 
 import datetime as dt
@@ -47,12 +49,12 @@ from wagtail.models import TaskState
 from content.lifecycle import ContentChanged, Kind, Source
 from content.models import Institution, JobPostingPage
 from content.visibility import open_jobs
-from notifications import suppression
+from notifications import bounces, suppression
 from notifications.bounces import return_path
 from notifications.email import email_chrome, load_branding
 from notifications.mime import Email
-from notifications.models import InstitutionNotice
-from notifications.sending import send
+from notifications.models import DeliveryEvent, InstitutionNotice, SentEmails
+from notifications.sending import ProviderDeferred, record_sent, send, send_throttled
 
 logger = logging.getLogger(__name__)
 
@@ -414,9 +416,12 @@ def _back_to_pending(remaining, told) -> None:
 
 def send_notices(ids: list[int]) -> int:
     """Send the pending notices among `ids`: one email per contact for each institution and
-    kind. Returns the emails sent. A mail server that says "not now" puts the rest back to
-    pending and raises TransientSendError (the task retries). A worker that dies mid-send
-    leaves its notices SENDING: told at most once."""
+    kind, through the digests' send path (notifications/sending.py: each receiving provider
+    within its budget, NOTIFICATIONS_SEND_RATE). Returns the emails sent. A provider that
+    says "not now" (4xx) gets nothing more in this attempt while the others go on; its
+    notices go back to pending, without the contacts already told, and TransientSendError
+    is raised (the task retries). A worker that dies mid-send leaves its notices SENDING:
+    told at most once."""
     claimed = _claim(ids)
     if not claimed:
         return 0
@@ -427,54 +432,111 @@ def send_notices(ids: list[int]) -> int:
     suppressed = suppression.suppressed(
         {address for notice in claimed for address in notice.recipients.split("\n") if address}
     )
-    sent = 0
-    remaining = dict(groups)
+    recipients = {
+        group_key: sorted(
+            {
+                address
+                for notice in notices
+                for address in notice.recipients.split("\n")
+                if address and address not in suppressed
+            }
+        )
+        for group_key, notices in groups.items()
+    }
+    skipped: dict[tuple[int, str], int] = {}
+    for group_key, notices in groups.items():
+        blocked = {
+            address
+            for notice in notices
+            for address in notice.recipients.split("\n")
+            if address in suppressed
+        }
+        skipped[group_key] = len(blocked)
+        for address in sorted(blocked):  # not a silent no-op: recorded, once per notice
+            bounces.record(
+                DeliveryEvent.Kind.NOT_SENT,
+                address=address,
+                source="notice",
+                detail=f"The {notices[0].get_kind_display().lower()} notice was not sent: "
+                "the address is on the suppression list.",
+                event_id=f"notice:{notices[0].pk}:{suppression.key(address)[:16]}",
+            )
     told: dict[tuple[int, str], set[str]] = defaultdict(set)  # per group, this attempt
+    refused: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)  # for good: why
+
+    def send_one(item):
+        group_key, address = item
+        notices = groups[group_key]
+        email = notice_email(address, notices[0].institution, notices, branding)
+        try:
+            send(connection, email)
+        except smtplib.SMTPRecipientsRefused as err:
+            # Classified as every bounce is: a 5xx suppresses the address.
+            email_id = f"notice:{notices[0].pk}:{suppression.key(address)[:16]}"
+            code = bounces.report_refusal(err, address, email_id=email_id)
+            reply = err.recipients.get(address, (code, b""))[1]
+            if 400 <= code < 500:
+                raise ProviderDeferred(f"{code} {reply!r}") from err
+            refused[group_key][address] = f"{address}: {code} {reply!r}"[:150]
+            return
+        except smtplib.SMTPSenderRefused:
+            raise  # about us, not this recipient: the whole attempt
+        except smtplib.SMTPResponseException as err:
+            if 400 <= err.smtp_code < 500:  # this message, at its provider: later
+                raise ProviderDeferred(str(err)) from err
+            refused[group_key][address] = f"{address}: {err.smtp_code} {err.smtp_error!r}"[:150]
+            return
+        told[group_key].add(address)
+
+    items = [
+        (address, (group_key, address))
+        for group_key, addresses in recipients.items()
+        for address in addresses
+    ]
+    settled: set[tuple[int, str]] = set()
     connection = get_connection()
     try:
         connection.open()
+        deferred = send_throttled(connection, items, send_one)
         for group_key, notices in groups.items():
-            recipients = sorted(
-                {
-                    address
-                    for notice in notices
-                    for address in notice.recipients.split("\n")
-                    if address and address not in suppressed
-                }
-            )
-            errors = []
-            delivered = 0
-            for address in recipients:
-                email = notice_email(address, notices[0].institution, notices, branding)
-                try:
-                    send(connection, email)
-                    delivered += 1
-                    told[group_key].add(address)
-                except smtplib.SMTPRecipientsRefused as err:
-                    code, reply = err.recipients.get(address, (550, b""))
-                    if 400 <= code < 500:  # greylisted: the whole group again, later
-                        raise smtplib.SMTPResponseException(code, reply) from err
-                    errors.append(f"{address}: {code} {reply!r}"[:150])
-            status = Status.SENT if delivered else Status.FAILED
-            if not recipients:
-                status, errors = Status.NO_RECIPIENTS, ["every address is on the suppression list"]
+            if any(
+                address not in told[group_key] and address not in refused[group_key]
+                for address in recipients[group_key]
+            ):
+                continue  # a contact's provider deferred it: back to pending below
+            if not recipients[group_key]:
+                status, error = Status.NO_RECIPIENTS, "every address is on the suppression list"
+            else:
+                status = Status.SENT if told[group_key] else Status.FAILED
+                why = list(refused[group_key].values())
+                if skipped[group_key]:
+                    why.insert(0, f"{skipped[group_key]} on the suppression list, not told")
+                error = "; ".join(why)[:300]
             InstitutionNotice.objects.filter(pk__in=[notice.pk for notice in notices]).update(
-                status=status, sent_at=timezone.now(), error="; ".join(errors)[:300]
+                status=status, sent_at=timezone.now(), error=error
             )
-            sent += delivered
-            del remaining[group_key]
+            settled.add(group_key)
+        unsettled = {key: notices for key, notices in groups.items() if key not in settled}
+        if unsettled:
+            _back_to_pending(unsettled, told)
+            raise TransientSendError(
+                f"Deferred by {', '.join(sorted(deferred))}; their notices wait for the retry"
+            )
     except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as err:
-        _back_to_pending(remaining, told)
+        _back_to_pending({k: v for k, v in groups.items() if k not in settled}, told)
         raise TransientSendError(f"Mail server unavailable: {err}") from err
-    except smtplib.SMTPResponseException as err:
-        unsent = [notice.pk for notices in remaining.values() for notice in notices]
+    except smtplib.SMTPResponseException as err:  # the server refused us (MAIL FROM)
+        unsettled = {k: v for k, v in groups.items() if k not in settled}
         if 400 <= err.smtp_code < 500:
-            _back_to_pending(remaining, told)
+            _back_to_pending(unsettled, told)
             raise TransientSendError(f"Mail server said not now: {err}") from err
+        unsent = [notice.pk for notices in unsettled.values() for notice in notices]
         InstitutionNotice.objects.filter(pk__in=unsent).update(
             status=Status.FAILED, error=str(err)[:300]
         )
         logger.error("Institution notices %s refused: %s", unsent, err)
     finally:
         connection.close()
+        sent = sum(len(addresses) for addresses in told.values())
+        record_sent(SentEmails.Kind.NOTICE, sent)
     return sent

@@ -20,7 +20,10 @@ from content.employers import requests as account_requests
 from content.employers.requests import ReviewError
 from content.models import InstitutionAccountRequest
 from content.public_urls import public_base_url
+from notifications import bounces, suppression
 from notifications.email import branded_message
+from notifications.mime import SuppressedRecipient
+from notifications.models import DeliveryEvent
 from notifications.services import SubscriptionError, normalise_email, within_rate_limits
 
 logger = logging.getLogger(__name__)
@@ -102,6 +105,34 @@ def rejection_message(account_request: InstitutionAccountRequest):
     )
 
 
+def not_sent(err: SuppressedRecipient, what: str) -> ReviewError:
+    """A staff-triggered email (`what`: "invitation", ...) that was not sent because its
+    address is suppressed: recorded as a DeliveryEvent ("Not sent", Job alerts › Bounces and
+    complaints), and the error that tells staff why and what to do. Called after the
+    action's transaction rolled back, so the record stays."""
+    reasons = []
+    for address in err.addresses:
+        bounces.record(
+            DeliveryEvent.Kind.NOT_SENT,
+            address=address,
+            source=f"admin:{what}",
+            detail=f"The {what} was not sent: the address is on the suppression list.",
+        )
+        found = suppression.entry(address)
+        if found is not None:
+            reasons.append(
+                f"{address}: {found.get_reason_display().lower()} ({found.source}, "
+                f"{found.created_at:%Y-%m-%d})"
+            )
+        else:
+            reasons.append(address)
+    return ReviewError(
+        f"The {what} was not sent, and nothing was changed: the address is on the "
+        f"suppression list ({'; '.join(reasons)}). If the address works again, lift its "
+        "entry in Job alerts › Suppression list, then try again."
+    )
+
+
 def request_account(data: dict, *, consent: bool, request) -> str:
     """Store a pending request and tell staff. The answer is the same whether the request
     was stored, was a repeat of a pending one or was over the rate limit (then nothing is
@@ -127,6 +158,10 @@ def request_account(data: dict, *, consent: bool, request) -> str:
     for staff in staff_to_notify():
         try:
             staff_notification(candidate, staff.email).send(fail_silently=False)
+        except SuppressedRecipient as err:
+            # Listed in the admin all the same; the suppressed staff address is recorded.
+            not_sent(err, "staff notification")
+            logger.warning("Staff user %s's address is suppressed: not told", staff.pk)
         except (smtplib.SMTPException, OSError):
             # The request is stored and listed in the admin: a lost notice loses nothing.
             logger.exception("Could not tell %s about account request %s", staff.pk, candidate.pk)
@@ -136,28 +171,34 @@ def request_account(data: dict, *, consent: bool, request) -> str:
 def approve_and_invite(account_request: InstitutionAccountRequest, reviewer) -> User:
     """Approve, and send the invitation before the approval commits: if it cannot be sent,
     nothing was created and staff can try again."""
-    with transaction.atomic():
-        user = account_requests.approve(account_request, reviewer)
-        try:
-            invitation_message(account_request, user).send(fail_silently=False)
-        except (smtplib.SMTPException, OSError) as err:
-            raise ReviewError(
-                f"The invitation could not be sent ({err}); nothing was changed, try again."
-            ) from err
+    try:
+        with transaction.atomic():
+            user = account_requests.approve(account_request, reviewer)
+            try:
+                invitation_message(account_request, user).send(fail_silently=False)
+            except (smtplib.SMTPException, OSError) as err:
+                raise ReviewError(
+                    f"The invitation could not be sent ({err}); nothing was changed, try again."
+                ) from err
+    except SuppressedRecipient as err:
+        raise not_sent(err, "invitation") from err
     return user
 
 
 def reject_and_tell(account_request: InstitutionAccountRequest, reviewer, reason: str = "") -> None:
     """Reject, and tell the requester before the rejection commits: if the email cannot be
     sent, the request stays pending and staff can try again."""
-    with transaction.atomic():
-        account_requests.reject(account_request, reviewer, reason)
-        try:
-            rejection_message(account_request).send(fail_silently=False)
-        except (smtplib.SMTPException, OSError) as err:
-            raise ReviewError(
-                f"The requester could not be told ({err}); nothing was changed, try again."
-            ) from err
+    try:
+        with transaction.atomic():
+            account_requests.reject(account_request, reviewer, reason)
+            try:
+                rejection_message(account_request).send(fail_silently=False)
+            except (smtplib.SMTPException, OSError) as err:
+                raise ReviewError(
+                    f"The requester could not be told ({err}); nothing was changed, try again."
+                ) from err
+    except SuppressedRecipient as err:
+        raise not_sent(err, "rejection email") from err
 
 
 def may_resend_invitation(account_request: InstitutionAccountRequest) -> bool:
@@ -182,6 +223,8 @@ def resend_invitation(account_request: InstitutionAccountRequest) -> User:
     user = account_request.user
     try:
         invitation_message(account_request, user).send(fail_silently=False)
+    except SuppressedRecipient as err:
+        raise not_sent(err, "invitation") from err
     except (smtplib.SMTPException, OSError) as err:
         raise ReviewError(f"The invitation could not be sent ({err}); try again.") from err
     return user

@@ -20,6 +20,8 @@ from django.core.mail.message import make_msgid
 
 from notifications import suppression
 from notifications.dkim import configured, signed
+from notifications.models import SentEmails
+from notifications.sending import record_sent
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,14 @@ class DkimSignedMessage:
         return self.as_bytes(unixfrom, linesep).decode("utf-8", errors="surrogateescape")
 
 
+class SuppressedRecipient(Exception):
+    """An email was not sent: its recipients include addresses on the suppression list."""
+
+    def __init__(self, addresses):
+        self.addresses = sorted(addresses)
+        super().__init__("The address is on the suppression list; the email was not sent.")
+
+
 class AlternativesEmail(EmailMultiAlternatives):
     """EmailMultiAlternatives whose message is DKIM-signed when a key is configured, and
     which is not sent to an address on the suppression list (`send`, the path of our
@@ -56,10 +66,18 @@ class AlternativesEmail(EmailMultiAlternatives):
     check theirs in bulk where they choose recipients)."""
 
     def send(self, fail_silently=False):
-        if suppression.suppressed(self.recipients()):
+        """Send, unless a recipient is suppressed: then nothing is sent and, unless
+        `fail_silently`, SuppressedRecipient is raised, so no caller mistakes it for a sent
+        email (staff are told; a public form answers as always: notifications/services.py)."""
+        blocked = suppression.suppressed(self.recipients())
+        if blocked:
             logger.info("An email to a suppressed address was not sent.")
-            return 0
-        return super().send(fail_silently=fail_silently)
+            if fail_silently:
+                return 0
+            raise SuppressedRecipient(blocked)
+        sent = super().send(fail_silently=fail_silently)
+        record_sent(SentEmails.Kind.MESSAGE, sent)
+        return sent
 
     def message(self):
         message = super().message()

@@ -424,6 +424,7 @@ class DeliveryEvent(models.Model):
         COMPLAINT = "complaint", "Complaint"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed at the email service"
         REJECTED = "rejected", "Rejected by the email service"
+        NOT_SENT = "not_sent", "Not sent: on the suppression list"
 
     kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
     # Unlinked, not deleted, when the subscriber is erased: the event names no address, and
@@ -453,3 +454,25 @@ class DeliveryEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class SentEmails(models.Model):
+    """How many emails were handed to the mail server (or the ESP) per day and kind: the one
+    record of "an email was sent" (notifications/sending.py, `record_sent`), the
+    denominator of the daily bounce and complaint rates. Figures only, no addresses."""
+
+    class Kind(models.TextChoices):
+        DIGEST = "digest", "Digests"
+        NOTICE = "notice", "Institution notices"
+        MESSAGE = "message", "One-off emails (confirmations, invitations, ...)"
+
+    day = models.DateField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    emails = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "sent emails"
+        constraints = [models.UniqueConstraint(fields=["day", "kind"], name="sent_emails_once")]
+
+    def __str__(self):
+        return f"{self.day}: {self.emails} {self.kind}"

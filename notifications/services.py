@@ -19,6 +19,7 @@ from notifications import criteria as alert_criteria
 from notifications import privacy, suppression
 from notifications.addresses import SubscriptionError, mailbox_key, normalise_email
 from notifications.email import confirmation_message
+from notifications.mime import SuppressedRecipient
 from notifications.models import AlertKeyword, Frequency, JobAlert, Subscriber
 from notifications.tokens import read_confirm_token, read_manage_token
 
@@ -182,6 +183,9 @@ def subscribe(
     # must go out even when no worker is running.
     try:
         confirmation_message(subscriber, alert).send(fail_silently=False)
+    except SuppressedRecipient:
+        # Suppressed since the check above: the same answer as anyone, and no email.
+        return SUBSCRIBE_MESSAGE
     except (smtplib.SMTPException, OSError) as err:
         raise SubscriptionError(
             "The confirmation email could not be sent just now; please try again later."

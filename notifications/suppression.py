@@ -10,7 +10,7 @@ that secret empties the list in effect: set it once.
 
 API (all that other modules use):
 - `key(address) -> str`: the entry key of an address (64 hex characters).
-- `is_suppressed(address) -> bool`.
+- `is_suppressed(address) -> bool`; `entry(address)`: the active entry, or None.
 - `suppressed(addresses) -> set[str]`: those of `addresses` (as given) that are suppressed,
   in one query (a digest batch, a notice's recipients).
 - `suppress(address, reason, source, detail="") -> Suppression`: add an entry (a
@@ -54,6 +54,11 @@ def _active():
 
 def is_suppressed(address: str) -> bool:
     return _active().filter(key=key(address)).exists()
+
+
+def entry(address: str) -> Suppression | None:
+    """The active entry that suppresses `address`, if any (for telling staff why)."""
+    return _active().filter(key=key(address)).first()
 
 
 def suppressed(addresses) -> set[str]:

@@ -324,10 +324,12 @@ NOTIFICATIONS_INSTANT_WINDOW_SECONDS = env_int("NOTIFICATIONS_INSTANT_WINDOW_SEC
 NOTIFICATIONS_DAILY_HOUR = env_int("NOTIFICATIONS_DAILY_HOUR", 7)
 NOTIFICATIONS_WEEKLY_DAY = env_str("NOTIFICATIONS_WEEKLY_DAY", "mon")
 NOTIFICATIONS_SEND_RATE = env_int("NOTIFICATIONS_SEND_RATE", 0)  # emails/s per process; 0: no cap
-# Per receiving mailbox provider (notifications/throttling.py): emails per second per sending
-# process, so a worker with --concurrency=2 sends a provider up to twice this. A provider's
-# domains share its budget, and a 4xx from one defers only that provider's mail. Any other
-# domain is a provider of its own, capped by NOTIFICATIONS_DOMAIN_DEFAULT_RATE (0: no cap).
+# Per receiving mailbox provider (notifications/throttling.py): emails per second for the
+# whole deployment when REDIS_URL is set (every worker process takes its slots from Redis);
+# without Redis per sending process, so a worker with --concurrency=2 sends a provider up to
+# twice this. A provider's domains share its budget, and a 4xx from one defers only that
+# provider's mail. Any other domain is a provider of its own, capped by
+# NOTIFICATIONS_DOMAIN_DEFAULT_RATE (0: no cap).
 NOTIFICATIONS_DOMAIN_THROTTLES = {
     "gmail": {"per_second": 20, "domains": ["gmail.com", "googlemail.com"]},
     "outlook": {

@@ -409,3 +409,47 @@ class FailingBackend:
 
     def send_messages(self, messages):
         raise OSError("Connection refused")
+
+
+@pytest.mark.parametrize("action", ["approve", "reject"])
+def test_staff_are_told_when_the_contact_address_is_suppressed(staff, job_index, action):
+    """No silent no-op: the email is not sent, nothing is changed, staff read why and what to
+    do, and the refused send is recorded (Job alerts › Bounces and complaints)."""
+    from notifications import suppression
+    from notifications.models import DeliveryEvent
+
+    suppression.suppress("ursula@uni-ulm.example", suppression.Reason.HARD_BOUNCE, "dsn")
+    request = _pending(country="DE")
+    client = _admin(staff)
+    data = {"reason": "x"} if action == "reject" else {}
+    response = _post(client, reverse(f"{ADMIN}:{action}", args=[request.pk]), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse(f"{ADMIN}:edit", args=[request.pk])
+    shown = client.get(response["Location"]).content.decode()
+    assert "was not sent, and nothing was changed" in shown
+    assert "suppression list" in shown and "hard bounce (dsn," in shown
+    assert not mail.outbox
+    request.refresh_from_db()
+    assert request.status == "PENDING"
+    event = DeliveryEvent.objects.get()
+    assert (event.kind, event.source) == (
+        "not_sent",
+        f"admin:{'invitation' if action == 'approve' else 'rejection email'}"[:40],
+    )
+    assert event.key == suppression.key("ursula@uni-ulm.example")
+
+
+def test_resending_an_invitation_to_a_suppressed_address_tells_staff(staff, job_index):
+    from notifications import suppression
+    from notifications.models import DeliveryEvent
+
+    request = _pending(country="DE")
+    client = _admin(staff)
+    _post(client, reverse(f"{ADMIN}:approve", args=[request.pk]))
+    assert len(mail.outbox) == 1
+    suppression.suppress("ursula@uni-ulm.example", suppression.Reason.COMPLAINT, "arf")
+    response = _post(client, reverse(f"{ADMIN}:resend", args=[request.pk]))
+    assert response["Location"] == reverse(f"{ADMIN}:edit", args=[request.pk])
+    assert "The invitation was not sent" in client.get(response["Location"]).content.decode()
+    assert len(mail.outbox) == 1
+    assert DeliveryEvent.objects.get().kind == "not_sent"

@@ -17,7 +17,7 @@ from notifications.bounce_receiver import BounceController
 from notifications.models import DeliveryEvent, Subscriber
 from tests.notifications.bounce_messages import arf, auto_reply, dsn
 from tests.notifications.factories import confirmed_subscriber, publish_job
-from tests.notifications.smtp import free_port
+from tests.notifications.smtp import free_port, smtp_server
 from tests.processes import ROOT, database_url, wait_for
 
 pytestmark = pytest.mark.django_db
@@ -227,10 +227,10 @@ def test_manage_py_receive_bounces_end_to_end(tmp_path, settings):
 
 
 def test_events_and_daily_rates_are_in_the_admin(django_user_model, ann):
-    from notifications.models import DigestRun
+    from notifications import sending
     from tests.notifications.test_admin import staff
 
-    DigestRun.objects.create(frequency="DAILY", emails_sent=400)
+    sending.record_sent("digest", 400)
     path = bounces.return_path(ann.email, ann.pk)
     bounces.handle_message(dsn(path, ann.email), [path])
     bounces.record("complaint", address="zed@example.org", source="arf")
@@ -240,8 +240,91 @@ def test_events_and_daily_rates_are_in_the_admin(django_user_model, ann):
     assert b"Hard bounce" in events.content and b"5.1.1" in events.content
     report = client.get("/admin/reports/delivery-rates/")
     assert report.status_code == 200
-    # Today: 400 digest emails, one hard bounce, one complaint: 0.25% each.
+    # Today: 400 emails, one hard bounce, one complaint: 0.25% each.
     assert report.content.count(b"0.25%") == 2
     editor = staff(django_user_model, "editor")
     assert editor.get("/admin/reports/delivery-rates/").status_code in (302, 403)
     assert editor.get("/admin/delivery_events/").status_code in (302, 403)
+
+
+def test_the_daily_rates_count_every_email_sent_not_only_digests(
+    job_index, mailoutbox, eager_celery, django_capture_on_commit_callbacks
+):
+    """A digest, a confirmation and an institution notice: three emails sent today, and the
+    rates' denominator says three."""
+    from notifications.admin_views import daily_rates
+    from notifications.email import confirmation_message
+    from notifications.models import JobAlert
+    from tests.content.factories import InstitutionFactory, JobPostingPageFactory
+
+    confirmed_subscriber("ann@example.org", since=timezone.now() - dt.timedelta(minutes=1))
+    pending = Subscriber.objects.create(email="bob@example.org", consented_at=timezone.now())
+    alert = JobAlert.objects.create(subscriber=pending, frequency="DAILY")
+    confirmation_message(pending, alert).send()
+    oxford = InstitutionFactory(name="Oxford", slug="oxford", notices_email="jobs@ox.example")
+    job = JobPostingPageFactory(parent=job_index, institution=oxford, live=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        job.save_revision().publish()  # the institution is told it went live
+    digests.run_digest("INSTANT", force=True, send=digests.send_batch)
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "ann@example.org",
+        "bob@example.org",
+        "jobs@ox.example",
+    ]
+    bounces.record("hard_bounce", address="ann@example.org", source="dsn")
+    [today] = daily_rates(days=1)
+    assert (today.emails, today.hard_bounces, today.bounce_rate) == (3, 1, "33.33%")
+
+
+# --- one rule for every source ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status", "soft", "kind"),
+    [
+        ("failed", "5.1.1", False, "hard_bounce"),
+        ("failed", "550", False, "hard_bounce"),
+        ("failed", "", False, "hard_bounce"),
+        ("failed", "4.4.7", False, "soft_bounce"),
+        ("failed", "452", False, "soft_bounce"),
+        ("failed", "5.0.0", True, "soft_bounce"),  # the ESP says soft
+        ("delayed", "", False, "soft_bounce"),
+        ("failed", "421", False, None),  # the server's "not now", not the mailbox's
+        ("complaint", "", False, "complaint"),
+        ("delivered", "2.0.0", False, None),
+    ],
+)
+def test_one_classification_for_every_source(outcome, status, soft, kind):
+    assert bounces.classify(outcome, status, soft=soft) == kind
+
+
+def test_smtp_refusals_at_the_send_are_classified_as_every_bounce(job_index, settings):
+    """A 451 at RCPT is a soft bounce, counted once however often the batch is retried; a 550
+    a hard bounce that suppresses at once (the same rule as DSNs and ESP events)."""
+    settings.NOTIFICATIONS_SOFT_BOUNCE_LIMIT = 2
+    since = timezone.now() - dt.timedelta(minutes=1)
+    soft = confirmed_subscriber("soft@example.org", since=since)
+    hard = confirmed_subscriber("hard@uni.example", since=since)
+    publish_job(job_index, title="Postdoc in optics")
+    batches = []
+    with smtp_server() as (handler, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        handler.bounce = {hard.email}
+        digests.run_digest("INSTANT", force=True, send=lambda *batch: batches.append(batch))
+        (batch,) = batches
+        for _ in range(2):  # the batch and Celery's retry of it meet the same 451
+            handler.refuse_next_rcpt = 1
+            with pytest.raises(digests.TransientSendError):
+                digests.send_batch(*batch)
+        events = DeliveryEvent.objects.order_by("kind")
+        assert [(e.kind, e.subscriber, e.source, e.status) for e in events] == [
+            ("hard_bounce", hard, "smtp", "550"),
+            ("soft_bounce", soft, "smtp", "451"),
+        ]
+        assert suppression.is_suppressed(hard.email)
+        assert not suppression.is_suppressed(soft.email)  # one soft bounce, not two
+        assert Subscriber.objects.get(pk=hard.pk).bounce_reason.startswith("550 5.1.1")
+        digests.send_batch(*batch)
+        assert [rcpt for rcpt, _ in handler.accepted] == [soft.email]

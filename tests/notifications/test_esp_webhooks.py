@@ -154,3 +154,56 @@ def test_delivered_and_opened_events_are_not_kept():
     }
     assert post("/anymail/postmark/tracking/", delivered, **auth()).status_code == 200
     assert not DeliveryEvent.objects.exists()
+
+
+# Postmark's documented bounce webhook for a soft bounce (Type SoftBounce, TypeCode 4096):
+# anymail normalises it to "bounced", as it does a hard one.
+POSTMARK_SOFT_BOUNCE = {
+    **POSTMARK_BOUNCE,
+    "ID": 4323372036854775001,
+    "Type": "SoftBounce",
+    "TypeCode": 4096,
+    "Name": "Soft bounce",
+    "Description": "The server was unable to deliver your message (ex: unknown user, mailbox "
+    "not found).",
+    "Details": "smtp;452 4.2.2 The email account that you tried to reach is over quota.",
+    "Inactive": False,
+}
+
+# Postmark's transient bounce ("Transient": anymail's "deferred").
+POSTMARK_TRANSIENT = {
+    **POSTMARK_SOFT_BOUNCE,
+    "ID": 4323372036854775002,
+    "Type": "Transient",
+    "TypeCode": 2,
+    "Name": "Message delayed",
+    "Details": "smtp;421 4.4.2 Connection timed out",
+}
+
+
+def test_an_esp_soft_bounce_is_soft_and_suppresses_only_past_the_threshold(settings):
+    settings.NOTIFICATIONS_SOFT_BOUNCE_LIMIT = 3
+    ann = confirmed_subscriber("ann@example.org")
+    soft = post("/anymail/postmark/tracking/", POSTMARK_SOFT_BOUNCE, **auth())
+    assert soft.status_code == 200
+    event = DeliveryEvent.objects.get()
+    assert (event.kind, event.status) == ("soft_bounce", "4.2.2")
+    assert not suppression.is_suppressed(ann.email)
+    assert Subscriber.objects.get(pk=ann.pk).status == Subscriber.Status.CONFIRMED
+    # A "deferred" event (Postmark's Transient) is a soft bounce too, as a DSN's "delayed" is.
+    assert post("/anymail/postmark/tracking/", POSTMARK_TRANSIENT, **auth()).status_code == 200
+    assert DeliveryEvent.objects.filter(kind="soft_bounce").count() == 2
+    assert not suppression.is_suppressed(ann.email)
+    third = {**POSTMARK_SOFT_BOUNCE, "ID": 4323372036854775003}
+    assert post("/anymail/postmark/tracking/", third, **auth()).status_code == 200
+    assert suppression.Suppression.objects.get().reason == "soft_bounces"
+    assert Subscriber.objects.get(pk=ann.pk).status == Subscriber.Status.BOUNCED
+
+
+def test_an_esp_hard_bounce_suppresses_at_once_with_its_status():
+    ann = confirmed_subscriber("ann@example.org")
+    assert post("/anymail/postmark/tracking/", POSTMARK_BOUNCE, **auth()).status_code == 200
+    event = DeliveryEvent.objects.get()
+    assert (event.kind, event.status) == ("hard_bounce", "5.1.1")
+    assert suppression.Suppression.objects.get().reason == "hard_bounce"
+    assert Subscriber.objects.get(pk=ann.pk).status == Subscriber.Status.BOUNCED

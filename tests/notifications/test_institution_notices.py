@@ -12,7 +12,7 @@ from django.utils import timezone
 from content.models import InstitutionMembership, JobPostingPage
 from content.moderation import REVIEWERS_GROUP, ensure_job_moderation
 from notifications import suppression
-from notifications.models import InstitutionNotice
+from notifications.models import DeliveryEvent, InstitutionNotice
 from notifications.tasks import publish_scheduled, send_closing_soon_notices
 from tests.cms.test_moderation import act, draft_job, login, submit_in_admin
 from tests.content.factories import InstitutionFactory, JobPostingPageFactory, RoleFactory
@@ -168,6 +168,12 @@ def test_contacts_default_to_the_accounts_and_skip_suppressed_addresses(
     with django_capture_on_commit_callbacks(execute=True):
         job.save_revision().publish()
     assert [rcpt for rcpt, _ in smtp.accepted] == ["ann@cam.example"]
+    # Not a silent no-op: the notice says so, and the unsent email is recorded.
+    notice = InstitutionNotice.objects.get()
+    assert (notice.status, notice.error) == ("sent", "1 on the suppression list, not told")
+    event = DeliveryEvent.objects.get()
+    assert (event.kind, event.source) == ("not_sent", "notice")
+    assert event.key == suppression.key("bob@cam.example")
 
 
 @pytest.mark.parametrize("refusal", ["refuse_next_data", "refuse_next_rcpt"])
@@ -284,3 +290,45 @@ def test_a_retry_tells_only_the_contacts_not_told_yet(
         handler.refuse_always = set()
         assert send_notices([notice.pk]) == 1
     assert sorted(rcpt for rcpt, _ in handler.accepted) == ["a@ox.example", "b@ox.example"]
+
+
+def test_notices_go_through_the_throttled_send_path(
+    oxford, job_index, settings, django_capture_on_commit_callbacks
+):
+    """The digests' send path: a provider's budget paces its contacts, and a provider that
+    answers 421 is left for the retry while the others are told."""
+    import time
+
+    from notifications.institution_notices import TransientSendError, send_notices
+
+    oxford.notices_email = "a@ox.example, b@ox.example, c@ox.example, d@slow.example"
+    oxford.save()
+    settings.NOTIFICATIONS_DOMAIN_THROTTLES = {
+        "oxford": {"per_second": 4, "domains": ["ox.example"]}
+    }
+    settings.NOTIFICATIONS_DOMAIN_DEFAULT_RATE = 0
+    job = JobPostingPageFactory(parent=job_index, institution=oxford, live=False)
+    with django_capture_on_commit_callbacks(execute=False):
+        job.save_revision().publish()
+    notice = InstitutionNotice.objects.get()
+    with smtp_server() as (handler, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        handler.defer_domains = {"slow.example": 1}
+        started = time.monotonic()
+        with pytest.raises(TransientSendError, match=r"Deferred by slow\.example"):
+            send_notices([notice.pk])
+        took = time.monotonic() - started
+        # Three contacts at a provider of 4 a second: 0.25 s apart, at least 0.5 s in all.
+        assert took >= 0.5, took
+        assert sorted(rcpt for rcpt, _ in handler.accepted) == [
+            "a@ox.example",
+            "b@ox.example",
+            "c@ox.example",
+        ]
+        notice.refresh_from_db()
+        assert (notice.status, notice.recipients) == ("pending", "d@slow.example")
+        assert send_notices([notice.pk]) == 1  # the retry
+    notice.refresh_from_db()
+    assert notice.status == "sent"
+    assert [rcpt for rcpt, _ in handler.accepted][-1] == "d@slow.example"

@@ -3,6 +3,9 @@
 
 import datetime as dt
 import itertools
+import threading
+import time
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -53,7 +56,7 @@ def test_a_provider_over_budget_waits_while_the_others_go_out(settings):
     clock = FakeClock()
     items = [(f"g{i}@gmail.com", f"g{i}") for i in range(4)]
     items += [(f"u{i}@uni.example", f"u{i}") for i in range(4)]
-    scheduler = throttling.Scheduler(items, clock=clock, sleep=clock.sleep)
+    scheduler = throttling.Scheduler(items, budget=throttling.LocalBudget(clock), sleep=clock.sleep)
     sent = [(item, clock.now) for _provider, item in scheduler.order()]
     order = [item for item, _at in sent]
     # Every uni.example email before gmail's second: nobody waits behind gmail's budget.
@@ -68,7 +71,7 @@ def test_one_provider_without_a_budget_keeps_the_batch_order(settings):
     settings.NOTIFICATIONS_DOMAIN_DEFAULT_RATE = 0
     items = [(f"r{i}@example.org", i) for i in range(5)]
     clock = FakeClock()
-    scheduler = throttling.Scheduler(items, clock=clock, sleep=clock.sleep)
+    scheduler = throttling.Scheduler(items, budget=throttling.LocalBudget(clock), sleep=clock.sleep)
     assert [item for _provider, item in scheduler.order()] == [0, 1, 2, 3, 4]
     assert clock.slept == []
 
@@ -129,3 +132,41 @@ def test_a_421_from_one_domain_defers_only_its_mail_and_the_retry_sends_it_once(
     assert all(titles == ["Shared job"] for titles in received.values())
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == len(addresses)
     assert not AcceptedEmail.objects.exists()
+
+
+def test_workers_share_one_budget_per_provider_through_redis(settings):
+    """Two workers, each with its own budget object and Redis connection (as two worker
+    processes have), sending to one provider for a second: together they stay within its
+    budget, where budgets of their own would each send it in full."""
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL: without Redis each process keeps its own budget")
+    assert isinstance(throttling.default_budget(), throttling.RedisBudget)
+    rate, seconds = 20, 1.0
+    domain = f"shared-{uuid.uuid4().hex[:8]}.example"  # a provider of its own, budget `rate`
+    settings.NOTIFICATIONS_DOMAIN_DEFAULT_RATE = rate
+    start = threading.Barrier(2)
+    sent: list[float] = []
+    lock = threading.Lock()
+
+    def worker(name):
+        scheduler = throttling.Scheduler(
+            [(f"{name}{i}@{domain}", i) for i in range(200)],
+            budget=throttling.RedisBudget(settings.REDIS_URL),
+        )
+        start.wait()
+        until = time.monotonic() + seconds
+        for _provider, _item in scheduler.order():
+            now = time.monotonic()
+            if now >= until:
+                return
+            with lock:
+                sent.append(now)
+
+    threads = [threading.Thread(target=worker, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    # One budget: at most rate * seconds + 1 slots in the second (the first at its start);
+    # two budgets of their own would send about twice that.
+    assert rate * seconds / 4 < len(sent) <= rate * seconds + 1, len(sent)
