@@ -2,7 +2,6 @@ import { NextResponse, type NextRequest } from "next/server";
 import { CMS_PUBLIC_URL, cms } from "@/lib/cms";
 import { badRequest } from "@/lib/query";
 import { ClosedJobQuery, SimilarJobsQuery } from "@/lib/queries";
-import { rememberToken } from "@/lib/subscriberToken";
 
 // Every request passes here first (config.matcher): its address is checked once (lib/query.ts),
 // and every answer gets the security headers: a nonce-based Content-Security-Policy, frame
@@ -137,17 +136,14 @@ export async function middleware(request: NextRequest) {
     return secured(NextResponse.rewrite(url, { request: { headers } }), request.nextUrl, csp);
   }
 
-  // An email's manage link: keep its token in a cookie and show the page at an address without
-  // it (lib/subscriberToken.ts), other parameters kept. An empty ?token= forgets the cookie.
-  const token = request.nextUrl.searchParams.get("token");
-  if ((request.method === "GET" || request.method === "HEAD") && MANAGE_PAGE.test(pathname) && token !== null) {
-    const query = new URLSearchParams(request.nextUrl.searchParams);
-    query.delete("token");
-    const location = `/alerts/manage/${query.size ? `?${query}` : ""}`;
-    // A relative Location: right behind any proxy, whatever host the request came through.
-    const response = new NextResponse(null, { status: 303, headers: { Location: location } });
-    rememberToken(response.headers, token || null);
-    return secured(response, request.nextUrl, csp);
+  // An email's manage link (/alerts/manage/?token=…): the route handler keeps its token in a
+  // cookie and redirects to the page without it (lib/subscriberToken.ts). A route handler, not
+  // a redirect from here: Next makes a middleware's Location absolute, on its own idea of the
+  // host; the handler's stays relative, right behind any proxy.
+  if ((request.method === "GET" || request.method === "HEAD") && MANAGE_PAGE.test(pathname) && request.nextUrl.searchParams.has("token")) {
+    const url = request.nextUrl.clone();
+    url.pathname = "/api/alerts/manage-link/";
+    return secured(NextResponse.rewrite(url, { request: { headers } }), request.nextUrl, csp);
   }
   return secured(NextResponse.next({ request: { headers } }), request.nextUrl, csp);
 }

@@ -177,6 +177,30 @@ def test_a_job_page_puts_the_key_facts_and_the_apply_action_first(demo, frontend
     expect(crumbs.locator("[aria-current=page]")).to_have_text(job.title)
 
 
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+
+
+def test_a_job_page_counts_a_view_with_an_inline_script_under_its_policy(demo, frontend, chromium):
+    from cms.models import JobActivity
+
+    job = JobPostingPage.objects.live().first()
+    # As a person's browser (a headless one is a bot to the counter), with the page's
+    # Content-Security-Policy enforced: the beacon runs only with the request's nonce.
+    context = chromium.new_context(user_agent=FIREFOX)
+    try:
+        page = context.new_page()
+        page.goto(f"{frontend}/jobs/{job.slug}/")
+        for _ in range(60):
+            if JobActivity.objects.filter(job_id=job.pk, views=1).exists():
+                break
+            page.wait_for_timeout(250)
+        assert list(JobActivity.objects.values_list("job_id", "views")) == [(job.pk, 1)]
+        # No client component for it: the page loads no script of its own.
+        assert page.locator("script[src*='/app/jobs/']").count() == 0
+    finally:
+        context.close()
+
+
 def test_a_guide_has_a_table_of_contents_and_the_glossary_links_only_letters_with_terms(
     demo, frontend, open_page, graphql
 ):

@@ -1,7 +1,7 @@
 import { SITE_URL } from "@/lib/site";
 
-// A subscriber's manage token arrives in an email's link (/alerts/manage/?token=…). The
-// middleware trades it at once for a cookie and redirects to /alerts/manage/, so no page
+// A subscriber's manage token arrives in an email's link (/alerts/manage/?token=…), which is
+// traded at once for a cookie and a redirect to /alerts/manage/ (tradeLinkToken), so no page
 // address, link or form on the manage page holds the secret (nor history, logs, Referer);
 // the manage page and the alert route handlers read it back from the cookie. This module is
 // the one place that writes and reads it.
@@ -43,4 +43,16 @@ export function requestToken(request: Request & { cookies: Cookies }, form: Form
   const inPath = /^\/alerts\/unsubscribe\/([^/]+)\/?$/.exec(url.pathname);
   const given = form.get("token") ?? url.searchParams.get("token") ?? (inPath ? decodeURIComponent(inPath[1]) : null);
   return given === null ? { token: cookieToken(request.cookies), fromCookie: true } : { token: String(given), fromCookie: false };
+}
+
+/** The answer to an email's manage link, /alerts/manage/?token=…: the token into the cookie
+ * (an empty one forgets it), and a 303 to the page without it, other parameters kept. */
+export function tradeLinkToken(url: URL): Response {
+  const query = new URLSearchParams(url.searchParams);
+  const token = query.get("token");
+  query.delete("token");
+  // A relative Location: right behind any proxy, whatever host the request came through.
+  const headers = new Headers({ Location: `/alerts/manage/${query.size ? `?${query}` : ""}` });
+  rememberToken(headers, token || null);
+  return new Response(null, { status: 303, headers });
 }
