@@ -328,7 +328,7 @@ def test_the_manage_link_trades_its_token_for_a_cookie_and_no_address_holds_it(d
     )
     assert response.headers["location"] == "/alerts/manage/?status=paused"
     alert.refresh_from_db()
-    assert alert.paused
+    assert alert.paused_at is not None
     # Erasing forgets the cookie.
     response = browser.post(f"{frontend}/api/alerts/erase/", allow_redirects=False, timeout=60)
     assert response.headers["location"] == "/alerts/subscribed/?status=erased"
