@@ -188,7 +188,7 @@ class PageResult:
         without = [r.seo_if_indexable for r in self.runs if r.seo_if_indexable is not None]
         if not without:
             return str(self.median("seo"))
-        # Not a failure to fix: a private page must not be indexed (docs/frontend-design.md).
+        # Not a failure to fix where a page must not be indexed (no page measured here now is).
         rest = round(statistics.median(without))
         return f"{self.median('seo')} (noindex by design; {rest} without that audit)"
 
