@@ -5,10 +5,19 @@ import { ClosedJobQuery, SimilarJobsQuery } from "@/lib/queries";
 
 // Every request passes here first (config.matcher): its address is checked once (lib/query.ts),
 // and every answer gets the security headers: a nonce-based Content-Security-Policy, frame
-// protection, and for pages that carry a token in their address, no Referer and no indexing.
+// protection, for pages that carry a token in their address no Referer and no indexing, and
+// for personal pages no caching.
 
-// Addresses with a subscriber's token or a preview token in them.
-const TOKEN_PAGES = /^\/(alerts|preview|api\/alerts)(\/|$)/;
+// Answers personal to a visitor (a subscriber's or an editor's): never stored by any cache.
+const PRIVATE_PAGES = /^\/(alerts|preview|api\/alerts)(\/|$)/;
+// The manage page: its address holds no token once the email's ?token= is traded for a cookie.
+const MANAGE_PAGE = /^\/alerts\/manage\/?$/;
+
+/** An address that may hold a subscriber's or a preview token: no Referer, no indexing.
+ * Every private page but the manage page without ?token=. */
+function holdsToken(url: URL): boolean {
+  return PRIVATE_PAGES.test(url.pathname) && !(MANAGE_PAGE.test(url.pathname) && !url.searchParams.has("token"));
+}
 // Wagtail's admin shows Preview in an iframe of its own: the preview page may be framed by the
 // CMS's origin (CMS_ADMIN_URL, by default where browsers reach the CMS), and by nothing else.
 const PREVIEW = /^\/preview(\/|$)/;
@@ -31,18 +40,19 @@ function contentSecurityPolicy(nonce: string, pathname: string): string {
   ].join("; ");
 }
 
-function secured(response: NextResponse, pathname: string, csp: string): NextResponse {
+function secured(response: NextResponse, url: URL, csp: string): NextResponse {
+  const { pathname } = url;
   response.headers.set("Content-Security-Policy", csp);
   // X-Frame-Options cannot name an origin; for Preview the policy's frame-ancestors decides.
   if (!PREVIEW.test(pathname)) response.headers.set("X-Frame-Options", "DENY");
   response.headers.set("X-Content-Type-Options", "nosniff");
-  if (TOKEN_PAGES.test(pathname)) {
+  if (holdsToken(url)) {
     response.headers.set("Referrer-Policy", "no-referrer");
     response.headers.set("X-Robots-Tag", "noindex, nofollow");
-    response.headers.set("Cache-Control", "private, no-store");
   } else {
     response.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
   }
+  if (PRIVATE_PAGES.test(pathname)) response.headers.set("Cache-Control", "private, no-store");
   return response;
 }
 
@@ -102,13 +112,13 @@ export async function middleware(request: NextRequest) {
       status: 400,
       headers: { "content-type": "text/html; charset=utf-8" },
     });
-    return secured(response, pathname, csp);
+    return secured(response, request.nextUrl, csp);
   }
 
   const job = request.method === "GET" || request.method === "HEAD" ? JOB_PAGE.exec(pathname) : null;
   if (job) {
     const gone = await closedJobResponse(job[1]);
-    if (gone) return secured(gone, pathname, csp);
+    if (gone) return secured(gone, request.nextUrl, csp);
   }
 
   // Next reads the nonce from the request's policy and puts it on the scripts it renders.
@@ -123,9 +133,19 @@ export async function middleware(request: NextRequest) {
     const url = request.nextUrl.clone();
     url.pathname = "/api/alerts/unsubscribe/";
     url.searchParams.set("token", decodeURIComponent(unsubscribe[1]));
-    return secured(NextResponse.rewrite(url, { request: { headers } }), pathname, csp);
+    return secured(NextResponse.rewrite(url, { request: { headers } }), request.nextUrl, csp);
   }
-  return secured(NextResponse.next({ request: { headers } }), pathname, csp);
+
+  // An email's manage link (/alerts/manage/?token=…): the route handler keeps its token in a
+  // cookie and redirects to the page without it (lib/subscriberToken.ts). A route handler, not
+  // a redirect from here: Next makes a middleware's Location absolute, on its own idea of the
+  // host; the handler's stays relative, right behind any proxy.
+  if ((request.method === "GET" || request.method === "HEAD") && MANAGE_PAGE.test(pathname) && request.nextUrl.searchParams.has("token")) {
+    const url = request.nextUrl.clone();
+    url.pathname = "/api/alerts/manage-link/";
+    return secured(NextResponse.rewrite(url, { request: { headers } }), request.nextUrl, csp);
+  }
+  return secured(NextResponse.next({ request: { headers } }), request.nextUrl, csp);
 }
 
 export const config = {

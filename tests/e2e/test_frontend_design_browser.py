@@ -9,6 +9,7 @@ The pictures of every page type in docs/screenshots come from here, on request o
 
 import io
 import re
+from urllib.parse import quote, unquote
 
 import pytest
 import requests
@@ -176,6 +177,30 @@ def test_a_job_page_puts_the_key_facts_and_the_apply_action_first(demo, frontend
     expect(crumbs.locator("[aria-current=page]")).to_have_text(job.title)
 
 
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+
+
+def test_a_job_page_counts_a_view_with_an_inline_script_under_its_policy(demo, frontend, chromium):
+    from cms.models import JobActivity
+
+    job = JobPostingPage.objects.live().first()
+    # As a person's browser (a headless one is a bot to the counter), with the page's
+    # Content-Security-Policy enforced: the beacon runs only with the request's nonce.
+    context = chromium.new_context(user_agent=FIREFOX)
+    try:
+        page = context.new_page()
+        page.goto(f"{frontend}/jobs/{job.slug}/")
+        for _ in range(60):
+            if JobActivity.objects.filter(job_id=job.pk, views=1).exists():
+                break
+            page.wait_for_timeout(250)
+        assert list(JobActivity.objects.values_list("job_id", "views")) == [(job.pk, 1)]
+        # No client component for it: the page loads no script of its own.
+        assert page.locator("script[src*='/app/jobs/']").count() == 0
+    finally:
+        context.close()
+
+
 def test_a_guide_has_a_table_of_contents_and_the_glossary_links_only_letters_with_terms(
     demo, frontend, open_page, graphql
 ):
@@ -213,6 +238,7 @@ def test_a_subscriber_reads_each_alert_in_words_and_deletes_one_only_on_confirmi
     alert = JobAlert.objects.get()
     page = open_page(PHONE)
     page.goto(f"{frontend}/alerts/manage/?token={token}")
+    assert page.url == f"{frontend}/alerts/manage/"  # the token went into a cookie
     card = page.locator(f"[data-alert='{alert.pk}']")
     expect(card.locator("[data-summary]")).to_have_text(
         "Daily: PhD studentships in Machine Learning, United Kingdom"
@@ -241,10 +267,11 @@ def test_a_subscriber_reads_each_alert_in_words_and_deletes_one_only_on_confirmi
     expect(page.locator("[data-status=deleted]")).to_be_visible()
     assert not JobAlert.objects.filter(pk=alert.pk).exists()
 
-    # Unsubscribing ends in a clear state with a way back, never an editable page.
+    # Unsubscribing (asked first) ends in a clear state with a way back, never an editable page.
     page.get_by_role("link", name="Unsubscribe from all job alerts").click()
     page.get_by_role("button", name="Unsubscribe from all job alerts").click()
-    expect(page.locator("h1")).to_have_text("You are unsubscribed")
+    expect(page.locator("[data-status=unsubscribed]")).to_be_visible()
+    expect(page.locator("form.alert-form")).to_have_count(0)
     form = page.locator("form.subscribe")
     expect(form.get_by_role("heading")).to_contain_text("Subscribe again")
     expect(form.get_by_role("link", name=re.compile("Privacy"))).to_have_attribute(
@@ -252,6 +279,78 @@ def test_a_subscriber_reads_each_alert_in_words_and_deletes_one_only_on_confirmi
     )
     page.goto(f"{frontend}/alerts/manage/?token={token}")
     expect(page.locator("form.alert-form")).to_have_count(0)
+
+
+def set_cookies(response: requests.Response) -> dict[str, dict[str, str]]:
+    """The Set-Cookie headers of one answer, by path: {path: {attribute: value}}."""
+    cookies = {}
+    for header in response.raw.headers.getlist("set-cookie"):
+        (name, _, value), *flags = [part.partition("=") for part in header.split("; ")]
+        attributes = {key.lower(): val for key, _, val in flags}
+        cookies[attributes["path"]] = {"name": name, "value": unquote(value), **attributes}
+    return cookies
+
+
+def test_the_manage_link_trades_its_token_for_a_cookie_and_no_address_holds_it(demo, frontend):
+    subscriber = confirmed_subscriber("cookie@example.org", roles=[Role.objects.get(slug="phd")])
+    alert = JobAlert.objects.get()
+    token = manage_token(subscriber.pk)
+    browser = requests.Session()
+    # The email's link: a 303 to the page without the token (other parameters kept), the token
+    # in an HttpOnly, SameSite=Lax, short-lived cookie for the page and its forms' handlers.
+    response = browser.get(
+        f"{frontend}/alerts/manage/?token={quote(token)}&edit={alert.pk}",
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/alerts/manage/?edit={alert.pk}"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert "noindex" in response.headers["x-robots-tag"]
+    cookies = set_cookies(response)
+    assert set(cookies) == {"/alerts/manage/", "/api/alerts/"}
+    for cookie in cookies.values():
+        assert cookie["name"] == "alerts_token" and cookie["value"] == token
+        assert "httponly" in cookie and cookie["samesite"] == "Lax"
+        assert int(cookie["max-age"]) == 3600
+        assert "secure" not in cookie  # served over http here
+    # The subscriber's page, at an address without a secret: never stored by a cache, and
+    # nothing on it (link, form, payload) holds the token.
+    response = browser.get(f"{frontend}/alerts/manage/", timeout=60)
+    assert response.status_code == 200 and "cookie@example.org" in response.text
+    assert token not in response.text and quote(token) not in response.text
+    assert {"private", "no-store"} <= {
+        v.strip() for v in response.headers["cache-control"].split(",")
+    }
+    # The forms post with the cookie alone.
+    response = browser.post(
+        f"{frontend}/api/alerts/pause/", data={"id": alert.pk}, allow_redirects=False, timeout=60
+    )
+    assert response.headers["location"] == "/alerts/manage/?status=paused"
+    alert.refresh_from_db()
+    assert alert.paused_at is not None
+    # Erasing forgets the cookie.
+    response = browser.post(f"{frontend}/api/alerts/erase/", allow_redirects=False, timeout=60)
+    assert response.headers["location"] == "/alerts/subscribed/?status=erased"
+    assert {c["value"] for c in set_cookies(response).values()} == {""}
+    assert {c["max-age"] for c in set_cookies(response).values()} == {"0"}
+    assert not JobAlert.objects.exists()
+
+
+def test_without_a_valid_cookie_the_manage_page_is_a_public_indexable_page(demo, frontend):
+    # What a crawler (no cookie) or a forged, expired cookie gets: how to reach your alerts
+    # and a sign-up form; never an error, and nothing asks not to be indexed.
+    for cookies, notice in (({}, False), ({"alerts_token": "forged:token"}, True)):
+        response = requests.get(f"{frontend}/alerts/manage/", cookies=cookies, timeout=60)
+        assert response.status_code == 200
+        assert "Manage or pause your alerts" in response.text
+        assert 'class="subscribe"' in response.text
+        assert ('data-status="invalid"' in response.text) is notice
+        assert "noindex" not in response.text
+        assert "x-robots-tag" not in response.headers
+        assert 'rel="canonical"' in response.text
+    robots = requests.get(f"{frontend}/robots.txt", timeout=60).text
+    assert "Allow: /alerts/manage/$" in robots and "Disallow: /alerts/" in robots
 
 
 def test_an_emails_one_click_unsubscribe_url_works_on_the_frontend(demo, frontend, open_page):
@@ -296,6 +395,7 @@ def page_types(frontend) -> dict[str, str]:
         "guide": "/guides/phd-jobs-in-machine-learning/",
         "glossary": "/glossary/",
         "glossary-term": "/glossary/machine-learning/",
+        "alerts-public": "/alerts/manage/",  # before the next: no cookie yet
         "alerts-manage": f"/alerts/manage/?token={manage_token(subscriber.pk)}",
         "unsubscribed": f"/alerts/unsubscribe/{manage_token(subscriber.pk)}/?status=unsubscribed",
         "privacy": "/privacy/",

@@ -5,7 +5,9 @@ export const dynamic = "force-dynamic"; // the site address comes from the envir
 
 export default function robots(): MetadataRoute.Robots {
   return {
-    rules: { userAgent: "*", allow: "/", disallow: ["/alerts/", "/preview/", "/api/"] },
+    // The manage page's address holds no token (middleware.ts trades it for a cookie): crawlers
+    // may read its public state. The other alert pages carry one in their path.
+    rules: { userAgent: "*", allow: ["/", "/alerts/manage/$"], disallow: ["/alerts/", "/preview/", "/api/"] },
     sitemap: absolute("/sitemap.xml"),
   };
 }

@@ -3,7 +3,7 @@ import { choices } from "@/lib/labels";
 import { ChoiceFilter } from "./ChoiceFilter";
 
 type Options = AlertOptionsQuery;
-type Props = { token: string; options: Options; alert?: AlertFieldsFragment };
+type Props = { options: Options; alert?: AlertFieldsFragment };
 type Discipline = Options["disciplines"][number];
 
 function Check({ name, value, text, checked }: { name: string; value: string; text: string; checked: boolean }) {
@@ -35,15 +35,14 @@ function Chosen({ count }: { count: number }) {
 }
 
 // One alert's editor (or, without an alert, the form that adds one). Plain HTML checkboxes
-// (no Ctrl-click list boxes), posts to the alert route handler.
-export function AlertForm({ token, options, alert }: Props) {
+// (no Ctrl-click list boxes), posts to the alert route handler (the token is in the cookie).
+export function AlertForm({ options, alert }: Props) {
   const roles = alert?.roles.map((r) => r.slug) ?? [];
   const disciplines = alert?.disciplines.map((d) => d.slug) ?? [];
   const countries = alert?.countries ?? [];
   const id = alert ? `alert-${alert.id}` : "new-alert";
   return (
     <form method="post" action={`/api/alerts/${alert ? "update" : "add"}/`} className="alert-form" id={id}>
-      <input type="hidden" name="token" value={token} />
       {alert && <input type="hidden" name="id" value={alert.id} />}
       <fieldset>
         <legend>

@@ -1,14 +1,23 @@
+import { cookies } from "next/headers";
 import { AlertForm } from "@/components/AlertForm";
 import { Breadcrumbs } from "@/components/Breadcrumbs";
 import { Notice } from "@/components/Notice";
 import { SubscribeForm } from "@/components/SubscribeForm";
 import { alertSummary } from "@/lib/alerts";
 import { CmsError, cms } from "@/lib/cms";
-import { noIndex } from "@/lib/metadata";
+import { pageMetadata } from "@/lib/metadata";
 import { AlertOptionsQuery, SubscriptionQuery } from "@/lib/queries";
 import { type Params, emptyFilters } from "@/lib/search";
+import { cookieToken } from "@/lib/subscriberToken";
 
-export const metadata = { title: "Your job alerts", ...noIndex };
+// The address holds no secret (the email's ?token= is traded for a cookie by middleware.ts),
+// so the page may be indexed: crawlers, who have no cookie, see how to get a manage link.
+// What a subscriber sees is never cached (Cache-Control: private, no-store, middleware.ts).
+export const metadata = pageMetadata(
+  "Your job alerts",
+  "Change, pause or delete your job alerts, download or erase your data: open the link in any job alert email.",
+  "/alerts/manage/",
+);
 export const dynamic = "force-dynamic";
 
 async function subscriber(token: string) {
@@ -20,20 +29,17 @@ async function subscriber(token: string) {
   }
 }
 
-function Hidden({ token, id }: { token: string; id: string }) {
-  return (
-    <>
-      <input type="hidden" name="token" value={token} />
-      <input type="hidden" name="id" value={id} />
-    </>
-  );
+// Every link and form here leaves the token out: the route handlers read the cookie.
+const MANAGE = "/alerts/manage/";
+
+function Hidden({ id }: { id: string }) {
+  return <input type="hidden" name="id" value={id} />;
 }
 
 const CRUMBS = [{ text: "Your job alerts" }];
 
 /** Download everything we hold about the address, or erase it (after a second step). */
-function YourData({ token, erasing }: { token: string; erasing: boolean }) {
-  const here = `/alerts/manage/?token=${encodeURIComponent(token)}`;
+function YourData({ erasing }: { erasing: boolean }) {
   return (
     <section aria-labelledby="your-data">
       <h2 id="your-data">Your data</h2>
@@ -48,12 +54,11 @@ function YourData({ token, erasing }: { token: string; erasing: boolean }) {
           </p>
           <div className="alert-actions">
             <form method="post" action="/api/alerts/erase/">
-              <input type="hidden" name="token" value={token} />
               <button type="submit" className="button-danger">
                 Yes, erase everything
               </button>
             </form>
-            <a className="button button-secondary" href={here}>
+            <a className="button button-secondary" href={MANAGE}>
               Cancel
             </a>
           </div>
@@ -61,12 +66,11 @@ function YourData({ token, erasing }: { token: string; erasing: boolean }) {
       ) : (
         <div className="alert-actions">
           <form method="post" action="/api/alerts/data/">
-            <input type="hidden" name="token" value={token} />
             <button type="submit" className="button-secondary">
               Download my data (JSON)
             </button>
           </form>
-          <a className="button button-secondary button-delete" href={`${here}&erase=1#your-data`}>
+          <a className="button button-secondary button-delete" href={`${MANAGE}?erase=1#your-data`}>
             Erase everything…
           </a>
         </div>
@@ -75,19 +79,31 @@ function YourData({ token, erasing }: { token: string; erasing: boolean }) {
   );
 }
 
+/** For a visitor without a (valid) cookie: how to get to their alerts, or start one. */
+function NoSubscriber({ expired, status }: { expired: boolean; status: Params[string] }) {
+  return (
+    <>
+      <Breadcrumbs items={CRUMBS} />
+      <h1>Your job alerts</h1>
+      <Notice status={expired ? "invalid" : status} />
+      <p>
+        To change, pause or delete your job alerts, open the <strong>Manage or pause your alerts</strong> link at the foot of any
+        job alert email: it brings you here, signed in for an hour on that device. No password needed.
+      </p>
+      <p>
+        Lost the emails? Sign up again below with the same address: confirming brings you here. See{" "}
+        <a href="/privacy/#alerts">what we keep and how to delete it</a>.
+      </p>
+      <SubscribeForm filters={emptyFilters()} title="Create a job alert" />
+    </>
+  );
+}
+
 export default async function ManagePage({ searchParams }: { searchParams: Promise<Params> }) {
-  const { token, status, delete: deleting, edit: editing, erase } = await searchParams;
-  const found = typeof token === "string" && token ? await subscriber(token) : null;
-  if (!found || typeof token !== "string") {
-    return (
-      <>
-        <Breadcrumbs items={CRUMBS} />
-        <h1>Your job alerts</h1>
-        <Notice status="invalid" />
-        <p>Use the link in your latest job alert email.</p>
-      </>
-    );
-  }
+  const { status, delete: deleting, edit: editing, erase, unsubscribe } = await searchParams;
+  const token = cookieToken(await cookies());
+  const found = token ? await subscriber(token) : null;
+  if (!found) return <NoSubscriber expired={Boolean(token)} status={status} />;
   if (found.status === "unsubscribed") {
     return (
       <>
@@ -99,13 +115,13 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
         </p>
         <h2>Changed your mind?</h2>
         <SubscribeForm filters={emptyFilters()} title="Subscribe again" />
-        <YourData token={token} erasing={erase === "1"} />
+        <YourData erasing={erase === "1"} />
       </>
     );
   }
   const options = await cms(AlertOptionsQuery, {});
   const countryNames = new Map(options.countries.map((c) => [c.code, c.name]));
-  const manage = (extra = "") => `/alerts/manage/?token=${encodeURIComponent(token)}${extra}`;
+  const manage = (query = "") => `${MANAGE}${query}`;
   return (
     <>
       <Breadcrumbs items={CRUMBS} />
@@ -135,7 +151,7 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
                 </p>
                 <div className="alert-actions">
                   <form method="post" action="/api/alerts/delete/">
-                    <Hidden token={token} id={alert.id} />
+                    <Hidden id={alert.id} />
                     <button type="submit" className="button-danger">
                       Yes, delete this alert
                     </button>
@@ -151,22 +167,22 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
                     changed: a page with three of them was three times the DOM to hydrate. */}
                 {editing === alert.id ? (
                   <div className="alert-edit">
-                    <AlertForm token={token} options={options} alert={alert} />
+                    <AlertForm options={options} alert={alert} />
                     <a href={manage()}>Cancel</a>
                   </div>
                 ) : (
-                  <a className="alert-edit-link" href={manage(`&edit=${encodeURIComponent(alert.id)}#alert-${alert.id}`)}>
+                  <a className="alert-edit-link" href={manage(`?edit=${encodeURIComponent(alert.id)}#alert-${alert.id}`)}>
                     Change this alert
                   </a>
                 )}
                 <div className="alert-actions">
                   <form method="post" action={alert.paused ? "/api/alerts/resume/" : "/api/alerts/pause/"}>
-                    <Hidden token={token} id={alert.id} />
+                    <Hidden id={alert.id} />
                     <button type="submit" className="button-secondary">
                       {alert.paused ? "Resume this alert" : "Pause this alert"}
                     </button>
                   </form>
-                  <a className="button button-secondary button-delete" href={manage(`&delete=${encodeURIComponent(alert.id)}#alert-title-${alert.id}`)}>
+                  <a className="button button-secondary button-delete" href={manage(`?delete=${encodeURIComponent(alert.id)}#alert-title-${alert.id}`)}>
                     Delete…
                   </a>
                 </div>
@@ -177,16 +193,35 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
       })}
       <section className="card alert-card" aria-labelledby="add-alert">
         <h2 id="add-alert">Add an alert</h2>
-        <AlertForm token={token} options={options} />
+        <AlertForm options={options} />
       </section>
       <section aria-labelledby="stop-all">
         <h2 id="stop-all">Stop all emails</h2>
-        <p>
-          <a href={`/alerts/unsubscribe/${encodeURIComponent(token)}/`}>Unsubscribe from all job alerts</a>. See{" "}
-          <a href="/privacy/#delete">what we keep and how to delete it</a>.
-        </p>
+        {unsubscribe === "1" ? (
+          <div className="panel danger-zone" role="alert">
+            <p>
+              <strong>Stop every job alert email to {found.email}?</strong> To stop just one alert, pause or delete it
+              instead.
+            </p>
+            <div className="alert-actions">
+              <form method="post" action="/api/alerts/unsubscribe/">
+                <button type="submit" className="button-danger">
+                  Unsubscribe from all job alerts
+                </button>
+              </form>
+              <a className="button button-secondary" href={MANAGE}>
+                Cancel
+              </a>
+            </div>
+          </div>
+        ) : (
+          <p>
+            <a href={manage("?unsubscribe=1#stop-all")}>Unsubscribe from all job alerts</a>. See{" "}
+            <a href="/privacy/#delete">what we keep and how to delete it</a>.
+          </p>
+        )}
       </section>
-      <YourData token={token} erasing={erase === "1"} />
+      <YourData erasing={erase === "1"} />
     </>
   );
 }

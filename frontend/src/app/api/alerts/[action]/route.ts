@@ -1,3 +1,4 @@
+import type { NextRequest } from "next/server";
 import { alertFromForm } from "@/lib/alerts";
 import { CmsError, cms, visitorAddress } from "@/lib/cms";
 import {
@@ -10,9 +11,11 @@ import {
   UnsubscribeMutation,
   UpdateAlertMutation,
 } from "@/lib/queries";
+import { rememberToken, requestToken } from "@/lib/subscriberToken";
 
 // Every alert form posts here (plain HTML forms: no JavaScript needed). Each action calls one
 // mutation, then redirects (303) to the page that shows the outcome by a fixed status code.
+// The manage page's forms carry no token: it comes in its cookie (lib/subscriberToken.ts).
 const ACTIONS = ["subscribe", "confirm", "unsubscribe", "add", "update", "pause", "resume", "delete", "erase"] as const;
 type Action = (typeof ACTIONS)[number];
 type Outcome = { status: string; token?: string | null };
@@ -63,27 +66,26 @@ async function perform(action: Action, form: FormData, visitor: string): Promise
   }
 }
 
-/** The page that shows an action's outcome. */
-function pageFor(action: Action, token: string, outcome: Outcome): string {
+/** The page that shows an action's outcome, and whether it is the manage page (which reads
+ * the token from its cookie, never from its address). */
+function pageFor(action: Action, token: string, fromCookie: boolean, outcome: Outcome): { page: string; manage: boolean } {
   const encoded = encodeURIComponent(outcome.token ?? token);
-  if (action === "subscribe") return `/alerts/subscribed/?status=${outcome.status}`;
-  if (action === "erase" && outcome.status === "erased") return "/alerts/subscribed/?status=erased";
-  if (action === "unsubscribe") return `/alerts/unsubscribe/${encoded}/?status=${outcome.status}`;
-  if (action === "confirm" && outcome.status !== "confirmed") return `/alerts/confirm/${encoded}/?status=${outcome.status}`;
-  return `/alerts/manage/?token=${encoded}&status=${outcome.status}`;
+  const page = (path: string) => ({ page: path, manage: false });
+  if (action === "subscribe") return page(`/alerts/subscribed/?status=${outcome.status}`);
+  if (action === "erase" && outcome.status === "erased") return page("/alerts/subscribed/?status=erased");
+  // From the email's unsubscribe page, back there; from the manage page, back to it.
+  if (action === "unsubscribe" && !fromCookie) return page(`/alerts/unsubscribe/${encoded}/?status=${outcome.status}`);
+  if (action === "confirm" && outcome.status !== "confirmed") return page(`/alerts/confirm/${encoded}/?status=${outcome.status}`);
+  return { page: `/alerts/manage/?status=${outcome.status}`, manage: true };
 }
 
-export async function POST(request: Request, { params }: { params: Promise<{ action: string }> }) {
+export async function POST(request: NextRequest, { params }: { params: Promise<{ action: string }> }) {
   const action = (await params).action as Action;
   if (!ACTIONS.includes(action)) return new Response("Not found", { status: 404 });
   const form = await request.formData().catch(() => new FormData());
   // The RFC 8058 one-click POST carries its token in the URL (see middleware.ts): in the
   // rewritten query, or in the page's own path when the handler sees the address as sent.
-  const url = new URL(request.url);
-  const inPath = /^\/alerts\/unsubscribe\/([^/]+)\/?$/.exec(url.pathname);
-  const token = String(
-    form.get("token") ?? url.searchParams.get("token") ?? (inPath ? decodeURIComponent(inPath[1]) : ""),
-  );
+  const { token, fromCookie } = requestToken(request, form);
   form.set("token", token);
   let outcome: Outcome;
   try {
@@ -96,6 +98,11 @@ export async function POST(request: Request, { params }: { params: Promise<{ act
     const done = outcome.status === "unsubscribed";
     return new Response(done ? "Unsubscribed\n" : "Link not valid\n", { status: done ? 200 : 400 });
   }
+  const { page, manage } = pageFor(action, token, fromCookie, outcome);
   // A relative Location: right behind any proxy, whatever host the request came through.
-  return new Response(null, { status: 303, headers: { Location: pageFor(action, token, outcome) } });
+  const headers = new Headers({ Location: page });
+  // Erased: the token names no one any more. Confirmed: the token to keep is the new one.
+  if (outcome.status === "erased") rememberToken(headers, null);
+  else if (manage && token) rememberToken(headers, outcome.token ?? token);
+  return new Response(null, { status: 303, headers });
 }

@@ -1,11 +1,13 @@
+import type { NextRequest } from "next/server";
 import { CmsError, cms } from "@/lib/cms";
 import { PersonalDataQuery } from "@/lib/queries";
+import { requestToken } from "@/lib/subscriberToken";
 
-// "Download my data" on the manage page: a form POST (the token stays out of URLs and logs)
-// answered with the subscriber's data as a JSON file (docs/privacy.md).
-export async function POST(request: Request) {
+// "Download my data" on the manage page: a form POST (the token, in the manage page's cookie,
+// stays out of URLs and logs) answered with the subscriber's data as a JSON file (docs/privacy.md).
+export async function POST(request: NextRequest) {
   const form = await request.formData().catch(() => new FormData());
-  const token = String(form.get("token") ?? "");
+  const { token } = requestToken(request, form);
   try {
     const { subscription } = await cms(PersonalDataQuery, { token }, "private");
     if (!subscription) throw new CmsError("no subscription");
