@@ -1,9 +1,11 @@
 """Job counts per discipline, role, country and institution.
 
-`JobCounts`, the live counts of the taxonomy: one grouped query per dimension, each run
-when first read and kept on the request, so a listing of fifty disciplines costs the same
-as one. `facet_counts`, the counts of a search page (`jobFacets`): every dimension and the
-total in one statement.
+`JobCounts`, counts over any job queryset: one grouped query per dimension, each run when
+first read. `live_job_counts`, the taxonomy's counts of every open job, kept on the request,
+so a listing of fifty disciplines costs the same as one; they are read from the counts the
+lifecycle keeps (content/open_counts.py), which `JobCounts(open_jobs())` equals.
+`facet_counts`, the counts of a search page (`jobFacets`): every dimension and the total in
+one statement.
 """
 
 from django.core.exceptions import EmptyResultSet
@@ -20,7 +22,8 @@ from content.job_search import (
     search_jobs,
 )
 from content.models import Discipline, Institution, JobPostingPage, Role
-from content.visibility import open_jobs
+from content.open_counts import OpenJobCounts, open_counts
+from content.search import is_search
 
 
 class JobCounts:
@@ -75,11 +78,12 @@ def discipline_counts(jobs: QuerySet) -> dict[str, int]:
     return {slug: counts[f"d{pk}"] for pk, _parent, slug in tree if counts[f"d{pk}"]}
 
 
-def live_job_counts(request) -> JobCounts:
-    """Counts over every open job, computed once per request."""
+def live_job_counts(request) -> OpenJobCounts:
+    """Counts over every open job (`open_jobs`, the same for every visitor), read once per
+    request from the counts the lifecycle keeps (content/open_counts.py)."""
     cached = getattr(request, "_live_job_counts", None)
     if cached is None:
-        cached = JobCounts(open_jobs(request=request))
+        cached = OpenJobCounts()
         if request is not None:
             request._live_job_counts = cached
     return cached
@@ -104,7 +108,12 @@ def facet_counts(filters, request=None) -> dict:
     the search and every filter that is no facet, once, with a flag per facet filter set
     (its condition from content.job_search.FILTERS); each dimension groups those rows
     where every other flag holds. The discipline tree is read once, for the filter and the
-    subtrees both."""
+    subtrees both.
+
+    Without a search or a filter, every dimension is the count of all open jobs, which the
+    lifecycle keeps (content/open_counts.py): read from there instead."""
+    if not filter_conditions(filters) and not is_search(filters.search):
+        return _open_facet_counts()
     with one_discipline_tree():
         flags = {
             # A Case, not the bare condition: one that can match nothing compiles to false.
@@ -130,6 +139,28 @@ def facet_counts(filters, request=None) -> dict:
             facets["total"] = count
         else:
             facets[dimension].append((slug, name, count))
+    return facets
+
+
+def _open_facet_counts() -> dict:
+    """`facet_counts` of every open job, from the kept counts."""
+    kept = OpenJobCounts()
+    names = dict(Discipline.objects.values_list("slug", "name"))
+    facets = {
+        "total": kept.total,
+        "disciplines": [
+            (slug, names[slug], count) for slug, count in kept.disciplines.items() if slug in names
+        ],
+        "countries": [(code, None, count) for code, count in kept.countries.items()],
+    }
+    for dimension, model, kept_as in (
+        ("roles", Role, "role"),
+        ("institutions", Institution, "institution"),
+    ):
+        counts = open_counts(kept_as)
+        rows = model.objects.filter(pk__in=[int(pk) for pk in counts])
+        rows = rows.values_list("pk", "slug", "name")
+        facets[dimension] = [(slug, name, counts[str(pk)]) for pk, slug, name in rows]
     return facets
 
 
