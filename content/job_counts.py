@@ -16,13 +16,14 @@ from django.utils.functional import cached_property
 from content.discipline_tree import DisciplineTree
 from content.job_search import (
     FACETS,
+    FILTERS,
     discipline_rows,
     filter_conditions,
     one_discipline_tree,
     search_jobs,
 )
 from content.models import Discipline, Institution, JobPostingPage, Role
-from content.open_counts import OpenJobCounts, open_counts
+from content.open_counts import OpenJobCounts
 from content.search import is_search
 
 
@@ -112,7 +113,9 @@ def facet_counts(filters, request=None) -> dict:
 
     Without a search or a filter, every dimension is the count of all open jobs, which the
     lifecycle keeps (content/open_counts.py): read from there instead."""
-    if not filter_conditions(filters) and not is_search(filters.search):
+    if not is_search(filters.search) and not any(
+        job_filter.is_set(getattr(filters, job_filter.name)) for job_filter in FILTERS
+    ):
         return _open_facet_counts()
     with one_discipline_tree():
         flags = {
@@ -145,23 +148,13 @@ def facet_counts(filters, request=None) -> dict:
 def _open_facet_counts() -> dict:
     """`facet_counts` of every open job, from the kept counts."""
     kept = OpenJobCounts()
-    names = dict(Discipline.objects.values_list("slug", "name"))
-    facets = {
+    return {
         "total": kept.total,
-        "disciplines": [
-            (slug, names[slug], count) for slug, count in kept.disciplines.items() if slug in names
-        ],
+        "disciplines": kept.named_disciplines,
+        "roles": kept.named(Role),
+        "institutions": kept.named(Institution),
         "countries": [(code, None, count) for code, count in kept.countries.items()],
     }
-    for dimension, model, kept_as in (
-        ("roles", Role, "role"),
-        ("institutions", Institution, "institution"),
-    ):
-        counts = open_counts(kept_as)
-        rows = model.objects.filter(pk__in=[int(pk) for pk in counts])
-        rows = rows.values_list("pk", "slug", "name")
-        facets[dimension] = [(slug, name, counts[str(pk)]) for pk, slug, name in rows]
-    return facets
 
 
 def _facet_sql(jobs_sql: str, flags: list[str], closure: list[tuple[int, int]]) -> str:

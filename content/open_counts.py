@@ -220,46 +220,64 @@ def open_counts(dimension: str, keys=None) -> dict[str, int]:
 
 
 class OpenJobCounts:
-    """The taxonomy's counts of every open job, as `content.job_counts.JobCounts` gives them
-    (slugs and codes as keys), each dimension read when first asked for."""
+    """Every open job counted as `content.job_counts.JobCounts` counts them (slugs and codes
+    as keys), from one query of the kept counts, run when first read."""
+
+    @cached_property
+    def _kept(self) -> dict[str, dict[str, int]]:
+        rows = OpenJobCount.objects.filter(open_now()).order_by()
+        kept: dict[str, dict[str, int]] = {}
+        for dimension, key, total in rows.values_list("dimension", "key").annotate(Sum("n")):
+            if total:
+                kept.setdefault(dimension, {})[key] = total
+        return kept
 
     @cached_property
     def total(self) -> int:
-        return open_counts("total").get("", 0)
-
-    @cached_property
-    def roles(self) -> dict[str, int]:
-        return _by_slug(Role, open_counts("role"))
-
-    @cached_property
-    def institutions(self) -> dict[str, int]:
-        return _by_slug(Institution, open_counts("institution"))
+        return self._kept.get("total", {}).get("", 0)
 
     @cached_property
     def countries(self) -> dict[str, int]:
-        return open_counts("country")
+        return self._kept.get("country", {})
 
     @cached_property
     def remote(self) -> dict[str, int]:
-        return open_counts("remote")
+        return self._kept.get("remote", {})
+
+    def named(self, model) -> list[tuple[str, str, int]]:
+        """(slug, name, count) of each role or institution (`model`) with open jobs."""
+        counts = self._kept.get(model._meta.model_name, {})
+        if not counts:
+            return []
+        rows = model.objects.filter(pk__in=[int(pk) for pk in counts])
+        return [
+            (slug, name, counts[str(pk)])
+            for pk, slug, name in rows.values_list("pk", "slug", "name")
+        ]
 
     @cached_property
-    def disciplines(self) -> dict[str, int]:
-        """Per discipline slug, a parent counting every job of its subtree once."""
-        sets = open_counts("disciplines")
+    def roles(self) -> dict[str, int]:
+        return {slug: count for slug, _name, count in self.named(Role)}
+
+    @cached_property
+    def institutions(self) -> dict[str, int]:
+        return {slug: count for slug, _name, count in self.named(Institution)}
+
+    @cached_property
+    def named_disciplines(self) -> list[tuple[str, str, int]]:
+        """(slug, name, count) of each discipline with open jobs in it or below it, each
+        job counted once: summed from the jobs' sets of disciplines with the tree as it is."""
+        sets = self._kept.get("disciplines", {})
         if not sets:
-            return {}
-        tree = list(Discipline.objects.values_list("id", "parent_id", "slug"))
-        walk = DisciplineTree((pk, parent) for pk, parent, _slug in tree)
+            return []
+        tree = list(Discipline.objects.values_list("id", "parent_id", "slug", "name"))
+        walk = DisciplineTree((pk, parent) for pk, parent, _slug, _name in tree)
         per_id = Counter()
         for key, n in sets.items():
             for pk in walk.ancestors_and_self(int(pk) for pk in key.split(",")):
                 per_id[pk] += n
-        return {slug: per_id[pk] for pk, _parent, slug in tree if per_id[pk]}
+        return [(slug, name, per_id[pk]) for pk, _parent, slug, name in tree if per_id[pk]]
 
-
-def _by_slug(model, counts: dict[str, int]) -> dict[str, int]:
-    if not counts:
-        return {}
-    slugs = model.objects.filter(pk__in=[int(key) for key in counts]).values_list("pk", "slug")
-    return {slug: counts[str(pk)] for pk, slug in slugs}
+    @cached_property
+    def disciplines(self) -> dict[str, int]:
+        return {slug: count for slug, _name, count in self.named_disciplines}
