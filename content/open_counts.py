@@ -52,6 +52,10 @@ DIMENSIONS = (
     ("remote", "remote_policy"),
     ("disciplines", "disciplines"),
 )
+# Every value a call to action can search by, together: its searches of several values are
+# counted from the rows of this dimension (`OpenJobCounts.matching`).
+COMBINATION = "combination"
+_COMBINED = ("role_id", "disciplines", "country", "remote_policy")
 _DATES = ("closing_date", "go_live_at", "expire_at")
 _CHUNK = 5000
 
@@ -92,11 +96,17 @@ def _contributions(job: CountedJob) -> list[tuple]:
         value = getattr(job, field)
         if value not in (None, ""):
             keys.append((dimension, str(value)))
+    keys.append((COMBINATION, "|".join(str(getattr(job, field) or "") for field in _COMBINED)))
     return [(*key, *dates) for key in keys]
 
 
+def _order(row: tuple) -> tuple:
+    return tuple((value is not None, str(value)) for value in row)
+
+
 def _apply(deltas: Counter) -> None:
-    for (dimension, key, *dates), change in deltas.items():
+    # Rows are changed in one order by every writer, so two cannot wait for each other.
+    for (dimension, key, *dates), change in sorted(deltas.items(), key=lambda i: _order(i[0])):
         if not change:
             continue
         rows = OpenJobCount.objects.filter(
@@ -225,7 +235,8 @@ class OpenJobCounts:
 
     @cached_property
     def _kept(self) -> dict[str, dict[str, int]]:
-        rows = OpenJobCount.objects.filter(open_now()).order_by()
+        dimensions = ["total", *(dimension for dimension, _field in DIMENSIONS)]
+        rows = OpenJobCount.objects.filter(open_now(), dimension__in=dimensions).order_by()
         kept: dict[str, dict[str, int]] = {}
         for dimension, key, total in rows.values_list("dimension", "key").annotate(Sum("n")):
             if total:
@@ -281,3 +292,38 @@ class OpenJobCounts:
     @cached_property
     def disciplines(self) -> dict[str, int]:
         return {slug: count for slug, _name, count in self.named_disciplines}
+
+    @cached_property
+    def _combinations(self) -> list[tuple[str, set[int], str, str, int]]:
+        """(role id, discipline ids, country, remote policy, open jobs) of every
+        combination of them that open jobs have."""
+        combined = []
+        for key, total in open_counts(COMBINATION).items():
+            role, disciplines, country, remote = key.split("|")
+            ids = {int(pk) for pk in disciplines.split(",") if pk}
+            combined.append((role, ids, country, remote, total))
+        return combined
+
+    def matching(self, roles=None, disciplines=None, countries=None, remote=None) -> int:
+        """Open jobs of any of `roles` (slugs), in or below any of `disciplines` (slugs), in
+        any of `countries` (codes), of the `remote` policy: the filters a call to action
+        searches by (content.job_search.FILTERS), each left out when None."""
+        from content.job_search import discipline_ids_with_descendants
+
+        role_ids = None
+        if roles is not None:
+            role_ids = {
+                str(pk) for pk in Role.objects.filter(slug__in=roles).values_list("pk", flat=True)
+            }
+        discipline_ids = (
+            None if disciplines is None else discipline_ids_with_descendants(disciplines)
+        )
+        countries = None if countries is None else set(countries)
+        return sum(
+            total
+            for role, ids, country, policy, total in self._combinations
+            if (role_ids is None or role in role_ids)
+            and (discipline_ids is None or ids & discipline_ids)
+            and (countries is None or country in countries)
+            and (remote is None or policy == remote)
+        )

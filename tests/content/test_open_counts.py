@@ -14,6 +14,7 @@ from wagtail.models import PageViewRestriction
 from content.imports.bulk import import_rows
 from content.imports.reading import Mode, Record
 from content.job_counts import JobCounts
+from content.job_search import JobFilters, search_jobs
 from content.models import CountedJob, JobPostingPage, OpenJobCount
 from content.open_counts import OpenJobCounts
 from content.visibility import open_jobs
@@ -45,12 +46,31 @@ def live() -> dict:
         "countries": counts.countries,
         "institutions": grouped("institution__slug"),
         "remote": grouped("remote_policy"),
+        **{
+            name: search_jobs(JobFilters(**filters)).count()
+            for name, filters in COMBINED_SEARCHES.items()
+        },
     }
+
+
+# Searches of several values, as calls to action make them.
+COMBINED_SEARCHES = {
+    "phd in science": {"roles": ["phd"], "disciplines": ["science"]},
+    "phd or postdoc in physics in CH": {
+        "roles": ["phd", "postdoc"],
+        "disciplines": ["physics"],
+        "countries": ["CH"],
+    },
+    "remote postdoc in FR": {"roles": ["postdoc"], "countries": ["FR"], "remote": "REMOTE"},
+}
 
 
 def kept() -> dict:
     counts = OpenJobCounts()
-    return {name: getattr(counts, name) for name in live()}
+    return {
+        **{name: getattr(counts, name) for name in live() if name not in COMBINED_SEARCHES},
+        **{name: counts.matching(**filters) for name, filters in COMBINED_SEARCHES.items()},
+    }
 
 
 def assert_kept_equals_live():

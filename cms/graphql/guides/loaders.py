@@ -20,31 +20,39 @@ def search_key(filters: dict) -> tuple:
     return tuple(sorted(filters.items()))
 
 
+# The filters a call to action searches by, which the kept counts have together.
+KEPT_FILTERS = ("roles", "disciplines", "countries", "remote")
+
+
 def kept_total(key: tuple, request) -> int | None:
-    """How many open jobs a search of at most one filter value (no filter, one discipline,
-    role or country, or a remote policy) matches, from the counts the lifecycle keeps
-    (content/open_counts.py); None for any other search."""
+    """How many open jobs a call to action's search matches, from the counts the lifecycle
+    keeps (content/open_counts.py): one value from the taxonomy's counts, several from
+    their combinations; None for a search by anything else."""
     from content.job_counts import live_job_counts
 
-    filters = {name: value for name, value in key if value is not None}
+    filters = {
+        name: FILTERS_BY_NAME[name].normalise(value) if name != "remote" else value
+        for name, value in key
+        if value is not None
+    }
+    if set(filters) - set(KEPT_FILTERS):
+        return None
     kept = live_job_counts(request)
     if not filters:
         return kept.total
-    if len(filters) > 1:
-        return None
-    ((name, value),) = filters.items()
-    if name == "remote":
-        return kept.remote.get(value, 0)
-    if name in ("disciplines", "roles", "countries") and len(value) == 1:
-        (value,) = FILTERS_BY_NAME[name].normalise(value)
-        return getattr(kept, name).get(value, 0)
-    return None
+    if list(filters) == ["remote"]:
+        return kept.remote.get(filters["remote"], 0)
+    if len(filters) == 1:
+        ((name, values),) = filters.items()
+        if len(values) == 1:
+            return getattr(kept, name).get(values[0], 0)
+    return kept.matching(**filters)
 
 
 class JobsBySearchLoader(Loader):
     """For each search (a `search_key`), the ids of its newest MAX_CTA_JOBS open jobs and
-    how many there are in all: a search of one filter value counted by `kept_total`, any
-    other by a window over all of its matches."""
+    how many there are in all: from `kept_total`, or for a search by other filters (no
+    call to action has one), by a window over all of its matches."""
 
     def batch_load(self, keys):
         # One statement: each search as search_jobs builds it (FILTERS and the visibility
