@@ -166,7 +166,7 @@ def seed(jobs: int) -> float | None:
     from django.db import connection, transaction
 
     from bench.bulk_seed import clone_jobs
-    from content.models import CountedJob, JobPostingPage
+    from content.models import JobPostingPage
 
     seconds = None
     have = JobPostingPage.objects.count()
@@ -179,8 +179,8 @@ def seed(jobs: int) -> float | None:
             # The copies bypass the lifecycle, which keeps the open job counts: count anew.
             call_command("rebuild_open_counts", stdout=sys.stderr)
         seconds = time.perf_counter() - started
-    elif not CountedJob.objects.exists():  # seeded before the counts were kept
-        call_command("rebuild_open_counts", stdout=sys.stderr)
+    else:  # a database seeded before the counts were kept
+        call_command("rebuild_open_counts", if_empty=True, stdout=sys.stderr)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return seconds
