@@ -26,8 +26,9 @@ KEPT_FILTERS = ("roles", "disciplines", "countries", "remote")
 
 def kept_total(key: tuple, request) -> int | None:
     """How many open jobs a call to action's search matches, from the counts the lifecycle
-    keeps (content/open_counts.py): one value from the taxonomy's counts, several from
-    their combinations; None for a search by anything else."""
+    keeps (content/open_counts.py): the total, or the sum over the combinations of values
+    that open jobs have (one query for every call to action of a request); None for a
+    search by anything else."""
     from content.job_counts import live_job_counts
 
     filters = {
@@ -38,15 +39,7 @@ def kept_total(key: tuple, request) -> int | None:
     if set(filters) - set(KEPT_FILTERS):
         return None
     kept = live_job_counts(request)
-    if not filters:
-        return kept.total
-    if list(filters) == ["remote"]:
-        return kept.remote.get(filters["remote"], 0)
-    if len(filters) == 1:
-        ((name, values),) = filters.items()
-        if len(values) == 1:
-            return getattr(kept, name).get(values[0], 0)
-    return kept.matching(**filters)
+    return kept.matching(**filters) if filters else kept.total
 
 
 class JobsBySearchLoader(Loader):
