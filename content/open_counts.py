@@ -304,20 +304,26 @@ class OpenJobCounts:
             combined.append((role, ids, country, remote, total))
         return combined
 
+    @cached_property
+    def _role_ids(self) -> dict[str, int]:
+        return dict(Role.objects.values_list("slug", "pk"))
+
+    @cached_property
+    def _discipline_tree(self) -> tuple[DisciplineTree, dict[str, int]]:
+        rows = list(Discipline.objects.values_list("id", "parent_id", "slug"))
+        ids = {slug: pk for pk, _parent, slug in rows}
+        return DisciplineTree((pk, parent) for pk, parent, _slug in rows), ids
+
     def matching(self, roles=None, disciplines=None, countries=None, remote=None) -> int:
         """Open jobs of any of `roles` (slugs), in or below any of `disciplines` (slugs), in
         any of `countries` (codes), of the `remote` policy: the filters a call to action
         searches by (content.job_search.FILTERS), each left out when None."""
-        from content.job_search import discipline_ids_with_descendants
-
-        role_ids = None
+        role_ids = discipline_ids = None
         if roles is not None:
-            role_ids = {
-                str(pk) for pk in Role.objects.filter(slug__in=roles).values_list("pk", flat=True)
-            }
-        discipline_ids = (
-            None if disciplines is None else discipline_ids_with_descendants(disciplines)
-        )
+            role_ids = {str(pk) for slug, pk in self._role_ids.items() if slug in roles}
+        if disciplines is not None:
+            tree, ids = self._discipline_tree
+            discipline_ids = tree.descendants_and_self(ids[s] for s in disciplines if s in ids)
         countries = None if countries is None else set(countries)
         return sum(
             total
