@@ -21,6 +21,8 @@ either; copies have NULL `latest_revision_id` and `live_revision_id`), log entri
 reference index rows. Foreign keys are not checked while copying
 (`session_replication_role = replica`: every key is a template row's), and the secondary
 indexes of the four tables are dropped and rebuilt around the copy, as a restore does.
+The copies bypass the lifecycle, so bench/scale.py rebuilds the open job counts it keeps
+afterwards (`manage.py rebuild_open_counts`).
 """
 
 import time

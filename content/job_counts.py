@@ -1,9 +1,11 @@
 """Job counts per discipline, role, country and institution.
 
-`JobCounts`, the live counts of the taxonomy: one grouped query per dimension, each run
-when first read and kept on the request, so a listing of fifty disciplines costs the same
-as one. `facet_counts`, the counts of a search page (`jobFacets`): every dimension and the
-total in one statement.
+`JobCounts`, counts over any job queryset: one grouped query per dimension, each run when
+first read. `live_job_counts`, the taxonomy's counts of every open job, kept on the request,
+so a listing of fifty disciplines costs the same as one; they are read from the counts the
+lifecycle keeps (content/open_counts.py), which `JobCounts(open_jobs())` equals.
+`facet_counts`, the counts of a search page (`jobFacets`): every dimension and the total in
+one statement.
 """
 
 from django.core.exceptions import EmptyResultSet
@@ -14,13 +16,15 @@ from django.utils.functional import cached_property
 from content.discipline_tree import DisciplineTree
 from content.job_search import (
     FACETS,
+    FILTERS,
     discipline_rows,
     filter_conditions,
     one_discipline_tree,
     search_jobs,
 )
 from content.models import Discipline, Institution, JobPostingPage, Role
-from content.visibility import open_jobs
+from content.open_counts import OpenJobCounts
+from content.search import is_search
 
 
 class JobCounts:
@@ -75,11 +79,12 @@ def discipline_counts(jobs: QuerySet) -> dict[str, int]:
     return {slug: counts[f"d{pk}"] for pk, _parent, slug in tree if counts[f"d{pk}"]}
 
 
-def live_job_counts(request) -> JobCounts:
-    """Counts over every open job, computed once per request."""
+def live_job_counts(request) -> OpenJobCounts:
+    """Counts over every open job (`open_jobs`, the same for every visitor), read once per
+    request from the counts the lifecycle keeps (content/open_counts.py)."""
     cached = getattr(request, "_live_job_counts", None)
     if cached is None:
-        cached = JobCounts(open_jobs(request=request))
+        cached = OpenJobCounts()
         if request is not None:
             request._live_job_counts = cached
     return cached
@@ -104,7 +109,14 @@ def facet_counts(filters, request=None) -> dict:
     the search and every filter that is no facet, once, with a flag per facet filter set
     (its condition from content.job_search.FILTERS); each dimension groups those rows
     where every other flag holds. The discipline tree is read once, for the filter and the
-    subtrees both."""
+    subtrees both.
+
+    Without a search or a filter, every dimension is the count of all open jobs, which the
+    lifecycle keeps (content/open_counts.py): read from there instead."""
+    if not is_search(filters.search) and not any(
+        job_filter.is_set(getattr(filters, job_filter.name)) for job_filter in FILTERS
+    ):
+        return _open_facet_counts()
     with one_discipline_tree():
         flags = {
             # A Case, not the bare condition: one that can match nothing compiles to false.
@@ -131,6 +143,18 @@ def facet_counts(filters, request=None) -> dict:
         else:
             facets[dimension].append((slug, name, count))
     return facets
+
+
+def _open_facet_counts() -> dict:
+    """`facet_counts` of every open job, from the kept counts."""
+    kept = OpenJobCounts()
+    return {
+        "total": kept.total,
+        "disciplines": kept.named_disciplines,
+        "roles": kept.named(Role),
+        "institutions": kept.named(Institution),
+        "countries": [(code, None, count) for code, count in kept.countries.items()],
+    }
 
 
 def _facet_sql(jobs_sql: str, flags: list[str], closure: list[tuple[int, int]]) -> str:

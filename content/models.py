@@ -772,6 +772,49 @@ class EmployerApiKey(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
+# --- Open jobs counted as the lifecycle changes them (issue 25): content/open_counts.py ------
+
+
+class CountedJob(models.Model):
+    """A job as content/open_counts.py last counted it: what it adds to `OpenJobCount`, so
+    the next change to it can take exactly that away again. A row per job that is live and
+    not hidden (its dates are compared when counts are read)."""
+
+    job_id = models.BigIntegerField(primary_key=True)
+    closing_date = models.DateField(null=True)
+    go_live_at = models.DateTimeField(null=True)
+    expire_at = models.DateTimeField(null=True)
+    role_id = models.BigIntegerField(null=True)
+    institution_id = models.BigIntegerField(null=True)
+    country = models.CharField(max_length=2, blank=True)
+    remote_policy = models.CharField(max_length=20, blank=True)
+    # Its disciplines' ids, ascending, comma-separated ("" for none).
+    disciplines = models.CharField(max_length=500, blank=True)
+
+    def __str__(self):
+        return f"job {self.job_id}"
+
+
+class OpenJobCount(models.Model):
+    """How many live, unhidden jobs have a value (`key`) of a `dimension` and these dates:
+    the open ones of a day are the rows whose dates make a job open then, summed."""
+
+    dimension = models.CharField(max_length=20)
+    key = models.CharField(max_length=500)
+    closing_date = models.DateField(null=True)
+    go_live_at = models.DateTimeField(null=True)
+    expire_at = models.DateTimeField(null=True)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["dimension", "key", "closing_date"], name="open_job_count_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.dimension} {self.key} closing {self.closing_date}: {self.n}"
+
+
 # --- Bulk imports and employers' feeds (issue 12), institutions' account requests (issue 22) ----
 
 from content.employers.models import InstitutionAccountRequest  # noqa: E402, F401

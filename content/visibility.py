@@ -112,16 +112,18 @@ def _remembered(request, name: str, compute):
     return value
 
 
-def hidden_subtree_paths(request=None) -> tuple[str, ...]:
+def hidden_subtree_paths_now() -> tuple[str, ...]:
     """Tree paths under which nothing is public: pages behind a view restriction, and pages
-    that are not live but have children (a live job under an unpublished section)."""
+    that are not live but have children (a live job under an unpublished section). Read
+    afresh (inside a writer's transaction, say); `hidden_subtree_paths` remembers them."""
+    restricted = PageViewRestriction.objects.values_list("page__path", flat=True)
+    unpublished = Page.objects.filter(live=False, numchild__gt=0).values_list("path", flat=True)
+    return tuple(sorted({*restricted, *unpublished}))
 
-    def compute():
-        restricted = PageViewRestriction.objects.values_list("page__path", flat=True)
-        unpublished = Page.objects.filter(live=False, numchild__gt=0).values_list("path", flat=True)
-        return tuple(sorted({*restricted, *unpublished}))
 
-    return _remembered(request, "_hidden_subtree_paths", compute)
+def hidden_subtree_paths(request=None) -> tuple[str, ...]:
+    """`hidden_subtree_paths_now`, for the current generation."""
+    return _remembered(request, "_hidden_subtree_paths", hidden_subtree_paths_now)
 
 
 def private_collection_ids(request=None) -> frozenset[int]:

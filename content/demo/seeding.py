@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from content import open_counts
 from content.demo.glossary import TERMS
 from content.demo.guides import GUIDES, GuideSeed
 from content.demo.home import seed_home
@@ -300,6 +301,9 @@ def bulk_create_jobs(index: JobIndexPage, specs: list[JobSpec]) -> list[int]:
     )
     bulk_search.index_pages(jobs)
     bulk_search.refresh_title_norms()
+    # Seeding announces nothing to the lifecycle (no digests of demo jobs): its jobs are
+    # counted here, as the lifecycle counts what it is told of.
+    open_counts.recount([job.pk for job in jobs])
     # A real save rather than a queryset update: bulk inserts send no signals, and this
     # post_save is what tells listeners (such as the GraphQL response cache) that content changed.
     index.numchild = index.get_children().count()

@@ -1,5 +1,6 @@
 """Guides, glossary and taxonomy through /graphql/, as a frontend would ask for them."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -199,9 +200,9 @@ def test_call_to_action_blocks_batched_show_each_search_s_own_open_jobs(
         JobPostingPageFactory(parent=job_index, role=phd, disciplines=[optics], country="DE")
     JobPostingPageFactory(parent=job_index, role=postdoc, disciplines=[physics], country="FR")
     JobPostingPageFactory(parent=job_index, role=phd, remote_policy="REMOTE", country="FR")
-    closed = JobPostingPageFactory(parent=job_index, role=phd, disciplines=[optics])
-    closed.closing_date = closed.closing_date.replace(year=2020)
-    closed.save()
+    closed = JobPostingPageFactory(
+        parent=job_index, role=phd, disciplines=[optics], closing_date=dt.date(2020, 1, 31)
+    )
     searches = [
         ({"role": phd}, JobFilters(roles=["phd"])),
         ({"discipline": physics}, JobFilters(disciplines=["physics"])),

@@ -146,7 +146,25 @@ def test_facets_names_and_order(graphql, site):
     assert facets["countries"][0] == {"code": "FR", "name": "France", "count": 3}
 
 
-@pytest.mark.parametrize("case", ["unfiltered", "searched", "filtered", "every facet"])
+def test_unfiltered_facets_read_the_kept_counts(graphql, site, settings):
+    """Without a search or a filter, every dimension counts every open job: read from the
+    counts the lifecycle keeps (content/open_counts.py), the jobs themselves not at all:
+    the kept counts, the discipline tree, the roles and institutions counted."""
+    settings.GRAPHQL_CACHE_SECONDS = 0
+    graphql.execute(FACET_QUERY, {})
+    with CaptureQueriesContext(connection) as captured:
+        graphql.execute(FACET_QUERY, {})
+    statements = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
+    assert not [sql for sql in statements if "content_jobpostingpage" in sql], statements
+    assert len([sql for sql in statements if "content_openjobcount" in sql]) == 1, statements
+    assert len(statements) == 4, statements
+
+
+@pytest.mark.parametrize("case", ["searched", "filtered", "every facet"])
 def test_facets_are_one_statement(graphql, site, settings, case):
     """One statement counts every dimension and the total; the other is the discipline
     tree, read once for the discipline filter and the subtrees both."""

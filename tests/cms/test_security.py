@@ -10,6 +10,7 @@ import wagtail_factories
 from django.utils import timezone
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
+from content import open_counts
 from content.public_urls import page_url
 from tests.content.factories import (
     DefinitionPageFactory,
@@ -48,6 +49,8 @@ def planted(job_index, guide_index, glossary_index):
     job_model.objects.filter(pk=pages["closed_job"].pk).update(
         closing_date=timezone.localdate() - dt.timedelta(days=1)
     )
+    # Written around the lifecycle, so counted again as the lifecycle counts a change.
+    open_counts.recount([pages["closed_job"].pk])
     type(pages["expired_guide"]).objects.filter(pk=pages["expired_guide"].pk).update(
         expire_at=timezone.now() - dt.timedelta(minutes=1)
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Page, Site
 
+from content import lifecycle
 from content.models import (
     DefinitionPage,
     Discipline,
@@ -97,6 +98,14 @@ class JobPostingPageFactory(wagtail_factories.PageFactory):
         if create and extracted:
             self.disciplines.set(extracted)
             self.save()
+
+    @factory.post_generation
+    def announced(self, create, extracted, **kwargs):
+        """A live job is announced to the lifecycle as the bulk path announces what it
+        writes (content/lifecycle.py), so what the lifecycle keeps (open job counts) holds
+        it. `announced=False` writes the row only, as a path around the lifecycle would."""
+        if create and self.live and extracted is not False:
+            lifecycle.pages_published([self], lifecycle.Source.WAGTAIL)
 
 
 class GuidePageFactory(wagtail_factories.PageFactory):

@@ -6,10 +6,10 @@ query (`JobsBySearchLoader`), and the jobs they show are loaded together in anot
 """
 
 from django.db import connection
-from django.db.models import Count, Window
+from django.db.models import Count, Value, Window
 
 from cms.graphql.core.loaders import Loader
-from content.job_search import JobFilters, one_discipline_tree, search_jobs
+from content.job_search import FILTERS_BY_NAME, JobFilters, one_discipline_tree, search_jobs
 from content.visibility import open_jobs
 
 MAX_CTA_JOBS = 20
@@ -20,29 +20,57 @@ def search_key(filters: dict) -> tuple:
     return tuple(sorted(filters.items()))
 
 
+# The filters a call to action searches by, which the kept counts have together.
+KEPT_FILTERS = ("roles", "disciplines", "countries", "remote")
+
+
+def kept_total(key: tuple, request) -> int | None:
+    """How many open jobs a call to action's search matches, from the counts the lifecycle
+    keeps (content/open_counts.py): the total, or the sum over the combinations of values
+    that open jobs have (one query for every call to action of a request); None for a
+    search by anything else."""
+    from content.job_counts import live_job_counts
+
+    filters = {
+        name: FILTERS_BY_NAME[name].normalise(value) if name != "remote" else value
+        for name, value in key
+        if value is not None
+    }
+    if set(filters) - set(KEPT_FILTERS):
+        return None
+    kept = live_job_counts(request)
+    return kept.matching(**filters) if filters else kept.total
+
+
 class JobsBySearchLoader(Loader):
     """For each search (a `search_key`), the ids of its newest MAX_CTA_JOBS open jobs and
-    how many there are in all."""
+    how many there are in all: from `kept_total`, or for a search by other filters (no
+    call to action has one), by a window over all of its matches."""
 
     def batch_load(self, keys):
         # One statement: each search as search_jobs builds it (FILTERS and the visibility
-        # rule), cut to its newest jobs, the window counting all of its matches. Django's
-        # union() cannot cut each part on SQLite, so the parts are joined here.
+        # rule), cut to its newest jobs. Django's union() cannot cut each part on SQLite,
+        # so the parts are joined here.
         parts, params = [], []
+        totals = {key: kept_total(key, self.request) for key in keys}
         with one_discipline_tree():
             for number, key in enumerate(keys):
                 jobs = search_jobs(JobFilters(**dict(key)), request=self.request)
-                newest = jobs.annotate(total=Window(Count("pk"))).values_list("pk", "total")
+                total = Window(Count("pk")) if totals[key] is None else Value(0)
+                newest = jobs.annotate(total=total).values_list("pk", "total")
                 sql, part_params = newest[:MAX_CTA_JOBS].query.sql_with_params()
                 parts.append(f"SELECT {number}, * FROM ({sql}) search_{number}")
                 params += part_params
-        ids, totals = {key: [] for key in keys}, dict.fromkeys(keys, 0)
+        ids = {key: [] for key in keys}
+        counted = dict.fromkeys(keys, 0)
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
             for number, pk, total in cursor.fetchall():
                 ids[keys[number]].append(pk)
-                totals[keys[number]] = total
-        return {key: (ids[key], totals[key]) for key in keys}
+                counted[keys[number]] = total
+        return {
+            key: (ids[key], counted[key] if totals[key] is None else totals[key]) for key in keys
+        }
 
 
 class OpenJobByIdLoader(Loader):

@@ -1,0 +1,335 @@
+"""Open jobs per discipline, role, country, institution and remote policy, kept current by
+the lifecycle, so counting them reads a few thousand rows whatever the board's size.
+
+Every change the public can see reaches content/lifecycle.py's `content_changed`, inside
+the writer's transaction; `counted` receives it there and recounts the jobs it names (and
+the jobs below a section it names: a section unpublished or made private hides them).
+
+- `CountedJob` holds each counted job as it was counted: live, not the tree root, not
+  under a view restriction or an unpublished section (content.visibility's rules that do
+  not depend on the clock), with the values it is counted by and its dates.
+- `OpenJobCount` holds, per dimension and value, how many counted jobs have each set of
+  dates (closing date, go-live, expiry). Recounting a job takes what its `CountedJob` row
+  added away and adds what it adds now: the rows change by +1 and -1.
+
+The clock's rules are applied when counts are read: the rows whose closing date is today
+or later, whose go-live has come and whose expiry has not, summed. So a job leaves the
+counts the moment its closing date passes, as `open_jobs` has it, with no job to run.
+Rows of a value with many dates are a few hundred at most: the board's closing dates.
+
+A job's disciplines are counted as the set it has (their ids), so a discipline's count,
+with the jobs of every discipline below it once each, is summed from the sets under it
+with the tree as it is when read: moving a discipline needs no recount.
+
+Writes that bypass the lifecycle (bench/bulk_seed.py, seed_demo's bulk jobs) rebuild the
+tables afterwards (`rebuild`, `manage.py rebuild_open_counts`).
+"""
+
+from collections import Counter
+
+from django.db import connection, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.functional import cached_property
+from wagtail.models import Page
+
+from content.discipline_tree import DisciplineTree
+from content.models import (
+    CountedJob,
+    Discipline,
+    Institution,
+    JobPostingPage,
+    OpenJobCount,
+    Role,
+)
+from content.visibility import hidden_subtree_paths_now
+
+# (dimension, CountedJob field): the values a job is counted by. "total" counts every job.
+DIMENSIONS = (
+    ("role", "role_id"),
+    ("institution", "institution_id"),
+    ("country", "country"),
+    ("remote", "remote_policy"),
+    ("disciplines", "disciplines"),
+)
+# Every value a call to action can search by, together: its searches of several values are
+# counted from the rows of this dimension (`OpenJobCounts.matching`).
+COMBINATION = "combination"
+_COMBINED = ("role_id", "disciplines", "country", "remote_policy")
+_DATES = ("closing_date", "go_live_at", "expire_at")
+_CHUNK = 5000
+
+
+# --- Writing
+
+
+def _counted_jobs(among: Q) -> list[CountedJob]:
+    """The jobs `among` as they count now: those live and not hidden."""
+    jobs = JobPostingPage.objects.filter(among, live=True, depth__gt=1)
+    hidden = Q()
+    for path in hidden_subtree_paths_now():
+        hidden |= Q(path__startswith=path)
+    if hidden:
+        jobs = jobs.exclude(hidden)
+    fields = ("pk", *_DATES, "role_id", "institution_id", "country", "remote_policy")
+    rows = list(jobs.order_by("pk").values(*fields))
+    links = JobPostingPage.disciplines.through.objects.filter(
+        jobpostingpage_id__in=jobs.values("pk")
+    ).values_list("jobpostingpage_id", "discipline_id")
+    disciplines: dict[int, set[int]] = {}
+    for job_id, discipline_id in links:
+        disciplines.setdefault(job_id, set()).add(discipline_id)
+    counted = []
+    for row in rows:
+        pk = row.pop("pk")
+        row["country"], row["remote_policy"] = row["country"] or "", row["remote_policy"] or ""
+        ids = ",".join(str(d) for d in sorted(disciplines.get(pk, ())))
+        counted.append(CountedJob(job_id=pk, disciplines=ids, **row))
+    return counted
+
+
+def _contributions(job: CountedJob) -> list[tuple]:
+    """The `OpenJobCount` rows (dimension, key, *dates) a counted job adds one to."""
+    dates = tuple(getattr(job, name) for name in _DATES)
+    keys = [("total", "")]
+    for dimension, field in DIMENSIONS:
+        value = getattr(job, field)
+        if value not in (None, ""):
+            keys.append((dimension, str(value)))
+    keys.append((COMBINATION, "|".join(str(getattr(job, field) or "") for field in _COMBINED)))
+    return [(*key, *dates) for key in keys]
+
+
+def _order(row: tuple) -> tuple:
+    return tuple((value is not None, str(value)) for value in row)
+
+
+def _apply(deltas: Counter) -> None:
+    # Rows are changed in one order by every writer, so two cannot wait for each other.
+    for (dimension, key, *dates), change in sorted(deltas.items(), key=lambda i: _order(i[0])):
+        if not change:
+            continue
+        rows = OpenJobCount.objects.filter(
+            dimension=dimension, key=key, **dict(zip(_DATES, dates, strict=True))
+        )
+        # Two writers may both insert a row for a new key: sums are still right.
+        if not rows.update(n=F("n") + change):
+            OpenJobCount.objects.create(
+                dimension=dimension, key=key, n=change, **dict(zip(_DATES, dates, strict=True))
+            )
+        rows.filter(n=0).delete()
+
+
+def recount(job_ids) -> None:
+    """Count the jobs of `job_ids` as they are now (none, if they are no longer counted)."""
+    job_ids = sorted(set(job_ids))
+    if not job_ids:
+        return
+    with transaction.atomic():
+        for start in range(0, len(job_ids), _CHUNK):
+            chunk = job_ids[start : start + _CHUNK]
+            # One writer per job at a time: what was counted is read, then replaced.
+            list(Page.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
+            _replace(chunk, _counted_jobs(Q(pk__in=chunk)))
+
+
+def forget(job_ids) -> None:
+    """Count the jobs of `job_ids` no more (they are being deleted)."""
+    job_ids = sorted(set(job_ids))
+    with transaction.atomic():
+        for start in range(0, len(job_ids), _CHUNK):
+            _replace(job_ids[start : start + _CHUNK], [])
+
+
+def _replace(job_ids: list[int], now: list[CountedJob]) -> None:
+    before = CountedJob.objects.filter(job_id__in=job_ids)
+    deltas = Counter()
+    for job in before:
+        deltas.subtract(_contributions(job))
+    for job in now:
+        deltas.update(_contributions(job))
+    before.delete()
+    CountedJob.objects.bulk_create(now, batch_size=1000)
+    _apply(deltas)
+
+
+def jobs_at_or_below(pages) -> list[int]:
+    """The ids of the jobs among `pages` and below them."""
+    ids = [page.pk for page in pages if isinstance(page, JobPostingPage)]
+    sections = [page for page in pages if not isinstance(page, JobPostingPage) and page.path]
+    if sections:
+        below = Q()
+        for page in sections:
+            below |= Q(path__startswith=page.path)
+        ids += JobPostingPage.objects.filter(below).values_list("pk", flat=True)
+    return ids
+
+
+def counted(sender, event, **kwargs) -> None:
+    """content_changed's receiver (connected in ContentConfig.ready())."""
+    from content.lifecycle import Kind
+
+    job_ids = jobs_at_or_below(event.pages)
+    if event.kind == Kind.DELETED:
+        forget(job_ids)
+    else:
+        recount(job_ids)
+
+
+def rebuild() -> int:
+    """Count every job from scratch (after writes that bypass the lifecycle); how many
+    jobs are counted."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            cursor = connection.cursor()
+            tables = f"{CountedJob._meta.db_table}, {OpenJobCount._meta.db_table}"
+            cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+        CountedJob.objects.all().delete()
+        OpenJobCount.objects.all().delete()
+        last = JobPostingPage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        totals = Counter()
+        counted_jobs = 0
+        for start in range(0, last + 1, 50_000):
+            jobs = _counted_jobs(Q(pk__gte=start, pk__lt=start + 50_000))
+            CountedJob.objects.bulk_create(jobs, batch_size=5000)
+            for job in jobs:
+                totals.update(_contributions(job))
+            counted_jobs += len(jobs)
+        OpenJobCount.objects.bulk_create(
+            (
+                OpenJobCount(
+                    dimension=dimension, key=key, n=n, **dict(zip(_DATES, dates, strict=True))
+                )
+                for (dimension, key, *dates), n in totals.items()
+            ),
+            batch_size=5000,
+        )
+    return counted_jobs
+
+
+# --- Reading
+
+
+def open_now() -> Q:
+    """The `OpenJobCount` rows of jobs open now (content.visibility's rules of the clock)."""
+    now = timezone.now()
+    return (
+        Q(closing_date__gte=timezone.localdate(now))
+        & (Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
+        & (Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+    )
+
+
+def open_counts(dimension: str, keys=None) -> dict[str, int]:
+    """Open jobs per key of a dimension (only `keys`, if given): one query."""
+    rows = OpenJobCount.objects.filter(open_now(), dimension=dimension)
+    if keys is not None:
+        rows = rows.filter(key__in=[str(key) for key in keys])
+    grouped = rows.order_by().values_list("key").annotate(total=Sum("n"))
+    return {key: total for key, total in grouped if total}
+
+
+class OpenJobCounts:
+    """Every open job counted as `content.job_counts.JobCounts` counts them (slugs and codes
+    as keys), from one query of the kept counts, run when first read."""
+
+    @cached_property
+    def _kept(self) -> dict[str, dict[str, int]]:
+        dimensions = ["total", *(dimension for dimension, _field in DIMENSIONS)]
+        rows = OpenJobCount.objects.filter(open_now(), dimension__in=dimensions).order_by()
+        kept: dict[str, dict[str, int]] = {}
+        for dimension, key, total in rows.values_list("dimension", "key").annotate(Sum("n")):
+            if total:
+                kept.setdefault(dimension, {})[key] = total
+        return kept
+
+    @cached_property
+    def total(self) -> int:
+        return self._kept.get("total", {}).get("", 0)
+
+    @cached_property
+    def countries(self) -> dict[str, int]:
+        return self._kept.get("country", {})
+
+    @cached_property
+    def remote(self) -> dict[str, int]:
+        return self._kept.get("remote", {})
+
+    def named(self, model) -> list[tuple[str, str, int]]:
+        """(slug, name, count) of each role or institution (`model`) with open jobs."""
+        counts = self._kept.get(model._meta.model_name, {})
+        if not counts:
+            return []
+        rows = model.objects.filter(pk__in=[int(pk) for pk in counts])
+        return [
+            (slug, name, counts[str(pk)])
+            for pk, slug, name in rows.values_list("pk", "slug", "name")
+        ]
+
+    @cached_property
+    def roles(self) -> dict[str, int]:
+        return {slug: count for slug, _name, count in self.named(Role)}
+
+    @cached_property
+    def institutions(self) -> dict[str, int]:
+        return {slug: count for slug, _name, count in self.named(Institution)}
+
+    @cached_property
+    def named_disciplines(self) -> list[tuple[str, str, int]]:
+        """(slug, name, count) of each discipline with open jobs in it or below it, each
+        job counted once: summed from the jobs' sets of disciplines with the tree as it is."""
+        sets = self._kept.get("disciplines", {})
+        if not sets:
+            return []
+        tree = list(Discipline.objects.values_list("id", "parent_id", "slug", "name"))
+        walk = DisciplineTree((pk, parent) for pk, parent, _slug, _name in tree)
+        per_id = Counter()
+        for key, n in sets.items():
+            for pk in walk.ancestors_and_self(int(pk) for pk in key.split(",")):
+                per_id[pk] += n
+        return [(slug, name, per_id[pk]) for pk, _parent, slug, name in tree if per_id[pk]]
+
+    @cached_property
+    def disciplines(self) -> dict[str, int]:
+        return {slug: count for slug, _name, count in self.named_disciplines}
+
+    @cached_property
+    def _combinations(self) -> list[tuple[str, set[int], str, str, int]]:
+        """(role id, discipline ids, country, remote policy, open jobs) of every
+        combination of them that open jobs have."""
+        combined = []
+        for key, total in open_counts(COMBINATION).items():
+            role, disciplines, country, remote = key.split("|")
+            ids = {int(pk) for pk in disciplines.split(",") if pk}
+            combined.append((role, ids, country, remote, total))
+        return combined
+
+    @cached_property
+    def _role_ids(self) -> dict[str, int]:
+        return dict(Role.objects.values_list("slug", "pk"))
+
+    @cached_property
+    def _discipline_tree(self) -> tuple[DisciplineTree, dict[str, int]]:
+        rows = list(Discipline.objects.values_list("id", "parent_id", "slug"))
+        ids = {slug: pk for pk, _parent, slug in rows}
+        return DisciplineTree((pk, parent) for pk, parent, _slug in rows), ids
+
+    def matching(self, roles=None, disciplines=None, countries=None, remote=None) -> int:
+        """Open jobs of any of `roles` (slugs), in or below any of `disciplines` (slugs), in
+        any of `countries` (codes), of the `remote` policy: the filters a call to action
+        searches by (content.job_search.FILTERS), each left out when None."""
+        role_ids = discipline_ids = None
+        if roles is not None:
+            role_ids = {str(pk) for slug, pk in self._role_ids.items() if slug in roles}
+        if disciplines is not None:
+            tree, ids = self._discipline_tree
+            discipline_ids = tree.descendants_and_self(ids[s] for s in disciplines if s in ids)
+        countries = None if countries is None else set(countries)
+        return sum(
+            total
+            for role, ids, country, policy, total in self._combinations
+            if (role_ids is None or role in role_ids)
+            and (discipline_ids is None or ids & discipline_ids)
+            and (countries is None or country in countries)
+            and (remote is None or policy == remote)
+        )
