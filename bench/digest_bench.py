@@ -24,7 +24,6 @@ import datetime as dt
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -394,8 +393,7 @@ def timed_run(extra_env: dict, label: str) -> dict:
         rss = sorted(peak_rss_mb(pid) for pid in pool)
         totals = DigestRun.objects.aggregate(emails=Sum("emails_sent"), jobs=Sum("sent"))
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=60)
+        workers.stop_worker(worker)
     return {
         "emails": totals["emails"],
         "jobs_sent": totals["jobs"],
