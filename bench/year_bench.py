@@ -491,21 +491,31 @@ def churn_month(args, mailboxes: Mailboxes, rng: random.Random):
 
     confirmed = list(Subscriber.objects.filter(status="confirmed").values_list("email", flat=True))
     with mailboxes.lock:
-        mailboxes.dead.update(rng.sample(confirmed, int(len(confirmed) * args.bounces)))
+        mailboxes.dead.update(rng.sample(confirmed, rounded(len(confirmed) * args.bounces, rng)))
 
 
 def churn_day(args, board: Board, rng: random.Random, privacy):
+    """Sign-ups and unsubscribes as shares of the base, rounded at random (a small base
+    gets a sign-up on some days, not one every day: rounding up made 120 subscribers grow
+    to ~480 in a year); each leaver erases their data with a chance of one in ten."""
     from notifications.models import Subscriber
 
     base = Subscriber.objects.filter(status="confirmed").count()
-    board.add_subscribers(max(1, int(base * args.signups)))
+    board.add_subscribers(rounded(base * args.signups, rng))
     ids = list(Subscriber.objects.filter(status="confirmed").values_list("pk", flat=True))
-    leaving = rng.sample(ids, min(len(ids), int(base * args.unsubscribes)))
+    leaving = rng.sample(ids, min(len(ids), rounded(base * args.unsubscribes, rng)))
     Subscriber.objects.filter(pk__in=leaving).update(
         status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=sim_clock.now()
     )
-    for subscriber in Subscriber.objects.filter(pk__in=leaving[: len(leaving) // 10]):
+    erasing = [pk for pk in leaving if rng.random() < 0.1]
+    for subscriber in Subscriber.objects.filter(pk__in=erasing):
         privacy.erase(subscriber)
+
+
+def rounded(expected: float, rng: random.Random) -> int:
+    """`expected` rounded down or up at random, so that the mean is `expected`."""
+    whole = int(expected)
+    return whole + (rng.random() < expected - whole)
 
 
 def complain(args, mailboxes: Mailboxes, rng: random.Random, month_length: int):
