@@ -12,8 +12,8 @@ simulated day:
   each month `--bounces` of the base become dead addresses (the SMTP server answers 550: the
   product marks them bounced, i.e. suppressed, on the first try) and `--complaints` of the
   base complain about an email they got (suppressed at once: `suppress()` below);
-- `--jobs` jobs published in four batches, each followed by an INSTANT digest; jobs close
-  30 days after publication (their closing date); a DAILY digest once a day;
+- `--jobs` jobs published in `--batches` batches (4), each followed by an INSTANT digest;
+  jobs close 30 days after publication (their closing date); a DAILY digest once a day;
 - retention (notifications.tasks.apply_retention, content.tasks.purge_revisions) on the
   moved clock; at each month's end a VACUUM ANALYZE (autovacuum's job in production; off
   on this machine) before the month's size is read.
@@ -298,12 +298,17 @@ def digest(frequency: str) -> tuple[float, float]:
     for meter in METERS:
         meter.start()
     run = digests.run_digest(frequency, force=True, send=enqueue_batch)
+    polled = started
     while run is not None and (
         Delivery.objects.filter(status=Delivery.Status.PENDING).exists()
         or DigestRun.objects.filter(pk=run.pk, finished_at__isnull=True).exists()
     ):
-        for meter in METERS:
-            meter.poll()
+        # The meters scan /proc: often enough for the worker's pool and the database's
+        # backends (long-lived), not at every check for the end of the run.
+        if time.monotonic() - polled > 0.5:
+            polled = time.monotonic()
+            for meter in METERS:
+                meter.poll()
         time.sleep(0.02)
         if time.monotonic() - started > 3600:
             raise SystemExit(f"{frequency} digest did not finish within an hour")
@@ -448,10 +453,10 @@ def run_days(args, board, mailboxes, rng, privacy, apply_retention, purge_revisi
                 churn_month(args, mailboxes, rng)
         with phases("churn"):
             churn_day(args, board, rng, privacy)
-        for quarter in range(4):
-            sim_clock.move_to(day_start + dt.timedelta(hours=1 + 4 * quarter))
+        for batch in range(args.batches):
+            sim_clock.move_to(day_start + dt.timedelta(hours=1 + 16 * batch / args.batches))
             with phases("publish"):
-                board.publish_jobs(args.jobs // 4)
+                board.publish_jobs(args.jobs // args.batches)
             with phases("instant"):
                 digest("INSTANT")
         sim_clock.move_to(day_start + dt.timedelta(hours=17))
@@ -570,7 +575,8 @@ def report(args, months: list[dict]) -> str:
             "",
             f"{args.subscribers:,} subscribers at the start, {args.days} simulated days from "
             f"{START:%Y-%m-%d} ({month_length} to a month), "
-            f"{args.jobs} jobs a day, retention {args.retention_days} days; churn a day: "
+            f"{args.jobs} jobs a day in {args.batches} batches (an INSTANT digest after "
+            f"each), retention {args.retention_days} days; churn a day: "
             f"sign-ups {args.signups:.2%}, unsubscribes {args.unsubscribes:.2%}; a month: "
             f"dead addresses {args.bounces:.1%}, complaints {args.complaints:.2%}.",
             "",
@@ -592,6 +598,12 @@ def main():
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--jobs", type=int, default=300, help="jobs published a day")
+    parser.add_argument(
+        "--batches",
+        type=int,
+        default=4,
+        help="batches the jobs are published in, a day, each followed by an INSTANT digest",
+    )
     parser.add_argument("--retention-days", type=int, default=90)
     parser.add_argument("--signups", type=float, default=0.002, help="share of the base a day")
     parser.add_argument("--unsubscribes", type=float, default=0.0015, help="share a day")
