@@ -27,7 +27,6 @@ import json
 import multiprocessing
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -476,8 +475,7 @@ def timed_run(extra_env: dict, label: str, sink: SmtpSink | None = None) -> dict
         rss = sorted(peak_rss_mb(pid) for pid in pool)
         totals = DigestRun.objects.aggregate(emails=Sum("emails_sent"), jobs=Sum("sent"))
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=60)
+        workers.stop_worker(worker)
     return {
         "emails": totals["emails"],
         "jobs_sent": totals["jobs"],

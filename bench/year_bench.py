@@ -12,10 +12,11 @@ simulated day:
   each month `--bounces` of the base become dead addresses (the SMTP server answers 550: the
   product marks them bounced, i.e. suppressed, on the first try) and `--complaints` of the
   base complain about an email they got (suppressed at once: `suppress()` below);
-- `--jobs` jobs published in four batches, each followed by an INSTANT digest; jobs close
-  30 days after publication (their closing date); a DAILY digest once a day;
+- `--jobs` jobs published in `--batches` batches (4), each followed by an INSTANT digest;
+  jobs close 30 days after publication (their closing date); a DAILY digest once a day;
 - retention (notifications.tasks.apply_retention, content.tasks.purge_revisions) on the
-  worker, then VACUUM (autovacuum's job in production; off on this machine).
+  moved clock; at each month's end a VACUUM ANALYZE (autovacuum's job in production; off
+  on this machine) before the month's size is read.
 Every digest is a `run_digest` task on a real `celery worker --concurrency=2`, sending
 through a local aiosmtpd server that counts every RCPT to an address suppressed before.
 
@@ -28,6 +29,8 @@ Only with --write does it write its section of docs/benchmarks.md (bench/report.
 """
 
 import argparse
+import calendar
+import contextlib
 import datetime as dt
 import os
 import random
@@ -48,7 +51,7 @@ from bench.digest_bench import COUNTRIES, KEYWORDS, CpuMeter, children, database
 from bench.report import load_average, write_section  # noqa: E402
 
 BEGIN, END = "<!-- bench/year_bench.py: begin -->", "<!-- bench/year_bench.py: end -->"
-VAR = Path("/tmp/year-bench-var")
+VAR = ROOT / "var" / "year-bench"
 QUEUE = f"year-bench-{uuid.uuid4().hex[:8]}"
 
 
@@ -230,40 +233,42 @@ class Board:
                 )
 
     def publish_jobs(self, n: int):
-        """Publish `n` jobs the way an editor does (a revision, published), at the simulated
-        time (Wagtail reads its own clock, so the time fields are set after)."""
-        from content.models import JobPostingPage
-        from notifications.publishing import record_first_publications
+        """Publish `n` jobs in one go through the product's bulk path (content/imports/bulk.py,
+        as an import or an employer's feed does): pages, revisions and search entries written
+        at the simulated time, then one `content_changed` event (content/lifecycle.py) whose
+        receivers record the first publications the digests send."""
+        from content.imports.bulk import CREATED, import_rows
+        from content.imports.reading import Mode, Record
+        from content.lifecycle import Source
 
         rng, now = self.rng, sim_clock.now()
-        jobs = []
-        for _ in range(n):
+        records = []
+        for number in range(1, n + 1):
             j = self.next_job
             self.next_job += 1
-            job = JobPostingPage(
-                title=f"Year job {j}: {rng.choice(KEYWORDS)} research",
-                slug=f"year-job-{j}",
-                institution=rng.choice(self.institutions),
-                role=rng.choice(self.roles),
-                remote_policy=rng.choice(["ON_SITE", "ON_SITE", "HYBRID", "REMOTE"]),
-                description="<p>Year bench.</p>",
-                closing_date=(now + dt.timedelta(days=30)).date(),
-                application_url="https://example.org/apply",
-                live=False,
+            institution = rng.choice(self.institutions)
+            records.append(
+                Record(
+                    number,
+                    {
+                        "title": f"Year job {j}: {rng.choice(KEYWORDS)} research",
+                        "institution": institution.slug,
+                        "reference": f"year-job-{j}",
+                        "role": rng.choice(self.roles).slug,
+                        "disciplines": rng.choice(self.leaves).slug,
+                        "country": institution.country,
+                        "remote_policy": rng.choice(["ON_SITE", "ON_SITE", "HYBRID", "REMOTE"]),
+                        "description": "<p>Year bench.</p>",
+                        "closing_date": (now + dt.timedelta(days=30)).date().isoformat(),
+                        "application_url": "https://example.org/apply",
+                    },
+                )
             )
-            self.index.add_child(instance=job)
-            job.disciplines.set([rng.choice(self.leaves)])
-            job.save()  # a ParentalManyToManyField is written on save
-            job.save_revision()
-            jobs.append(job)
-        ids = [job.pk for job in jobs]
-        JobPostingPage.objects.filter(pk__in=ids).update(
-            live=True, first_published_at=now, last_published_at=now
+        report = import_rows(
+            records, mode=Mode.PUBLISH, parent=self.index, source=Source.IMPORT, keep_outcomes=True
         )
-        from wagtail.models import Revision
-
-        Revision.objects.filter(object_id__in=[str(i) for i in ids]).update(created_at=now)
-        record_first_publications(list(JobPostingPage.objects.filter(pk__in=ids)))
+        if report.count(CREATED) != n:
+            raise SystemExit(f"publishing {n} jobs failed: {report.outcomes[:3]}")
 
 
 # --- the loop ------------------------------------------------------------------------------------
@@ -293,13 +298,18 @@ def digest(frequency: str) -> tuple[float, float]:
     for meter in METERS:
         meter.start()
     run = digests.run_digest(frequency, force=True, send=enqueue_batch)
+    polled = started
     while run is not None and (
         Delivery.objects.filter(status=Delivery.Status.PENDING).exists()
         or DigestRun.objects.filter(pk=run.pk, finished_at__isnull=True).exists()
     ):
-        for meter in METERS:
-            meter.poll()
-        time.sleep(0.1)
+        # The meters scan /proc: often enough for the worker's pool and the database's
+        # backends (long-lived), not at every check for the end of the run.
+        if time.monotonic() - polled > 0.5:
+            polled = time.monotonic()
+            for meter in METERS:
+                meter.poll()
+        time.sleep(0.02)
         if time.monotonic() - started > 3600:
             raise SystemExit(f"{frequency} digest did not finish within an hour")
     for meter in METERS:
@@ -347,19 +357,63 @@ def vacuum():
         cursor.execute("VACUUM ANALYZE")
 
 
+class Phases:
+    """Where a simulated day's wall-clock time goes (printed with each month's line)."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, name: str):
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.monotonic() - started
+
+    def line(self, days: int) -> str:
+        return (
+            ", ".join(f"{name} {seconds / days:.2f}" for name, seconds in self.seconds.items())
+            + " (s a day)"
+        )
+
+
+def stop_on_signals():
+    """A run stopped by SIGTERM, SIGINT or SIGHUP unwinds like an error, so `simulate`'s
+    cleanup stops the worker's process group and the SMTP server (and bench/workers.py's
+    exit handler stops a worker still starting)."""
+
+    def unwind(signum, frame):
+        raise SystemExit(128 + signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # nohup's SIGHUP stays ignored
+            signal.signal(signum, unwind)
+
+
+def month_key(args, day: int, moment: dt.datetime) -> tuple[int, int]:
+    """(month number, its length in days): calendar months, or `--month-days` for dev runs."""
+    if args.month_days:
+        return day // args.month_days + 1, args.month_days
+    return moment.month + 12 * (moment.year - START.year), calendar.monthrange(
+        moment.year, moment.month
+    )[1]
+
+
+START = dt.datetime(2027, 1, 1, 6, 0, tzinfo=dt.UTC)
+
+
 def simulate(args) -> list[dict]:
     from aiosmtpd.controller import Controller
     from django.db import connection
 
     from content.tasks import purge_revisions
     from notifications import privacy
-    from notifications.models import Delivery, DeliverySummary, Subscriber
     from notifications.tasks import apply_retention
     from tests.notifications.smtp import free_port
 
     rng = random.Random(args.seed)
-    start = dt.datetime(2027, 1, 4, 6, 0, tzinfo=dt.UTC)
-    sim_clock.move_to(start)
+    sim_clock.move_to(START)
     reset()
     board = Board(rng)
     board.add_subscribers(args.subscribers)
@@ -367,54 +421,72 @@ def simulate(args) -> list[dict]:
     mailboxes = Mailboxes()
     controller = Controller(mailboxes, hostname="127.0.0.1", port=free_port())
     controller.start()
-    worker = start_worker(controller.port, VAR / "worker.log")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        own_backend = cursor.fetchone()[0]
-    database = connection.settings_dict["NAME"]
-    METERS[:] = [
-        CpuMeter(lambda: [worker.pid, *children(worker.pid)]),
-        CpuMeter(lambda: database_backends(database, own_backend)),
-    ]
-    months, month = [], None
+    worker = None
     try:
-        for day in range(args.days):
-            if day % args.month_days == 0:
-                month = {"month": day // args.month_days + 1, "daily_s": [], "daily_cpu": []}
-                months.append(month)
+        worker = start_worker(controller.port, VAR / "worker.log")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            own_backend = cursor.fetchone()[0]
+        database = connection.settings_dict["NAME"]
+        METERS[:] = [
+            CpuMeter(lambda: [worker.pid, *children(worker.pid)]),
+            CpuMeter(lambda: database_backends(database, own_backend)),
+        ]
+        return run_days(args, board, mailboxes, rng, privacy, apply_retention, purge_revisions)
+    finally:
+        if worker is not None:
+            workers.stop_worker(worker)
+        controller.stop()
+
+
+def run_days(args, board, mailboxes, rng, privacy, apply_retention, purge_revisions):
+    from notifications.models import Delivery, DeliverySummary, Subscriber
+
+    months, month, phases = [], None, Phases()
+    for day in range(args.days):
+        day_start = START + dt.timedelta(days=day)
+        number, length = month_key(args, day, day_start)
+        if month is None or month["month"] != number:
+            month = {"month": number, "length": length, "daily_s": [], "daily_cpu": []}
+            months.append(month)
+            with phases("churn"):
                 churn_month(args, mailboxes, rng)
-            day_start = start + dt.timedelta(days=day)
+        with phases("churn"):
             churn_day(args, board, rng, privacy)
-            for quarter in range(4):
-                sim_clock.move_to(day_start + dt.timedelta(hours=1 + 4 * quarter))
-                board.publish_jobs(args.jobs // 4)
+        for batch in range(args.batches):
+            sim_clock.move_to(day_start + dt.timedelta(hours=1 + 16 * batch / args.batches))
+            with phases("publish"):
+                board.publish_jobs(args.jobs // args.batches)
+            with phases("instant"):
                 digest("INSTANT")
-            sim_clock.move_to(day_start + dt.timedelta(hours=17))
+        sim_clock.move_to(day_start + dt.timedelta(hours=17))
+        with phases("daily"):
             seconds, cpu = digest("DAILY")
-            month["daily_s"].append(seconds)
-            month["daily_cpu"].append(cpu)
-            complain(args, mailboxes, rng)
-            # Beat's nightly tasks, run here on the moved clock.
-            sim_clock.move_to(day_start + dt.timedelta(hours=20))
+        month["daily_s"].append(seconds)
+        month["daily_cpu"].append(cpu)
+        with phases("complaints"):
+            complain(args, mailboxes, rng, length)
+        # Beat's nightly tasks, run here on the moved clock.
+        sim_clock.move_to(day_start + dt.timedelta(hours=20))
+        with phases("retention"):
             apply_retention()
             purge_revisions()
-            vacuum()
-            if (day + 1) % args.month_days == 0 or day + 1 == args.days:
-                month.update(
-                    days=len(month["daily_s"]),
-                    db_mb=database_size() / 2**20,
-                    ledger=Delivery.objects.count(),
-                    summaries=DeliverySummary.objects.count(),
-                    subscribers=Subscriber.objects.filter(status="confirmed").count(),
-                    emails=mailboxes.emails,
-                    to_suppressed=mailboxes.to_suppressed,
-                    load=load_average(),
-                )
-                print(summary_line(month), file=sys.stderr, flush=True)
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=60)
-        controller.stop()
+        last = day + 1 == args.days
+        if last or month_key(args, day + 1, day_start + dt.timedelta(days=1))[0] != number:
+            with phases("vacuum"):
+                vacuum()
+            month.update(
+                days=len(month["daily_s"]),
+                db_mb=database_size() / 2**20,
+                ledger=Delivery.objects.count(),
+                summaries=DeliverySummary.objects.count(),
+                subscribers=Subscriber.objects.filter(status="confirmed").count(),
+                emails=mailboxes.emails,
+                to_suppressed=mailboxes.to_suppressed,
+                load=load_average(),
+            )
+            print(summary_line(month), file=sys.stderr, flush=True)
+            print(f"  {phases.line(day + 1)}", file=sys.stderr, flush=True)
     return months
 
 
@@ -424,30 +496,40 @@ def churn_month(args, mailboxes: Mailboxes, rng: random.Random):
 
     confirmed = list(Subscriber.objects.filter(status="confirmed").values_list("email", flat=True))
     with mailboxes.lock:
-        mailboxes.dead.update(rng.sample(confirmed, int(len(confirmed) * args.bounces)))
+        mailboxes.dead.update(rng.sample(confirmed, rounded(len(confirmed) * args.bounces, rng)))
 
 
 def churn_day(args, board: Board, rng: random.Random, privacy):
+    """Sign-ups and unsubscribes as shares of the base, rounded at random (a small base
+    gets a sign-up on some days, not one every day: rounding up made 120 subscribers grow
+    to ~480 in a year); each leaver erases their data with a chance of one in ten."""
     from notifications.models import Subscriber
 
     base = Subscriber.objects.filter(status="confirmed").count()
-    board.add_subscribers(max(1, int(base * args.signups)))
+    board.add_subscribers(rounded(base * args.signups, rng))
     ids = list(Subscriber.objects.filter(status="confirmed").values_list("pk", flat=True))
-    leaving = rng.sample(ids, min(len(ids), int(base * args.unsubscribes)))
+    leaving = rng.sample(ids, min(len(ids), rounded(base * args.unsubscribes, rng)))
     Subscriber.objects.filter(pk__in=leaving).update(
         status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=sim_clock.now()
     )
-    for subscriber in Subscriber.objects.filter(pk__in=leaving[: len(leaving) // 10]):
+    erasing = [pk for pk in leaving if rng.random() < 0.1]
+    for subscriber in Subscriber.objects.filter(pk__in=erasing):
         privacy.erase(subscriber)
 
 
-def complain(args, mailboxes: Mailboxes, rng: random.Random):
+def rounded(expected: float, rng: random.Random) -> int:
+    """`expected` rounded down or up at random, so that the mean is `expected`."""
+    whole = int(expected)
+    return whole + (rng.random() < expected - whole)
+
+
+def complain(args, mailboxes: Mailboxes, rng: random.Random, month_length: int):
     """A day's share of the month's complaints, from people who got an email."""
     from notifications.models import Subscriber
 
     with mailboxes.lock:
         received = sorted(mailboxes.received)
-    n = int(len(received) * args.complaints / args.month_days) or (rng.random() < 0.2)
+    n = int(len(received) * args.complaints / month_length) or (rng.random() < 0.2)
     for email in rng.sample(received, min(n, len(received))):
         subscriber = Subscriber.objects.filter(email=email).first()
         if subscriber is not None and subscriber.status == "confirmed":
@@ -478,21 +560,23 @@ def report(args, months: list[dict]) -> str:
     ]
 
     def ratio(a: int, b: int, key) -> str:
-        if len(months) < max(a, b) or months[b - 1]["days"] < args.month_days:
+        if len(months) < max(a, b) or months[b - 1]["days"] < months[b - 1]["length"]:
             return "n/a (run shorter than that)"
         return f"{key(months[b - 1]) / key(months[a - 1]):.2f}"
 
     size = ratio(4, 12, lambda m: m["db_mb"])
     digest = ratio(2, 12, lambda m: statistics.median(m["daily_s"]))
     digest_cpu = ratio(2, 12, lambda m: statistics.median(m["daily_cpu"]))
+    month_length = f"{args.month_days} days" if args.month_days else "calendar months"
     return "\n".join(
         [
             BEGIN,
             "## A year of alerts (bench/year_bench.py)",
             "",
-            f"{args.subscribers:,} subscribers at the start, {args.days} simulated days "
-            f"({args.month_days} to a month), "
-            f"{args.jobs} jobs a day, retention {args.retention_days} days; churn a day: "
+            f"{args.subscribers:,} subscribers at the start, {args.days} simulated days from "
+            f"{START:%Y-%m-%d} ({month_length} to a month), "
+            f"{args.jobs} jobs a day in {args.batches} batches (an INSTANT digest after "
+            f"each), retention {args.retention_days} days; churn a day: "
             f"sign-ups {args.signups:.2%}, unsubscribes {args.unsubscribes:.2%}; a month: "
             f"dead addresses {args.bounces:.1%}, complaints {args.complaints:.2%}.",
             "",
@@ -514,17 +598,27 @@ def main():
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--jobs", type=int, default=300, help="jobs published a day")
+    parser.add_argument(
+        "--batches",
+        type=int,
+        default=4,
+        help="batches the jobs are published in, a day, each followed by an INSTANT digest",
+    )
     parser.add_argument("--retention-days", type=int, default=90)
     parser.add_argument("--signups", type=float, default=0.002, help="share of the base a day")
     parser.add_argument("--unsubscribes", type=float, default=0.0015, help="share a day")
     parser.add_argument("--bounces", type=float, default=0.02, help="dead addresses a month")
     parser.add_argument("--complaints", type=float, default=0.001, help="complaints a month")
     parser.add_argument(
-        "--month-days", type=int, default=30, help="days a reported month has (shorter: dev runs)"
+        "--month-days",
+        type=int,
+        default=0,
+        help="days a reported month has (default: calendar months; shorter: dev runs)",
     )
     parser.add_argument("--seed", type=int, default=23)
     parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
     args = parser.parse_args()
+    stop_on_signals()
     configure(args)
     months = simulate(args)
     text = report(args, months)
