@@ -28,7 +28,7 @@ tables afterwards (`rebuild`, `manage.py rebuild_open_counts`).
 from collections import Counter
 
 from django.db import connection, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.models import Page
@@ -105,19 +105,44 @@ def _order(row: tuple) -> tuple:
 
 
 def _apply(deltas: Counter) -> None:
-    # Rows are changed in one order by every writer, so two cannot wait for each other.
-    for (dimension, key, *dates), change in sorted(deltas.items(), key=lambda i: _order(i[0])):
-        if not change:
-            continue
-        rows = OpenJobCount.objects.filter(
-            dimension=dimension, key=key, **dict(zip(_DATES, dates, strict=True))
-        )
-        # Two writers may both insert a row for a new key: sums are still right.
-        if not rows.update(n=F("n") + change):
-            OpenJobCount.objects.create(
-                dimension=dimension, key=key, n=change, **dict(zip(_DATES, dates, strict=True))
+    """Add `deltas` to the count rows in a few statements whatever their number: the rows
+    of the keys concerned read and locked (in one order, so two writers cannot wait for
+    each other; a writer that waited reads the other's committed counts), changed in one
+    bulk update, new keys inserted in one statement, emptied rows deleted in one."""
+    changes = {row: change for row, change in deltas.items() if change}
+    if not changes:
+        return
+    # The rows of these dimensions and keys (a few more than needed, matched below): two
+    # `__in`s, not an OR per key, which SQLite's expression depth would refuse.
+    dimensions = {values[0] for values in changes}
+    keys = {values[1] for values in changes}
+    existing = {}
+    rows = OpenJobCount.objects.select_for_update().filter(dimension__in=dimensions, key__in=keys)
+    for row in rows.order_by("pk"):
+        # Two writers may both have inserted a row for a new key: one of them takes changes.
+        existing.setdefault((row.dimension, row.key, *(getattr(row, d) for d in _DATES)), row)
+    changed, created, emptied = [], [], []
+    for values, change in sorted(changes.items(), key=lambda item: _order(item[0])):
+        row = existing.get(values)
+        if row is None:
+            dimension, key, *dates = values
+            created.append(
+                OpenJobCount(
+                    dimension=dimension, key=key, n=change, **dict(zip(_DATES, dates, strict=True))
+                )
             )
-        rows.filter(n=0).delete()
+            continue
+        row.n += change
+        (changed if row.n else emptied).append(row)
+    OpenJobCount.objects.bulk_update(changed, ["n"], batch_size=1000)
+    OpenJobCount.objects.bulk_create(created, batch_size=1000)
+    # Plain DELETEs of 1000 ids: a queryset's delete() would read the rows back first and
+    # delete them 100 at a time (the model has delete signal receivers, so no fast delete).
+    table = connection.ops.quote_name(OpenJobCount._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(emptied), 1000):
+            ids = [row.pk for row in emptied[start : start + 1000]]
+            cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
 
 
 def recount(job_ids) -> None:

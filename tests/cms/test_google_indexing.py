@@ -62,10 +62,13 @@ def test_publish_change_and_unpublish_are_told_to_google(
 
 
 def test_expiry_deletion_and_privacy(job_index, stub, django_capture_on_commit_callbacks):
+    # Live before the test begins (not announced): Google is told only of what follows.
     closing = JobPostingPageFactory(
-        parent=job_index, closing_date=timezone.localdate() + dt.timedelta(days=1)
+        parent=job_index,
+        closing_date=timezone.localdate() + dt.timedelta(days=1),
+        announced=False,
     )
-    deleted, private = (JobPostingPageFactory(parent=job_index) for _ in range(2))
+    deleted, private = (JobPostingPageFactory(parent=job_index, announced=False) for _ in range(2))
     later = closing.closes_at + dt.timedelta(minutes=1)  # only `closing` has closed
     real_now = timezone.now
     with pytest.MonkeyPatch.context() as patch:

@@ -218,3 +218,33 @@ def test_counts_are_read_from_what_the_lifecycle_kept(job_index):
     JobPostingPage.objects.first().unpublish()
     assert not OpenJobCount.objects.filter(n__lte=0).exists()
     assert OpenJobCounts().total == 1
+
+
+def test_counting_costs_the_same_statements_however_many_keys(job_index):
+    """`_apply` writes the count rows in bulk: 30 jobs with 3 or with 20 different closing
+    dates (as many keys in every dimension) cost the same statements to count and forget.
+    (20 dates: their ~140 new rows fit one INSERT even on SQLite, whose batch Django caps
+    by the number of parameters.)"""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from content import open_counts
+
+    costs = {}
+    for dates in (3, 20):
+        ids = [
+            JobPostingPageFactory(
+                parent=job_index,
+                closing_date=TODAY + dt.timedelta(days=10 + n % dates),
+                announced=False,
+            ).pk
+            for n in range(30)
+        ]
+        with CaptureQueriesContext(connection) as counting:
+            open_counts.recount(ids)
+        assert OpenJobCount.objects.filter(dimension="total").count() == dates
+        with CaptureQueriesContext(connection) as forgetting:
+            open_counts.forget(ids)
+        assert not OpenJobCount.objects.exists()
+        costs[dates] = (len(counting), len(forgetting))
+    assert costs[3] == costs[20]

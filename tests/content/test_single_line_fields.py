@@ -60,6 +60,12 @@ SYSTEM_FIELDS = {
     "notifications.DeliveryEvent.status",  # a DSN status code, parsed
     "notifications.DeliveryEvent.detail",  # a report's text, made one line by bounces.py
     "notifications.DeliveryEvent.event_id",  # the ESP's event id
+    # Kept open job counts (content/open_counts.py): copies of validated job fields.
+    "content.CountedJob.country",
+    "content.CountedJob.remote_policy",
+    "content.CountedJob.disciplines",  # discipline ids, packed by open_counts
+    "content.OpenJobCount.dimension",  # one of open_counts.DIMENSIONS
+    "content.OpenJobCount.key",
 }
 CLOSED_SET_VALIDATORS = [validate_country_code, validate_currency_code]
 
