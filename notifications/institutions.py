@@ -6,6 +6,7 @@ staff may send again while no password is set; a rejection tells the requester."
 
 import logging
 import smtplib
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
@@ -168,37 +169,36 @@ def request_account(data: dict, *, consent: bool, request) -> str:
     return REQUEST_MESSAGE
 
 
-def approve_and_invite(account_request: InstitutionAccountRequest, reviewer) -> User:
-    """Approve, and send the invitation before the approval commits: if it cannot be sent,
-    nothing was created and staff can try again."""
+@contextmanager
+def unchanged_unless_sent(what: str):
+    """Run a review action whose email (`what`) must go out for the action to count: its writes
+    and the send share one transaction, so an email that is refused, fails or goes to a
+    suppressed address leaves nothing changed and staff can try again. The "not sent" record
+    is written after the rollback, so it stays."""
     try:
         with transaction.atomic():
-            user = account_requests.approve(account_request, reviewer)
-            try:
-                invitation_message(account_request, user).send(fail_silently=False)
-            except (smtplib.SMTPException, OSError) as err:
-                raise ReviewError(
-                    f"The invitation could not be sent ({err}); nothing was changed, try again."
-                ) from err
+            yield
     except SuppressedRecipient as err:
-        raise not_sent(err, "invitation") from err
+        raise not_sent(err, what) from err
+    except (smtplib.SMTPException, OSError) as err:
+        raise ReviewError(
+            f"The {what} could not be sent ({err}); nothing was changed, try again."
+        ) from err
+
+
+def approve_and_invite(account_request: InstitutionAccountRequest, reviewer) -> User:
+    """Approve, and send the invitation before the approval commits."""
+    with unchanged_unless_sent("invitation"):
+        user = account_requests.approve(account_request, reviewer)
+        invitation_message(account_request, user).send(fail_silently=False)
     return user
 
 
 def reject_and_tell(account_request: InstitutionAccountRequest, reviewer, reason: str = "") -> None:
-    """Reject, and tell the requester before the rejection commits: if the email cannot be
-    sent, the request stays pending and staff can try again."""
-    try:
-        with transaction.atomic():
-            account_requests.reject(account_request, reviewer, reason)
-            try:
-                rejection_message(account_request).send(fail_silently=False)
-            except (smtplib.SMTPException, OSError) as err:
-                raise ReviewError(
-                    f"The requester could not be told ({err}); nothing was changed, try again."
-                ) from err
-    except SuppressedRecipient as err:
-        raise not_sent(err, "rejection email") from err
+    """Reject, and tell the requester before the rejection commits (else it stays pending)."""
+    with unchanged_unless_sent("rejection email"):
+        account_requests.reject(account_request, reviewer, reason)
+        rejection_message(account_request).send(fail_silently=False)
 
 
 def may_resend_invitation(account_request: InstitutionAccountRequest) -> bool:
@@ -221,10 +221,6 @@ def resend_invitation(account_request: InstitutionAccountRequest) -> User:
             "its invitation again."
         )
     user = account_request.user
-    try:
+    with unchanged_unless_sent("invitation"):
         invitation_message(account_request, user).send(fail_silently=False)
-    except SuppressedRecipient as err:
-        raise not_sent(err, "invitation") from err
-    except (smtplib.SMTPException, OSError) as err:
-        raise ReviewError(f"The invitation could not be sent ({err}); try again.") from err
     return user

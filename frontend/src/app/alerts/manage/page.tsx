@@ -1,6 +1,7 @@
 import { cookies } from "next/headers";
 import { AlertForm } from "@/components/AlertForm";
 import { Breadcrumbs } from "@/components/Breadcrumbs";
+import { ConfirmPanel } from "@/components/ConfirmPanel";
 import { Notice } from "@/components/Notice";
 import { SubscribeForm } from "@/components/SubscribeForm";
 import { alertSummary } from "@/lib/alerts";
@@ -48,21 +49,9 @@ function YourData({ erasing }: { erasing: boolean }) {
         See <a href="/privacy/#delete">what we keep and why</a>.
       </p>
       {erasing ? (
-        <div className="panel danger-zone" role="alert">
-          <p>
-            <strong>Erase your address and all your alerts?</strong> Nothing can be restored, and this link stops working.
-          </p>
-          <div className="alert-actions">
-            <form method="post" action="/api/alerts/erase/">
-              <button type="submit" className="button-danger">
-                Yes, erase everything
-              </button>
-            </form>
-            <a className="button button-secondary" href={MANAGE}>
-              Cancel
-            </a>
-          </div>
-        </div>
+        <ConfirmPanel action="/api/alerts/erase/" confirm="Yes, erase everything" cancelHref={MANAGE}>
+          <strong>Erase your address and all your alerts?</strong> Nothing can be restored, and this link stops working.
+        </ConfirmPanel>
       ) : (
         <div className="alert-actions">
           <form method="post" action="/api/alerts/data/">
@@ -144,23 +133,10 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
               {summary}
             </p>
             {deleting === alert.id ? (
-              <div className="panel danger-zone" role="alert">
-                <p>
-                  <strong>Delete this alert?</strong> “{summary}” will be gone for good. To stop it for a while
-                  instead, pause it.
-                </p>
-                <div className="alert-actions">
-                  <form method="post" action="/api/alerts/delete/">
-                    <Hidden id={alert.id} />
-                    <button type="submit" className="button-danger">
-                      Yes, delete this alert
-                    </button>
-                  </form>
-                  <a className="button button-secondary" href={manage()}>
-                    Cancel
-                  </a>
-                </div>
-              </div>
+              <ConfirmPanel action="/api/alerts/delete/" id={alert.id} confirm="Yes, delete this alert" cancelHref={manage()}>
+                <strong>Delete this alert?</strong> “{summary}” will be gone for good. To stop it for a while instead,
+                pause it.
+              </ConfirmPanel>
             ) : (
               <>
                 {/* The editor (every discipline and country as a checkbox) only for the alert being
@@ -198,22 +174,10 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
       <section aria-labelledby="stop-all">
         <h2 id="stop-all">Stop all emails</h2>
         {unsubscribe === "1" ? (
-          <div className="panel danger-zone" role="alert">
-            <p>
-              <strong>Stop every job alert email to {found.email}?</strong> To stop just one alert, pause or delete it
-              instead.
-            </p>
-            <div className="alert-actions">
-              <form method="post" action="/api/alerts/unsubscribe/">
-                <button type="submit" className="button-danger">
-                  Unsubscribe from all job alerts
-                </button>
-              </form>
-              <a className="button button-secondary" href={MANAGE}>
-                Cancel
-              </a>
-            </div>
-          </div>
+          <ConfirmPanel action="/api/alerts/unsubscribe/" confirm="Unsubscribe from all job alerts" cancelHref={MANAGE}>
+            <strong>Stop every job alert email to {found.email}?</strong> To stop just one alert, pause or delete it
+            instead.
+          </ConfirmPanel>
         ) : (
           <p>
             <a href={manage("?unsubscribe=1#stop-all")}>Unsubscribe from all job alerts</a>. See{" "}
