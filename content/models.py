@@ -203,8 +203,10 @@ class Institution(index.Indexed, models.Model):
         """Who is told about its postings and feeds: `notices_email`, or else its accounts."""
         if self.notices_email.strip():
             return email_list(self.notices_email)
-        emails = self.memberships.exclude(user__email="").values_list("user__email", flat=True)
-        return sorted({email.strip() for email in emails if email.strip()})
+        # `.all()`, so a caller telling many institutions prefetches their members and users
+        # once (notifications.institution_notices.record).
+        emails = (membership.user.email.strip() for membership in self.memberships.all())
+        return sorted({email for email in emails if email})
 
 
 # --- Pages --------------------------------------------------------------------------------

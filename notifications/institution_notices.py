@@ -41,13 +41,14 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import TaskState
 
 from content.lifecycle import ContentChanged, Kind, Source
-from content.models import Institution, JobPostingPage
+from content.models import Institution, InstitutionMembership, JobPostingPage
 from content.visibility import open_jobs
 from notifications import bounces, suppression
 from notifications.bounces import return_path
@@ -103,7 +104,10 @@ def record(notices: list[Notice]) -> list[int]:
     fresh = [notice for key, notice in unique.items() if key not in known]
     if not fresh:
         return []
-    institutions = Institution.objects.in_bulk({notice.institution_id for notice in fresh})
+    members = Prefetch("memberships", InstitutionMembership.objects.select_related("user"))
+    institutions = Institution.objects.prefetch_related(members).in_bulk(
+        {notice.institution_id for notice in fresh}
+    )
     addresses: dict[int, list[str]] = {}
     rows = []
     for notice in fresh:

@@ -7,11 +7,14 @@ from email.header import decode_header, make_header
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from content.models import InstitutionMembership, JobPostingPage
 from content.moderation import REVIEWERS_GROUP, ensure_job_moderation
 from notifications import suppression
+from notifications.institution_notices import Notice, NoticeKind, record
 from notifications.models import DeliveryEvent, InstitutionNotice
 from notifications.tasks import publish_scheduled, send_closing_soon_notices
 from tests.cms.test_moderation import act, draft_job, login, submit_in_admin
@@ -332,3 +335,25 @@ def test_notices_go_through_the_throttled_send_path(
     notice.refresh_from_db()
     assert notice.status == "sent"
     assert [rcpt for rcpt, _ in handler.accepted][-1] == "d@slow.example"
+
+
+def test_recording_costs_the_same_statements_however_many_institutions(db):
+    """Who is told (members' addresses) is read for all institutions at once, not per one."""
+
+    def statements(n: int, start: int) -> int:
+        notices = []
+        for i in range(start, start + n):
+            institution = InstitutionFactory(slug=f"uni-{i}", notices_email="")
+            for who in ("a", "b"):
+                user = User.objects.create_user(f"{who}{i}", f"{who}{i}@uni.example", "pw")
+                InstitutionMembership.objects.create(user=user, institution=institution)
+            notices.append(
+                Notice(kind=NoticeKind.PUBLISHED, key=f"t:{i}", institution_id=institution.pk)
+            )
+        with CaptureQueriesContext(connection) as queries:
+            assert len(record(notices)) == n
+        return len(queries)
+
+    assert statements(1, 0) == statements(6, 100)
+    told = InstitutionNotice.objects.get(key="t:100")
+    assert told.recipients == "a100@uni.example\nb100@uni.example"
