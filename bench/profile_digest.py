@@ -12,6 +12,9 @@ part is timed by wrapping the function that does it, which adds a few microsecon
 call to the sender's figures. `--cprofile` prints cProfile's view (thread CPU as its clock) instead.
 `--counts` prints deterministic counts per email instead of times, to compare versions on a
 loaded machine: SQL statements (by kind) and Python function calls (cProfile's total).
+`--capped RATE` gives the subscribers' domain a provider budget of RATE emails/s
+(notifications/throttling.py; shared through Redis when $REDIS_URL is set), so the throttled
+path is measured too: a RATE far above the sending rate costs the budget's calls, no waits.
 """
 
 import argparse
@@ -69,6 +72,13 @@ def main():
     parser.add_argument("--cprofile", action="store_true")
     parser.add_argument("--counts", action="store_true")
     parser.add_argument(
+        "--capped",
+        type=float,
+        default=0,
+        help="give the subscribers' domain a provider budget of this many emails/s (shared "
+        "through Redis with $REDIS_URL), so the throttled path is measured; 0: none",
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="keep the data set of the last run (no rebuild)"
     )
     args = parser.parse_args()
@@ -81,6 +91,10 @@ def main():
     from notifications.email import unsubscribe_url
     from tests.notifications.smtp import free_port
 
+    if args.capped:
+        settings.NOTIFICATIONS_DOMAIN_THROTTLES = {
+            "bench": {"per_second": args.capped, "domains": ["bench.example.org"]}
+        }
     if not args.reuse:
         build(args.subscribers, args.jobs)
     reset_run()
@@ -91,6 +105,11 @@ def main():
             backend = Backend(cursor.fetchone()[0])
     spent: dict[str, tuple[float, float]] = defaultdict(lambda: (0.0, 0.0))
     if not (args.cprofile or args.counts):
+        import smtplib
+
+        from django.core.mail import message as django_message
+        from django.core.mail.backends import smtp as django_smtp
+
         for owner, name, label, database in [
             (digests, "plan", "planning (per run)", backend),
             (digests, "run_digest", "planning + handing out batches (claims)", backend),
@@ -103,6 +122,10 @@ def main():
             (digests, "digest_email", "digest_email: templates, token, links", NO_DATABASE),
             (sending, "send", "sending.send, all of it:", NO_DATABASE),
             (mime.Email, "message", "  Django's EmailMessage", NO_DATABASE),
+            (mime.AlternativesEmail, "message", "  its MIME message (message())", NO_DATABASE),
+            (django_message.MIMEMixin, "as_bytes", "  written out (email generator)", NO_DATABASE),
+            (smtplib.SMTP, "sendmail", "  smtplib: MAIL, RCPT, DATA", NO_DATABASE),
+            (django_smtp, "sanitize_address", "  envelope addresses parsed", NO_DATABASE),
         ]:
             timed(owner, name, label, spent, database)
     handler = CountingHandler()

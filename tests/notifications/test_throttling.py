@@ -170,3 +170,49 @@ def test_workers_share_one_budget_per_provider_through_redis(settings):
     # One budget: at most rate * seconds + 1 slots in the second (the first at its start);
     # two budgets of their own would send about twice that.
     assert rate * seconds / 4 < len(sent) <= rate * seconds + 1, len(sent)
+
+
+class CountingBudget:
+    """A budget that counts the calls made to it (each one a Redis round trip in production)."""
+
+    def __init__(self, budget):
+        self.budget, self.calls = budget, 0
+        self.clock = budget.clock
+
+    def take(self, name, interval, count):
+        self.calls += 1
+        return self.budget.take(name, interval, count)
+
+
+def test_a_batch_reserves_a_few_slots_per_call_and_sends_them_at_the_rate(settings):
+    """30 emails to a 20/s provider: one call to the budget per RESERVE_AHEAD of slots (3
+    here, not 30), each email still in a slot of its own, 1/20 s apart."""
+    settings.NOTIFICATIONS_DOMAIN_THROTTLES = {
+        "gmail": {"per_second": 20, "domains": ["gmail.com"]}
+    }
+    clock = FakeClock()
+    budget = CountingBudget(throttling.LocalBudget(clock))
+    items = [(f"g{i}@gmail.com", i) for i in range(30)]
+    scheduler = throttling.Scheduler(items, budget=budget, sleep=clock.sleep)
+    times = [clock.now for _provider, _item in scheduler.order()]
+    assert [round(b - a, 9) for a, b in itertools.pairwise(times)] == [0.05] * 29
+    assert budget.calls == 3
+
+
+def test_reserved_slots_are_shared_across_budgets_through_redis(settings):
+    """Two processes' budgets on one Redis key: the second's slots follow the first's, so
+    their reservations never overlap; with the first's window full it is told when to ask
+    again, not given a slot."""
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL")
+    name = f"shared-{uuid.uuid4().hex[:8]}.example"
+    first = throttling.RedisBudget(settings.REDIS_URL)
+    second = throttling.RedisBudget(settings.REDIS_URL)
+    wait, granted = first.take(name, 0.05, 100)
+    assert wait == 0.0 and granted == round(throttling.RESERVE_AHEAD / 0.05) + 1
+    wait, granted = second.take(name, 0.05, 100)
+    assert granted == 0 and 0 < wait <= throttling.RESERVE_AHEAD
+    time.sleep(wait)
+    wait, granted = second.take(name, 0.05, 100)
+    # Its first slot is the one after the first budget's last.
+    assert granted >= 1 and 0 < wait <= throttling.RESERVE_AHEAD + 0.05
