@@ -53,7 +53,7 @@ def live() -> dict:
     }
 
 
-# Searches of several values, as calls to action make them.
+# Searches of several values, as calls to action and filtered listings make them.
 COMBINED_SEARCHES = {
     "phd in science": {"roles": ["phd"], "disciplines": ["science"]},
     "phd or postdoc in physics in CH": {
@@ -62,6 +62,11 @@ COMBINED_SEARCHES = {
         "countries": ["CH"],
     },
     "remote postdoc in FR": {"roles": ["postdoc"], "countries": ["FR"], "remote": "REMOTE"},
+    "phd at inria in science": {
+        "roles": ["phd"],
+        "institutions": ["inria"],
+        "disciplines": ["science"],
+    },
 }
 
 
