@@ -475,6 +475,11 @@ class JobIndexPage(ListingPage):
     subpage_types = ["content.JobPostingPage"]
 
 
+# The columns the job filters most used compare (content.job_search.FILTERS), carried by the
+# newest-first indexes (PostgreSQL only: SQLite has no INCLUDE and builds them without).
+NEWEST_INCLUDE = ["closing_date", "country", "role", "institution", "remote_policy"]
+
+
 class JobPostingPage(SingleLineTitles, HeadlessMixin, Page):
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="jobs")
     department = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
@@ -624,7 +629,17 @@ class JobPostingPage(SingleLineTitles, HeadlessMixin, Page):
             models.Index(fields=["closing_date"], name="job_closing_date_idx"),
             models.Index(fields=["country", "closing_date"], name="job_country_closing_idx"),
             models.Index(fields=["reference"], name="job_reference_idx"),
-            models.Index(fields=["-posted_at", "-page_ptr"], name="job_posted_idx"),
+            # Newest first, walked until a page is full: a listing's or a call to action's
+            # filters are checked on the index's own columns (an index-only walk on
+            # PostgreSQL), and a country's jobs have a walk of their own.
+            models.Index(
+                fields=["-posted_at", "-page_ptr"], include=NEWEST_INCLUDE, name="job_newest_idx"
+            ),
+            models.Index(
+                fields=["country", "-posted_at", "-page_ptr"],
+                include=[name for name in NEWEST_INCLUDE if name != "country"],
+                name="job_country_newest_idx",
+            ),
             # PostgreSQL search joins index entries on `object_id = page_ptr_id::varchar(50)`;
             # this lets it look jobs up from the matches instead of scanning every job
             # (the GIN index on the entries' `title || body` is in migration 0004).
