@@ -5,7 +5,9 @@ first read. `live_job_counts`, the taxonomy's counts of every open job, kept on 
 so a listing of fifty disciplines costs the same as one; they are read from the counts the
 lifecycle keeps (content/open_counts.py), which `JobCounts(open_jobs())` equals.
 `facet_counts`, the counts of a search page (`jobFacets`): every dimension and the total in
-one statement.
+one statement. `kept_filters` decides when the kept counts count a search exactly (no
+search words, only kept filters): then `facet_counts`, a listing's total (`kept_total`) and
+a call to action's count are read from them, whatever the board's size.
 """
 
 from django.core.exceptions import EmptyResultSet

@@ -26,6 +26,7 @@ tables afterwards (`rebuild`, `manage.py rebuild_open_counts`).
 """
 
 from collections import Counter
+from functools import lru_cache
 
 from django.db import connection, transaction
 from django.db.models import Q, Sum
@@ -257,6 +258,15 @@ def open_counts(dimension: str, keys=None) -> dict[str, int]:
     return {key: total for key, total in grouped if total}
 
 
+@lru_cache(maxsize=100_000)
+def _combination(key: str) -> tuple[str, frozenset[int], str, str, str]:
+    """A `COMBINATION` key read: (role id, discipline ids, country, remote policy,
+    institution id); remembered, since the board's combinations change little."""
+    role, disciplines, country, remote, institution = key.split("|")
+    ids = frozenset(int(pk) for pk in disciplines.split(",") if pk)
+    return role, ids, country, remote, institution
+
+
 class OpenJobCounts:
     """Every open job counted as `content.job_counts.JobCounts` counts them (slugs and codes
     as keys), from one query of the kept counts, run when first read."""
@@ -325,12 +335,7 @@ class OpenJobCounts:
     def _combinations(self) -> list[tuple[str, frozenset[int], str, str, str, int]]:
         """(role id, discipline ids, country, remote policy, institution id, open jobs) of
         every combination of them that open jobs have."""
-        combined = []
-        for key, total in open_counts(COMBINATION).items():
-            role, disciplines, country, remote, institution = key.split("|")
-            ids = frozenset(int(pk) for pk in disciplines.split(",") if pk)
-            combined.append((role, ids, country, remote, institution, total))
-        return combined
+        return [(*_combination(key), total) for key, total in open_counts(COMBINATION).items()]
 
     @cached_property
     def _roles(self) -> list[tuple[int, str, str]]:
@@ -371,8 +376,10 @@ class OpenJobCounts:
         any of `countries` (codes), of the `remote` policy, at any of `institutions`
         (slugs): the filters of content.job_search.FILTERS kept here (`KEPT_FILTERS`), each
         left out when None."""
-        tests = self._tests(roles, disciplines, countries, remote, institutions).values()
-        return sum(row[5] for row in self._combinations if all(test(row) for test in tests))
+        rows = self._combinations
+        for test in self._tests(roles, disciplines, countries, remote, institutions).values():
+            rows = [row for row in rows if test(row)]
+        return sum(row[5] for row in rows)
 
     def facets(
         self, roles=None, disciplines=None, countries=None, remote=None, institutions=None
