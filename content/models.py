@@ -477,7 +477,7 @@ class JobIndexPage(ListingPage):
 
 # The columns the job filters most used compare (content.job_search.FILTERS), carried by the
 # newest-first indexes (PostgreSQL only: SQLite has no INCLUDE and builds them without).
-NEWEST_INCLUDE = ["closing_date", "country", "role", "institution", "remote_policy"]
+NEWEST_INCLUDE = ["closing_date", "country", "role", "institution", "remote_policy", "funded"]
 
 
 class JobPostingPage(SingleLineTitles, HeadlessMixin, Page):
@@ -631,7 +631,8 @@ class JobPostingPage(SingleLineTitles, HeadlessMixin, Page):
             models.Index(fields=["reference"], name="job_reference_idx"),
             # Newest first, walked until a page is full: a listing's or a call to action's
             # filters are checked on the index's own columns (an index-only walk on
-            # PostgreSQL), and a country's jobs have a walk of their own.
+            # PostgreSQL); a country's jobs have a walk of their own, and so has the
+            # CLOSING_SOON order.
             models.Index(
                 fields=["-posted_at", "-page_ptr"], include=NEWEST_INCLUDE, name="job_newest_idx"
             ),
@@ -639,6 +640,11 @@ class JobPostingPage(SingleLineTitles, HeadlessMixin, Page):
                 fields=["country", "-posted_at", "-page_ptr"],
                 include=[name for name in NEWEST_INCLUDE if name != "country"],
                 name="job_country_newest_idx",
+            ),
+            models.Index(
+                fields=["closing_date", "-posted_at", "-page_ptr"],
+                include=[name for name in NEWEST_INCLUDE if name != "closing_date"],
+                name="job_closing_soon_idx",
             ),
             # PostgreSQL search joins index entries on `object_id = page_ptr_id::varchar(50)`;
             # this lets it look jobs up from the matches instead of scanning every job
@@ -805,6 +811,7 @@ class CountedJob(models.Model):
     remote_policy = models.CharField(max_length=20, blank=True)
     # Its disciplines' ids, ascending, comma-separated ("" for none).
     disciplines = models.CharField(max_length=500, blank=True)
+    funded = models.BooleanField(default=False)
 
     def __str__(self):
         return f"job {self.job_id}"

@@ -57,9 +57,9 @@ DIMENSIONS = (
 # listing's, jobFacets') is counted from the rows of this dimension (`OpenJobCounts.matching`,
 # `OpenJobCounts.facets`).
 COMBINATION = "combination"
-_COMBINED = ("role_id", "disciplines", "country", "remote_policy", "institution_id")
+_COMBINED = ("role_id", "disciplines", "country", "remote_policy", "institution_id", "funded")
 # The filters of content.job_search.FILTERS the combinations count by.
-KEPT_FILTERS = ("roles", "disciplines", "countries", "remote", "institutions")
+KEPT_FILTERS = ("roles", "disciplines", "countries", "remote", "institutions", "funded_only")
 _DATES = ("closing_date", "go_live_at", "expire_at")
 _CHUNK = 5000
 
@@ -75,7 +75,7 @@ def _counted_jobs(among: Q) -> list[CountedJob]:
         hidden |= Q(path__startswith=path)
     if hidden:
         jobs = jobs.exclude(hidden)
-    fields = ("pk", *_DATES, "role_id", "institution_id", "country", "remote_policy")
+    fields = ("pk", *_DATES, "role_id", "institution_id", "country", "remote_policy", "funded")
     rows = list(jobs.order_by("pk").values(*fields))
     links = JobPostingPage.disciplines.through.objects.filter(
         jobpostingpage_id__in=jobs.values("pk")
@@ -259,12 +259,12 @@ def open_counts(dimension: str, keys=None) -> dict[str, int]:
 
 
 @lru_cache(maxsize=100_000)
-def _combination(key: str) -> tuple[str, frozenset[int], str, str, str]:
+def _combination(key: str) -> tuple[str, frozenset[int], str, str, str, bool]:
     """A `COMBINATION` key read: (role id, discipline ids, country, remote policy,
-    institution id); remembered, since the board's combinations change little."""
-    role, disciplines, country, remote, institution = key.split("|")
+    institution id, funded); remembered, since the board's combinations change little."""
+    role, disciplines, country, remote, institution, funded = key.split("|")
     ids = frozenset(int(pk) for pk in disciplines.split(",") if pk)
-    return role, ids, country, remote, institution
+    return role, ids, country, remote, institution, funded == "True"
 
 
 class OpenJobCounts:
@@ -332,9 +332,9 @@ class OpenJobCounts:
         return {slug: count for slug, _name, count in self.named_disciplines}
 
     @cached_property
-    def _combinations(self) -> list[tuple[str, frozenset[int], str, str, str, int]]:
-        """(role id, discipline ids, country, remote policy, institution id, open jobs) of
-        every combination of them that open jobs have."""
+    def _combinations(self) -> list[tuple[str, frozenset[int], str, str, str, bool, int]]:
+        """(role id, discipline ids, country, remote policy, institution id, funded, open
+        jobs) of every combination of them that open jobs have."""
         return [(*_combination(key), total) for key, total in open_counts(COMBINATION).items()]
 
     @cached_property
@@ -347,7 +347,7 @@ class OpenJobCounts:
         tree = DisciplineTree((pk, parent) for pk, parent, _slug, _name in rows)
         return tree, [(pk, slug, name) for pk, _parent, slug, name in rows]
 
-    def _tests(self, roles, disciplines, countries, remote, institutions) -> dict:
+    def _tests(self, roles, disciplines, countries, remote, institutions, funded_only) -> dict:
         """A test of a combination per filter given (content.job_search.FILTERS' names)."""
         tests = {}
         if roles is not None:
@@ -367,36 +367,52 @@ class OpenJobCounts:
             slugs = Institution.objects.filter(slug__in=institutions).values_list("pk", flat=True)
             institution_ids = {str(pk) for pk in slugs}
             tests["institutions"] = lambda row: row[4] in institution_ids
+        if funded_only:
+            tests["funded_only"] = lambda row: row[5]
         return tests
 
     def matching(
-        self, roles=None, disciplines=None, countries=None, remote=None, institutions=None
+        self,
+        roles=None,
+        disciplines=None,
+        countries=None,
+        remote=None,
+        institutions=None,
+        funded_only=None,
     ) -> int:
         """Open jobs of any of `roles` (slugs), in or below any of `disciplines` (slugs), in
         any of `countries` (codes), of the `remote` policy, at any of `institutions`
-        (slugs): the filters of content.job_search.FILTERS kept here (`KEPT_FILTERS`), each
-        left out when None."""
+        (slugs), funded (`funded_only`): the filters of content.job_search.FILTERS kept
+        here (`KEPT_FILTERS`), each left out when None."""
         rows = self._combinations
-        for test in self._tests(roles, disciplines, countries, remote, institutions).values():
+        for test in self._tests(
+            roles, disciplines, countries, remote, institutions, funded_only
+        ).values():
             rows = [row for row in rows if test(row)]
-        return sum(row[5] for row in rows)
+        return sum(row[6] for row in rows)
 
     def facets(
-        self, roles=None, disciplines=None, countries=None, remote=None, institutions=None
+        self,
+        roles=None,
+        disciplines=None,
+        countries=None,
+        remote=None,
+        institutions=None,
+        funded_only=None,
     ) -> dict:
         """content.job_counts.facet_counts for these filters (as `matching` takes them):
         the total, and per role, discipline (with the jobs below it, once each), country
         and institution the open jobs matching every filter but that dimension's own."""
-        tests = self._tests(roles, disciplines, countries, remote, institutions)
+        tests = self._tests(roles, disciplines, countries, remote, institutions, funded_only)
         tree, discipline_rows = self._disciplines
         above: dict[frozenset, set[int]] = {}
         total = 0
         per = {name: Counter() for name in ("roles", "disciplines", "countries", "institutions")}
         for row in self._combinations:
             failed = [name for name, test in tests.items() if not test(row)]
-            if len(failed) > 1 or failed == ["remote"]:
+            if len(failed) > 1 or (failed and failed[0] not in per):
                 continue
-            n = row[5]
+            n = row[6]
             if not failed:
                 total += n
             counted = failed or list(per)

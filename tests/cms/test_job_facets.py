@@ -21,9 +21,10 @@ from tests.content.factories import (
 pytestmark = pytest.mark.django_db
 
 FACET_QUERY = """query ($search: String, $disciplines: [String!], $roles: [String!],
-    $countries: [String!], $institutions: [String!], $fundedOnly: Boolean) {
+    $countries: [String!], $institutions: [String!], $fundedOnly: Boolean,
+    $postedAfter: Date) {
   jobFacets(search: $search, disciplines: $disciplines, roles: $roles, countries: $countries,
-            institutions: $institutions, fundedOnly: $fundedOnly) {
+            institutions: $institutions, fundedOnly: $fundedOnly, postedAfter: $postedAfter) {
     total disciplines { slug name count } roles { slug name count }
     countries { code name count } institutions { slug name count } } }"""
 
@@ -41,6 +42,7 @@ CASES = {
     "search and filters": {"search": "glacier", "disciplines": ["ecology"], "roles": ["phd"]},
     "unknown values": {"disciplines": ["nowhere"], "roles": ["nobody"]},
     "search without words": {"search": "!!"},
+    "posted after": {"roles": ["phd"], "postedAfter": "2000-01-01"},
 }
 
 
@@ -79,7 +81,7 @@ def site(job_index):
 
 
 def _filters(variables) -> JobFilters:
-    names = {"fundedOnly": "funded_only"}
+    names = {"fundedOnly": "funded_only", "postedAfter": "posted_after"}
     return JobFilters(**{names.get(key, key): value for key, value in variables.items()})
 
 
@@ -170,7 +172,8 @@ def test_unfiltered_facets_read_the_kept_counts(graphql, site, settings):
 
 
 @pytest.mark.parametrize(
-    ("case", "reads"), [("filtered", 4), ("every facet", 5), ("unknown values", 3)]
+    ("case", "reads"),
+    [("filtered", 4), ("every facet", 5), ("unknown values", 3), ("subtree", 4)],
 )
 def test_facets_filtered_by_kept_filters_read_the_kept_counts(graphql, site, settings, case, reads):
     """Filtered only by what the lifecycle keeps counts of (content.job_counts.kept_filters),
@@ -184,7 +187,7 @@ def test_facets_filtered_by_kept_filters_read_the_kept_counts(graphql, site, set
     assert len(statements) == reads, statements
 
 
-@pytest.mark.parametrize("case", ["searched", "subtree", "search and filters"])
+@pytest.mark.parametrize("case", ["searched", "search and filters", "posted after"])
 def test_facets_are_one_statement(graphql, site, settings, case):
     """With a search or a filter the lifecycle keeps no count of, one statement counts
     every dimension and the total; the other is the discipline tree, read once for the

@@ -22,10 +22,10 @@ pytestmark = pytest.mark.django_db
 
 LISTING = """query ($roles: [String!], $countries: [String!], $institutions: [String!],
     $disciplines: [String!], $remote: RemotePolicy, $fundedOnly: Boolean, $search: String,
-    $page: Int) {
+    $closingAfter: Date, $page: Int) {
   jobs(roles: $roles, countries: $countries, institutions: $institutions,
        disciplines: $disciplines, remote: $remote, fundedOnly: $fundedOnly, search: $search,
-       perPage: 2, page: $page) {
+       closingAfter: $closingAfter, perPage: 2, page: $page) {
     items { slug } pagination { total totalPages count } } }"""
 
 KEPT = {
@@ -42,11 +42,13 @@ KEPT = {
         "institutions": ["inria", "eth"],
     },
     "unknown values": {"roles": ["nobody"], "institutions": ["nowhere"]},
+    "funded": {"fundedOnly": True},
+    "role and funded": {"roles": ["phd"], "fundedOnly": True},
 }
 COUNTED = {
-    "funded": {"fundedOnly": True},
     "search": {"search": "glacier"},
-    "role and funded": {"roles": ["phd"], "fundedOnly": True},
+    "role and search": {"roles": ["phd"], "search": "glacier"},
+    "closing after": {"closingAfter": str(dt.date.today() + dt.timedelta(days=2))},
 }
 
 
@@ -84,7 +86,7 @@ def board(job_index):
 
 
 def _filters(variables) -> JobFilters:
-    names = {"fundedOnly": "funded_only"}
+    names = {"fundedOnly": "funded_only", "closingAfter": "closing_after"}
     return JobFilters(**{names.get(key, key): value for key, value in variables.items()})
 
 

@@ -62,6 +62,7 @@ COMBINED_SEARCHES = {
         "countries": ["CH"],
     },
     "remote postdoc in FR": {"roles": ["postdoc"], "countries": ["FR"], "remote": "REMOTE"},
+    "funded phd": {"roles": ["phd"], "funded_only": True},
     "phd at inria in science": {
         "roles": ["phd"],
         "institutions": ["inria"],
@@ -95,7 +96,11 @@ def board(job_index):
     inria = InstitutionFactory(slug="inria", country="FR")
     jobs = [
         JobPostingPageFactory(
-            parent=job_index, role=phd, institution=eth, disciplines=[optics, physics]
+            parent=job_index,
+            role=phd,
+            institution=eth,
+            disciplines=[optics, physics],
+            funded=True,
         ),
         JobPostingPageFactory(
             parent=job_index, role=phd, institution=inria, disciplines=[optics, biology]
