@@ -5,7 +5,9 @@ first read. `live_job_counts`, the taxonomy's counts of every open job, kept on 
 so a listing of fifty disciplines costs the same as one; they are read from the counts the
 lifecycle keeps (content/open_counts.py), which `JobCounts(open_jobs())` equals.
 `facet_counts`, the counts of a search page (`jobFacets`): every dimension and the total in
-one statement.
+one statement. `kept_filters` decides when the kept counts count a search exactly (no
+search words, only kept filters): then `facet_counts`, a listing's total (`kept_total`) and
+a call to action's count are read from them, whatever the board's size.
 """
 
 from django.core.exceptions import EmptyResultSet
@@ -23,7 +25,7 @@ from content.job_search import (
     search_jobs,
 )
 from content.models import Discipline, Institution, JobPostingPage, Role
-from content.open_counts import OpenJobCounts
+from content.open_counts import KEPT_FILTERS, OpenJobCounts
 from content.search import is_search
 
 
@@ -79,6 +81,34 @@ def discipline_counts(jobs: QuerySet) -> dict[str, int]:
     return {slug: counts[f"d{pk}"] for pk, _parent, slug in tree if counts[f"d{pk}"]}
 
 
+def kept_filters(filters) -> dict | None:
+    """The filters (a JobFilters) as `OpenJobCounts.matching` and `.facets` take them when
+    the counts the lifecycle keeps count their open jobs exactly: without a search and by
+    no filter but those kept (content.open_counts.KEPT_FILTERS); None otherwise. The one
+    decision of every count taken from there: a listing's total, jobFacets, a call to
+    action's count."""
+    if is_search(filters.search):
+        return None
+    kept = {}
+    for job_filter in FILTERS:
+        value = getattr(filters, job_filter.name)
+        if job_filter.is_set(value):
+            if job_filter.name not in KEPT_FILTERS:
+                return None
+            kept[job_filter.name] = job_filter.normalise(value)
+    return kept
+
+
+def kept_total(filters, request) -> int | None:
+    """How many open jobs match `filters`, from the kept counts when `kept_filters` says
+    they count them exactly (one query, kept on the request); None otherwise."""
+    kept = kept_filters(filters)
+    if kept is None:
+        return None
+    counts = live_job_counts(request)
+    return counts.matching(**kept) if kept else counts.total
+
+
 def live_job_counts(request) -> OpenJobCounts:
     """Counts over every open job (`open_jobs`, the same for every visitor), read once per
     request from the counts the lifecycle keeps (content/open_counts.py)."""
@@ -111,12 +141,14 @@ def facet_counts(filters, request=None) -> dict:
     where every other flag holds. The discipline tree is read once, for the filter and the
     subtrees both.
 
-    Without a search or a filter, every dimension is the count of all open jobs, which the
-    lifecycle keeps (content/open_counts.py): read from there instead."""
-    if not is_search(filters.search) and not any(
-        job_filter.is_set(getattr(filters, job_filter.name)) for job_filter in FILTERS
-    ):
+    Without a search, and filtered only by what the lifecycle keeps counts of
+    (`kept_filters`), every dimension is read from those counts instead
+    (content/open_counts.py): per dimension without a filter, else from their combinations."""
+    kept = kept_filters(filters)
+    if kept == {}:
         return _open_facet_counts()
+    if kept is not None:
+        return live_job_counts(request).facets(**kept)
     with one_discipline_tree():
         flags = {
             # A Case, not the bare condition: one that can match nothing compiles to false.

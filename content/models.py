@@ -477,6 +477,11 @@ class JobIndexPage(ListingPage):
     subpage_types = ["content.JobPostingPage"]
 
 
+# The columns the job filters most used compare (content.job_search.FILTERS), carried by the
+# newest-first indexes (PostgreSQL only: SQLite has no INCLUDE and builds them without).
+NEWEST_INCLUDE = ["closing_date", "country", "role", "institution", "remote_policy", "funded"]
+
+
 class JobPostingPage(SingleLineTitles, HeadlessMixin, Page):
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="jobs")
     department = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
@@ -626,7 +631,23 @@ class JobPostingPage(SingleLineTitles, HeadlessMixin, Page):
             models.Index(fields=["closing_date"], name="job_closing_date_idx"),
             models.Index(fields=["country", "closing_date"], name="job_country_closing_idx"),
             models.Index(fields=["reference"], name="job_reference_idx"),
-            models.Index(fields=["-posted_at", "-page_ptr"], name="job_posted_idx"),
+            # Newest first, walked until a page is full: a listing's or a call to action's
+            # filters are checked on the index's own columns (an index-only walk on
+            # PostgreSQL); a country's jobs have a walk of their own, and so has the
+            # CLOSING_SOON order.
+            models.Index(
+                fields=["-posted_at", "-page_ptr"], include=NEWEST_INCLUDE, name="job_newest_idx"
+            ),
+            models.Index(
+                fields=["country", "-posted_at", "-page_ptr"],
+                include=[name for name in NEWEST_INCLUDE if name != "country"],
+                name="job_country_newest_idx",
+            ),
+            models.Index(
+                fields=["closing_date", "-posted_at", "-page_ptr"],
+                include=[name for name in NEWEST_INCLUDE if name != "closing_date"],
+                name="job_closing_soon_idx",
+            ),
             # PostgreSQL search joins index entries on `object_id = page_ptr_id::varchar(50)`;
             # this lets it look jobs up from the matches instead of scanning every job
             # (the GIN index on the entries' `title || body` is in migration 0004).
@@ -792,6 +813,7 @@ class CountedJob(models.Model):
     remote_policy = models.CharField(max_length=20, blank=True)
     # Its disciplines' ids, ascending, comma-separated ("" for none).
     disciplines = models.CharField(max_length=500, blank=True)
+    funded = models.BooleanField(default=False)
 
     def __str__(self):
         return f"job {self.job_id}"

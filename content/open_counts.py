@@ -26,6 +26,7 @@ tables afterwards (`rebuild`, `manage.py rebuild_open_counts`).
 """
 
 from collections import Counter
+from functools import lru_cache
 
 from django.db import connection, transaction
 from django.db.models import Q, Sum
@@ -52,10 +53,13 @@ DIMENSIONS = (
     ("remote", "remote_policy"),
     ("disciplines", "disciplines"),
 )
-# Every value a call to action can search by, together: its searches of several values are
-# counted from the rows of this dimension (`OpenJobCounts.matching`).
+# Every value kept, together: a search by several of them (a call to action's, a filtered
+# listing's, jobFacets') is counted from the rows of this dimension (`OpenJobCounts.matching`,
+# `OpenJobCounts.facets`).
 COMBINATION = "combination"
-_COMBINED = ("role_id", "disciplines", "country", "remote_policy")
+_COMBINED = ("role_id", "disciplines", "country", "remote_policy", "institution_id", "funded")
+# The filters of content.job_search.FILTERS the combinations count by.
+KEPT_FILTERS = ("roles", "disciplines", "countries", "remote", "institutions", "funded_only")
 _DATES = ("closing_date", "go_live_at", "expire_at")
 _CHUNK = 5000
 
@@ -71,7 +75,7 @@ def _counted_jobs(among: Q) -> list[CountedJob]:
         hidden |= Q(path__startswith=path)
     if hidden:
         jobs = jobs.exclude(hidden)
-    fields = ("pk", *_DATES, "role_id", "institution_id", "country", "remote_policy")
+    fields = ("pk", *_DATES, "role_id", "institution_id", "country", "remote_policy", "funded")
     rows = list(jobs.order_by("pk").values(*fields))
     links = JobPostingPage.disciplines.through.objects.filter(
         jobpostingpage_id__in=jobs.values("pk")
@@ -254,6 +258,15 @@ def open_counts(dimension: str, keys=None) -> dict[str, int]:
     return {key: total for key, total in grouped if total}
 
 
+@lru_cache(maxsize=100_000)
+def _combination(key: str) -> tuple[str, frozenset[int], str, str, str, bool]:
+    """A `COMBINATION` key read: (role id, discipline ids, country, remote policy,
+    institution id, funded); remembered, since the board's combinations change little."""
+    role, disciplines, country, remote, institution, funded = key.split("|")
+    ids = frozenset(int(pk) for pk in disciplines.split(",") if pk)
+    return role, ids, country, remote, institution, funded == "True"
+
+
 class OpenJobCounts:
     """Every open job counted as `content.job_counts.JobCounts` counts them (slugs and codes
     as keys), from one query of the kept counts, run when first read."""
@@ -319,42 +332,112 @@ class OpenJobCounts:
         return {slug: count for slug, _name, count in self.named_disciplines}
 
     @cached_property
-    def _combinations(self) -> list[tuple[str, set[int], str, str, int]]:
-        """(role id, discipline ids, country, remote policy, open jobs) of every
-        combination of them that open jobs have."""
-        combined = []
-        for key, total in open_counts(COMBINATION).items():
-            role, disciplines, country, remote = key.split("|")
-            ids = {int(pk) for pk in disciplines.split(",") if pk}
-            combined.append((role, ids, country, remote, total))
-        return combined
+    def _combinations(self) -> list[tuple[str, frozenset[int], str, str, str, bool, int]]:
+        """(role id, discipline ids, country, remote policy, institution id, funded, open
+        jobs) of every combination of them that open jobs have."""
+        return [(*_combination(key), total) for key, total in open_counts(COMBINATION).items()]
 
     @cached_property
-    def _role_ids(self) -> dict[str, int]:
-        return dict(Role.objects.values_list("slug", "pk"))
+    def _roles(self) -> list[tuple[int, str, str]]:
+        return list(Role.objects.values_list("pk", "slug", "name"))
 
     @cached_property
-    def _discipline_tree(self) -> tuple[DisciplineTree, dict[str, int]]:
-        rows = list(Discipline.objects.values_list("id", "parent_id", "slug"))
-        ids = {slug: pk for pk, _parent, slug in rows}
-        return DisciplineTree((pk, parent) for pk, parent, _slug in rows), ids
+    def _disciplines(self) -> tuple[DisciplineTree, list[tuple[int, str, str]]]:
+        rows = list(Discipline.objects.values_list("id", "parent_id", "slug", "name"))
+        tree = DisciplineTree((pk, parent) for pk, parent, _slug, _name in rows)
+        return tree, [(pk, slug, name) for pk, _parent, slug, name in rows]
 
-    def matching(self, roles=None, disciplines=None, countries=None, remote=None) -> int:
-        """Open jobs of any of `roles` (slugs), in or below any of `disciplines` (slugs), in
-        any of `countries` (codes), of the `remote` policy: the filters a call to action
-        searches by (content.job_search.FILTERS), each left out when None."""
-        role_ids = discipline_ids = None
+    def _tests(self, roles, disciplines, countries, remote, institutions, funded_only) -> dict:
+        """A test of a combination per filter given (content.job_search.FILTERS' names)."""
+        tests = {}
         if roles is not None:
-            role_ids = {str(pk) for slug, pk in self._role_ids.items() if slug in roles}
+            role_ids = {str(pk) for pk, slug, _name in self._roles if slug in roles}
+            tests["roles"] = lambda row: row[0] in role_ids
         if disciplines is not None:
-            tree, ids = self._discipline_tree
-            discipline_ids = tree.descendants_and_self(ids[s] for s in disciplines if s in ids)
-        countries = None if countries is None else set(countries)
-        return sum(
-            total
-            for role, ids, country, policy, total in self._combinations
-            if (role_ids is None or role in role_ids)
-            and (discipline_ids is None or ids & discipline_ids)
-            and (countries is None or country in countries)
-            and (remote is None or policy == remote)
-        )
+            tree, rows = self._disciplines
+            named = [pk for pk, slug, _name in rows if slug in disciplines]
+            wanted = tree.descendants_and_self(named)
+            tests["disciplines"] = lambda row: not row[1].isdisjoint(wanted)
+        if countries is not None:
+            codes = set(countries)
+            tests["countries"] = lambda row: row[2] in codes
+        if remote is not None:
+            tests["remote"] = lambda row: row[3] == remote
+        if institutions is not None:
+            slugs = Institution.objects.filter(slug__in=institutions).values_list("pk", flat=True)
+            institution_ids = {str(pk) for pk in slugs}
+            tests["institutions"] = lambda row: row[4] in institution_ids
+        if funded_only:
+            tests["funded_only"] = lambda row: row[5]
+        return tests
+
+    def matching(
+        self,
+        roles=None,
+        disciplines=None,
+        countries=None,
+        remote=None,
+        institutions=None,
+        funded_only=None,
+    ) -> int:
+        """Open jobs of any of `roles` (slugs), in or below any of `disciplines` (slugs), in
+        any of `countries` (codes), of the `remote` policy, at any of `institutions`
+        (slugs), funded (`funded_only`): the filters of content.job_search.FILTERS kept
+        here (`KEPT_FILTERS`), each left out when None."""
+        rows = self._combinations
+        for test in self._tests(
+            roles, disciplines, countries, remote, institutions, funded_only
+        ).values():
+            rows = [row for row in rows if test(row)]
+        return sum(row[6] for row in rows)
+
+    def facets(
+        self,
+        roles=None,
+        disciplines=None,
+        countries=None,
+        remote=None,
+        institutions=None,
+        funded_only=None,
+    ) -> dict:
+        """content.job_counts.facet_counts for these filters (as `matching` takes them):
+        the total, and per role, discipline (with the jobs below it, once each), country
+        and institution the open jobs matching every filter but that dimension's own."""
+        tests = self._tests(roles, disciplines, countries, remote, institutions, funded_only)
+        tree, discipline_rows = self._disciplines
+        above: dict[frozenset, set[int]] = {}
+        total = 0
+        per = {name: Counter() for name in ("roles", "disciplines", "countries", "institutions")}
+        for row in self._combinations:
+            failed = [name for name, test in tests.items() if not test(row)]
+            if len(failed) > 1 or (failed and failed[0] not in per):
+                continue
+            n = row[6]
+            if not failed:
+                total += n
+            counted = failed or list(per)
+            if "roles" in counted and row[0]:
+                per["roles"][int(row[0])] += n
+            if "countries" in counted and row[2]:
+                per["countries"][row[2]] += n
+            if "institutions" in counted and row[4]:
+                per["institutions"][int(row[4])] += n
+            if "disciplines" in counted and row[1]:
+                if row[1] not in above:
+                    above[row[1]] = tree.ancestors_and_self(row[1])
+                for pk in above[row[1]]:
+                    per["disciplines"][pk] += n
+        institutions = Institution.objects.filter(pk__in=list(per["institutions"]))
+
+        def named(rows, counts):
+            return [(slug, name, counts[pk]) for pk, slug, name in rows if counts[pk]]
+
+        return {
+            "total": total,
+            "roles": named(self._roles, per["roles"]),
+            "disciplines": named(discipline_rows, per["disciplines"]),
+            "institutions": named(
+                institutions.values_list("pk", "slug", "name"), per["institutions"]
+            ),
+            "countries": [(code, None, n) for code, n in per["countries"].items()],
+        }

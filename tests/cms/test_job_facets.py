@@ -21,9 +21,10 @@ from tests.content.factories import (
 pytestmark = pytest.mark.django_db
 
 FACET_QUERY = """query ($search: String, $disciplines: [String!], $roles: [String!],
-    $countries: [String!], $institutions: [String!], $fundedOnly: Boolean) {
+    $countries: [String!], $institutions: [String!], $fundedOnly: Boolean,
+    $postedAfter: Date) {
   jobFacets(search: $search, disciplines: $disciplines, roles: $roles, countries: $countries,
-            institutions: $institutions, fundedOnly: $fundedOnly) {
+            institutions: $institutions, fundedOnly: $fundedOnly, postedAfter: $postedAfter) {
     total disciplines { slug name count } roles { slug name count }
     countries { code name count } institutions { slug name count } } }"""
 
@@ -41,6 +42,7 @@ CASES = {
     "search and filters": {"search": "glacier", "disciplines": ["ecology"], "roles": ["phd"]},
     "unknown values": {"disciplines": ["nowhere"], "roles": ["nobody"]},
     "search without words": {"search": "!!"},
+    "posted after": {"roles": ["phd"], "postedAfter": "2000-01-01"},
 }
 
 
@@ -79,7 +81,7 @@ def site(job_index):
 
 
 def _filters(variables) -> JobFilters:
-    names = {"fundedOnly": "funded_only"}
+    names = {"fundedOnly": "funded_only", "postedAfter": "posted_after"}
     return JobFilters(**{names.get(key, key): value for key, value in variables.items()})
 
 
@@ -146,38 +148,53 @@ def test_facets_names_and_order(graphql, site):
     assert facets["countries"][0] == {"code": "FR", "name": "France", "count": 3}
 
 
+def _reads(graphql, variables) -> list[str]:
+    """The statements that read, of a second request (the first warms per-process caches)."""
+    graphql.execute(FACET_QUERY, variables)
+    with CaptureQueriesContext(connection) as captured:
+        graphql.execute(FACET_QUERY, variables)
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
+
+
 def test_unfiltered_facets_read_the_kept_counts(graphql, site, settings):
     """Without a search or a filter, every dimension counts every open job: read from the
     counts the lifecycle keeps (content/open_counts.py), the jobs themselves not at all:
     the kept counts, the discipline tree, the roles and institutions counted."""
     settings.GRAPHQL_CACHE_SECONDS = 0
-    graphql.execute(FACET_QUERY, {})
-    with CaptureQueriesContext(connection) as captured:
-        graphql.execute(FACET_QUERY, {})
-    statements = [
-        query["sql"]
-        for query in captured.captured_queries
-        if query["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
-    ]
+    statements = _reads(graphql, {})
     assert not [sql for sql in statements if "content_jobpostingpage" in sql], statements
     assert len([sql for sql in statements if "content_openjobcount" in sql]) == 1, statements
     assert len(statements) == 4, statements
 
 
-@pytest.mark.parametrize("case", ["searched", "filtered", "every facet"])
-def test_facets_are_one_statement(graphql, site, settings, case):
-    """One statement counts every dimension and the total; the other is the discipline
-    tree, read once for the discipline filter and the subtrees both."""
+@pytest.mark.parametrize(
+    ("case", "reads"),
+    [("filtered", 4), ("every facet", 5), ("unknown values", 3), ("subtree", 4)],
+)
+def test_facets_filtered_by_kept_filters_read_the_kept_counts(graphql, site, settings, case, reads):
+    """Filtered only by what the lifecycle keeps counts of (content.job_counts.kept_filters),
+    every dimension is summed from the kept combinations (one statement), whatever the
+    filters: with the roles, the discipline tree, the institutions named (and those a
+    filter names) besides; no institution is read when none is counted."""
     settings.GRAPHQL_CACHE_SECONDS = 0
-    graphql.execute(FACET_QUERY, CASES[case])  # warm the per-process caches
-    with CaptureQueriesContext(connection) as captured:
-        graphql.execute(FACET_QUERY, CASES[case])
+    statements = _reads(graphql, CASES[case])
+    assert not [sql for sql in statements if "content_jobpostingpage" in sql], statements
+    assert len([sql for sql in statements if "content_openjobcount" in sql]) == 1, statements
+    assert len(statements) == reads, statements
+
+
+@pytest.mark.parametrize("case", ["searched", "search and filters", "posted after"])
+def test_facets_are_one_statement(graphql, site, settings, case):
+    """With a search or a filter the lifecycle keeps no count of, one statement counts
+    every dimension and the total; the other is the discipline tree, read once for the
+    discipline filter and the subtrees both."""
+    settings.GRAPHQL_CACHE_SECONDS = 0
     # Reads only: PostgreSQL's savepoints around the request are not work.
-    statements = [
-        query["sql"]
-        for query in captured.captured_queries
-        if query["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
-    ]
+    statements = _reads(graphql, CASES[case])
     on_jobs = [sql for sql in statements if "content_jobpostingpage" in sql]
     assert len(on_jobs) == 1, statements
     assert len(statements) == 2, statements

@@ -53,7 +53,7 @@ def live() -> dict:
     }
 
 
-# Searches of several values, as calls to action make them.
+# Searches of several values, as calls to action and filtered listings make them.
 COMBINED_SEARCHES = {
     "phd in science": {"roles": ["phd"], "disciplines": ["science"]},
     "phd or postdoc in physics in CH": {
@@ -62,6 +62,12 @@ COMBINED_SEARCHES = {
         "countries": ["CH"],
     },
     "remote postdoc in FR": {"roles": ["postdoc"], "countries": ["FR"], "remote": "REMOTE"},
+    "funded phd": {"roles": ["phd"], "funded_only": True},
+    "phd at inria in science": {
+        "roles": ["phd"],
+        "institutions": ["inria"],
+        "disciplines": ["science"],
+    },
 }
 
 
@@ -90,7 +96,11 @@ def board(job_index):
     inria = InstitutionFactory(slug="inria", country="FR")
     jobs = [
         JobPostingPageFactory(
-            parent=job_index, role=phd, institution=eth, disciplines=[optics, physics]
+            parent=job_index,
+            role=phd,
+            institution=eth,
+            disciplines=[optics, physics],
+            funded=True,
         ),
         JobPostingPageFactory(
             parent=job_index, role=phd, institution=inria, disciplines=[optics, biology]

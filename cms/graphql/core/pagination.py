@@ -3,7 +3,6 @@ with validated arguments: a bad page or page size is an error, not a silent corr
 
 import graphene
 from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
 from graphql import GraphQLError
 
 
@@ -72,16 +71,15 @@ class ResultPage:
         )
 
 
-def paginate(qs, page, per_page, prepare=None) -> ResultPage:
-    """Count, then fetch only the requested slice; `prepare` adds select/prefetch to the
-    slice, or takes the fetched list (to prime loaders) when it returns None."""
+def paginate(qs, page, per_page, prepare=None, total: int | None = None) -> ResultPage:
+    """Count (unless the `total` is known), then fetch only the requested slice, as
+    Django's Paginator does (a page past the last is empty, the first always exists);
+    `prepare` adds select/prefetch to the slice, or takes the fetched list (to prime
+    loaders) when it returns None."""
     page, per_page = validate_page_args(page, per_page)
-    paginator = Paginator(qs, per_page)
-    total = paginator.count
-    try:
-        object_list = paginator.page(page).object_list
-    except EmptyPage:
-        object_list = qs.none()
+    total = qs.count() if total is None else total
+    start = (page - 1) * per_page
+    object_list = qs[start : start + per_page] if page == 1 or start < total else qs.none()
     if prepare is not None:
         object_list = prepare(object_list)
     return ResultPage(list(object_list), total, page, per_page)

@@ -9,7 +9,8 @@ from django.db import connection
 from django.db.models import Count, Value, Window
 
 from cms.graphql.core.loaders import Loader
-from content.job_search import FILTERS_BY_NAME, JobFilters, one_discipline_tree, search_jobs
+from content.job_counts import kept_total
+from content.job_search import JobFilters, one_discipline_tree, search_jobs
 from content.visibility import open_jobs
 
 MAX_CTA_JOBS = 20
@@ -18,28 +19,6 @@ MAX_CTA_JOBS = 20
 def search_key(filters: dict) -> tuple:
     """A search's filters (name: value, values as tuples) as a hashable loader key."""
     return tuple(sorted(filters.items()))
-
-
-# The filters a call to action searches by, which the kept counts have together.
-KEPT_FILTERS = ("roles", "disciplines", "countries", "remote")
-
-
-def kept_total(key: tuple, request) -> int | None:
-    """How many open jobs a call to action's search matches, from the counts the lifecycle
-    keeps (content/open_counts.py): the total, or the sum over the combinations of values
-    that open jobs have (one query for every call to action of a request); None for a
-    search by anything else."""
-    from content.job_counts import live_job_counts
-
-    filters = {
-        name: FILTERS_BY_NAME[name].normalise(value) if name != "remote" else value
-        for name, value in key
-        if value is not None
-    }
-    if set(filters) - set(KEPT_FILTERS):
-        return None
-    kept = live_job_counts(request)
-    return kept.matching(**filters) if filters else kept.total
 
 
 class JobsBySearchLoader(Loader):
@@ -52,7 +31,7 @@ class JobsBySearchLoader(Loader):
         # rule), cut to its newest jobs. Django's union() cannot cut each part on SQLite,
         # so the parts are joined here.
         parts, params = [], []
-        totals = {key: kept_total(key, self.request) for key in keys}
+        totals = {key: kept_total(JobFilters(**dict(key)), self.request) for key in keys}
         with one_discipline_tree():
             for number, key in enumerate(keys):
                 jobs = search_jobs(JobFilters(**dict(key)), request=self.request)

@@ -10,7 +10,7 @@ from cms.graphql.pages.queries import single_page, single_page_args
 from cms.graphql.pages.types import prime_pages
 from cms.graphql.taxonomy import types as taxonomy
 from content.iso import country_name
-from content.job_counts import facet_counts
+from content.job_counts import facet_counts, kept_total
 from content.job_search import search_jobs
 from content.models import JobPostingPage
 from content.visibility import closed_jobs, open_jobs
@@ -123,15 +123,16 @@ class JobQuery(graphene.ObjectType):
     def resolve_jobs(root, info, order, page=None, per_page=None, **args):
         filters = job_filters_from_args(args)
         jobs = search_jobs(filters, getattr(order, "value", order), request=info.context)
+        # The total from the counts the lifecycle keeps, when they count these filters.
+        total = kept_total(filters, info.context)
         plan = listing_plan(info)
-        if plan is not None:
-            return paginate(jobs, page, per_page, prepare=lambda qs: fetch_listings(info, qs, plan))
-        return paginate(
-            jobs,
-            page,
-            per_page,
-            prepare=lambda qs: prime_pages(info, list(with_listing_relations(qs))),
-        )
+
+        def prepare(qs):
+            if plan is not None:
+                return fetch_listings(info, qs, plan)
+            return prime_pages(info, list(with_listing_relations(qs)))
+
+        return paginate(jobs, page, per_page, prepare=prepare, total=total)
 
     def resolve_job(root, info, **args):
         jobs = with_listing_relations(open_jobs(request=info.context))
