@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from content import retention
 from content.imports import feeds
 from content.models import JobFeed, JobFeedRun
 
@@ -66,3 +67,10 @@ def purge_revisions():
     """Beat, daily: Wagtail's own purge_revisions, for revisions older than
     REVISIONS_RETENTION_DAYS (it keeps the latest, live, scheduled and in-moderation ones)."""
     call_command("purge_revisions", days=settings.REVISIONS_RETENTION_DAYS, stdout=io.StringIO())
+
+
+@shared_task
+def delete_closed_jobs() -> int:
+    """Beat, nightly: jobs closed more than JOBS_RETENTION_DAYS_AFTER_CLOSE days ago are
+    deleted through Wagtail's deletion and the lifecycle (content/retention.py)."""
+    return retention.delete_closed_jobs()
