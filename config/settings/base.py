@@ -403,7 +403,7 @@ NOTIFICATIONS_CONSENT_VERSION = env_str("NOTIFICATIONS_CONSENT_VERSION", "2026-1
 # Retention (notifications/retention.py, daily from beat; docs/notifications.md): ledger rows,
 # first-publication records and digest runs older than this are compacted or deleted.
 NOTIFICATIONS_LEDGER_RETENTION_DAYS = env_int("NOTIFICATIONS_LEDGER_RETENTION_DAYS", 90)
-# Wagtail's purge_revisions: revisions older than this that are neither the latest, live,
+# Wagtail's purge_revisions rule: revisions older than this that are neither the latest,
 # scheduled nor in moderation are deleted (content.tasks.purge_revisions, daily).
 REVISIONS_RETENTION_DAYS = env_int("REVISIONS_RETENTION_DAYS", 180)
 # Job postings whose closing date (or expiry) passed this many days ago are deleted, with
