@@ -14,17 +14,21 @@ simulated day:
   base complain about an email they got (suppressed at once: `suppress()` below);
 - `--jobs` jobs published in `--batches` batches (4), each followed by an INSTANT digest;
   jobs close 30 days after publication (their closing date); a DAILY digest once a day;
-- retention (notifications.tasks.apply_retention, content.tasks.purge_revisions) on the
-  moved clock; at each month's end a VACUUM ANALYZE (autovacuum's job in production; off
-  on this machine) before the month's size is read.
+- each night, on the moved clock, beat's tasks: the scheduler (`publish_scheduled`: jobs
+  past their closing date expire, as in production), closed-job retention
+  (content.tasks.delete_closed_jobs: `--job-retention-days` after closing), the ledger's
+  retention (notifications.tasks.apply_retention) and content.tasks.purge_revisions; at each
+  month's end a VACUUM ANALYZE (autovacuum's job in production; off on this machine)
+  before the month's size is read.
 Every digest is a `run_digest` task on a real `celery worker --concurrency=2`, sending
 through a local aiosmtpd server that counts every RCPT to an address suppressed before.
 
-Per simulated month it reports the database's size, the ledger's rows (and compacted
-summaries), the DAILY digest's duration (median of the month's runs; wall-clock, so rerun on
-a quiet machine) and its CPU (worker processes + PostgreSQL backends), emails sent and emails
-to suppressed addresses, with the load average. Targets: month 12's size within 10% of
-month 4's, month 12's digest within 1.2x of month 2's, zero emails to suppressed addresses.
+Per simulated month it reports the database's size, the jobs alive (pages, and live ones),
+the ledger's rows (and compacted summaries), the DAILY digest's duration (median of the
+month's runs; wall-clock, so rerun on a quiet machine) and its CPU (worker processes +
+PostgreSQL backends), emails sent and emails to suppressed addresses, with the load
+average. Targets: month 12's size within 10% of month 4's, month 12's digest within 1.2x of
+month 2's, zero emails to suppressed addresses.
 Only with --write does it write its section of docs/benchmarks.md (bench/report.py).
 """
 
@@ -67,6 +71,7 @@ def configure(args):
         CELERY_TASK_DEFAULT_QUEUE=QUEUE,
         NOTIFICATIONS_INSTANT_WINDOW_SECONDS="0",
         NOTIFICATIONS_LEDGER_RETENTION_DAYS=str(args.retention_days),
+        JOBS_RETENTION_DAYS_AFTER_CLOSE=str(args.job_retention_days),
         NOTIFICATIONS_SIGNUPS_PER_IP_PER_HOUR="0",
         NOTIFICATIONS_SIGNUPS_PER_EMAIL_PER_HOUR="0",
         LOG_LEVEL="WARNING",
@@ -407,9 +412,9 @@ def simulate(args) -> list[dict]:
     from aiosmtpd.controller import Controller
     from django.db import connection
 
-    from content.tasks import purge_revisions
+    from content.tasks import delete_closed_jobs, purge_revisions
     from notifications import privacy
-    from notifications.tasks import apply_retention
+    from notifications.tasks import apply_retention, publish_scheduled
     from tests.notifications.smtp import free_port
 
     rng = random.Random(args.seed)
@@ -432,14 +437,16 @@ def simulate(args) -> list[dict]:
             CpuMeter(lambda: [worker.pid, *children(worker.pid)]),
             CpuMeter(lambda: database_backends(database, own_backend)),
         ]
-        return run_days(args, board, mailboxes, rng, privacy, apply_retention, purge_revisions)
+        nightly = (publish_scheduled, delete_closed_jobs, apply_retention, purge_revisions)
+        return run_days(args, board, mailboxes, rng, privacy, nightly)
     finally:
         if worker is not None:
             workers.stop_worker(worker)
         controller.stop()
 
 
-def run_days(args, board, mailboxes, rng, privacy, apply_retention, purge_revisions):
+def run_days(args, board, mailboxes, rng, privacy, nightly):
+    from content.models import JobPostingPage
     from notifications.models import Delivery, DeliverySummary, Subscriber
 
     months, month, phases = [], None, Phases()
@@ -468,9 +475,9 @@ def run_days(args, board, mailboxes, rng, privacy, apply_retention, purge_revisi
             complain(args, mailboxes, rng, length)
         # Beat's nightly tasks, run here on the moved clock.
         sim_clock.move_to(day_start + dt.timedelta(hours=20))
-        with phases("retention"):
-            apply_retention()
-            purge_revisions()
+        for task in nightly:
+            with phases(task.__name__):
+                task()
         last = day + 1 == args.days
         if last or month_key(args, day + 1, day_start + dt.timedelta(days=1))[0] != number:
             with phases("vacuum"):
@@ -478,6 +485,8 @@ def run_days(args, board, mailboxes, rng, privacy, apply_retention, purge_revisi
             month.update(
                 days=len(month["daily_s"]),
                 db_mb=database_size() / 2**20,
+                jobs=JobPostingPage.objects.count(),
+                live_jobs=JobPostingPage.objects.live().count(),
                 ledger=Delivery.objects.count(),
                 summaries=DeliverySummary.objects.count(),
                 subscribers=Subscriber.objects.filter(status="confirmed").count(),
@@ -543,7 +552,8 @@ def complain(args, mailboxes: Mailboxes, rng: random.Random, month_length: int):
 
 def summary_line(m: dict) -> str:
     return (
-        f"month {m['month']:>2}: db {m['db_mb']:.0f} MB, ledger {m['ledger']:,} rows "
+        f"month {m['month']:>2}: db {m['db_mb']:.0f} MB, jobs {m['jobs']:,} "
+        f"({m['live_jobs']:,} live), ledger {m['ledger']:,} rows "
         f"({m['summaries']:,} summaries), {m['subscribers']:,} confirmed, DAILY "
         f"{statistics.median(m['daily_s']):.2f} s / {statistics.median(m['daily_cpu']):.2f} "
         f"CPU s, emails {m['emails']:,}, to suppressed {m['to_suppressed']}, load {m['load']}"
@@ -552,7 +562,8 @@ def summary_line(m: dict) -> str:
 
 def report(args, months: list[dict]) -> str:
     rows = [
-        f"| {m['month']} | {m['db_mb']:.0f} | {m['ledger']:,} | {m['summaries']:,} "
+        f"| {m['month']} | {m['db_mb']:.0f} | {m['jobs']:,} | {m['live_jobs']:,} "
+        f"| {m['ledger']:,} | {m['summaries']:,} "
         f"| {m['subscribers']:,} | {statistics.median(m['daily_s']):.2f} "
         f"| {statistics.median(m['daily_cpu']):.2f} | {m['emails']:,} | {m['to_suppressed']} "
         f"| {m['load']} |"
@@ -576,13 +587,15 @@ def report(args, months: list[dict]) -> str:
             f"{args.subscribers:,} subscribers at the start, {args.days} simulated days from "
             f"{START:%Y-%m-%d} ({month_length} to a month), "
             f"{args.jobs} jobs a day in {args.batches} batches (an INSTANT digest after "
-            f"each), retention {args.retention_days} days; churn a day: "
+            f"each), ledger retention {args.retention_days} days, closed jobs deleted "
+            f"{args.job_retention_days} days after closing; churn a day: "
             f"sign-ups {args.signups:.2%}, unsubscribes {args.unsubscribes:.2%}; a month: "
             f"dead addresses {args.bounces:.1%}, complaints {args.complaints:.2%}.",
             "",
-            "| month | DB MB | ledger rows | summaries | confirmed | DAILY s (median) "
+            "| month | DB MB | jobs | live jobs | ledger rows | summaries | confirmed "
+            "| DAILY s (median) "
             "| DAILY CPU s | emails (total) | to suppressed | load |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
             *rows,
             "",
             f"Month 12 / month 4 DB size: **{size}** (target ≤ 1.10). Month 12 / month 2 DAILY "
@@ -604,7 +617,10 @@ def main():
         default=4,
         help="batches the jobs are published in, a day, each followed by an INSTANT digest",
     )
-    parser.add_argument("--retention-days", type=int, default=90)
+    parser.add_argument("--retention-days", type=int, default=90, help="the ledger's")
+    parser.add_argument(
+        "--job-retention-days", type=int, default=90, help="closed jobs kept this long"
+    )
     parser.add_argument("--signups", type=float, default=0.002, help="share of the base a day")
     parser.add_argument("--unsubscribes", type=float, default=0.0015, help="share a day")
     parser.add_argument("--bounces", type=float, default=0.02, help="dead addresses a month")

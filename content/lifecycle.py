@@ -55,6 +55,7 @@ class Source(StrEnum):
     IMPORT = "import"  # manage.py import_jobs
     FEED = "feed"  # an employer's job feed
     API = "api"  # the employer API (submitJobPosting, submitJobPostings)
+    RETENTION = "retention"  # closed jobs deleted after their window (content/retention.py)
 
 
 @dataclass(frozen=True)

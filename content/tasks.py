@@ -3,16 +3,14 @@
 They run on the feeds queue (CELERY_FEEDS_QUEUE, by CELERY_TASK_ROUTES), within the time
 limits of TASK_TIME_LIMITS (config/settings/base.py, docs/deploy.md)."""
 
-import io
-
 from celery import shared_task
 from celery.exceptions import TimeLimitExceeded
 from celery.signals import task_failure
 from django.conf import settings
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from content import retention, revision_purge
 from content.imports import feeds
 from content.models import JobFeed, JobFeedRun
 
@@ -62,7 +60,14 @@ def on_lost_worker(sender=None, exception=None, args=None, **kwargs):
 
 
 @shared_task
-def purge_revisions():
-    """Beat, daily: Wagtail's own purge_revisions, for revisions older than
-    REVISIONS_RETENTION_DAYS (it keeps the latest, live, scheduled and in-moderation ones)."""
-    call_command("purge_revisions", days=settings.REVISIONS_RETENTION_DAYS, stdout=io.StringIO())
+def purge_revisions() -> int:
+    """Beat, daily: what Wagtail's `purge_revisions --days REVISIONS_RETENTION_DAYS` deletes,
+    in a few statements (content/revision_purge.py)."""
+    return revision_purge.purge_revisions(settings.REVISIONS_RETENTION_DAYS)
+
+
+@shared_task
+def delete_closed_jobs() -> int:
+    """Beat, nightly: jobs closed more than JOBS_RETENTION_DAYS_AFTER_CLOSE days ago are
+    deleted through Wagtail's deletion and the lifecycle (content/retention.py)."""
+    return retention.delete_closed_jobs()

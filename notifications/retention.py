@@ -10,7 +10,10 @@ NOTIFICATIONS_LEDGER_RETENTION_DAYS (docs/notifications.md, "Retention"):
 - first-publication records (`JobPublication`) older than the window are deleted; a job first
   published before the window is never a first publication again
   (notifications/publishing.py), so republishing an old job sends nothing;
-- digest runs older than the window are deleted.
+- digest runs older than the window are deleted;
+- institutions' notices (`InstitutionNotice`, a ledger of what each was told about a posting)
+  older than the window are deleted once their posting is gone (closed-job retention,
+  content/retention.py): there is nothing left to tell twice.
 The window must be longer than the slowest digest (weekly) takes to plan a job: a job not
 planned within it is not sent to a subscriber whose rows were compacted past it.
 """
@@ -21,8 +24,16 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from wagtail.models import Page
 
-from notifications.models import Delivery, DeliverySummary, DigestRun, JobPublication, Subscriber
+from notifications.models import (
+    Delivery,
+    DeliverySummary,
+    DigestRun,
+    InstitutionNotice,
+    JobPublication,
+    Subscriber,
+)
 
 SUBSCRIBERS_PER_STEP = 2000
 
@@ -109,10 +120,23 @@ def prune_digest_runs(now: dt.datetime | None = None) -> int:
         return max(cursor.rowcount, 0)
 
 
+def prune_notices(now: dt.datetime | None = None) -> int:
+    """Settled notices made before the window about postings that no longer exist."""
+    unsettled = [InstitutionNotice.Status.PENDING, InstitutionNotice.Status.SENDING]
+    deleted, _ = (
+        InstitutionNotice.objects.filter(page_id__isnull=False, created_at__lt=cutoff(now))
+        .exclude(status__in=unsettled)
+        .exclude(page_id__in=Page.objects.values("pk"))
+        .delete()
+    )
+    return deleted
+
+
 def apply(now: dt.datetime | None = None) -> dict[str, int]:
     """All of the above; returns what each removed."""
     return {
         "ledger_rows_compacted": compact_ledger(now),
         "publications_pruned": prune_publications(now),
         "digest_runs_pruned": prune_digest_runs(now),
+        "notices_pruned": prune_notices(now),
     }

@@ -403,9 +403,12 @@ NOTIFICATIONS_CONSENT_VERSION = env_str("NOTIFICATIONS_CONSENT_VERSION", "2026-1
 # Retention (notifications/retention.py, daily from beat; docs/notifications.md): ledger rows,
 # first-publication records and digest runs older than this are compacted or deleted.
 NOTIFICATIONS_LEDGER_RETENTION_DAYS = env_int("NOTIFICATIONS_LEDGER_RETENTION_DAYS", 90)
-# Wagtail's purge_revisions: revisions older than this that are neither the latest, live,
+# Wagtail's purge_revisions rule: revisions older than this that are neither the latest,
 # scheduled nor in moderation are deleted (content.tasks.purge_revisions, daily).
 REVISIONS_RETENTION_DAYS = env_int("REVISIONS_RETENTION_DAYS", 180)
+# Job postings whose closing date (or expiry) passed this many days ago are deleted, with
+# their revisions, search entries and log entries (content/retention.py, nightly); 0: kept.
+JOBS_RETENTION_DAYS_AFTER_CLOSE = env_int("JOBS_RETENTION_DAYS_AFTER_CLOSE", 90)
 # The reference frontend signs the visitor's address with this (cms/visitor.py); unset, the
 # per-address sign-up limit counts the frontend's own address. Set the same value in both.
 FRONTEND_SHARED_SECRET = env_str("FRONTEND_SHARED_SECRET", "")
@@ -467,6 +470,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-old-revisions": {
         "task": "content.tasks.purge_revisions",
         "schedule": crontab(minute=45, hour=3),
+    },
+    "delete-closed-jobs": {
+        "task": "content.tasks.delete_closed_jobs",
+        "schedule": crontab(minute=15, hour=3),
     },
     # Institutions' "closes in 3 days" notices: each posting once (a ledger), so hourly runs
     # only pick up postings that entered the window since.

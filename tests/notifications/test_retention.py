@@ -16,6 +16,7 @@ from notifications.models import (
     Delivery,
     DeliverySummary,
     DigestRun,
+    InstitutionNotice,
     JobAlert,
     JobPublication,
 )
@@ -136,3 +137,32 @@ def test_old_revisions_are_purged_but_the_live_one_stays(job_index):
     assert list(Revision.objects.for_instance(job).values_list("pk", flat=True)) == [
         job.live_revision_id
     ]
+
+
+@RETENTION
+def test_notices_of_deleted_postings_are_pruned_after_the_window(job_index):
+    kept_job = publish_job(job_index, title="Kept")
+    gone_job = publish_job(job_index, title="Gone")
+    institution = kept_job.institution
+    sent = InstitutionNotice.Status.SENT
+
+    def notice(key, page_id, days_ago, status=sent):
+        InstitutionNotice.objects.create(
+            key=key, kind="closed", institution=institution, page_id=page_id, status=status,
+            created_at=timezone.now() - dt.timedelta(days=days_ago),
+        )  # fmt: skip
+
+    gone_id = gone_job.pk
+    gone_job.delete()
+    notice("closed:kept", kept_job.pk, 40)  # its posting still exists
+    notice("closed:gone-old", gone_id, 40)
+    notice("closed:gone-recent", gone_id, 10)  # inside the window
+    notice("closed:gone-pending", gone_id, 40, InstitutionNotice.Status.PENDING)
+    InstitutionNotice.objects.filter(key__startswith="published:").delete()
+
+    assert retention.apply()["notices_pruned"] == 1
+    assert set(InstitutionNotice.objects.values_list("key", flat=True)) == {
+        "closed:kept",
+        "closed:gone-recent",
+        "closed:gone-pending",
+    }

@@ -1,0 +1,133 @@
+"""Wagtail's `purge_revisions --days N` against content/revision_purge.py, on PostgreSQL.
+
+    DATABASE_URL=postgres://.../db .venv/bin/python bench/revision_purge_bench.py \\
+        --pages 200 --revisions 100      # 20,000 revisions past the window
+
+Writes `--pages` job pages with `--revisions` revisions each, all older than the window
+(so each page's latest stays and the rest go), then runs each purge inside a transaction that
+is rolled back, alternating (Wagtail, ours, Wagtail, ours...: `--rounds`). Reports per run the
+statements sent, the CPU seconds of this process and of its PostgreSQL backend, and the
+ratios of Wagtail's to ours measured in the same run. Use a database of your own: it adds
+pages under a "Revision bench" index (removed at the end).
+"""
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.digest_bench import cpu_seconds  # noqa: E402
+from bench.report import load_average  # noqa: E402
+
+
+def configure():
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to a PostgreSQL database of your own.")
+    os.environ.update(DJANGO_SETTINGS_MODULE="config.settings.dev", LOG_LEVEL="WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def build(pages: int, each: int):
+    from django.utils import timezone
+    from wagtail.models import Revision, Site
+
+    from content.models import JobIndexPage
+    from tests.content.factories import JobPostingPageFactory
+
+    home = Site.objects.get(is_default_site=True).root_page
+    index = home.add_child(instance=JobIndexPage(title="Revision bench", slug="revision-bench"))
+    old = timezone.now() - dt.timedelta(days=400)
+    for _ in range(pages):
+        page = JobPostingPageFactory(parent=index, announced=False)
+        revision = page.save_revision()
+        Revision.objects.bulk_create(
+            Revision(
+                content_type_id=revision.content_type_id,
+                base_content_type_id=revision.base_content_type_id,
+                object_id=revision.object_id,
+                content=revision.content,
+                object_str=revision.object_str,
+                created_at=old + dt.timedelta(minutes=i),
+            )
+            for i in range(each - 1)
+        )
+        Revision.objects.filter(pk=revision.pk).update(created_at=old + dt.timedelta(days=1))
+    return index
+
+
+def measure(purge) -> dict:
+    from django.db import connection, transaction
+
+    count = [0]
+
+    def counting(execute, sql, params, many, context):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    own, theirs, started = time.process_time(), cpu_seconds(backend), time.monotonic()
+    with transaction.atomic(), connection.execute_wrapper(counting):
+        deleted = purge()
+        transaction.set_rollback(True)
+    return {
+        "deleted": deleted,
+        "statements": count[0],
+        "cpu": time.process_time() - own + cpu_seconds(backend) - theirs,
+        "wall": time.monotonic() - started,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--revisions", type=int, default=100, help="per page")
+    parser.add_argument("--rounds", type=int, default=1)
+    args = parser.parse_args()
+    configure()
+    from django.core.management import call_command
+    from wagtail.models import Revision
+
+    from content.revision_purge import purge_revisions
+
+    def wagtails():
+        before = Revision.objects.count()
+        call_command("purge_revisions", days=180, verbosity=0)
+        return before - Revision.objects.count()
+
+    index = build(args.pages, args.revisions)
+    try:
+        runs = {"wagtail": [], "ours": []}
+        for _ in range(args.rounds):
+            runs["wagtail"].append(measure(wagtails))
+            runs["ours"].append(measure(lambda: purge_revisions(180)))
+        for name, results in runs.items():
+            for r in results:
+                print(
+                    f"{name:8} deleted {r['deleted']:,}: {r['statements']:,} statements, "
+                    f"{r['cpu']:.2f} CPU s (this process + its backend), {r['wall']:.2f} s wall"
+                )
+        best = {name: min(results, key=lambda r: r["cpu"]) for name, results in runs.items()}
+        wagtail, ours = best["wagtail"], best["ours"]
+        print(
+            f"Wagtail / ours: statements {wagtail['statements'] / ours['statements']:.0f}x, "
+            f"CPU {wagtail['cpu'] / max(ours['cpu'], 1e-6):.1f}x; "
+            f"load average {load_average()}"
+        )
+    finally:
+        index.delete()
+
+
+if __name__ == "__main__":
+    main()
