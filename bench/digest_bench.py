@@ -10,7 +10,7 @@ For each subscriber count it builds the data set once, then runs one INSTANT dig
     (in this process it shared the interpreter lock with the polling below); its CPU per
     email is reported beside the product's. `--sink` picks it: aiosmtpd (~1.8 ms of CPU
     per email here, taken from the same two cores as the product), minimal
-    (bench/smtp_sink.py: real SMTP, every byte received, a fraction of that), or both
+    (bench/smtp_sink.py: real SMTP, every byte received, about a fifth of that), or both
     (the default): each in turn within every repeat, with the ratio minimal / aiosmtpd;
   - "sending off" (sizes up to --off-up-to, 10k: at 100k it would add a quarter of an hour):
     Django's dummy email backend, so matching, claiming, rendering and the ledger writes are
@@ -317,7 +317,7 @@ SINKS = {"aiosmtpd": _serve_aiosmtpd, "minimal": _serve_minimal}
 class SmtpSink:
     """A local SMTP server that accepts and counts messages, in a process of its own, so its
     CPU is measured apart and it does not wait for this driver's interpreter lock: "aiosmtpd"
-    or "minimal" (bench/smtp_sink.py, a few microseconds of CPU per message)."""
+    or "minimal" (bench/smtp_sink.py, about a fifth of aiosmtpd's CPU per message)."""
 
     def __init__(self, kind: str, port: int):
         context = multiprocessing.get_context("spawn")
@@ -682,7 +682,8 @@ def report(results: list[dict], database: str, broker: str, repeat: int) -> str:
             f"claiming, rendering and ledger writes without SMTP, with its CPU per email. In "
             f"brackets: the sending phase alone (after planning). The local SMTP server, in a "
             f"process of its own, is aiosmtpd (counting what it accepts) or `minimal` "
-            f"(bench/smtp_sink.py: real SMTP, every byte received, next to no CPU), so that "
+            f"(bench/smtp_sink.py: real SMTP, every byte received, about a fifth of "
+            f"aiosmtpd's CPU), so that "
             f"the product's own throughput shows on a machine whose cores the SMTP server "
             f"would otherwise share (a production relay runs elsewhere). Each "
             f"mode ran {repeat} time(s) from the same vacuumed state, the two SMTP servers "
