@@ -112,7 +112,8 @@ def _apply(deltas: Counter) -> None:
     """Add `deltas` to the count rows in a few statements whatever their number: the rows
     of the keys concerned read and locked (in one order, so two writers cannot wait for
     each other; a writer that waited reads the other's committed counts), changed in one
-    bulk update, new keys inserted in one statement, emptied rows deleted in one."""
+    update from a list of values, new keys inserted in one statement, emptied rows deleted in
+    one."""
     changes = {row: change for row, change in deltas.items() if change}
     if not changes:
         return
@@ -138,12 +139,20 @@ def _apply(deltas: Counter) -> None:
             continue
         row.n += change
         (changed if row.n else emptied).append(row)
-    OpenJobCount.objects.bulk_update(changed, ["n"], batch_size=1000)
     OpenJobCount.objects.bulk_create(created, batch_size=1000)
-    # Plain DELETEs of 1000 ids: a queryset's delete() would read the rows back first and
-    # delete them 100 at a time (the model has delete signal receivers, so no fast delete).
     table = connection.ops.quote_name(OpenJobCount._meta.db_table)
     with connection.cursor() as cursor:
+        # The new counts joined from a VALUES list, 1000 rows a statement: bulk_update's
+        # CASE of one WHEN per row cost more to build than the rest of a chunk's counting.
+        for start in range(0, len(changed), 1000):
+            rows = changed[start : start + 1000]
+            cursor.execute(
+                f"WITH new (id, n) AS (VALUES {', '.join(['(%s, %s)'] * len(rows))}) "
+                f"UPDATE {table} SET n = new.n FROM new WHERE {table}.id = new.id",
+                [value for row in rows for value in (row.pk, row.n)],
+            )
+        # Plain DELETEs of 1000 ids: a queryset's delete() would read the rows back first and
+        # delete them 100 at a time (the model has delete signal receivers, so no fast delete).
         for start in range(0, len(emptied), 1000):
             ids = [row.pk for row in emptied[start : start + 1000]]
             cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
