@@ -86,15 +86,16 @@ def _text(value) -> str:
     return force_str(value)
 
 
-def parts(obj, fields=None, rich_texts: dict | None = None):
+def parts(obj, fields=None):
     """(column, boost, text) for each search field of obj, related objects' fields included,
-    in the order the backend joins them. `rich_texts` (one per chunk) remembers the text a
-    rich text field's HTML gave (the field's own get_searchable_content): imported postings
-    repeat their boilerplate."""
+    in the order the backend joins them. The text a rich text field's HTML gives (the
+    field's own get_searchable_content) is remembered for the process, as the cleaning of
+    imported HTML is (content/imports/reading.py): postings repeat their boilerplate from
+    chunk to chunk and from one run of a feed to the next."""
     for field in obj.get_search_fields() if fields is None else fields:
         if isinstance(field, index.SearchField):
             column = TITLE if field.field_name == "title" else BODY
-            yield column, field.boost, _text(_value(field, obj, rich_texts))
+            yield column, field.boost, _text(_value(field, obj))
         elif isinstance(field, index.AutocompleteField):
             yield AUTOCOMPLETE, None, _text(field.get_value(obj))
         elif isinstance(field, index.RelatedFields):
@@ -106,16 +107,24 @@ def parts(obj, fields=None, rich_texts: dict | None = None):
             else:
                 related = [related() if callable(related) else related]
             for sub_obj in related:
-                yield from parts(sub_obj, field.fields, rich_texts)
+                yield from parts(sub_obj, field.fields)
 
 
-def _value(field, obj, rich_texts: dict | None):
-    if rich_texts is None or not _is_rich_text(field, type(obj)):
+# (search field, model, HTML) -> the field's value for it; emptied when full.
+_rich_texts: dict = {}
+_RICH_TEXTS_KEPT = 16384
+
+
+def _value(field, obj):
+    model = type(obj)
+    if not _is_rich_text(field, model):
         return field.get_value(obj)
-    html = field.get_field(type(obj)).value_from_object(obj)
-    if html not in rich_texts:
-        rich_texts[html] = field.get_value(obj)
-    return rich_texts[html]
+    key = (field, model, field.get_field(model).value_from_object(obj))
+    if key not in _rich_texts:
+        if len(_rich_texts) >= _RICH_TEXTS_KEPT:
+            _rich_texts.clear()
+        _rich_texts[key] = field.get_value(obj)
+    return _rich_texts[key]
 
 
 @functools.cache
@@ -136,11 +145,11 @@ def _write_postgres(model, pages, backend, title_lengths: TitleLengths | None) -
 
     # Sent as two JSON documents, not as arrays: psycopg quotes each array element in
     # Python, which cost more than building the entries (json.dumps escapes in C).
-    entries, entry_parts, rich_texts = [], [], {}
+    entries, entry_parts = [], []
     for page in pages:
         object_id = str(page.pk)
         titles, bodies = [], []
-        for order, (column, boost, raw) in enumerate(parts(page, rich_texts=rich_texts)):
+        for order, (column, boost, raw) in enumerate(parts(page)):
             text = raw.strip()  # blank texts are left out of vectors and plain texts alike
             if not text:
                 continue
@@ -228,10 +237,10 @@ def _write_sqlite(model, pages, backend) -> None:
     """Plain texts, blanks included as the backend joins them (SQLite's FTS5 table follows
     the entries by trigger); existing entries are updated, so full-text rows keep their ids."""
     content_type = ContentType.objects.get_for_model(model)
-    entries, rich_texts = {}, {}
+    entries = {}
     for page in pages:
         texts = {TITLE: [], BODY: [], AUTOCOMPLETE: []}
-        for column, _boost, text in parts(page, rich_texts=rich_texts):
+        for column, _boost, text in parts(page):
             texts[column].append(text)
         entries[str(page.pk)] = IndexEntry(
             content_type=content_type,
