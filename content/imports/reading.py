@@ -483,17 +483,24 @@ def _host(url: str) -> str:
 
 
 class _BySlugOrName:
-    """Objects found by slug (of the value) or, failing that, by name in any case."""
+    """Objects found by slug (of the value) or, failing that, by name in any case; each value
+    looked up once (an import names the same few roles and disciplines row after row)."""
 
     def __init__(self, objects):
         self.by_slug, self.by_name = {}, {}
         for obj in objects:
             self.by_slug.setdefault(obj.slug, obj)
             self.by_name.setdefault(obj.name.lower(), obj)
+        self.found = {}
 
     def get(self, value):
-        value = str(value).strip()
-        return self.by_slug.get(slugify(value)) or self.by_name.get(value.lower())
+        key = str(value)  # what the answer depends on (a hostile JSON value may be a list)
+        if key not in self.found:
+            if len(self.found) >= 4096:  # memory stays flat whatever the file names
+                self.found.clear()
+            text = key.strip()
+            self.found[key] = self.by_slug.get(slugify(text)) or self.by_name.get(text.lower())
+        return self.found[key]
 
 
 class Lookups:
