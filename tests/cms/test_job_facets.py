@@ -6,11 +6,11 @@ import dataclasses
 
 import pytest
 from django.db import connection
-from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from content.job_counts import JobCounts
 from content.job_search import FACETS, JobFilters, search_jobs
+from tests.content.counting import counted_by
 from tests.content.factories import (
     DisciplineFactory,
     InstitutionFactory,
@@ -93,19 +93,12 @@ def expected(variables) -> dict:
     for dimension in FACETS:
         jobs = search_jobs(dataclasses.replace(filters, **{dimension: None}))
         per_value = (
-            _per_institution(jobs)
+            counted_by(jobs, "institution__slug")
             if dimension == "institutions"
             else getattr(JobCounts(jobs), dimension)
         )
         counts[dimension] = {key: n for key, n in per_value.items() if n}
     return counts
-
-
-def _per_institution(jobs) -> dict[str, int]:
-    """Open jobs per institution slug, grouped the plain way (the taxonomy counts institutions
-    through a loader by id, so `JobCounts` has no such dimension)."""
-    rows = jobs.order_by().values_list("institution__slug").annotate(n=Count("pk", distinct=True))
-    return {slug: n for slug, n in rows if slug is not None}
 
 
 def got(facets) -> dict:

@@ -31,20 +31,10 @@ from content.models import EmployerApiKey, ImportedJob, JobPostingPage
 from content.moderation import ensure_job_moderation
 from notifications.models import JobPublication
 from tests.cms.webhook_receiver import SECRET, Receiver
-from tests.content.factories import DisciplineFactory, InstitutionFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 
 CLOSING = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
-
-
-@pytest.fixture
-def taxonomy(db):
-    return {
-        "oxford": InstitutionFactory(name="University of Oxford", slug="oxford"),
-        "phd": RoleFactory(name="PhD studentship", slug="phd"),
-        "ml": DisciplineFactory(name="Machine Learning", slug="machine-learning"),
-    }
 
 
 @pytest.fixture

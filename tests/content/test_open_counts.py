@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -18,6 +17,7 @@ from content.job_search import JobFilters, search_jobs
 from content.models import CountedJob, JobPostingPage, OpenJobCount
 from content.open_counts import OpenJobCounts
 from content.visibility import open_jobs
+from tests.content.counting import counted_by
 from tests.content.factories import (
     DisciplineFactory,
     InstitutionFactory,
@@ -35,17 +35,13 @@ def live() -> dict:
     jobs = open_jobs()
     counts = JobCounts(jobs)
 
-    def grouped(key):
-        rows = jobs.order_by().values_list(key).annotate(n=Count("pk", distinct=True))
-        return {value: n for value, n in rows if value}
-
     return {
         "total": counts.total,
         "disciplines": counts.disciplines,
         "roles": counts.roles,
         "countries": counts.countries,
-        "institutions": grouped("institution__slug"),
-        "remote": grouped("remote_policy"),
+        "institutions": counted_by(jobs, "institution__slug"),
+        "remote": counted_by(jobs, "remote_policy"),
         **{
             name: search_jobs(JobFilters(**filters)).count()
             for name, filters in COMBINED_SEARCHES.items()

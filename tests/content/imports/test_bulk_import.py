@@ -32,22 +32,12 @@ from content.models import ImportedJob, JobIndexPage, JobPostingPage
 from content.moderation import ensure_job_moderation
 from notifications import digests
 from notifications.models import JobPublication
-from tests.content.factories import DisciplineFactory, InstitutionFactory, RoleFactory
+from tests.content.factories import InstitutionFactory
 from tests.notifications.factories import confirmed_subscriber
 
 pytestmark = pytest.mark.django_db
 
 CLOSING = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
-
-
-@pytest.fixture
-def taxonomy(db):
-    return {
-        "oxford": InstitutionFactory(name="University of Oxford", slug="oxford"),
-        "phd": RoleFactory(name="PhD studentship", slug="phd"),
-        "ml": DisciplineFactory(name="Machine Learning", slug="machine-learning"),
-        "history": DisciplineFactory(name="History", slug="history"),
-    }
 
 
 def row(n: int, **overrides) -> dict:
