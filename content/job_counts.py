@@ -82,7 +82,8 @@ def discipline_counts(jobs: QuerySet) -> dict[str, int]:
 
 
 def kept_filters(filters) -> dict | None:
-    """The filters (a JobFilters) as `OpenJobCounts.matching` and `.facets` take them when
+    """The filters (a JobFilters) as `OpenJobCounts.matching` and `.facets` take them (a
+    mapping of each filter set to its normalised value) when
     the counts the lifecycle keeps count their open jobs exactly: without a search and by
     no filter but those kept (content.open_counts.KEPT_FILTERS); None otherwise. The one
     decision of every count taken from there: a listing's total, jobFacets, a call to
@@ -106,7 +107,7 @@ def kept_total(filters, request) -> int | None:
     if kept is None:
         return None
     counts = live_job_counts(request)
-    return counts.matching(**kept) if kept else counts.total
+    return counts.matching(kept) if kept else counts.total
 
 
 def live_job_counts(request) -> OpenJobCounts:
@@ -148,7 +149,7 @@ def facet_counts(filters, request=None) -> dict:
     if kept == {}:
         return _open_facet_counts()
     if kept is not None:
-        return live_job_counts(request).facets(**kept)
+        return live_job_counts(request).facets(kept)
     with one_discipline_tree():
         flags = {
             # A Case, not the bare condition: one that can match nothing compiles to false.

@@ -26,6 +26,7 @@ tables afterwards (`rebuild`, `manage.py rebuild_open_counts`).
 """
 
 from collections import Counter
+from collections.abc import Mapping
 from functools import lru_cache
 
 from django.db import connection, transaction
@@ -356,8 +357,13 @@ class OpenJobCounts:
         tree = DisciplineTree((pk, parent) for pk, parent, _slug, _name in rows)
         return tree, [(pk, slug, name) for pk, _parent, slug, name in rows]
 
-    def _tests(self, roles, disciplines, countries, remote, institutions, funded_only) -> dict:
-        """A test of a combination per filter given (content.job_search.FILTERS' names)."""
+    def _tests(self, kept: Mapping) -> dict:
+        """A test of a combination per filter of `kept` (content.job_search.FILTERS' names,
+        each of KEPT_FILTERS, with its normalised value), as content.job_counts.kept_filters
+        gives them; a filter left out is not tested."""
+        roles, disciplines = kept.get("roles"), kept.get("disciplines")
+        countries, remote = kept.get("countries"), kept.get("remote")
+        institutions, funded_only = kept.get("institutions"), kept.get("funded_only")
         tests = {}
         if roles is not None:
             role_ids = {str(pk) for pk, slug, _name in self._roles if slug in roles}
@@ -380,39 +386,21 @@ class OpenJobCounts:
             tests["funded_only"] = lambda row: row[5]
         return tests
 
-    def matching(
-        self,
-        roles=None,
-        disciplines=None,
-        countries=None,
-        remote=None,
-        institutions=None,
-        funded_only=None,
-    ) -> int:
-        """Open jobs of any of `roles` (slugs), in or below any of `disciplines` (slugs), in
-        any of `countries` (codes), of the `remote` policy, at any of `institutions`
-        (slugs), funded (`funded_only`): the filters of content.job_search.FILTERS kept
-        here (`KEPT_FILTERS`), each left out when None."""
+    def matching(self, kept: Mapping) -> int:
+        """Open jobs matching every filter of `kept` (as `_tests` takes them): of any of its
+        roles (slugs), in or below any of its disciplines (slugs), in any of its countries
+        (codes), of its remote policy, at any of its institutions (slugs), funded."""
         rows = self._combinations
-        for test in self._tests(
-            roles, disciplines, countries, remote, institutions, funded_only
-        ).values():
+        for test in self._tests(kept).values():
             rows = [row for row in rows if test(row)]
         return sum(row[6] for row in rows)
 
-    def facets(
-        self,
-        roles=None,
-        disciplines=None,
-        countries=None,
-        remote=None,
-        institutions=None,
-        funded_only=None,
-    ) -> dict:
-        """content.job_counts.facet_counts for these filters (as `matching` takes them):
-        the total, and per role, discipline (with the jobs below it, once each), country
-        and institution the open jobs matching every filter but that dimension's own."""
-        tests = self._tests(roles, disciplines, countries, remote, institutions, funded_only)
+    def facets(self, kept: Mapping) -> dict:
+        """content.job_counts.facet_counts for the filters of `kept` (as `matching` takes
+        them): the total, and per role, discipline (with the jobs below it, once each),
+        country and institution the open jobs matching every filter but that dimension's
+        own."""
+        tests = self._tests(kept)
         tree, discipline_rows = self._disciplines
         above: dict[frozenset, set[int]] = {}
         total = 0

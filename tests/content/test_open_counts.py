@@ -71,7 +71,7 @@ def kept() -> dict:
     counts = OpenJobCounts()
     return {
         **{name: getattr(counts, name) for name in live() if name not in COMBINED_SEARCHES},
-        **{name: counts.matching(**filters) for name, filters in COMBINED_SEARCHES.items()},
+        **{name: counts.matching(filters) for name, filters in COMBINED_SEARCHES.items()},
     }
 
 
