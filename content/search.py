@@ -77,12 +77,12 @@ def matching_ids(model, text: str) -> QuerySet:
     )
 
 
-# What `reading_every_match` gives the statements inside (PostgreSQL settings, for the rest
-# of the transaction): memory for an exact bitmap of the matching entries, and no parallel
-# workers. At a million jobs "machine learning" matches 121,300 entries on 98,839 heap pages
-# of the entries (about 1.7 kB each): with the default 4 MB, two thirds of those pages go
-# lossy and every entry on them is matched again (2.3 s); with 32 MB none do (0.8 s). The
-# parallel plan of a semi-join repeats the whole bitmap heap scan in each worker (1.3 s).
+# What `reading_every_match` gives the statement inside (PostgreSQL settings): memory for
+# an exact bitmap of the matching entries, and no parallel workers. At a million jobs
+# "machine learning" matches 121,300 entries on 98,839 heap pages of the entries (about
+# 1.7 kB each): with the default 4 MB two thirds of those pages go lossy, and every entry on
+# them is matched again (2.3 s); with 32 MB none do (0.8 s). The parallel plan of the
+# semi-join repeats the whole bitmap heap scan in each worker (1.3 s).
 MATCH_SETTINGS = {"work_mem": "32MB", "max_parallel_workers_per_gather": "0"}
 
 
@@ -90,17 +90,26 @@ MATCH_SETTINGS = {"work_mem": "32MB", "max_parallel_workers_per_gather": "0"}
 def reading_every_match():
     """Around a statement that reads every match of a search (a count of them): on
     PostgreSQL, inside a transaction (the request's, else its own), with `MATCH_SETTINGS`
-    set on a cursor of the driver's own (as cms.graphql.limits sets the time budget), so it
-    is no statement for the counts of a request's SQL; nothing elsewhere."""
+    for that statement only (set, then put back, on a cursor of the driver's own, as
+    cms.graphql.limits sets the time budget: no statement for the counts of a request's
+    SQL); nothing elsewhere."""
     if connection.vendor != "postgresql":
         yield
         return
     with transaction.atomic():
         connection.ensure_connection()
         with connection.connection.cursor() as cursor:
+            names = list(MATCH_SETTINGS)
+            cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
+            before = dict(zip(names, cursor.fetchone(), strict=True))
             for name, value in MATCH_SETTINGS.items():
                 cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
-        yield
+        try:
+            yield
+        finally:
+            with connection.connection.cursor() as cursor:
+                for name, value in before.items():
+                    cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
 def search_queryset(queryset: QuerySet, text: str, *, ranked: bool = False) -> QuerySet:
