@@ -60,7 +60,9 @@ def matching_ids(model, text: str) -> QuerySet:
         return model.objects.none().values_list("pk", flat=True)
     results = _results(model, words, ranked=False)
     compiler = getattr(results, "query_compiler", None)
-    if connection.vendor != "postgresql" or compiler is None:
+    if compiler is None:  # the backend's empty results: a model not indexed
+        return model.objects.none().values_list("pk", flat=True)
+    if connection.vendor != "postgresql":
         return results.get_queryset().order_by().values_list("pk", flat=True)
     from modelsearch.utils import get_descendants_content_types_pks
     from wagtail.search.models import IndexEntry
