@@ -5,9 +5,10 @@ first read. `live_job_counts`, the taxonomy's counts of every open job, kept on 
 so a listing of fifty disciplines costs the same as one; they are read from the counts the
 lifecycle keeps (content/open_counts.py), which `JobCounts(open_jobs())` equals.
 `facet_counts`, the counts of a search page (`jobFacets`): every dimension and the total in
-one statement. `kept_filters` decides when the kept counts count a search exactly (no
-search words, only kept filters): then `facet_counts`, a listing's total (`kept_total`) and
-a call to action's count are read from them, whatever the board's size.
+one statement. `kept_filters` decides when the kept combinations count a search exactly
+(only kept filters): then `facet_counts`, a listing's total (`kept_total`) and a call to
+action's count are read from them, whatever the board's size; with search words, from the
+combinations of the counted jobs the search matches (`kept_counts`, one statement).
 """
 
 from django.core.exceptions import EmptyResultSet
@@ -25,8 +26,8 @@ from content.job_search import (
     search_jobs,
 )
 from content.models import Discipline, Institution, JobPostingPage, Role
-from content.open_counts import KEPT_FILTERS, OpenJobCounts
-from content.search import is_search
+from content.open_counts import KEPT_FILTERS, Combinations, OpenJobCounts, SearchedJobCounts
+from content.search import is_search, search_words
 
 
 class JobCounts:
@@ -84,12 +85,10 @@ def discipline_counts(jobs: QuerySet) -> dict[str, int]:
 def kept_filters(filters) -> dict | None:
     """The filters (a JobFilters) as `OpenJobCounts.matching` and `.facets` take them (a
     mapping of each filter set to its normalised value) when
-    the counts the lifecycle keeps count their open jobs exactly: without a search and by
-    no filter but those kept (content.open_counts.KEPT_FILTERS); None otherwise. The one
-    decision of every count taken from there: a listing's total, jobFacets, a call to
-    action's count."""
-    if is_search(filters.search):
-        return None
+    the combinations the lifecycle keeps count their open jobs exactly: by no filter but
+    those kept (content.open_counts.KEPT_FILTERS), with or without a search (`kept_counts`
+    says whose combinations); None otherwise. The one decision of every count taken from
+    there: a listing's total, jobFacets, a call to action's count."""
     kept = {}
     for job_filter in FILTERS:
         value = getattr(filters, job_filter.name)
@@ -100,14 +99,34 @@ def kept_filters(filters) -> dict | None:
     return kept
 
 
+def kept_counts(filters, request) -> Combinations:
+    """Whose combinations count `filters` (when `kept_filters` says they can): every open
+    job's, kept by the lifecycle; or, with a search, those of the open jobs it matches
+    (one statement per search words, kept on the request, so a page's `jobs` and
+    `jobFacets` share it)."""
+    if not is_search(filters.search):
+        return live_job_counts(request)
+    words = search_words(filters.search)
+    searched = getattr(request, "_searched_job_counts", None)
+    if searched is None:
+        searched = {}
+        if request is not None:
+            request._searched_job_counts = searched
+    if words not in searched:
+        searched[words] = SearchedJobCounts(words)
+    return searched[words]
+
+
 def kept_total(filters, request) -> int | None:
-    """How many open jobs match `filters`, from the kept counts when `kept_filters` says
-    they count them exactly (one query, kept on the request); None otherwise."""
+    """How many open jobs match `filters`, from the kept combinations when `kept_filters`
+    says they count them exactly (one query, kept on the request); None otherwise."""
     kept = kept_filters(filters)
     if kept is None:
         return None
-    counts = live_job_counts(request)
-    return counts.matching(kept) if kept else counts.total
+    counts = kept_counts(filters, request)
+    if not kept and isinstance(counts, OpenJobCounts):
+        return counts.total
+    return counts.matching(kept)
 
 
 def live_job_counts(request) -> OpenJobCounts:
@@ -146,10 +165,10 @@ def facet_counts(filters, request=None) -> dict:
     (`kept_filters`), every dimension is read from those counts instead
     (content/open_counts.py): per dimension without a filter, else from their combinations."""
     kept = kept_filters(filters)
-    if kept == {}:
+    if kept == {} and not is_search(filters.search):
         return _open_facet_counts()
     if kept is not None:
-        return live_job_counts(request).facets(kept)
+        return kept_counts(filters, request).facets(kept)
     with one_discipline_tree():
         flags = {
             # A Case, not the bare condition: one that can match nothing compiles to false.

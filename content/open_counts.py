@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.models import Page
@@ -44,6 +44,7 @@ from content.models import (
     OpenJobCount,
     Role,
 )
+from content.search import matching_ids, reading_every_match
 from content.visibility import hidden_subtree_paths_now
 
 # (dimension, CountedJob field): the values a job is counted by. "total" counts every job.
@@ -277,75 +278,16 @@ def _combination(key: str) -> tuple[str, frozenset[int], str, str, str, bool]:
     return role, ids, country, remote, institution, funded == "True"
 
 
-class OpenJobCounts:
-    """Every open job counted as `content.job_counts.JobCounts` counts them (slugs and codes
-    as keys), from one query of the kept counts, run when first read."""
-
-    @cached_property
-    def _kept(self) -> dict[str, dict[str, int]]:
-        dimensions = ["total", *(dimension for dimension, _field in DIMENSIONS)]
-        rows = OpenJobCount.objects.filter(open_now(), dimension__in=dimensions).order_by()
-        kept: dict[str, dict[str, int]] = {}
-        for dimension, key, total in rows.values_list("dimension", "key").annotate(Sum("n")):
-            if total:
-                kept.setdefault(dimension, {})[key] = total
-        return kept
-
-    @cached_property
-    def total(self) -> int:
-        return self._kept.get("total", {}).get("", 0)
-
-    @cached_property
-    def countries(self) -> dict[str, int]:
-        return self._kept.get("country", {})
-
-    @cached_property
-    def remote(self) -> dict[str, int]:
-        return self._kept.get("remote", {})
-
-    def named(self, model) -> list[tuple[str, str, int]]:
-        """(slug, name, count) of each role or institution (`model`) with open jobs."""
-        counts = self._kept.get(model._meta.model_name, {})
-        if not counts:
-            return []
-        rows = model.objects.filter(pk__in=[int(pk) for pk in counts])
-        return [
-            (slug, name, counts[str(pk)])
-            for pk, slug, name in rows.values_list("pk", "slug", "name")
-        ]
-
-    @cached_property
-    def roles(self) -> dict[str, int]:
-        return {slug: count for slug, _name, count in self.named(Role)}
-
-    @cached_property
-    def institutions(self) -> dict[str, int]:
-        return {slug: count for slug, _name, count in self.named(Institution)}
-
-    @cached_property
-    def named_disciplines(self) -> list[tuple[str, str, int]]:
-        """(slug, name, count) of each discipline with open jobs in it or below it, each
-        job counted once: summed from the jobs' sets of disciplines with the tree as it is."""
-        sets = self._kept.get("disciplines", {})
-        if not sets:
-            return []
-        tree = list(Discipline.objects.values_list("id", "parent_id", "slug", "name"))
-        walk = DisciplineTree((pk, parent) for pk, parent, _slug, _name in tree)
-        per_id = Counter()
-        for key, n in sets.items():
-            for pk in walk.ancestors_and_self(int(pk) for pk in key.split(",")):
-                per_id[pk] += n
-        return [(slug, name, per_id[pk]) for pk, _parent, slug, name in tree if per_id[pk]]
-
-    @cached_property
-    def disciplines(self) -> dict[str, int]:
-        return {slug: count for slug, _name, count in self.named_disciplines}
+class Combinations:
+    """Open jobs per combination of the kept values (role id, discipline ids, country, remote
+    policy, institution id, funded), and what they count: `matching` and `facets`, for any
+    of the filters of content.job_search.FILTERS kept here (`KEPT_FILTERS`). Where the
+    combinations come from is the subclass's: every open job's, from the kept counts
+    (`OpenJobCounts`), or those of the open jobs a search matches (`SearchedJobCounts`)."""
 
     @cached_property
     def _combinations(self) -> list[tuple[str, frozenset[int], str, str, str, bool, int]]:
-        """(role id, discipline ids, country, remote policy, institution id, funded, open
-        jobs) of every combination of them that open jobs have."""
-        return [(*_combination(key), total) for key, total in open_counts(COMBINATION).items()]
+        raise NotImplementedError
 
     @cached_property
     def _roles(self) -> list[tuple[int, str, str]]:
@@ -438,3 +380,101 @@ class OpenJobCounts:
             ),
             "countries": [(code, None, n) for code, n in per["countries"].items()],
         }
+
+
+class OpenJobCounts(Combinations):
+    """Every open job counted as `content.job_counts.JobCounts` counts them (slugs and codes
+    as keys), from one query of the kept counts, run when first read."""
+
+    @cached_property
+    def _kept(self) -> dict[str, dict[str, int]]:
+        dimensions = ["total", *(dimension for dimension, _field in DIMENSIONS)]
+        rows = OpenJobCount.objects.filter(open_now(), dimension__in=dimensions).order_by()
+        kept: dict[str, dict[str, int]] = {}
+        for dimension, key, total in rows.values_list("dimension", "key").annotate(Sum("n")):
+            if total:
+                kept.setdefault(dimension, {})[key] = total
+        return kept
+
+    @cached_property
+    def total(self) -> int:
+        return self._kept.get("total", {}).get("", 0)
+
+    @cached_property
+    def countries(self) -> dict[str, int]:
+        return self._kept.get("country", {})
+
+    @cached_property
+    def remote(self) -> dict[str, int]:
+        return self._kept.get("remote", {})
+
+    def named(self, model) -> list[tuple[str, str, int]]:
+        """(slug, name, count) of each role or institution (`model`) with open jobs."""
+        counts = self._kept.get(model._meta.model_name, {})
+        if not counts:
+            return []
+        rows = model.objects.filter(pk__in=[int(pk) for pk in counts])
+        return [
+            (slug, name, counts[str(pk)])
+            for pk, slug, name in rows.values_list("pk", "slug", "name")
+        ]
+
+    @cached_property
+    def roles(self) -> dict[str, int]:
+        return {slug: count for slug, _name, count in self.named(Role)}
+
+    @cached_property
+    def institutions(self) -> dict[str, int]:
+        return {slug: count for slug, _name, count in self.named(Institution)}
+
+    @cached_property
+    def named_disciplines(self) -> list[tuple[str, str, int]]:
+        """(slug, name, count) of each discipline with open jobs in it or below it, each
+        job counted once: summed from the jobs' sets of disciplines with the tree as it is."""
+        sets = self._kept.get("disciplines", {})
+        if not sets:
+            return []
+        tree = list(Discipline.objects.values_list("id", "parent_id", "slug", "name"))
+        walk = DisciplineTree((pk, parent) for pk, parent, _slug, _name in tree)
+        per_id = Counter()
+        for key, n in sets.items():
+            for pk in walk.ancestors_and_self(int(pk) for pk in key.split(",")):
+                per_id[pk] += n
+        return [(slug, name, per_id[pk]) for pk, _parent, slug, name in tree if per_id[pk]]
+
+    @cached_property
+    def disciplines(self) -> dict[str, int]:
+        return {slug: count for slug, _name, count in self.named_disciplines}
+
+    @cached_property
+    def _combinations(self) -> list[tuple[str, frozenset[int], str, str, str, bool, int]]:
+        """(role id, discipline ids, country, remote policy, institution id, funded, open
+        jobs) of every combination of them that open jobs have."""
+        return [(*_combination(key), total) for key, total in open_counts(COMBINATION).items()]
+
+
+class SearchedJobCounts(Combinations):
+    """The open jobs matching a search (every word of `text`), counted as `OpenJobCounts`
+    counts them: the combinations of the counted jobs (`CountedJob`, the lifecycle's rows of
+    live, unhidden jobs, with the clock's rules of `open_now`) that the search matches, in
+    one grouped statement run when first read. So a search's total and facets read the
+    matches' ids and these narrow rows, not the pages (content.search.matching_ids)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    @cached_property
+    def _combinations(self) -> list[tuple[str, frozenset[int], str, str, str, bool, int]]:
+        matches = matching_ids(JobPostingPage, self.text)
+        rows = (
+            CountedJob.objects.filter(open_now(), job_id__in=matches)
+            .order_by()
+            .values_list(*_COMBINED)
+            .annotate(n=Count("*"))
+        )
+        with reading_every_match():
+            rows = list(rows)
+        return [
+            (*_combination("|".join(str(value or "") for value in values)), n)
+            for *values, n in rows
+        ]

@@ -180,14 +180,31 @@ def test_facets_filtered_by_kept_filters_read_the_kept_counts(graphql, site, set
     assert len(statements) == reads, statements
 
 
-@pytest.mark.parametrize("case", ["searched", "search and filters", "posted after"])
-def test_facets_are_one_statement(graphql, site, settings, case):
-    """With a search or a filter the lifecycle keeps no count of, one statement counts
-    every dimension and the total; the other is the discipline tree, read once for the
-    discipline filter and the subtrees both."""
+def test_facets_by_a_filter_not_kept_are_one_statement(graphql, site, settings):
+    """With a filter the lifecycle keeps no count of, one statement counts every dimension
+    and the total; the other is the discipline tree, read once for the discipline filter
+    and the subtrees both."""
     settings.GRAPHQL_CACHE_SECONDS = 0
     # Reads only: PostgreSQL's savepoints around the request are not work.
-    statements = _reads(graphql, CASES[case])
+    statements = _reads(graphql, CASES["posted after"])
     on_jobs = [sql for sql in statements if "content_jobpostingpage" in sql]
     assert len(on_jobs) == 1, statements
     assert len(statements) == 2, statements
+
+
+@pytest.mark.parametrize("case", ["searched", "search and filters"])
+def test_searched_facets_read_the_counted_jobs_of_the_matches(graphql, site, settings, case):
+    """A search (with kept filters or none) is counted from the combinations of the counted
+    jobs it matches (content.open_counts.SearchedJobCounts): one statement reads the search
+    entries and the counted jobs, not the pages (on PostgreSQL not the jobs either: the
+    entries' ids are compared, content.search.matching_ids); with the roles, the discipline
+    tree and the institutions named."""
+    settings.GRAPHQL_CACHE_SECONDS = 0
+    statements = _reads(graphql, CASES[case])
+    assert not [sql for sql in statements if "wagtailcore_page" in sql], statements
+    if connection.vendor == "postgresql":
+        assert not [sql for sql in statements if "content_jobpostingpage" in sql], statements
+    searched = [sql for sql in statements if "content_countedjob" in sql]
+    assert len(searched) == 1, statements
+    assert "indexentry" in searched[0], statements
+    assert len(statements) == 4, statements

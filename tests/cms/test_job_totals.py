@@ -46,9 +46,25 @@ KEPT = {
     "role and funded": {"roles": ["phd"], "fundedOnly": True},
 }
 COUNTED = {
-    "search": {"search": "glacier"},
-    "role and search": {"roles": ["phd"], "search": "glacier"},
     "closing after": {"closingAfter": str(dt.date.today() + dt.timedelta(days=2))},
+    "search and closing after": {
+        "search": "glacier",
+        "closingAfter": str(dt.date.today() + dt.timedelta(days=2)),
+    },
+}
+SEARCHED = {
+    "search": {"search": "glacier"},
+    "two words": {"search": "glacier ecology"},
+    "role and search": {"roles": ["phd"], "search": "glacier"},
+    "every kept filter and search": {
+        "search": "glacier",
+        "roles": ["postdoc", "phd"],
+        "disciplines": ["science"],
+        "countries": ["FR", "CH"],
+        "fundedOnly": True,
+    },
+    "no match": {"search": "volcano"},
+    "no words": {"search": "!!"},
 }
 
 
@@ -80,9 +96,15 @@ def board(job_index):
             funded=funded,
             closing_date=closing,
         )
-    # Neither open nor counted: closed yesterday, and a draft.
-    JobPostingPageFactory(parent=job_index, role=phd, closing_date=today - dt.timedelta(days=1))
-    JobPostingPageFactory(parent=job_index, role=phd, live=False)
+    # Neither open nor counted, though a search for "glacier" matches them: closed yesterday,
+    # and a draft.
+    JobPostingPageFactory(
+        parent=job_index,
+        title="Glacier closed",
+        role=phd,
+        closing_date=today - dt.timedelta(days=1),
+    )
+    JobPostingPageFactory(parent=job_index, title="Glacier draft", role=phd, live=False)
 
 
 def _filters(variables) -> JobFilters:
@@ -115,6 +137,24 @@ def test_other_filters_count_the_jobs(graphql, board, settings, case):
     jobs, counts = _listing(graphql, variables)
     assert jobs["pagination"]["total"] == search_jobs(_filters(variables)).count()
     assert len([sql for sql in counts if "content_jobpostingpage" in sql]) == 1, counts
+
+
+@pytest.mark.parametrize("case", sorted(SEARCHED))
+def test_searches_by_kept_filters_count_the_counted_jobs_they_match(graphql, board, settings, case):
+    """A search, alone or with kept filters, is counted from the combinations of the counted
+    jobs it matches (content.open_counts.SearchedJobCounts): the same total as counting the
+    open jobs it finds, in one statement that reads no page."""
+    settings.GRAPHQL_CACHE_SECONDS = 0
+    variables = SEARCHED[case]
+    jobs, counts = _listing(graphql, variables)
+    expected = search_jobs(_filters(variables)).count()
+    assert jobs["pagination"]["total"] == expected
+    assert jobs["pagination"]["count"] == min(2, expected)
+    if case not in ("no match", "no words"):
+        assert expected
+    assert not [sql for sql in counts if "wagtailcore_page" in sql], counts
+    if expected:
+        assert len([sql for sql in counts if "content_countedjob" in sql]) == 1, counts
 
 
 def test_pages_past_the_last_are_empty_and_the_first_always_exists(graphql, board):
