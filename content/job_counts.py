@@ -7,7 +7,8 @@ lifecycle keeps (content/open_counts.py), which `JobCounts(open_jobs())` equals.
 `facet_counts`, the counts of a search page (`jobFacets`): every dimension and the total in
 one statement. `kept_filters` decides when the kept counts count a search exactly (no
 search words, only kept filters): then `facet_counts`, a listing's total (`kept_total`) and
-a call to action's count are read from them, whatever the board's size.
+the counts of a page's calls to action (`kept_totals`, together) are read from them,
+whatever the board's size.
 """
 
 from django.core.exceptions import EmptyResultSet
@@ -102,11 +103,15 @@ def kept_filters(filters) -> dict | None:
 def kept_total(filters, request) -> int | None:
     """How many open jobs match `filters`, from the kept counts when `kept_filters` says
     they count them exactly (one query, kept on the request); None otherwise."""
-    kept = kept_filters(filters)
-    if kept is None:
-        return None
-    counts = live_job_counts(request)
-    return counts.matching(**kept) if kept else counts.total
+    return kept_totals([filters], request)[0]
+
+
+def kept_totals(searches: list, request) -> list[int | None]:
+    """`kept_total` of each of `searches` (JobFilters), together: the counts per dimension
+    and at most one query of the combinations for all of them (a page's calls to action)."""
+    kept = [kept_filters(filters) for filters in searches]
+    found = iter(live_job_counts(request).matching_many([k for k in kept if k is not None]))
+    return [None if k is None else next(found) for k in kept]
 
 
 def live_job_counts(request) -> OpenJobCounts:

@@ -258,13 +258,29 @@ def open_now() -> Q:
     )
 
 
-def open_counts(dimension: str, keys=None) -> dict[str, int]:
-    """Open jobs per key of a dimension (only `keys`, if given): one query."""
+def open_counts(dimension: str, keys=None, where: Q | None = None) -> dict[str, int]:
+    """Open jobs per key of a dimension (only `keys`, if given; only the rows `where`
+    selects, if given): one query."""
     rows = OpenJobCount.objects.filter(open_now(), dimension=dimension)
     if keys is not None:
         rows = rows.filter(key__in=[str(key) for key in keys])
+    if where is not None:
+        rows = rows.filter(where)
     grouped = rows.order_by().values_list("key").annotate(total=Sum("n"))
     return {key: total for key, total in grouped if total}
+
+
+def _ids(key: str) -> frozenset[int]:
+    """The discipline ids of a set of disciplines as kept ("3,17")."""
+    return frozenset(int(pk) for pk in key.split(",") if pk)
+
+
+def _any_of(conditions) -> Q:
+    """The conditions joined by OR; one that matches nothing when there are none."""
+    joined = None
+    for condition in conditions:
+        joined = condition if joined is None else joined | condition
+    return Q(pk__in=[]) if joined is None else joined
 
 
 @lru_cache(maxsize=100_000)
@@ -272,8 +288,7 @@ def _combination(key: str) -> tuple[str, frozenset[int], str, str, str, bool]:
     """A `COMBINATION` key read: (role id, discipline ids, country, remote policy,
     institution id, funded); remembered, since the board's combinations change little."""
     role, disciplines, country, remote, institution, funded = key.split("|")
-    ids = frozenset(int(pk) for pk in disciplines.split(",") if pk)
-    return role, ids, country, remote, institution, funded == "True"
+    return role, _ids(disciplines), country, remote, institution, funded == "True"
 
 
 class OpenJobCounts:
@@ -393,12 +408,94 @@ class OpenJobCounts:
         any of `countries` (codes), of the `remote` policy, at any of `institutions`
         (slugs), funded (`funded_only`): the filters of content.job_search.FILTERS kept
         here (`KEPT_FILTERS`), each left out when None."""
-        rows = self._combinations
-        for test in self._tests(
-            roles, disciplines, countries, remote, institutions, funded_only
-        ).values():
-            rows = [row for row in rows if test(row)]
-        return sum(row[6] for row in rows)
+        return self.matching_many(
+            [
+                {
+                    "roles": roles,
+                    "disciplines": disciplines,
+                    "countries": countries,
+                    "remote": remote,
+                    "institutions": institutions,
+                    "funded_only": funded_only,
+                }
+            ]
+        )[0]
+
+    def matching_many(self, searches: list[dict]) -> list[int]:
+        """`matching` of each of `searches` (dicts of its arguments), in at most one query
+        besides those of the counts per dimension (a page's calls to action, together).
+
+        A search by one dimension is summed from that dimension's counts (a job has one
+        role, country, remote policy and institution, and one set of disciplines). A search
+        by several is summed from the combinations, and only from those that can match it:
+        the query keeps the rows whose key has one of its roles first, one of its countries
+        and its remote policy between bars, and ends in True when it asks for funded jobs
+        (necessary conditions: each row is then tested as `_combination` reads it)."""
+        counts: list[int | None] = [None] * len(searches)
+        combined: dict[int, dict] = {}
+        for number, search in enumerate(searches):
+            given = {
+                name: value
+                for name, value in search.items()
+                if value is not None and (name != "funded_only" or value)
+            }
+            if not given:
+                counts[number] = self.total
+            elif len(given) == 1 and "funded_only" not in given:
+                counts[number] = self._one_dimension(*given.items())
+            else:
+                combined[number] = given
+        if combined:
+            wanted = Q()
+            tests = {}
+            for number, given in combined.items():
+                tests[number] = self._tests(**{**dict.fromkeys(KEPT_FILTERS), **given})
+                wanted |= self._could_match(given)
+            keys = open_counts(COMBINATION, where=wanted)
+            rows = [(*_combination(key), total) for key, total in keys.items()]
+            for number in combined:
+                found = rows
+                for test in tests[number].values():
+                    found = [row for row in found if test(row)]
+                counts[number] = sum(row[6] for row in found)
+        return counts
+
+    def _one_dimension(self, given: tuple[str, object]) -> int:
+        """`matching` of a search by one filter (not funded_only), from its dimension's
+        counts."""
+        name, value = given
+        if name == "disciplines":
+            tree, rows = self._disciplines
+            wanted = tree.descendants_and_self(pk for pk, slug, _name in rows if slug in value)
+            sets = self._kept.get("disciplines", {})
+            return sum(n for key, n in sets.items() if not wanted.isdisjoint(_ids(key)))
+        if name == "roles":
+            ids = {pk for pk, slug, _name in self._roles if slug in value}
+            kept, dimension = self._kept.get("role", {}), ids
+        elif name == "institutions":
+            ids = Institution.objects.filter(slug__in=value).values_list("pk", flat=True)
+            kept, dimension = self._kept.get("institution", {}), set(ids)
+        elif name == "countries":
+            kept, dimension = self.countries, set(value)
+        else:  # remote
+            kept, dimension = self.remote, {value}
+        return sum(kept.get(str(key), 0) for key in dimension)
+
+    def _could_match(self, given: dict) -> Q:
+        """The combination rows that can match a search (`matching_many`): a condition on
+        their keys ("role|disciplines|country|remote|institution|funded"), which every row
+        of a matching combination meets."""
+        condition = Q()
+        if "roles" in given:
+            ids = [pk for pk, slug, _name in self._roles if slug in given["roles"]]
+            condition &= _any_of(Q(key__startswith=f"{pk}|") for pk in ids)
+        if "countries" in given:
+            condition &= _any_of(Q(key__contains=f"|{code}|") for code in given["countries"])
+        if "remote" in given:
+            condition &= Q(key__contains=f"|{given['remote']}|")
+        if given.get("funded_only"):
+            condition &= Q(key__endswith="|True")
+        return condition
 
     def facets(
         self,
