@@ -61,6 +61,15 @@ _COMBINED = ("role_id", "disciplines", "country", "remote_policy", "institution_
 # The filters of content.job_search.FILTERS the combinations count by.
 KEPT_FILTERS = ("roles", "disciplines", "countries", "remote", "institutions", "funded_only")
 _DATES = ("closing_date", "go_live_at", "expire_at")
+# The dimension that counts each filter of KEPT_FILTERS but funded_only (and the total).
+_DIMENSION_OF = {
+    "total": "total",
+    "roles": "role",
+    "institutions": "institution",
+    "countries": "country",
+    "remote": "remote",
+    "disciplines": "disciplines",
+}
 _CHUNK = 5000
 
 
@@ -297,7 +306,13 @@ class OpenJobCounts:
 
     @cached_property
     def _kept(self) -> dict[str, dict[str, int]]:
-        dimensions = ["total", *(dimension for dimension, _field in DIMENSIONS)]
+        return self._read(["total", *(dimension for dimension, _field in DIMENSIONS)])
+
+    def _read(self, dimensions: list[str]) -> dict[str, dict[str, int]]:
+        """Open jobs per key of each of `dimensions`: one query (none when `_kept`, every
+        dimension, has been read)."""
+        if "_kept" in self.__dict__:
+            return self._kept
         rows = OpenJobCount.objects.filter(open_now(), dimension__in=dimensions).order_by()
         kept: dict[str, dict[str, int]] = {}
         for dimension, key, total in rows.values_list("dimension", "key").annotate(Sum("n")):
@@ -432,6 +447,7 @@ class OpenJobCounts:
         and its remote policy between bars, and ends in True when it asks for funded jobs
         (necessary conditions: each row is then tested as `_combination` reads it)."""
         counts: list[int | None] = [None] * len(searches)
+        single: dict[int, tuple[str, object]] = {}
         combined: dict[int, dict] = {}
         for number, search in enumerate(searches):
             given = {
@@ -439,12 +455,15 @@ class OpenJobCounts:
                 for name, value in search.items()
                 if value is not None and (name != "funded_only" or value)
             }
-            if not given:
-                counts[number] = self.total
-            elif len(given) == 1 and "funded_only" not in given:
-                counts[number] = self._one_dimension(*given.items())
-            else:
+            if len(given) > 1 or "funded_only" in given:
                 combined[number] = given
+            else:
+                single[number] = next(iter(given.items()), ("total", None))
+        if single:
+            # The dimensions these searches are by, in one query.
+            kept = self._read(sorted({_DIMENSION_OF[name] for name, _value in single.values()}))
+            for number, given in single.items():
+                counts[number] = self._one_dimension(kept, *given)
         if combined:
             wanted = Q()
             tests = {}
@@ -460,26 +479,23 @@ class OpenJobCounts:
                 counts[number] = sum(row[6] for row in found)
         return counts
 
-    def _one_dimension(self, given: tuple[str, object]) -> int:
-        """`matching` of a search by one filter (not funded_only), from its dimension's
-        counts."""
-        name, value = given
+    def _one_dimension(self, kept: dict, name: str, value) -> int:
+        """`matching` of a search by one filter (not funded_only; "total": by none), from
+        that dimension's counts (`kept`, as `_read` returns them)."""
+        counts = kept.get(_DIMENSION_OF[name], {})
+        if name == "total":
+            return counts.get("", 0)
         if name == "disciplines":
             tree, rows = self._disciplines
             wanted = tree.descendants_and_self(pk for pk, slug, _name in rows if slug in value)
-            sets = self._kept.get("disciplines", {})
-            return sum(n for key, n in sets.items() if not wanted.isdisjoint(_ids(key)))
+            return sum(n for key, n in counts.items() if not wanted.isdisjoint(_ids(key)))
         if name == "roles":
-            ids = {pk for pk, slug, _name in self._roles if slug in value}
-            kept, dimension = self._kept.get("role", {}), ids
+            keys = {pk for pk, slug, _name in self._roles if slug in value}
         elif name == "institutions":
-            ids = Institution.objects.filter(slug__in=value).values_list("pk", flat=True)
-            kept, dimension = self._kept.get("institution", {}), set(ids)
-        elif name == "countries":
-            kept, dimension = self.countries, set(value)
-        else:  # remote
-            kept, dimension = self.remote, {value}
-        return sum(kept.get(str(key), 0) for key in dimension)
+            keys = set(Institution.objects.filter(slug__in=value).values_list("pk", flat=True))
+        else:  # countries, remote
+            keys = set(value) if name == "countries" else {value}
+        return sum(counts.get(str(key), 0) for key in keys)
 
     def _could_match(self, given: dict) -> Q:
         """The combination rows that can match a search (`matching_many`): a condition on
