@@ -6,9 +6,10 @@ so a listing of fifty disciplines costs the same as one; they are read from the 
 lifecycle keeps (content/open_counts.py), which `JobCounts(open_jobs())` equals.
 `facet_counts`, the counts of a search page (`jobFacets`): every dimension and the total in
 one statement. `kept_filters` decides when the kept combinations count a search exactly
-(only kept filters): then `facet_counts`, a listing's total (`kept_total`) and a call to
-action's count are read from them, whatever the board's size; with search words, from the
-combinations of the counted jobs the search matches (`kept_counts`, one statement).
+(only kept filters): then `facet_counts`, a listing's total (`kept_total`) and the counts of
+a page's calls to action (`kept_totals`, together) are read from them, whatever the board's
+size; with search words, from the combinations of the counted jobs the search matches
+(`kept_counts`, one statement).
 """
 
 from django.core.exceptions import EmptyResultSet
@@ -120,13 +121,29 @@ def kept_counts(filters, request) -> Combinations:
 def kept_total(filters, request) -> int | None:
     """How many open jobs match `filters`, from the kept combinations when `kept_filters`
     says they count them exactly (one query, kept on the request); None otherwise."""
-    kept = kept_filters(filters)
-    if kept is None:
-        return None
-    counts = kept_counts(filters, request)
-    if not kept and isinstance(counts, OpenJobCounts):
-        return counts.total
-    return counts.matching(kept)
+    return kept_totals([filters], request)[0]
+
+
+def kept_totals(searches: list, request) -> list[int | None]:
+    """`kept_total` of each of `searches` (JobFilters), together: those without search words
+    from the counts per dimension and at most one query of the combinations for all of them
+    (a page's calls to action); those with, from the combinations their words match
+    (`kept_counts`)."""
+    kept = [kept_filters(filters) for filters in searches]
+    plain = [
+        k
+        for filters, k in zip(searches, kept, strict=True)
+        if k is not None and not is_search(filters.search)
+    ]
+    found = iter(live_job_counts(request).matching_many(plain))
+    return [
+        None
+        if k is None
+        else kept_counts(filters, request).matching(k)
+        if is_search(filters.search)
+        else next(found)
+        for filters, k in zip(searches, kept, strict=True)
+    ]
 
 
 def live_job_counts(request) -> OpenJobCounts:

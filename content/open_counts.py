@@ -63,6 +63,15 @@ _COMBINED = ("role_id", "disciplines", "country", "remote_policy", "institution_
 # The filters of content.job_search.FILTERS the combinations count by.
 KEPT_FILTERS = ("roles", "disciplines", "countries", "remote", "institutions", "funded_only")
 _DATES = ("closing_date", "go_live_at", "expire_at")
+# The dimension that counts each filter of KEPT_FILTERS but funded_only (and the total).
+_DIMENSION_OF = {
+    "total": "total",
+    "roles": "role",
+    "institutions": "institution",
+    "countries": "country",
+    "remote": "remote",
+    "disciplines": "disciplines",
+}
 _CHUNK = 5000
 
 
@@ -260,13 +269,29 @@ def open_now() -> Q:
     )
 
 
-def open_counts(dimension: str, keys=None) -> dict[str, int]:
-    """Open jobs per key of a dimension (only `keys`, if given): one query."""
+def open_counts(dimension: str, keys=None, where: Q | None = None) -> dict[str, int]:
+    """Open jobs per key of a dimension (only `keys`, if given; only the rows `where`
+    selects, if given): one query."""
     rows = OpenJobCount.objects.filter(open_now(), dimension=dimension)
     if keys is not None:
         rows = rows.filter(key__in=[str(key) for key in keys])
+    if where is not None:
+        rows = rows.filter(where)
     grouped = rows.order_by().values_list("key").annotate(total=Sum("n"))
     return {key: total for key, total in grouped if total}
+
+
+def _ids(key: str) -> frozenset[int]:
+    """The discipline ids of a set of disciplines as kept ("3,17")."""
+    return frozenset(int(pk) for pk in key.split(",") if pk)
+
+
+def _any_of(conditions) -> Q:
+    """The conditions joined by OR; one that matches nothing when there are none."""
+    joined = None
+    for condition in conditions:
+        joined = condition if joined is None else joined | condition
+    return Q(pk__in=[]) if joined is None else joined
 
 
 @lru_cache(maxsize=100_000)
@@ -274,8 +299,7 @@ def _combination(key: str) -> tuple[str, frozenset[int], str, str, str, bool]:
     """A `COMBINATION` key read: (role id, discipline ids, country, remote policy,
     institution id, funded); remembered, since the board's combinations change little."""
     role, disciplines, country, remote, institution, funded = key.split("|")
-    ids = frozenset(int(pk) for pk in disciplines.split(",") if pk)
-    return role, ids, country, remote, institution, funded == "True"
+    return role, _ids(disciplines), country, remote, institution, funded == "True"
 
 
 class Combinations:
@@ -388,7 +412,13 @@ class OpenJobCounts(Combinations):
 
     @cached_property
     def _kept(self) -> dict[str, dict[str, int]]:
-        dimensions = ["total", *(dimension for dimension, _field in DIMENSIONS)]
+        return self._read(["total", *(dimension for dimension, _field in DIMENSIONS)])
+
+    def _read(self, dimensions: list[str]) -> dict[str, dict[str, int]]:
+        """Open jobs per key of each of `dimensions`: one query (none when `_kept`, every
+        dimension, has been read)."""
+        if "_kept" in self.__dict__:
+            return self._kept
         rows = OpenJobCount.objects.filter(open_now(), dimension__in=dimensions).order_by()
         kept: dict[str, dict[str, int]] = {}
         for dimension, key, total in rows.values_list("dimension", "key").annotate(Sum("n")):
@@ -451,6 +481,88 @@ class OpenJobCounts(Combinations):
         """(role id, discipline ids, country, remote policy, institution id, funded, open
         jobs) of every combination of them that open jobs have."""
         return [(*_combination(key), total) for key, total in open_counts(COMBINATION).items()]
+
+    def matching(self, kept: Mapping) -> int:
+        """`Combinations.matching`, reading only what the search needs (`matching_many`)."""
+        return self.matching_many([kept])[0]
+
+    def matching_many(self, searches: list[Mapping]) -> list[int]:
+        """`matching` of each of `searches` (mappings as `matching` takes them), in at most
+        one query besides those of the counts per dimension (a page's calls to action,
+        together).
+
+        A search by one dimension is summed from that dimension's counts (a job has one
+        role, country, remote policy and institution, and one set of disciplines). A search
+        by several is summed from the combinations, and only from those that can match it:
+        the query keeps the rows whose key has one of its roles first, one of its countries
+        and its remote policy between bars, and ends in True when it asks for funded jobs
+        (necessary conditions: each row is then tested as `_combination` reads it)."""
+        counts: list[int | None] = [None] * len(searches)
+        single: dict[int, tuple[str, object]] = {}
+        combined: dict[int, dict] = {}
+        for number, search in enumerate(searches):
+            given = {
+                name: value
+                for name, value in search.items()
+                if value is not None and (name != "funded_only" or value)
+            }
+            if len(given) > 1 or "funded_only" in given:
+                combined[number] = given
+            else:
+                single[number] = next(iter(given.items()), ("total", None))
+        if single:
+            # The dimensions these searches are by, in one query.
+            kept = self._read(sorted({_DIMENSION_OF[name] for name, _value in single.values()}))
+            for number, given in single.items():
+                counts[number] = self._one_dimension(kept, *given)
+        if combined:
+            wanted = Q()
+            tests = {}
+            for number, given in combined.items():
+                tests[number] = self._tests(given)
+                wanted |= self._could_match(given)
+            keys = open_counts(COMBINATION, where=wanted)
+            rows = [(*_combination(key), total) for key, total in keys.items()]
+            for number in combined:
+                found = rows
+                for test in tests[number].values():
+                    found = [row for row in found if test(row)]
+                counts[number] = sum(row[6] for row in found)
+        return counts
+
+    def _one_dimension(self, kept: dict, name: str, value) -> int:
+        """`matching` of a search by one filter (not funded_only; "total": by none), from
+        that dimension's counts (`kept`, as `_read` returns them)."""
+        counts = kept.get(_DIMENSION_OF[name], {})
+        if name == "total":
+            return counts.get("", 0)
+        if name == "disciplines":
+            tree, rows = self._disciplines
+            wanted = tree.descendants_and_self(pk for pk, slug, _name in rows if slug in value)
+            return sum(n for key, n in counts.items() if not wanted.isdisjoint(_ids(key)))
+        if name == "roles":
+            keys = {pk for pk, slug, _name in self._roles if slug in value}
+        elif name == "institutions":
+            keys = set(Institution.objects.filter(slug__in=value).values_list("pk", flat=True))
+        else:  # countries, remote
+            keys = set(value) if name == "countries" else {value}
+        return sum(counts.get(str(key), 0) for key in keys)
+
+    def _could_match(self, given: dict) -> Q:
+        """The combination rows that can match a search (`matching_many`): a condition on
+        their keys ("role|disciplines|country|remote|institution|funded"), which every row
+        of a matching combination meets."""
+        condition = Q()
+        if "roles" in given:
+            ids = [pk for pk, slug, _name in self._roles if slug in given["roles"]]
+            condition &= _any_of(Q(key__startswith=f"{pk}|") for pk in ids)
+        if "countries" in given:
+            condition &= _any_of(Q(key__contains=f"|{code}|") for code in given["countries"])
+        if "remote" in given:
+            condition &= Q(key__contains=f"|{given['remote']}|")
+        if given.get("funded_only"):
+            condition &= Q(key__endswith="|True")
+        return condition
 
 
 class SearchedJobCounts(Combinations):

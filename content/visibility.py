@@ -20,7 +20,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signing import BadSignature
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
@@ -162,13 +162,19 @@ def public_pages(pages: QuerySet | None = None, request=None) -> QuerySet:
 
 
 def _without_closed_jobs(pages: QuerySet, now: dt.datetime) -> QuerySet:
+    """`pages` without the jobs past their closing date. Only a query of jobs, or of a type
+    jobs are (Page), can hold one; the latter asks for each page it finds whether it is a
+    closed job (NOT EXISTS: an index lookup a page, where NOT IN read every closed job the
+    board ever had, at every query of guides, terms or linked pages)."""
     from content.models import JobPostingPage
 
     today = timezone.localdate(now)
     if issubclass(pages.model, JobPostingPage):
         return pages.filter(closing_date__gte=today)
-    closed = JobPostingPage.objects.filter(closing_date__lt=today).values("pk")
-    return pages.exclude(pk__in=closed)
+    if not issubclass(JobPostingPage, pages.model):
+        return pages  # guides, terms, ...: never a job
+    closed = JobPostingPage.objects.filter(pk=OuterRef("pk"), closing_date__lt=today)
+    return pages.exclude(Exists(closed))
 
 
 def open_jobs(jobs: QuerySet | None = None, request=None) -> QuerySet:

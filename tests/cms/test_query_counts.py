@@ -133,3 +133,106 @@ def test_one_jobs_institution_card_counts_only_that_institutions_jobs(graphql, j
     assert len(counts) == 1
     assert f"IN ('{ours.pk}')" in counts[0]
     assert "content_jobpostingpage" not in counts[0]
+
+
+# The reference frontend's guide page (frontend/src/lib/queries.ts, as `npm run codegen`
+# writes it to the persisted documents; bench/scale.py times it).
+GUIDE_DOCUMENT = """fragment BodyBlock on StreamFieldInterface { __typename id
+  ... on BulletListBlock { heading items { __typename ... on LabelledItemBlock { label text } } }
+  ... on CaptionedImageBlock { altText caption image { height url width } }
+  ... on DefinitionListBlock { heading terms { abbreviation id shortDefinition slug term url } }
+  ... on JobSearchBlock { buttonLabel country countryName discipline { name slug } heading
+    intro jobCount jobs(limit: 3) { ...JobCardFields } remoteOnly role { name slug } }
+  ... on QuoteBlock { attribution quote } ... on RichTextBlock { value }
+  ... on SectionHeadingBlock { anchor icon level text }
+  ... on StatisticBlock { label source sourceUrl value } }
+fragment GuideCardFields on GuidePage { id slug subtitle summary title url }
+fragment GuideFields on GuidePage { body { ...BodyBlock } discipline { name slug } jsonLd
+  lastReviewed role { name slug } ...GuideCardFields }
+fragment JobCardFields on JobPostingPage { city closingDate country { code name } funded id
+  institution { name slug } postedAt remotePolicy role { name slug }
+  salary { currency max min period } slug title url }
+query Guide($slug: String!) { guide(slug: $slug) { relatedGuides { slug title url }
+  ...GuideFields } }"""
+
+
+def test_a_guide_costs_the_same_sql_however_many_calls_to_action_links_and_jobs(
+    graphql, job_index, guide_index, glossary_index, settings
+):
+    """The frontend's guide page: its calls to action (each kind of search: by one filter,
+    counted from its dimension, and by several, from the combinations), the page links of
+    its rich text (paragraphs, list items, the calls' intros) and the jobs they list cost a
+    number of statements that grows with none of them."""
+    settings.GRAPHQL_CACHE_SECONDS = 0
+    science = DisciplineFactory(slug="science")
+    physics = DisciplineFactory(slug="physics", parent=science)
+    roles = [RoleFactory(), RoleFactory()]
+    institution = InstitutionFactory(country="DE")
+    guide = GuidePageFactory(parent=guide_index, title="Guide with calls")
+
+    def add_jobs(n):
+        for i in range(n):
+            JobPostingPageFactory(
+                parent=job_index,
+                role=roles[i % 2],
+                institution=institution,
+                country=("DE", "FR")[i % 2],
+                remote_policy=("REMOTE", "ON_SITE")[i % 3 == 0],
+                funded=i % 2 == 0,
+                disciplines=[(science, physics)[i % 2]],
+            )
+
+    def link(page) -> str:
+        return f'<a linktype="page" id="{page.pk}">{page.title}</a>'
+
+    def body(copies: int) -> str:
+        blocks = []
+        for _ in range(copies):
+            term = DefinitionPageFactory(parent=glossary_index)
+            other = GuidePageFactory(parent=guide_index)
+            searches = [
+                {"role": roles[0].pk},
+                {"discipline": science.pk},
+                {"country": "FR"},
+                {"role": roles[1].pk, "discipline": physics.pk},
+                {"role": roles[0].pk, "country": "DE", "remote_only": True},
+                {"discipline": physics.pk, "country": "FR"},
+            ]
+            blocks += [
+                {"type": "paragraph", "value": f"<p>See {link(term)} and {link(other)}.</p>"},
+                {
+                    "type": "bullet_list",
+                    "value": {"heading": "", "items": [{"label": "", "text": link(other)}]},
+                },
+                *(
+                    {
+                        "type": "job_search",
+                        "value": {"button_label": "Go", "intro": link(term), **search},
+                    }
+                    for search in searches
+                ),
+            ]
+        return json.dumps(blocks)
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as context:
+            response = graphql.post(GUIDE_DOCUMENT, {"slug": guide.slug})
+        payload = response.json()
+        assert response.status_code == 200 and "errors" not in payload, payload
+        blocks = payload["data"]["guide"]["body"]
+        calls = [block for block in blocks if block["__typename"] == "JobSearchBlock"]
+        assert calls and all(call["jobCount"] and call["jobs"] for call in calls), calls
+        assert all("<a href=" in call["intro"] for call in calls), calls
+        return len(context.captured_queries)
+
+    add_jobs(6)
+    guide.body = body(1)
+    guide.save()
+    statements()  # warm the per-process caches (content types, hidden sections, site root)
+    few = statements()
+    add_jobs(30)
+    guide.body = body(4)
+    guide.save()
+    statements()
+    many = statements()
+    assert few == many, (few, many)

@@ -7,6 +7,8 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -254,3 +256,32 @@ def test_counting_costs_the_same_statements_however_many_keys(job_index):
         assert not OpenJobCount.objects.exists()
         costs[dates] = (len(counting), len(forgetting))
     assert costs[3] == costs[20]
+
+
+def test_searches_counted_together_equal_the_live_counts(board):
+    """A page's calls to action are counted together (`matching_many`): each search by one
+    filter from its dimension, those by several from one query of the combinations that can
+    match them; every count equals the live count."""
+    searches = {
+        **COMBINED_SEARCHES,
+        "none": {},
+        "role": {"roles": ["postdoc"]},
+        "discipline subtree": {"disciplines": ["science"]},
+        "countries": {"countries": ["CH", "FR"]},
+        "remote": {"remote": "REMOTE"},
+        "institution": {"institutions": ["inria"]},
+        "funded": {"funded_only": True},
+        "unknown role in CH": {"roles": ["nobody"], "countries": ["CH"]},
+        "remote in FR in biology": {
+            "remote": "REMOTE",
+            "countries": ["FR"],
+            "disciplines": ["biology"],
+        },
+    }
+    expected = {name: search_jobs(JobFilters(**f)).count() for name, f in searches.items()}
+    assert any(expected.values())
+    with CaptureQueriesContext(connection) as context:
+        counted = OpenJobCounts().matching_many(list(searches.values()))
+    assert dict(zip(searches, counted, strict=True)) == expected
+    combinations = [q for q in context.captured_queries if "'combination'" in q["sql"]]
+    assert len(combinations) == 1

@@ -15,8 +15,10 @@ from cms.graphql.glossary.loaders import DefinitionByIdLoader
 from cms.graphql.guides.loaders import MAX_CTA_JOBS, JobsBySearchLoader, newest_jobs, search_key
 from cms.graphql.media.loaders import ImageByIdLoader
 from cms.graphql.media.types import ImageObjectType
+from cms.graphql.pages.loaders import LinkedPageByIdLoader
 from cms.graphql.taxonomy.loaders import DisciplineByIdLoader, RoleByIdLoader
 from cms.graphql.taxonomy.types import Discipline, Role
+from cms.rich_text import page_link_ids, public_html
 from content.iso import country_name
 
 # Struct children that hold ids, and the loader for each.
@@ -62,15 +64,38 @@ def _chosen_ids(raw_stream) -> dict[str, list]:
     return ids
 
 
+def _texts(value):
+    """Every string of a stored block value (its rich text among them)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+
+
+def rich_text(value, info) -> str:
+    """A block's rich text as the API sends it (cms.rich_text.public_html), its page links
+    found by the request's loader: those of every body of the request at once."""
+    return public_html(getattr(value, "source", value) or "", LinkedPageByIdLoader.of(info).find)
+
+
 def prime_bodies(info, streams) -> None:
-    """Load every object the given bodies choose, one query per kind for all of them."""
+    """Load every object the given bodies choose, one query per kind for all of them, and
+    announce the pages their rich text links to."""
     wanted: dict[str, list] = {name: [] for name in CHOSEN}
+    links = []
     for stream in streams:
         for name, ids in _chosen_ids(stream.raw_data).items():
             wanted[name] += ids
+        for raw in stream.raw_data:
+            links += [pk for text in _texts(raw.get("value")) for pk in page_link_ids(text)]
     for name, ids in wanted.items():
         if ids:
             CHOSEN[name].of(info).load_many(ids)
+    LinkedPageByIdLoader.of(info).want(links)
     # Their call-to-action searches run together, when the first block asks for its jobs.
     JobsBySearchLoader.of(info).want(
         _cta_search(raw["value"], info)
@@ -143,7 +168,7 @@ class RichTextBlock(graphene.ObjectType):
     value = graphene.String(required=True, description="The paragraph (HTML).")
 
     def resolve_value(node, info):
-        return RichText.serialize(node["value"])
+        return rich_text(node["value"], info)
 
 
 class LabelledItemBlock(graphene.ObjectType):
@@ -152,6 +177,9 @@ class LabelledItemBlock(graphene.ObjectType):
     Meta = _Block
     label = graphene.String(description="The bold lead-in, if any.")
     text = RichText(required=True, description="The item (HTML).")
+
+    def resolve_text(node, info):
+        return rich_text(node["text"], info)
 
 
 class BulletListBlock(graphene.ObjectType):
@@ -234,6 +262,9 @@ class JobSearchBlock(graphene.ObjectType):
         description="The newest matching open jobs.",
         limit=graphene.Int(default_value=5, description=f"How many, 0 to {MAX_CTA_JOBS}."),
     )
+
+    def resolve_intro(node, info):
+        return None if node["intro"] is None else rich_text(node["intro"], info)
 
     def resolve_role(node, info):
         return RoleByIdLoader.of(info).load(node["role"])

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, Value, Window
 
 from cms.graphql.core.loaders import Loader
-from content.job_counts import kept_total
+from content.job_counts import kept_totals
 from content.job_search import JobFilters, one_discipline_tree, search_jobs
 from content.visibility import open_jobs
 
@@ -23,15 +23,17 @@ def search_key(filters: dict) -> tuple:
 
 class JobsBySearchLoader(Loader):
     """For each search (a `search_key`), the ids of its newest MAX_CTA_JOBS open jobs and
-    how many there are in all: from `kept_total`, or for a search by other filters (no
-    call to action has one), by a window over all of its matches."""
+    how many there are in all: from the kept counts (`kept_totals`, every search at once),
+    or for a search by other filters (no call to action has one), by a window over all of
+    its matches."""
 
     def batch_load(self, keys):
         # One statement: each search as search_jobs builds it (FILTERS and the visibility
         # rule), cut to its newest jobs. Django's union() cannot cut each part on SQLite,
         # so the parts are joined here.
         parts, params = [], []
-        totals = {key: kept_total(JobFilters(**dict(key)), self.request) for key in keys}
+        kept = kept_totals([JobFilters(**dict(key)) for key in keys], self.request)
+        totals = dict(zip(keys, kept, strict=True))
         with one_discipline_tree():
             for number, key in enumerate(keys):
                 jobs = search_jobs(JobFilters(**dict(key)), request=self.request)
