@@ -2,17 +2,20 @@
 
 Content reaches the public, changes there or leaves it by many routes: the admin, Wagtail's
 scheduler (`publish_scheduled`: go-live and expiry, which is how a job closes), code calling
-Wagtail's API, the bulk path (imports, employers' feeds, the employer API) and privacy
-settings (page view restrictions, collection view restrictions). Every route ends here, and
+Wagtail's API, the bulk path (imports, employers' feeds, the employer API), privacy
+settings (page view restrictions, collection view restrictions), moves in the page tree
+(new URLs) and retention (closed jobs deleted). Every route ends here, and
 this module sends one project signal, `content_changed`, with a `ContentChanged` event: what
 happened (`Kind`), to which pages, and who did it (`Source`).
 
     Wagtail's signals ──┐
     (page_published,    │                       ┌─ notifications: first publications → digests
      page_unpublished,  ├─► content_changed ────┼─ cms.revalidation: webhooks → the frontend
-     pre_delete, view   │   (ContentChanged)    └─ cms.caching: the response cache's generation
-     restrictions)      │
-    the bulk path ──────┘  (pages_published: one event per chunk)
+     pre_delete,        │   (ContentChanged)    ├─ cms.caching: the response cache's generation
+     post_page_move,    │                       └─ content.open_counts, cms.indexing (Google)
+     view restrictions) │
+    the bulk path ──────┤  (pages_published: one event per chunk)
+    batches ────────────┘  (expire_due_jobs, delete_pages: one event per batch)
 
 Each subscriber connects in its own app's `ready()`; content/ knows none of them. Only
 changes the public can see are events: a draft saved or submitted to moderation is not one
@@ -25,6 +28,7 @@ and a live page's row is its live version: Wagtail writes a draft to revisions o
 
 import contextlib
 import contextvars
+import copy
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -72,6 +76,15 @@ class ContentChanged:
     @property
     def page_ids(self) -> list[int]:
         return [page.pk for page in self.pages]
+
+    def before_move(self, page: Page) -> Page | None:
+        """MOVED: the page as it was addressed before the move (a copy with its old
+        url_path, so `get_url()` gives the old URL); None for other events."""
+        if page.pk not in self.previous_url_paths:
+            return None
+        old = copy.copy(page)
+        old.url_path = self.previous_url_paths[page.pk]
+        return old
 
 
 # Receivers: `def receiver(sender, event: ContentChanged, **kwargs)`. Sent inside the
