@@ -26,7 +26,7 @@ from content.imports.bulk import import_rows
 from content.imports.reading import Mode, Record
 from content.lifecycle import Kind, Source, acting_as, content_changed
 from content.models import CountedJob, ImportedJob, JobPostingPage, OpenJobCount
-from notifications.models import JobPublication
+from notifications.models import InstitutionNotice, JobPublication
 from notifications.tasks import publish_scheduled
 from tests.cms.webhook_receiver import SECRET, Receiver
 
@@ -60,6 +60,17 @@ def events():
     content_changed.connect(listen, dispatch_uid="test-lifecycle-batches")
     yield heard
     content_changed.disconnect(dispatch_uid="test-lifecycle-batches")
+
+
+@pytest.fixture
+def member(taxonomy):
+    """Oxford has an account, so closed postings become institution notices."""
+    from django.contrib.auth.models import User
+
+    from content.models import InstitutionMembership
+
+    user = User.objects.create_user("hr", "hr@ox.example", "pw")
+    InstitutionMembership.objects.create(user=user, institution=taxonomy["oxford"])
 
 
 # Closing in 1..5 days (expired and then deleted once the clock moves on), and two open.
@@ -98,6 +109,7 @@ def wipe(job_index, events, receiver):
             page.delete()
     PageLogEntry.objects.all().delete()
     WebhookDelivery.objects.all().delete()
+    InstitutionNotice.objects.all().delete()
     events.clear()
     receiver.requests.clear()
     job_index.refresh_from_db()
@@ -210,8 +222,10 @@ def state(job_index, events, receiver) -> dict:
                 JobPublication,
                 ImportedJob,
                 WebhookDelivery,
+                InstitutionNotice,
             )
         },
+        "notices": sorted(InstitutionNotice.objects.values_list("kind", flat=True)),
     }
 
 
@@ -222,7 +236,7 @@ def run(fn):
 
 
 def test_batched_expiry_leaves_what_wagtails_command_leaves(
-    job_index, taxonomy, receiver, events, monkeypatch, django_capture_on_commit_callbacks
+    job_index, taxonomy, member, receiver, events, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(page_batches, "BATCH", 2)
 
@@ -253,6 +267,7 @@ def test_batched_expiry_leaves_what_wagtails_command_leaves(
     )
     assert [live for _, _, _, _, _, _, live, *_ in wagtails["pages"]].count(True) == 2
     assert len(wagtails["webhooks"]) == len(expired) + 1
+    assert "closed" in wagtails["notices"]
     assert batched == wagtails
     # A to E in batches of two (one event each); F and its alias by Wagtail, one by one.
     assert [refs for _, _, refs in batches[:3]] == [["A", "B"], ["C", "D"], ["E"]]
@@ -271,7 +286,14 @@ def delete_one_by_one():
 
 
 def test_batched_retention_leaves_what_page_delete_leaves(
-    job_index, taxonomy, receiver, events, settings, monkeypatch, django_capture_on_commit_callbacks
+    job_index,
+    taxonomy,
+    member,
+    receiver,
+    events,
+    settings,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
 ):
     settings.JOBS_RETENTION_DAYS_AFTER_CLOSE = 3
     monkeypatch.setattr(retention, "BATCH", 2)
