@@ -15,9 +15,9 @@ expire_at__lt=now)`: plain `Page` instances, so it saves only the `wagtailcore_p
   context's user and uuid), in one INSERT;
 - the revisions' `approved_go_live_at` cleared: one UPDATE;
 - the search entries: their texts stay as they are (a job's entry holds no field expiry
-  changes), but the backend's add, which the command's save runs, sets each entry's
+  changes), but PostgreSQL's backend's add, which the command's save runs, sets each entry's
   `title_norm` again from the average title length now: content/imports/bulk_search.py
-  `rerank`, one UPDATE;
+  `rerank`, one UPDATE (SQLite's keeps it);
 - Wagtail's signals `page_unpublished` (specific class and instance) and `unpublished` (as the
   command sends them; the lifecycle reports the batch in one event instead of one per page).
 
