@@ -152,21 +152,16 @@ def _on_model_change(sender, **kwargs):
 
 def connect_invalidation() -> None:
     """Bump the generation on every lifecycle event (content/lifecycle.py: publish, unpublish,
-    expiry, privacy, deletion, by any route), on a move, and on
+    expiry, privacy, deletion, a move, by any route), and on
     every saved or deleted row that can change a public answer (pages, drafts included:
     cheap and safe; taxonomy; collections and their restrictions; page restrictions; media;
     sites)."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
-    from wagtail import signals as wagtail_signals
 
     from content.lifecycle import content_changed
 
+    # Wagtail's own publish, unpublish and move signals reach the lifecycle (a reorder among
+    # siblings, which is not an event, saves the page: post_save below).
     content_changed.connect(bump_on_change, dispatch_uid="graphql-cache-lifecycle")
-    for signal in (
-        wagtail_signals.post_page_move,
-        wagtail_signals.published,
-        wagtail_signals.unpublished,
-    ):
-        signal.connect(bump_on_change, dispatch_uid=f"graphql-cache-{id(signal)}")
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_on_model_change, dispatch_uid=f"graphql-cache-{id(signal)}")

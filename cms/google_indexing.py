@@ -58,8 +58,9 @@ def enabled() -> bool:
 def notification_type(page, kind: Kind) -> str | None:
     if not issubclass(page.specific_class or type(page), JobPostingPage):
         return None
-    if kind is Kind.PUBLISHED:
-        # Published where the public cannot see it (a private section): nothing to tell.
+    if kind in (Kind.PUBLISHED, Kind.MOVED):
+        # Published (or moved) where the public cannot see it (a private section): nothing
+        # to tell about the new URL.
         return IndexingNotification.Type.UPDATED if is_visible(page) else None
     # A view restriction set or lifted (on it, above it or on media it shows): the one
     # visibility rule says whether the public sees it now.
@@ -68,10 +69,15 @@ def notification_type(page, kind: Kind) -> str | None:
     return IndexingNotification.Type.DELETED  # unpublished, expired, deleted, made private
 
 
-def queue(pages, kind: Kind) -> list[IndexingNotification]:
-    """Record what to tell Google about `pages` (the sending task runs after commit)."""
+def queue(pages, kind: Kind, before=lambda page: None) -> list[IndexingNotification]:
+    """Record what to tell Google about `pages` (the sending task runs after commit);
+    `before(page)`: the page as it was before a move, whose old URL is gone."""
     wanted = {}
     for page in pages:
+        old = before(page)
+        old_url = old is not None and notification_type(page, Kind.DELETED) and page_url(old)
+        if old_url:
+            wanted[old_url] = (IndexingNotification.Type.DELETED, page.pk)
         kind_of_notice = notification_type(page, kind)
         url = kind_of_notice and page_url(page)
         if url:

@@ -11,7 +11,7 @@ from content.lifecycle import ContentChanged, content_changed
 
 
 def on_content_changed(sender, event: ContentChanged, **kwargs):
-    if enabled() and queue(event.pages, event.kind):
+    if enabled() and queue(event.pages, event.kind, event.before_move):
         transaction.on_commit(send_google_indexing.delay)
 
 

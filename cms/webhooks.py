@@ -1,7 +1,7 @@
 """Webhooks for frontends: signed JSON payloads POSTed to every URL in WEBHOOK_URLS (e.g. a
 Next.js revalidation endpoint). What triggers them is cms/revalidation.py, which subscribes
 to the content lifecycle (content/lifecycle.py): published, unpublished, expired, privacy,
-deleted.
+deleted, moved (with the page's URL before the move, `previousUrl`, to revalidate too).
 
 Each (event, URL) is a `WebhookDelivery` row written in the publishing transaction and sent
 after commit by a Celery task (cms/tasks.py) that Celery retries with its own exponential
@@ -74,24 +74,30 @@ def signature_headers(message_id: str, body: bytes, secret: str) -> dict[str, st
     }
 
 
-def page_payload(page, event: str) -> dict:
+def page_payload(page, event: str, before=None) -> dict:
+    """`before`: for a move, the page as it was addressed before it (its old URL is
+    revalidated too: `previousUrlPath`, `previousUrl`)."""
+    described = {
+        "id": page.pk,
+        "type": page.specific_class._meta.label if page.specific_class else None,
+        "title": page.title,
+        "slug": page.slug,
+        "urlPath": page.url_path,
+        "url": page.get_url(),
+    }
+    if before is not None:
+        described.update(previousUrlPath=before.url_path, previousUrl=before.get_url())
     return {
         "id": str(uuid.uuid4()),
         "event": event,
         "occurredAt": timezone.now().isoformat(),
-        "page": {
-            "id": page.pk,
-            "type": page.specific_class._meta.label if page.specific_class else None,
-            "title": page.title,
-            "slug": page.slug,
-            "urlPath": page.url_path,
-            "url": page.get_url(),
-        },
+        "page": described,
     }
 
 
-def create_deliveries(pages, event: str) -> list[WebhookDelivery]:
-    """Log one delivery per page and configured URL (the caller sends them after commit)."""
+def create_deliveries(pages, event: str, before=lambda page: None) -> list[WebhookDelivery]:
+    """Log one delivery per page and configured URL (the caller sends them after commit).
+    `before(page)`: the page as it was before a move, or None."""
     if not settings.WEBHOOK_URLS:
         return []
     if not settings.WEBHOOK_SECRET:
@@ -99,7 +105,7 @@ def create_deliveries(pages, event: str) -> list[WebhookDelivery]:
         return []
     deliveries = []
     for page in pages:
-        payload = page_payload(page, event)
+        payload = page_payload(page, event, before(page))
         deliveries += [
             WebhookDelivery(
                 event=event, url=url, page_id=page.pk, page_title=page.title, payload=payload

@@ -5,18 +5,25 @@ reopen it) and then forgets it; without that, the postings of a board publishing
 hundred jobs a day, with their revisions, search entries and log entries, grow for ever.
 Beat runs `content.tasks.delete_closed_jobs` nightly (docs/notifications.md, Retention).
 
-A job goes through Wagtail's own deletion (`Page.delete`), so the one lifecycle sees it
-(content/lifecycle.py: a live job is reported DELETED, and the open counts, search index,
-webhooks and response cache follow), and with the page go what Wagtail deletes with it:
-revisions, workflow states, search entries, reference index rows, comments and
-subscriptions. Our rows go with it too: first-publication records, import state and job
-activity by cascade; a live job's `CountedJob` by the DELETED event. Wagtail keeps a
-deleted page's log entries (its audit trail) for ever; this deletes the job's with it. The
-ledger's rows of the job stay until the ledger's own retention compacts them (they are
-what was sent: notifications/retention.py).
+Jobs go in batches of BATCH, each in one transaction, through the lifecycle's
+`delete_pages` (content/lifecycle.py): treebeard's queryset delete, which is what Wagtail's
+`Page.delete` runs for one page (Django's deletion collector and Wagtail's own delete
+receivers), for the whole batch, and one DELETED event for the live jobs among them (the open
+counts, webhooks, response cache and Indexing API hear it once per batch). With the pages go
+what Wagtail deletes with them: revisions, workflow states, search entries, reference index
+rows, comments and subscriptions. Our rows go with them too: first-publication records,
+import state and job activity by cascade; a live job's `CountedJob` by the DELETED event.
+Wagtail keeps a deleted page's log entries (its audit trail) for ever; this deletes the
+job's with it (so the wagtail.delete entry `Page.delete` would add is not written).
+tests/content/test_lifecycle_batches.py compares it with `Page.delete` one job at a time.
+
+A run stops starting batches at its deadline (the task's soft time limit less a margin:
+content/tasks.py); a run killed mid-batch loses only that batch's transaction, and the next
+run picks up the jobs still due.
 """
 
 import datetime as dt
+import time
 
 from django.conf import settings
 from django.db import transaction
@@ -24,7 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
-from content.lifecycle import Source, acting_as
+from content.lifecycle import Source, acting_as, delete_pages
 from content.models import JobPostingPage
 
 BATCH = 100  # jobs deleted in one transaction
@@ -42,16 +49,22 @@ def due_jobs(cutoff: dt.datetime):
     )
 
 
-def delete_closed_jobs() -> int:
-    """Delete the jobs past the window, BATCH to a transaction; how many were deleted."""
+def delete_closed_jobs(deadline: float | None = None) -> int:
+    """Delete the jobs past the window, BATCH to a transaction, until none is left or
+    `time.monotonic()` passes `deadline` (checked between batches); how many were deleted."""
     cutoff = closed_before()
     if cutoff is None:
         return 0
     deleted = 0
-    while ids := list(due_jobs(cutoff).order_by("pk").values_list("pk", flat=True)[:BATCH]):
+    while deadline is None or time.monotonic() < deadline:
         with transaction.atomic(), acting_as(Source.RETENTION):
-            for job in JobPostingPage.objects.filter(pk__in=ids):
-                job.delete()
+            # Locked: two runs at once (a slow run and the next night's) share the jobs.
+            due = due_jobs(cutoff).order_by("pk")
+            jobs = list(due.select_for_update(skip_locked=True, of=("self",))[:BATCH])
+            if not jobs:
+                break
+            ids = [job.pk for job in jobs]
+            delete_pages(jobs)
             PageLogEntry.objects.filter(page_id__in=ids).delete()
         deleted += len(ids)
     return deleted

@@ -3,6 +3,8 @@
 They run on the feeds queue (CELERY_FEEDS_QUEUE, by CELERY_TASK_ROUTES), within the time
 limits of TASK_TIME_LIMITS (config/settings/base.py, docs/deploy.md)."""
 
+import time
+
 from celery import shared_task
 from celery.exceptions import TimeLimitExceeded
 from celery.signals import task_failure
@@ -69,5 +71,10 @@ def purge_revisions() -> int:
 @shared_task
 def delete_closed_jobs() -> int:
     """Beat, nightly: jobs closed more than JOBS_RETENTION_DAYS_AFTER_CLOSE days ago are
-    deleted through Wagtail's deletion and the lifecycle (content/retention.py)."""
-    return retention.delete_closed_jobs()
+    deleted through Wagtail's deletion and the lifecycle (content/retention.py) in batches,
+    within the task's own time limit (JOBS_RETENTION_TASK_SECONDS, in TASK_TIME_LIMITS): it
+    starts no batch in the last tenth of it, and the soft limit, should a batch still run
+    into it, rolls that batch back (SoftTimeLimitExceeded fails the run visibly). What is
+    left is the next run's."""
+    seconds = settings.JOBS_RETENTION_TASK_SECONDS
+    return retention.delete_closed_jobs(deadline=time.monotonic() + seconds * 0.9)

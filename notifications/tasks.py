@@ -4,8 +4,9 @@ from celery import shared_task
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
-from content.lifecycle import Source, acting_as
+from content.lifecycle import Source, acting_as, expire_due_jobs
 from notifications import digests, institution_notices, retention, services
 
 
@@ -46,8 +47,11 @@ def send_batch(run_id: int, claim: str, subscriber_ids: list[int]):
 @shared_task(name="notifications.tasks.publish_scheduled", ignore_result=True)
 def publish_scheduled():
     """Wagtail's scheduled publishing and expiry; publishing fires page_published, which
-    records first publications for the digests."""
+    records first publications for the digests. Expired jobs go first, in batches with one
+    event each (content.lifecycle.expire_due_jobs); the command expires what they leave (other
+    page types, pages with aliases) and publishes what is due, as before."""
     with acting_as(Source.SCHEDULER):
+        expire_due_jobs(timezone.now())
         call_command("publish_scheduled")
 
 

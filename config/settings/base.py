@@ -302,6 +302,9 @@ CELERY_TASK_ROUTES = {"content.tasks.*": {"queue": CELERY_FEEDS_QUEUE}}
 FEEDS_TASK_SOFT_SECONDS = env_int("FEEDS_TASK_SOFT_SECONDS", 3600)  # fetch + import one feed
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+# Closed-job retention's own limit (content.tasks.delete_closed_jobs): it stops between
+# batches before it, and the next night's run continues.
+JOBS_RETENTION_TASK_SECONDS = env_int("JOBS_RETENTION_TASK_SECONDS", 1800)
 TASK_TIME_LIMITS = {
     "content.tasks.run_feed": FEEDS_TASK_SOFT_SECONDS,
     "content.tasks.fetch_due_feeds": 60,
@@ -311,6 +314,7 @@ TASK_TIME_LIMITS = {
     "notifications.tasks.expire_unconfirmed_alerts": 300,
     "notifications.tasks.send_institution_notices": 300,
     "notifications.tasks.send_closing_soon_notices": 300,
+    "content.tasks.delete_closed_jobs": JOBS_RETENTION_TASK_SECONDS,
     "cms.tasks.deliver_webhook": 120,
     "cms.tasks.send_google_indexing": 120,
 }

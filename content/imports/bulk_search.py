@@ -266,3 +266,18 @@ def refresh_title_norms() -> None:
     entries = IndexEntry.objects.annotate(title_length=Length("title")).filter(title_length__gt=0)
     average = entries.aggregate(Avg("title_length"))["title_length__avg"]
     entries.filter(title_norm=1.0).update(title_norm=average / F("title_length"))
+
+
+def rerank(pages: list) -> None:
+    """What the backend's add does to the entries of pages indexed already whose texts stay
+    the same (content/page_batches.py: expiry). PostgreSQL's backend sets their title_norm
+    again from the average title length over all entries now, as for a new entry (its upsert
+    resets it to 1.0, then refreshes); SQLite's updates the texts only and keeps it."""
+    if not pages or _writer(get_search_backend()) is not _write_postgres:
+        return
+    entries = IndexEntry.objects.annotate(title_length=Length("title")).filter(title_length__gt=0)
+    average = entries.aggregate(Avg("title_length"))["title_length__avg"]
+    entries.filter(
+        content_type=ContentType.objects.get_for_model(type(pages[0])),
+        object_id__in=[str(page.pk) for page in pages],
+    ).update(title_norm=average / F("title_length"))

@@ -16,6 +16,7 @@ from cms import google_indexing, indexing
 from cms.models import IndexingNotification
 from config.celery import app as celery_app
 from content.lifecycle import content_changed
+from content.models import JobPostingPage
 from content.public_urls import page_url
 from tests.cms.indexing_stub import TOKEN, BadBatch, IndexingStub, parse_batch
 from tests.content.factories import GuidePageFactory, JobPostingPageFactory
@@ -258,3 +259,19 @@ def test_the_admin_lists_the_queue(admin_client, db):
     assert listing.status_code == 200 and b"https://jobs.example/jobs/job-0/" in listing.content
     add = admin_client.get(reverse("wagtailsnippets_cms_indexingnotification:add"))
     assert add.status_code in (302, 403)  # the system writes these rows, nobody else
+
+
+def test_a_moved_job_deletes_its_old_url_and_updates_its_new_one(
+    job_index, stub, django_capture_on_commit_callbacks
+):
+    from tests.content.factories import JobIndexPageFactory, site_root
+
+    job = JobPostingPageFactory(parent=job_index, live=False)
+    publish(job, django_capture_on_commit_callbacks)
+    old = page_url(job)
+    archive = JobIndexPageFactory(parent=site_root(), slug="archive")
+    with django_capture_on_commit_callbacks(execute=True):
+        job.move(archive, pos="last-child")
+    new = page_url(JobPostingPage.objects.get(pk=job.pk))
+    assert "/archive/" in new and new != old
+    assert stub.log()[1:] == [(DELETED, old), (UPDATED, new)]

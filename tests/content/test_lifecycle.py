@@ -349,3 +349,91 @@ def test_a_feed_publishes_and_closes_as_the_feed(
     ]
     assert [r["event"] for r in receiver.requests] == ["published", "unpublished"]
     assert JobPublication.objects.filter(job=job).exists()
+
+
+MOVED_JOB = """query ($q: String) { jobs(search: $q) { items { id urlPath } } }"""
+
+
+def test_a_moved_page_is_an_event_with_its_old_and_new_url(
+    job_index,
+    taxonomy,
+    receiver,
+    events,
+    editor,
+    graphql,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    """The admin's move: the response cache, the frontend's webhook (old and new URL) and
+    search answer for the new address."""
+    from django.urls import reverse
+
+    from tests.content.factories import JobIndexPageFactory, site_root
+
+    settings.GRAPHQL_CACHE_SECONDS = 300
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_in_bulk([row(1, description="Study the moving glacier.")])
+    job = JobPostingPage.objects.get()
+    archive = JobIndexPageFactory(parent=site_root(), title="Archive", slug="archive")
+    old_url, old_path = job.get_url(), job.url_path
+    before = graphql.post(MOVED_JOB, {"q": "glacier"})
+    assert before.json()["data"]["jobs"]["items"] == [{"id": str(job.pk), "urlPath": old_path}]
+    assert graphql.post(MOVED_JOB, {"q": "glacier"})["X-Cache"] == "HIT"
+    events.clear()
+    receiver.requests.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(
+            reverse("wagtailadmin_pages:move_confirm", args=(job.pk, archive.pk))
+        )
+    assert response.status_code == 302
+    job.refresh_from_db()
+    new_url = job.get_url()
+    assert new_url != old_url and job.url_path.startswith(archive.url_path)
+    assert [(e.kind, e.source, e.page_ids) for e in events] == [
+        (Kind.MOVED, Source.WAGTAIL, [job.pk])
+    ]
+    [request] = receiver.requests
+    assert request["valid"] and request["event"] == "moved"
+    page = request["payload"]["page"]
+    assert (page["url"], page["urlPath"]) == (new_url, job.url_path)
+    assert (page["previousUrl"], page["previousUrlPath"]) == (old_url, old_path)
+
+    after = graphql.post(MOVED_JOB, {"q": "glacier"})
+    assert after["X-Cache"] == "MISS"
+    data = after.json()["data"]
+    assert data["jobs"]["items"] == [{"id": str(job.pk), "urlPath": job.url_path}]
+
+    # A reorder among siblings changes no URL: not an event.
+    events.clear()
+    sibling = JobIndexPageFactory(parent=site_root(), title="Other", slug="other")
+    job.move(sibling, pos="last-child")
+    job.refresh_from_db()
+    events.clear()
+    other = JobIndexPageFactory(parent=sibling, title="Sub", slug="sub")
+    other.move(sibling, pos="first-child")
+    assert events == []
+
+
+def test_moving_a_section_revalidates_every_live_page_below_it(
+    job_index, taxonomy, receiver, events, django_capture_on_commit_callbacks
+):
+    from tests.content.factories import JobIndexPageFactory, site_root
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_in_bulk([row(1), row(2)])
+    jobs = {job.pk: job.get_url() for job in JobPostingPage.objects.all()}
+    section = JobIndexPageFactory(parent=site_root(), title="Section", slug="section")
+    events.clear()
+    receiver.requests.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Page.objects.get(pk=job_index.pk).move(section, pos="last-child")
+    [event] = events
+    assert event.kind == Kind.MOVED
+    assert sorted(event.page_ids) == sorted([job_index.pk, *jobs])
+    moved = {r["payload"]["page"]["id"]: r["payload"]["page"] for r in receiver.requests}
+    for pk, old_url in jobs.items():
+        assert moved[pk]["previousUrl"] == old_url
+        assert moved[pk]["url"] == JobPostingPage.objects.get(pk=pk).get_url() != old_url
+        assert moved[pk]["url"].startswith("/section/")

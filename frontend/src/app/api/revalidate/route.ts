@@ -2,9 +2,13 @@ import { revalidatePath } from "next/cache";
 import { NextResponse } from "next/server";
 import { claimWebhookId, verifyWebhook } from "@/lib/webhook";
 
-// The CMS's signed publish / unpublish / expiry webhook (cms/webhooks.py): drop the cached
-// pages that show the page, and the listings it appears in.
-type Payload = { event: string; page: { type: string | null; slug: string; url: string | null } };
+// The CMS's signed publish / unpublish / expiry / move webhook (cms/webhooks.py): drop the
+// cached pages that show the page (at its old URL too, after a move), and the listings it
+// appears in.
+type Payload = {
+  event: string;
+  page: { type: string | null; slug: string; url: string | null; previousUrl?: string | null };
+};
 
 type Target = [path: string, type?: "page"]; // "page": every page of a dynamic route
 
@@ -39,6 +43,7 @@ export async function POST(request: Request) {
   }
   const paths: Target[] = [...(LISTINGS[payload.page?.type ?? ""] ?? [])];
   if (payload.page?.url?.startsWith("/")) paths.unshift([payload.page.url]);
+  if (payload.page?.previousUrl?.startsWith("/")) paths.unshift([payload.page.previousUrl]);
   for (const [path, type] of paths) revalidatePath(path, type);
   return NextResponse.json({ ok: true, revalidated: paths.map(([path]) => path) });
 }
