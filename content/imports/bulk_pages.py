@@ -38,7 +38,7 @@ import functools
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRel
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Field, Value
+from django.db.models import Field
 from django.utils.encoding import is_protected_type
 from modelcluster.fields import ParentalKey
 from modelcluster.models import (
@@ -127,8 +127,6 @@ def save_revisions(pages: list[Page], *, user, at: dt.datetime) -> list[Revision
     content_type = ContentType.objects.get_for_model(type(pages[0]))
     base_content_type = ContentType.objects.get_for_model(Page)
     contents = [serializable_data(page) for page in pages]
-    content_field = Revision._meta.get_field("content")  # its encoder knows dates
-    copied = connection.vendor == "postgresql"
     revisions = [
         Revision(
             content_type_id=content_type.pk,
@@ -136,23 +134,19 @@ def save_revisions(pages: list[Page], *, user, at: dt.datetime) -> list[Revision
             object_id=str(page.pk),
             created_at=at,
             user_id=user.pk if user else None,
-            # Elsewhere, an expression: if a database inserted rows as arrays (UNNEST, as
-            # PostgreSQL's INSERT did), a job's JSON, full of double quotes, would be escaped
-            # element by element in Python.
-            content=content if copied else Value(content, output_field=content_field),
+            content=content,
             object_str=str(page),
         )
         for page, content in zip(pages, contents, strict=True)
     ]
-    if copied:
+    if connection.vendor == "postgresql":
         for revision, pk in zip(revisions, next_ids(Revision, len(revisions)), strict=True):
             revision.pk = pk
             revision._state.adding, revision._state.db = False, connection.alias
         copy_rows(Revision, revisions, Revision._meta.concrete_fields)
     else:
         Revision.objects.bulk_create(revisions)
-    for page, revision, content in zip(pages, revisions, contents, strict=True):
-        revision.content = content
+    for page, revision in zip(pages, revisions, strict=True):
         page.latest_revision = revision
         page.latest_revision_created_at = at
         page.draft_title = page.title
