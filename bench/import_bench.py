@@ -13,8 +13,9 @@ and times, each in its own process (so peak RSS is that import's alone):
 The baseline is the one-by-one path (`prepare_job` + `save_job`, one transaction a row, what
 `import_jobs` did before the bulk path), measured in the same run on `--baseline-size` rows.
 Results (rows/s, CPU time per row of the importing process and of its PostgreSQL backend, SQL
-statements per row, peak RSS, ratios to the baseline, load average) go to the "Bulk imports"
-section of docs/benchmarks.md. CPU per row is the figure to compare on a busy machine. Options:
+statements per row (those run through Django: not the COPYs of the bulk page writes on
+PostgreSQL), peak RSS, ratios to the baseline, load average) go to the "Bulk imports" section
+of docs/benchmarks.md. CPU per row is the figure to compare on a busy machine. Options:
 --db, --sizes, --baseline-size (0: none), --work-dir, --postgres-url, --no-write. Not run by CI.
 """
 

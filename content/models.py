@@ -681,18 +681,51 @@ class JobPostingPage(SingleLineTitles, HeadlessMixin, Page):
         next_day = self.closing_date + dt.timedelta(days=1)
         return timezone.make_aware(dt.datetime.combine(next_day, dt.time.min))
 
+    # The fields whose values clean()'s rules compare.
+    _COMPARED = ("start_date", "closing_date", "salary_min", "salary_max", "duration_months")
+
+    def clean_fields(self, exclude=None):
+        """Django's, noting the compared fields' values that passed it, so that clean() (which
+        full_clean runs next) does not validate them a second time."""
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as err:
+            errors = err.error_dict
+            raise
+        finally:
+            field = self._meta.get_field
+            self._passed = {
+                name: getattr(self, name)
+                for name in self._COMPARED
+                if name not in (exclude or ())
+                and name not in errors
+                and getattr(self, name) not in field(name).empty_values
+            }
+
     def _checked(self, name: str):
         """The field's value as its own validation leaves it, or None when that fails.
 
         `full_clean` runs `clean` even after a field failed (it reports both), leaving the
         raw input on the instance: "NaN", "1e30", "abc", a date that does not exist. The
-        rules below compare values, so they take only values that passed."""
+        rules below compare values, so they take only values that passed: the value
+        clean_fields left, if it is still the field's, else the field's own clean."""
+        value = getattr(self, name)
+        passed = self.__dict__.get("_passed", {})
+        if name in passed and passed[name] is value:
+            return value
         try:
-            return self._meta.get_field(name).clean(getattr(self, name), self)
+            return self._meta.get_field(name).clean(value, self)
         except ValidationError:
             return None
 
     def clean(self):
+        try:
+            self._check_rules()
+        finally:
+            self.__dict__.pop("_passed", None)
+
+    def _check_rules(self):
         errors = {}
         try:
             super().clean()  # the title's and slug's errors, reported with ours

@@ -86,28 +86,45 @@ def _text(value) -> str:
     return force_str(value)
 
 
-def parts(obj, fields=None):
+def parts(obj, related=None):
     """(column, boost, text) for each search field of obj, related objects' fields included,
     in the order the backend joins them. The text a rich text field's HTML gives (the
     field's own get_searchable_content) is remembered for the process, as the cleaning of
     imported HTML is (content/imports/reading.py): postings repeat their boilerplate from
     chunk to chunk and from one run of a feed to the next."""
-    for field in obj.get_search_fields() if fields is None else fields:
+    for kind, field, column in _search_plan(type(obj), related):
+        if kind is index.SearchField:
+            yield column, field.boost, _text(_value(field, obj))
+        elif kind is index.AutocompleteField:
+            yield AUTOCOMPLETE, None, _text(field.get_value(obj))
+        else:
+            value = field.get_value(obj)
+            if value is None:
+                continue
+            if isinstance(value, Manager):
+                value = value.all()
+            else:
+                value = [value() if callable(value) else value]
+            for sub_obj in value:
+                yield from parts(sub_obj, field)
+
+
+@functools.cache
+def _search_plan(model, related=None) -> list[tuple]:
+    """The search fields that make up an entry (the model's, or a RelatedFields' own), each
+    with its kind and column, sorted out once per model rather than once per page; filter
+    fields are no part of an entry."""
+    fields = model.get_search_fields() if related is None else related.fields
+    plan = []
+    for field in fields:
         if isinstance(field, index.SearchField):
             column = TITLE if field.field_name == "title" else BODY
-            yield column, field.boost, _text(_value(field, obj))
+            plan.append((index.SearchField, field, column))
         elif isinstance(field, index.AutocompleteField):
-            yield AUTOCOMPLETE, None, _text(field.get_value(obj))
+            plan.append((index.AutocompleteField, field, AUTOCOMPLETE))
         elif isinstance(field, index.RelatedFields):
-            related = field.get_value(obj)
-            if related is None:
-                continue
-            if isinstance(related, Manager):
-                related = related.all()
-            else:
-                related = [related() if callable(related) else related]
-            for sub_obj in related:
-                yield from parts(sub_obj, field.fields)
+            plan.append((index.RelatedFields, field, None))
+    return plan
 
 
 # (search field, model, HTML) -> the field's value for it; emptied when full.

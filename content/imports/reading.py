@@ -530,10 +530,9 @@ class Lookups:
 def _choice(value, choices) -> str:
     """Accept a choice by value or by label, any case ("Full time", "full_time")."""
     text = str(value).strip()
+    as_value, as_label = text.upper().replace(" ", "_").replace("-", "_"), text.lower()
     for choice_value, label in choices:
-        if text.upper().replace(" ", "_").replace("-", "_") == choice_value.upper() or (
-            text.lower() == str(label).lower()
-        ):
+        if as_value == choice_value.upper() or as_label == str(label).lower():
             return choice_value
     return text
 

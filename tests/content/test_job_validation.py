@@ -2,9 +2,11 @@
 through the Wagtail admin's "add page" form."""
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import Field
 
 from content.models import JobPostingPage
 from tests.content.admin_forms import CLOSES, admin_form
@@ -96,6 +98,37 @@ def test_every_mistake_is_reported_at_once():
 
 
 # --- The admin form ----------------------------------------------------------------------
+
+
+# What a page's own fields' validation leaves out here: its relations and tree position.
+NOT_VALIDATED = ["institution", "role", "content_type", "locale", "path", "depth", "numchild"]
+
+
+def test_full_clean_validates_each_field_once(monkeypatch):
+    """clean()'s rules compare the values clean_fields has just validated, not validated
+    again (an import runs full_clean on every row)."""
+    cleaned = Counter()
+    original = Field.clean
+
+    def counted(self, value, instance):
+        cleaned[self.name] += 1
+        return original(self, value, instance)
+
+    monkeypatch.setattr(Field, "clean", counted)
+    page = job(duration_months=12)
+    page.full_clean(exclude=NOT_VALIDATED, validate_unique=False)
+    compared = ("start_date", "closing_date", "salary_min", "salary_max", "duration_months")
+    assert {name: cleaned[name] for name in compared} == dict.fromkeys(compared, 1)
+
+
+def test_a_value_set_after_clean_fields_is_still_checked():
+    page = job()
+    page.clean_fields(exclude=NOT_VALIDATED)
+    page.salary_min = "abc"  # not what clean_fields passed: clean() checks it itself
+    page.salary_max = 40000
+    page.clean()
+    page.salary_min = "50000"
+    assert clean_errors(page) == {"salary_min": ["The minimum salary is higher than the maximum."]}
 
 
 def test_the_admin_form_publishes_a_valid_job(editor, add_job_url):

@@ -4,6 +4,7 @@ bulk-published jobs reach subscribers (once), and its search entries
 being the search backend's own."""
 
 import datetime as dt
+import gc
 import io
 import json
 
@@ -319,6 +320,34 @@ def test_the_job_index_is_saved_once_per_import(job_index, taxonomy):
     assert saves == [job_index.pk]
     job_index.refresh_from_db()
     assert job_index.numchild == 12
+
+
+class _FreezeSeen:
+    """A progress bar that notes what the garbage collector has frozen as each chunk ends."""
+
+    def __init__(self):
+        self.frozen: list[int] = []
+
+    def update(self, n: int) -> None:
+        self.frozen.append(gc.get_freeze_count())
+
+
+def test_the_objects_before_an_import_are_frozen_while_it_runs(job_index, taxonomy):
+    """Left out of full collections during the import (a tenth of its CPU), then handed back;
+    a process that froze its objects itself keeps them frozen."""
+    assert gc.get_freeze_count() == 0
+    seen = _FreezeSeen()
+    report = import_rows(records([row(n) for n in range(6)]), chunk_size=3, progress=seen)
+    assert report.counts == {"created": 6}
+    assert len(seen.frozen) == 2 and all(seen.frozen)
+    assert gc.get_freeze_count() == 0
+
+    gc.freeze()
+    try:
+        import_rows(records([row(n) for n in range(6, 9)]))
+        assert gc.get_freeze_count()  # not unfrozen by the import
+    finally:
+        gc.unfreeze()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
