@@ -19,7 +19,6 @@ of your own: the index is removed at the end.
 
 import argparse
 import datetime as dt
-import os
 import sys
 import time
 from pathlib import Path
@@ -28,20 +27,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.digest_bench import cpu_seconds  # noqa: E402
+from bench.own_database import setup_django_on_own_postgres  # noqa: E402
 from bench.report import load_average  # noqa: E402
 
 
 def configure():
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("Set DATABASE_URL to a PostgreSQL database of your own.")
-    os.environ.update(DJANGO_SETTINGS_MODULE="config.settings.dev", LOG_LEVEL="WARNING")
-    import django
-
-    django.setup()
+    setup_django_on_own_postgres()
     from django.conf import settings
-    from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
     settings.WEBHOOK_URLS = ["http://127.0.0.1:9/revalidate"]
     settings.WEBHOOK_SECRET = "whsec_" + "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
     settings.JOBS_RETENTION_DAYS_AFTER_CLOSE = 1

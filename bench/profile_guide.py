@@ -18,26 +18,15 @@ import io
 import json
 import pstats
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import scale  # noqa: E402
+from bench.cpu import best_ms  # noqa: E402
 
 SCENARIO = "guide with calls to action"
-
-
-def best_ms(fn, repeat: int = 10) -> float:
-    fn()
-    best = float("inf")
-    for _batch in range(5):
-        start = time.thread_time()
-        for _ in range(repeat):
-            fn()
-        best = min(best, (time.thread_time() - start) / repeat)
-    return best * 1000
 
 
 def database_ms(sql: str) -> float:

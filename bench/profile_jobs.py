@@ -22,16 +22,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/bench.sqlite3")
 os.environ.setdefault("GRAPHQL_CACHE_SECONDS", "0")
 
-
-def best_ms(fn, repeat: int = 10) -> float:
-    fn()
-    best = float("inf")
-    for _batch in range(5):
-        start = time.thread_time()
-        for _ in range(repeat):
-            fn()
-        best = min(best, (time.thread_time() - start) / repeat)
-    return best * 1000
+from bench.cpu import best_ms  # noqa: E402
 
 
 def main() -> None:

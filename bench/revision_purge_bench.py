@@ -13,7 +13,6 @@ pages under a "Revision bench" index (removed at the end).
 
 import argparse
 import datetime as dt
-import os
 import sys
 import time
 from pathlib import Path
@@ -22,19 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.digest_bench import cpu_seconds  # noqa: E402
+from bench.own_database import setup_django_on_own_postgres  # noqa: E402
 from bench.report import load_average  # noqa: E402
 
 
 def configure():
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("Set DATABASE_URL to a PostgreSQL database of your own.")
-    os.environ.update(DJANGO_SETTINGS_MODULE="config.settings.dev", LOG_LEVEL="WARNING")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup_django_on_own_postgres()
 
 
 def build(pages: int, each: int):

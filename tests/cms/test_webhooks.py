@@ -15,21 +15,14 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 from cms.models import WebhookDelivery
 from cms.webhooks import check_secret
-from config.celery import app as celery_app
-from tests.cms.webhook_receiver import SECRET, Receiver
+from tests.cms.webhook_receiver import SECRET, receiving_webhooks
 from tests.content.factories import JobPostingPageFactory
 
 
 @pytest.fixture
 def receiver(settings, monkeypatch):
-    server = Receiver()
-    settings.WEBHOOK_URLS = [server.url]
-    settings.WEBHOOK_SECRET = SECRET
-    settings.WEBHOOK_MAX_ATTEMPTS = 4
-    # Unit tests run the task eagerly (retries run at once); the digest e2e tests use a worker.
-    monkeypatch.setattr(celery_app.conf, "task_always_eager", True)
-    yield server
-    server.close()
+    with receiving_webhooks(settings, monkeypatch, WEBHOOK_MAX_ATTEMPTS=4) as server:
+        yield server
 
 
 def publish(job, capture):

@@ -4,9 +4,12 @@ verifies requests the Standard Webhooks way, with the reference library."""
 import base64
 import json
 import threading
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from standardwebhooks import Webhook, WebhookVerificationError
+
+from config.celery import app as celery_app
 
 SECRET = "whsec_" + base64.b64encode(b"webhook-test-key-32-bytes-long!!").decode()
 
@@ -56,3 +59,20 @@ class Receiver:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+@contextmanager
+def receiving_webhooks(settings, monkeypatch, **more_settings):
+    """A `Receiver` the project's webhooks go to (pytest-django's `settings`, and any
+    `more_settings`), with the webhook tasks run eagerly (retries at once); the digest e2e
+    tests use a worker instead."""
+    server = Receiver()
+    settings.WEBHOOK_URLS = [server.url]
+    settings.WEBHOOK_SECRET = SECRET
+    for name, value in more_settings.items():
+        setattr(settings, name, value)
+    monkeypatch.setattr(celery_app.conf, "task_always_eager", True)
+    try:
+        yield server
+    finally:
+        server.close()

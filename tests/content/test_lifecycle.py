@@ -22,7 +22,6 @@ from wagtail.models import (
 from wagtail.search.models import IndexEntry
 
 from cms.models import WebhookDelivery
-from config.celery import app as celery_app
 from content.employers.accounts import issue_key
 from content.imports.bulk import import_rows
 from content.imports.reading import Mode, Record, prepare_job, save_job, submit_for_moderation
@@ -30,7 +29,7 @@ from content.lifecycle import Kind, Source, content_changed
 from content.models import EmployerApiKey, ImportedJob, JobPostingPage
 from content.moderation import ensure_job_moderation
 from notifications.models import JobPublication
-from tests.cms.webhook_receiver import SECRET, Receiver
+from tests.cms.webhook_receiver import receiving_webhooks
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +38,8 @@ CLOSING = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
 
 @pytest.fixture
 def receiver(settings, monkeypatch):
-    server = Receiver()
-    settings.WEBHOOK_URLS = [server.url]
-    settings.WEBHOOK_SECRET = SECRET
-    monkeypatch.setattr(celery_app.conf, "task_always_eager", True)
-    yield server
-    server.close()
+    with receiving_webhooks(settings, monkeypatch) as server:
+        yield server
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision, Workflo
 from wagtail.search.models import IndexEntry
 
 from cms.models import JobActivity, WebhookDelivery
-from config.celery import app as celery_app
 from content import page_batches, retention
 from content.imports.bulk import import_rows
 from content.imports.reading import Mode, Record
@@ -28,7 +27,7 @@ from content.lifecycle import Kind, Source, acting_as, content_changed
 from content.models import CountedJob, ImportedJob, JobPostingPage, OpenJobCount
 from notifications.models import InstitutionNotice, JobPublication
 from notifications.tasks import publish_scheduled
-from tests.cms.webhook_receiver import SECRET, Receiver
+from tests.cms.webhook_receiver import receiving_webhooks
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +36,8 @@ TODAY = timezone.localdate()
 
 @pytest.fixture
 def receiver(settings, monkeypatch):
-    server = Receiver()
-    settings.WEBHOOK_URLS = [server.url]
-    settings.WEBHOOK_SECRET = SECRET
-    monkeypatch.setattr(celery_app.conf, "task_always_eager", True)
-    yield server
-    server.close()
+    with receiving_webhooks(settings, monkeypatch) as server:
+        yield server
 
 
 def name(page) -> str:
