@@ -20,13 +20,12 @@ of your own: the index is removed at the end.
 import argparse
 import datetime as dt
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.digest_bench import cpu_seconds  # noqa: E402
+from bench.own_database import measure_rolled_back as measure  # noqa: E402
 from bench.own_database import setup_django_on_own_postgres  # noqa: E402
 from bench.report import load_average  # noqa: E402
 
@@ -75,33 +74,6 @@ def build(jobs: int):
     if report.counts != {"created": jobs}:
         raise SystemExit(f"publishing failed: {report.counts}")
     return index
-
-
-def measure(run, setup=None) -> dict:
-    from django.db import connection, transaction
-
-    count = [0]
-
-    def counting(execute, sql, params, many, context):
-        count[0] += 1
-        return execute(sql, params, many, context)
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        backend = cursor.fetchone()[0]
-    with transaction.atomic():
-        if setup:
-            setup()
-        own, theirs, started = time.process_time(), cpu_seconds(backend), time.monotonic()
-        with connection.execute_wrapper(counting):
-            run()
-        result = {
-            "statements": count[0],
-            "cpu": time.process_time() - own + cpu_seconds(backend) - theirs,
-            "wall": time.monotonic() - started,
-        }
-        transaction.set_rollback(True)
-    return result
 
 
 def main():

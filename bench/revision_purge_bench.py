@@ -14,14 +14,12 @@ pages under a "Revision bench" index (removed at the end).
 import argparse
 import datetime as dt
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.digest_bench import cpu_seconds  # noqa: E402
-from bench.own_database import setup_django_on_own_postgres  # noqa: E402
+from bench.own_database import measure_rolled_back, setup_django_on_own_postgres  # noqa: E402
 from bench.report import load_average  # noqa: E402
 
 
@@ -58,27 +56,8 @@ def build(pages: int, each: int):
 
 
 def measure(purge) -> dict:
-    from django.db import connection, transaction
-
-    count = [0]
-
-    def counting(execute, sql, params, many, context):
-        count[0] += 1
-        return execute(sql, params, many, context)
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        backend = cursor.fetchone()[0]
-    own, theirs, started = time.process_time(), cpu_seconds(backend), time.monotonic()
-    with transaction.atomic(), connection.execute_wrapper(counting):
-        deleted = purge()
-        transaction.set_rollback(True)
-    return {
-        "deleted": deleted,
-        "statements": count[0],
-        "cpu": time.process_time() - own + cpu_seconds(backend) - theirs,
-        "wall": time.monotonic() - started,
-    }
+    measured = measure_rolled_back(purge)
+    return {**measured, "deleted": measured["result"]}
 
 
 def main():
