@@ -323,6 +323,19 @@ class Combinations:
         tree = DisciplineTree((pk, parent) for pk, parent, _slug, _name in rows)
         return tree, [(pk, slug, name) for pk, _parent, slug, name in rows]
 
+    def _role_ids(self, slugs) -> set[int]:
+        """The ids of the roles named by `slugs`."""
+        return {pk for pk, slug, _name in self._roles if slug in slugs}
+
+    def _institution_ids(self, slugs) -> set[int]:
+        """The ids of the institutions named by `slugs` (one query)."""
+        return set(Institution.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+
+    def _discipline_subtrees(self, slugs) -> set[int]:
+        """The ids of the disciplines named by `slugs` and of every discipline below them."""
+        tree, rows = self._disciplines
+        return tree.descendants_and_self(pk for pk, slug, _name in rows if slug in slugs)
+
     def _tests(self, kept: Mapping) -> dict:
         """A test of a combination per filter of `kept` (content.job_search.FILTERS' names,
         each of KEPT_FILTERS, with its normalised value), as content.job_counts.kept_filters
@@ -332,12 +345,10 @@ class Combinations:
         institutions, funded_only = kept.get("institutions"), kept.get("funded_only")
         tests = {}
         if roles is not None:
-            role_ids = {str(pk) for pk, slug, _name in self._roles if slug in roles}
+            role_ids = {str(pk) for pk in self._role_ids(roles)}
             tests["roles"] = lambda row: row[0] in role_ids
         if disciplines is not None:
-            tree, rows = self._disciplines
-            named = [pk for pk, slug, _name in rows if slug in disciplines]
-            wanted = tree.descendants_and_self(named)
+            wanted = self._discipline_subtrees(disciplines)
             tests["disciplines"] = lambda row: not row[1].isdisjoint(wanted)
         if countries is not None:
             codes = set(countries)
@@ -345,8 +356,7 @@ class Combinations:
         if remote is not None:
             tests["remote"] = lambda row: row[3] == remote
         if institutions is not None:
-            slugs = Institution.objects.filter(slug__in=institutions).values_list("pk", flat=True)
-            institution_ids = {str(pk) for pk in slugs}
+            institution_ids = {str(pk) for pk in self._institution_ids(institutions)}
             tests["institutions"] = lambda row: row[4] in institution_ids
         if funded_only:
             tests["funded_only"] = lambda row: row[5]
@@ -537,13 +547,12 @@ class OpenJobCounts(Combinations):
         if name == "total":
             return counts.get("", 0)
         if name == "disciplines":
-            tree, rows = self._disciplines
-            wanted = tree.descendants_and_self(pk for pk, slug, _name in rows if slug in value)
+            wanted = self._discipline_subtrees(value)
             return sum(n for key, n in counts.items() if not wanted.isdisjoint(_ids(key)))
         if name == "roles":
-            keys = {pk for pk, slug, _name in self._roles if slug in value}
+            keys = self._role_ids(value)
         elif name == "institutions":
-            keys = set(Institution.objects.filter(slug__in=value).values_list("pk", flat=True))
+            keys = self._institution_ids(value)
         else:  # countries, remote
             keys = set(value) if name == "countries" else {value}
         return sum(counts.get(str(key), 0) for key in keys)
@@ -554,7 +563,7 @@ class OpenJobCounts(Combinations):
         of a matching combination meets."""
         condition = Q()
         if "roles" in given:
-            ids = [pk for pk, slug, _name in self._roles if slug in given["roles"]]
+            ids = sorted(self._role_ids(given["roles"]))
             condition &= _any_of(Q(key__startswith=f"{pk}|") for pk in ids)
         if "countries" in given:
             condition &= _any_of(Q(key__contains=f"|{code}|") for code in given["countries"])
